@@ -1,0 +1,361 @@
+"""The document model: sections, items and links, each with its exact span."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .parse import Token, parse
+from .source import Source
+
+
+@dataclass(frozen=True)
+class Span:
+    """Offsets into ``Source.text``: ``start`` inclusive, ``end`` exclusive."""
+
+    start: int
+    end: int
+
+    def __contains__(self, offset: int) -> bool:
+        return self.start <= offset < self.end
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass
+class Block:
+    """A block node: heading, paragraph, list, list_item, block_quote, code,
+    html, thematic_break, table, reference."""
+
+    type: str
+    span: Span
+    children: list[Block] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    inline: list[Token] = field(default_factory=list, repr=False)
+    depth: int = 0  # container nesting: 0 at the top level
+
+    def walk(self) -> Iterator[Block]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Link:
+    kind: str  # inline | reference | collapsed | shortcut | autolink | url | image | definition
+    text: str
+    url: str
+    span: Span
+    text_span: Span | None = None
+    url_span: Span | None = None
+    label: str | None = None
+
+
+@dataclass
+class Heading:
+    block: Block
+    level: int
+    style: str  # atx | closed | setext
+    title: str
+    text_span: Span | None = None
+
+    @property
+    def span(self) -> Span:
+        return self.block.span
+
+
+@dataclass
+class Item:
+    span: Span
+    marker: str
+    marker_span: Span
+    text: str
+    checkbox: str | None = None  # the character in [ ] / [x], None without one
+    children: list[Item] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    block: Block | None = field(default=None, repr=False)
+    status: str | None = None  # filled in by the spec layer
+    dates: list[Any] = field(default_factory=list)
+
+    @property
+    def checked(self) -> bool | None:
+        return None if self.checkbox is None else self.checkbox != " "
+
+
+@dataclass
+class Section:
+    heading: Heading | None  # None for the preamble before the first heading
+    level: int
+    title: str
+    span: Span
+    children: list[Section] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Document:
+    source: Source
+    blocks: list[Block]
+    headings: list[Heading]
+    root: Section  # level 0, holds the preamble blocks and top sections
+    links: list[Link]
+    definitions: list[Link]
+    code_spans: list[Span]  # code blocks and code spans: never edited
+    comments: list[tuple[Span, str]]  # HTML comments: (span, inner text)
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.root.children
+
+    def walk_blocks(self) -> Iterator[Block]:
+        for block in self.blocks:
+            yield from block.walk()
+
+    def items(self) -> Iterator[Item]:
+        def rec(items: list[Item]) -> Iterator[Item]:
+            for item in items:
+                yield item
+                yield from rec(item.children)
+
+        for section in self.root.walk():
+            yield from rec(section.items)
+
+    def in_code(self, start: int, end: int | None = None) -> bool:
+        end = start + 1 if end is None else end
+        probe = Span(start, end)
+        return any(span.overlaps(probe) for span in self.code_spans)
+
+
+_BLOCK_TYPES = {
+    "paragraph": "paragraph",
+    "block_text": "paragraph",
+    "heading": "heading",
+    "list": "list",
+    "list_item": "list_item",
+    "task_list_item": "list_item",
+    "block_quote": "block_quote",
+    "block_code": "code",
+    "block_html": "html",
+    "thematic_break": "thematic_break",
+    "table": "table",
+}
+_ATX_OPEN = re.compile(r"#{1,6}[ \t]*")
+_ATX_CLOSE = re.compile(r"(?:^|[ \t])#+[ \t]*$")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_TASK = re.compile(r"\[([ xX])\]")
+
+
+def load(source: Source) -> Document:
+    """Parse ``source`` into a :class:`Document`."""
+    tokens, refs = parse(source)
+    builder = _Builder(source)
+    blocks = builder.blocks(tokens, 0)
+    definitions = [
+        Link(
+            kind="definition",
+            text=ref["label"],
+            url=source.text[ref["_url"][0] : ref["_url"][1]],
+            span=Span(*ref["_pos"]),
+            url_span=Span(*ref["_url"]),
+            text_span=Span(*ref["_label"]),
+            label=ref["label"],
+        )
+        for ref in refs
+    ]
+    root = _sections(source, blocks, builder.headings)
+    for section in root.walk():
+        for block in section.blocks:
+            if block.type == "list":
+                section.items.extend(builder.items(block))
+    return Document(
+        source=source,
+        blocks=blocks,
+        headings=builder.headings,
+        root=root,
+        links=builder.links,
+        definitions=definitions,
+        code_spans=builder.code,
+        comments=builder.comments,
+    )
+
+
+class _Builder:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.headings: list[Heading] = []
+        self.links: list[Link] = []
+        self.code: list[Span] = []
+        self.comments: list[tuple[Span, str]] = []
+
+    def blocks(self, tokens: list[Token], depth: int) -> list[Block]:
+        out = []
+        for tok in tokens:
+            kind = _BLOCK_TYPES.get(tok["type"])
+            if kind is None or "_pos" not in tok:
+                continue
+            block = Block(kind, Span(*tok["_pos"]), depth=depth)
+            attrs = tok.get("attrs") or {}
+            if kind in ("list", "list_item", "block_quote"):
+                inner = depth + (kind != "list")
+                block.children = self.blocks(tok.get("children", []), inner)
+                if kind == "list":
+                    block.attrs = {"ordered": attrs.get("ordered", False), "bullet": tok.get("bullet")}
+                elif kind == "list_item":
+                    block.attrs = {
+                        "marker": tok.get("_marker", ""),
+                        "checked": attrs.get("checked") if tok["type"] == "task_list_item" else None,
+                    }
+            else:
+                block.inline = tok.get("children", [])
+                self.inlines(block.inline)
+            if kind == "heading":
+                self.heading(block, tok)
+            elif kind == "code":
+                self.code.append(block.span)
+                block.attrs = {"style": tok.get("style"), "info": attrs.get("info")}
+            elif kind == "html":
+                raw = self.source.text[block.span.start : block.span.end]
+                for m in _COMMENT.finditer(raw):
+                    span = Span(block.span.start + m.start(), block.span.start + m.end())
+                    self.comments.append((span, m.group(1)))
+            out.append(block)
+        return out
+
+    def heading(self, block: Block, tok: Token) -> None:
+        style = tok.get("style", "atx")
+        start, end = block.span.start, block.span.end
+        if style == "setext":
+            # the text runs to the end of the line before the underline
+            last = self.source.line_of(end) - 1
+            text_span = Span(start, max(start, self.source.line_end(last)))
+        else:
+            raw = self.source.text[start:end]
+            m = _ATX_OPEN.match(raw)
+            body_start = m.end() if m else 0
+            body = raw[body_start:]
+            close = _ATX_CLOSE.search(body)
+            if close:
+                style = "closed"
+                body = body[: close.start()]
+            text_span = Span(start + body_start, start + body_start + len(body.rstrip()))
+        title = _plain(block.inline).strip()
+        self.headings.append(Heading(block, tok["attrs"]["level"], style, title, text_span))
+
+    def inlines(self, tokens: list[Token]) -> None:
+        text = self.source.text
+        for tok in tokens:
+            kind = tok["type"]
+            if "_pos" in tok:
+                span = Span(*tok["_pos"])
+                if kind == "codespan":
+                    self.code.append(span)
+                elif kind == "inline_html":
+                    raw = tok.get("raw", "")
+                    if raw.startswith("<!--"):
+                        self.comments.append((span, raw[4:-3]))
+                elif kind in ("link", "image"):
+                    ts, us = tok.get("_text"), tok.get("_url")
+                    self.links.append(
+                        Link(
+                            kind="image" if kind == "image" else tok.get("_kind", "inline"),
+                            text=_plain(tok.get("children", [])),
+                            url=text[us[0] : us[1]] if us and tok.get("_kind") == "inline" else tok["attrs"].get("url", ""),
+                            span=span,
+                            text_span=Span(*ts) if ts else None,
+                            url_span=Span(*us) if us else None,
+                            label=tok.get("label"),
+                        )
+                    )
+            if kind != "image" and tok.get("children"):
+                self.inlines(tok["children"])
+
+    def items(self, lst: Block) -> list[Item]:
+        out = []
+        text = self.source.text
+        for li in lst.children:
+            if li.type != "list_item":
+                continue
+            marker = li.attrs.get("marker", "")
+            marker_span = Span(li.span.start, li.span.start + len(marker))
+            first = next((c for c in li.children if c.type == "paragraph"), None)
+            checkbox = None
+            if li.attrs.get("checked") is not None and first is not None:
+                m = _TASK.match(text, first.span.start)
+                checkbox = m.group(1) if m else ("x" if li.attrs["checked"] else " ")
+            item = Item(
+                span=li.span,
+                marker=marker,
+                marker_span=marker_span,
+                text=_plain(first.inline).strip() if first is not None else "",
+                checkbox=checkbox,
+                block=li,
+            )
+            item.links = [
+                link for link in self.links if first is not None and first.span.start <= link.span.start < first.span.end
+            ]
+            for child in li.children:
+                if child.type == "list":
+                    item.children.extend(self.items(child))
+            out.append(item)
+        return out
+
+
+def _plain(tokens: list[Token]) -> str:
+    parts = []
+    for tok in tokens:
+        kind = tok["type"]
+        if kind in ("text", "codespan"):
+            parts.append(tok.get("raw", ""))
+        elif kind in ("softbreak", "linebreak"):
+            parts.append(" ")
+        elif kind == "image":
+            parts.append(_plain(tok.get("children", [])))
+        elif "children" in tok:
+            parts.append(_plain(tok["children"]))
+    return "".join(parts)
+
+
+def _sections(source: Source, blocks: list[Block], headings: list[Heading]) -> Section:
+    """Nest the top-level headings into a section tree."""
+    end = len(source.text.rstrip())
+    root = Section(heading=None, level=0, title="", span=Span(0, end))
+    by_block = {id(h.block): h for h in headings}
+    stack = [root]
+    for block in blocks:
+        heading = by_block.get(id(block))
+        if heading is None:
+            stack[-1].blocks.append(block)
+            continue
+        while stack[-1].level >= heading.level:
+            stack.pop()
+        section = Section(heading, heading.level, heading.title, Span(block.span.start, block.span.end))
+        stack[-1].children.append(section)
+        stack.append(section)
+    _close(root, end)
+    return root
+
+
+def _close(section: Section, limit: int) -> None:
+    """A section ends with its last block or subsection, before the next
+    heading of its level or higher."""
+    for i, child in enumerate(section.children):
+        nxt = section.children[i + 1].span.start if i + 1 < len(section.children) else limit
+        _close(child, nxt)
+    last = section.span.end if section.heading else 0
+    for block in section.blocks:
+        last = max(last, block.span.end)
+    for child in section.children:
+        last = max(last, child.span.end)
+    section.span = Span(section.span.start, min(last, limit))
