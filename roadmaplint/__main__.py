@@ -1,0 +1,3 @@
+from roadmaplint.cli import main
+
+main()

@@ -1,0 +1,311 @@
+"""The command line; the only place exit codes are decided.
+
+Exit codes: 0 clean, 1 violations remain (or ``--check`` would change a file),
+2 usage, config, spec or I/O error, or a refused fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class Failure(click.ClickException):
+    """An error the user can act on: one line on stderr, exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"roadmaplint: error: {self.message}", err=True)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v for value in values for v in value.replace(",", " ").split() if v]
+
+
+def _selectors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    from .engine import is_selector
+
+    values = _split(value)
+    for v in values:
+        if not is_selector(v):
+            raise click.BadParameter(f"unknown rule or prefix {v!r} (see `roadmaplint rules`)")
+    return values
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-01-31") from None
+
+
+def selection_options(f: Callable) -> Callable:
+    for option in reversed(
+        [
+            click.option("--select", multiple=True, callback=_selectors, metavar="RULES",
+                         help="Only these rules: codes, prefixes (RL5) or names; comma-separated."),
+            click.option("--ignore", multiple=True, callback=_selectors, metavar="RULES",
+                         help="Skip these rules (added to the config's ignore list)."),
+            click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Use this config file instead of searching for one."),
+            click.option("--preset", help="Check against this preset instead of detecting one."),
+            click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
+            click.option("--diff", is_flag=True, help="Show a unified diff of what fixes would change; write nothing."),
+            click.option("-v", "--verbose", is_flag=True, help="Say which config and preset each file used."),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+@dataclasses.dataclass
+class Run:
+    """Options shared by `check` and `format`, and what a run found."""
+
+    select: list[str]
+    ignore: list[str]
+    config_file: Path | None
+    preset: str | None
+    unsafe_fixes: bool
+    diff: bool
+    verbose: bool
+    today: dt.date | None = None
+    errors: int = 0
+    cache: dict = dataclasses.field(default_factory=dict)
+
+    def settings(self, path: Path):
+        from .config import ConfigError, resolve
+
+        try:
+            settings = resolve(path, self.config_file, self.cache)
+        except ConfigError as exc:
+            raise Failure(str(exc)) from None
+        if self.select:
+            settings.select = list(self.select)
+            settings.extend_select = []
+        settings.ignore = [*settings.ignore, *self.ignore]
+        if self.preset:
+            settings.preset = self.preset
+        if self.today:
+            settings.today = self.today
+        if self.verbose:
+            click.echo(f"{path}: config {settings.config_path or 'none'}, preset {settings.preset or 'none'}", err=True)
+        return settings
+
+    def error(self, message: str) -> None:
+        self.errors += 1
+        click.echo(f"roadmaplint: error: {message}", err=True)
+
+
+def _paths(paths: tuple[Path, ...]) -> list[Path]:
+    from .files import FileError, discover
+
+    try:
+        return discover(list(paths) or [Path(".")])
+    except FileError as exc:
+        raise Failure(str(exc)) from None
+
+
+def _diff(path: str, before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+        )
+    )
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="roadmaplint")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def cli(debug: bool) -> None:
+    """Lint and format ROADMAP.md files."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write them.")
+@selection_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict: bool, quiet: bool,
+          **options: Any) -> None:
+    """Check roadmap files (default: those found under the current directory)."""
+    from . import fixes
+    from .engine import lint
+    from .files import FileError, read, write
+    from .output import FileReport, as_json, text
+
+    run = Run(**options)
+    files = _paths(paths)
+    reports = []
+    for path in files:
+        settings = run.settings(path)
+        try:
+            source = read(path)
+            if fix or run.diff:
+                result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
+                violations = result.remaining
+                if run.diff:
+                    click.echo(_diff(str(path), source.text, result.text), nl=False)
+                    if result.text != source.text:
+                        violations = lint(source, settings)  # nothing was written
+                elif result.text != source.text:
+                    write(path, result.source)
+            else:
+                violations = lint(source, settings)
+        except (FileError, fixes.FixRefused) as exc:
+            run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
+            continue
+        reports.append(FileReport(str(path), violations, settings.preset))
+    if fmt == "json":
+        click.echo(as_json(reports))
+    else:
+        out = text(reports, _color(), quiet)
+        if out and (files or not quiet):
+            click.echo(out, color=_color())
+    if not files:
+        click.echo("roadmaplint: no roadmap files found", err=True)
+    failing = [v for r in reports for v in r.violations if strict or v.severity == "error"]
+    if run.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_VIOLATIONS if failing and not exit_zero else EXIT_CLEAN)
+
+
+@cli.command("format")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file would change; write nothing.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path),
+              help="The name of the file read from stdin, for config lookup.")
+@selection_options
+def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | None, **options: Any) -> None:
+    """Apply every safe fix (`-` reads stdin and writes stdout)."""
+    from . import fixes
+    from .files import FileError, read, write
+    from .source import Source, SourceError
+
+    run = Run(**options)
+    if paths == (Path("-"),):
+        name = stdin_filename or Path("<stdin>")
+        settings = run.settings(stdin_filename or Path("ROADMAP.md"))
+        try:
+            source = Source.from_bytes(sys.stdin.buffer.read(), str(name))
+            result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
+        except (SourceError, fixes.FixRefused) as exc:
+            raise Failure(f"{name}: {exc}") from None
+        if run.diff:
+            click.echo(_diff(str(name), source.text, result.text), nl=False)
+        elif not check_only:
+            sys.stdout.buffer.write(result.source.to_bytes())
+            sys.stdout.flush()
+        sys.exit(EXIT_VIOLATIONS if check_only and result.text != source.text else EXIT_CLEAN)
+
+    changed = unchanged = 0
+    for path in _paths(paths):
+        settings = run.settings(path)
+        try:
+            source = read(path)
+            result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
+            if result.text == source.text:
+                unchanged += 1
+                continue
+            changed += 1
+            if run.diff:
+                click.echo(_diff(str(path), source.text, result.text), nl=False)
+            elif check_only:
+                click.echo(f"Would reformat: {path}")
+            else:
+                write(path, result.source)
+        except (FileError, fixes.FixRefused) as exc:
+            run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
+    verb = "would be reformatted" if check_only or run.diff else "reformatted"
+    parts = []
+    if changed:
+        parts.append(f"{changed} file{'s' * (changed != 1)} {verb}")
+    if unchanged:
+        parts.append(f"{unchanged} file{'s' * (unchanged != 1)} left unchanged")
+    if parts:
+        click.echo(", ".join(parts), err=True)
+    if run.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_VIOLATIONS if changed and (check_only or run.diff) else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("rule", required=False)
+def rules(rule: str | None) -> None:
+    """List every rule, or print one rule's documentation."""
+    from .engine import all_rules, find_rule
+    from .resources import data_path
+
+    if rule is None:
+        for r in all_rules():
+            fix = {"always": "fix", "sometimes": "fix?", "never": ""}[r.fix]
+            state = "" if r.default else " (off by default)"
+            click.echo(f"{r.code}  {r.name:<24} {fix:<5} {r.summary}{state}")
+        return
+    found = find_rule(rule)
+    if found is None:
+        raise Failure(f"no rule {rule!r} (see `roadmaplint rules`)")
+    page = data_path("rules", f"{found.code}-{found.name}.md")
+    try:
+        click.echo(page.read_text(encoding="utf-8"), nl=False)
+    except OSError:
+        click.echo(f"{found.code} {found.name}: {found.summary}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(allow_dash=True, path_type=Path))
+def export(path: Path) -> None:
+    """Print the document model of a roadmap as JSON."""
+    from .document import load
+    from .export import export as to_dict
+    from .files import FileError, read
+    from .source import Source, SourceError
+
+    try:
+        source = Source.from_bytes(sys.stdin.buffer.read()) if str(path) == "-" else read(path)
+    except (FileError, SourceError) as exc:
+        raise Failure(str(exc)) from None
+    click.echo(json.dumps(to_dict(load(source)), indent=2, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args, prog_name="roadmaplint")
+    except SystemExit:
+        raise
+    except RecursionError:
+        if "--debug" in args:
+            raise
+        click.echo("roadmaplint: error: the document is nested too deeply to process", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # a bug: say so in one line, never as findings
+        if "--debug" in args:
+            raise
+        click.echo(f"roadmaplint: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
+                   err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,271 @@
+"""Rules, violations, selection and suppression comments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+from .document import Document, Span
+
+if TYPE_CHECKING:
+    from .source import Source
+
+
+class Applicability(str, Enum):
+    SAFE = "safe"  # applied by `format` and `check --fix`
+    UNSAFE = "unsafe"  # applied only with --unsafe-fixes
+    DISPLAY = "display"  # shown, never applied
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    @classmethod
+    def safe(cls, *edits: Edit) -> Fix:
+        return cls(tuple(edits))
+
+    @classmethod
+    def unsafe(cls, *edits: Edit) -> Fix:
+        return cls(tuple(edits), Applicability.UNSAFE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule yields; the engine stamps code, name and severity."""
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str
+    code: str
+    name: str
+    severity: str  # error | warning
+    message: str
+    span: Span
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.fix.applicability is Applicability.SAFE
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+Check = Callable[[Document, dict], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: Check
+    fix: str = "never"  # always | sometimes | never
+    severity: str = "error"
+    default: bool = True  # enabled without being selected
+    options: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {k: v["default"] for k, v in self.options.items() if "default" in v}
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(**meta: Any) -> Callable[[Check], Check]:
+    """Register a rule: ``@rule(code="RL501", name="heading-style", ...)``."""
+
+    def register(check: Check) -> Check:
+        r = Rule(check=check, **meta)
+        assert r.code not in _REGISTRY, r.code
+        _REGISTRY[r.code] = r
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    from . import rules  # noqa: F401  (registers every rule module)
+
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def find_rule(selector: str) -> Rule | None:
+    for r in all_rules():
+        if selector.upper() == r.code or selector.lower() == r.name:
+            return r
+    return None
+
+
+def matches(r: Rule, selector: str) -> bool:
+    """A selector is ALL, a code, a code prefix (RL5) or a rule name."""
+    sel = selector.strip()
+    return sel.upper() == "ALL" or r.code.startswith(sel.upper()) or sel.lower() == r.name
+
+
+def is_selector(selector: str) -> bool:
+    return any(matches(r, selector) for r in all_rules())
+
+
+@dataclass
+class Settings:
+    """Resolved settings for one file."""
+
+    select: list[str] | None = None  # None: the rules that are on by default
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
+    preset: str | None = None
+    spec: Any = None
+    config_path: str | None = None
+    today: Any = None  # a datetime.date for the date rules; None means today
+
+    def enabled(self) -> list[Rule]:
+        out = []
+        for r in all_rules():
+            if self.select is None:
+                on = r.default or any(matches(r, s) for s in self.extend_select)
+            else:
+                on = any(matches(r, s) for s in [*self.select, *self.extend_select])
+            if on and not any(matches(r, s) for s in self.ignore):
+                out.append(r)
+        return out
+
+    def rule_options(self, r: Rule) -> dict[str, Any]:
+        opts = dict(r.defaults)
+        opts.update(self.options.get(r.name, {}))
+        opts.pop("severity", None)
+        return opts
+
+    def severity(self, r: Rule) -> str:
+        return self.options.get(r.name, {}).get("severity", r.severity)
+
+
+def lint_document(doc: Document, settings: Settings) -> list[Violation]:
+    source = doc.source
+    suppress = Suppressions(doc)
+    out = []
+    for r in settings.enabled():
+        options = settings.rule_options(r)
+        for finding in r.check(doc, options):
+            line, col = source.position(finding.span.start)
+            if suppress.hides(r, line):
+                continue
+            end_line, end_col = source.position(finding.span.end)
+            out.append(
+                Violation(
+                    path=source.path,
+                    code=r.code,
+                    name=r.name,
+                    severity=settings.severity(r),
+                    message=finding.message,
+                    span=finding.span,
+                    line=line,
+                    column=col,
+                    end_line=end_line,
+                    end_column=end_col,
+                    fix=finding.fix,
+                )
+            )
+    out.sort(key=lambda v: (v.line, v.column, v.code))
+    return out
+
+
+def lint(source: Source, settings: Settings | None = None) -> list[Violation]:
+    from .document import load
+
+    return lint_document(load(source), settings or Settings())
+
+
+_DIRECTIVE = re.compile(
+    r"^\s*roadmaplint-(disable-next-line|disable-file|disable|enable)\b(.*)$", re.S
+)
+
+
+class Suppressions:
+    """``<!-- roadmaplint-disable[-next-line|-file] [RULES] -->`` and
+    ``<!-- roadmaplint-enable [RULES] -->``; no rule list means every rule."""
+
+    def __init__(self, doc: Document) -> None:
+        self.file: list[list[str]] = []
+        self.lines: dict[int, list[list[str]]] = {}
+        # (line, action, selectors) in document order
+        self.ranges: list[tuple[int, str, list[str]]] = []
+        src = doc.source
+        for span, inner in sorted(doc.comments, key=lambda c: c[0].start):
+            m = _DIRECTIVE.match(inner)
+            if not m:
+                continue
+            action, rest = m.group(1), m.group(2)
+            selectors = [s for s in re.split(r"[\s,]+", rest.strip()) if s]
+            if action == "disable-file":
+                self.file.append(selectors)
+            elif action == "disable-next-line":
+                line = src.line_of(span.end) + 2  # 1-based line after the comment
+                self.lines.setdefault(line, []).append(selectors)
+            else:
+                self.ranges.append((src.line_of(span.start) + 1, action, selectors))
+
+    @staticmethod
+    def _covers(r: Rule, selectors: list[str]) -> bool:
+        return not selectors or any(matches(r, s) for s in selectors)
+
+    def hides(self, r: Rule, line: int) -> bool:
+        if any(self._covers(r, s) for s in self.file):
+            return True
+        if any(self._covers(r, s) for s in self.lines.get(line, ())):
+            return True
+        disabled = False
+        for at, action, selectors in self.ranges:
+            if at > line:
+                break
+            if self._covers(r, selectors):
+                disabled = action == "disable"
+        return disabled
+
+
+def iter_lines(doc: Document) -> Iterator[tuple[int, int, int]]:
+    """(0-based line, start, end) for every line outside code blocks."""
+    src = doc.source
+    code_lines: set[int] = set()
+    for block in doc.walk_blocks():
+        if block.type == "code":
+            first, last = src.line_of(block.span.start), src.line_of(block.span.end)
+            code_lines.update(range(first, last + 1))
+    for line in range(src.line_count):
+        if line not in code_lines:
+            yield line, src.line_start(line), src.line_end(line)

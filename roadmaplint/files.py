@@ -1,0 +1,120 @@
+"""Finding roadmap files, reading them, and writing fixes back atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .source import Source, SourceError
+
+ROADMAP_NAME = re.compile(r"roadmap\.(md|markdown|mdown|mkd)$", re.I)
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox",
+    "__pycache__", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+}
+
+
+class FileError(Exception):
+    """A path that cannot be read or written; the message is one line."""
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files to check: file arguments as given, directories searched for
+    roadmap files. Raises FileError for a path that does not exist."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(_ignored_removed(path, sorted(_walk(path))))
+        elif path.exists() or path.is_symlink():
+            out.append(path)
+        else:
+            raise FileError(f"{path}: no such file or directory")
+    seen = set()
+    return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+
+
+def _walk(top: Path) -> Iterator[Path]:
+    # os.walk does not follow directory symlinks, so a symlink loop is harmless
+    for root, dirs, files in os.walk(top, onerror=lambda e: None):
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIP_DIRS and not os.path.exists(os.path.join(root, d, "pyvenv.cfg"))
+        )
+        for name in files:
+            if ROADMAP_NAME.fullmatch(name):
+                yield Path(root) / name
+
+
+def _ignored_removed(top: Path, found: list[Path]) -> list[Path]:
+    """Drop what .gitignore ignores, asking git when the tree is a repository."""
+    if not found or not _in_git(top):
+        return found
+    try:
+        proc = subprocess.run(
+            ["git", "check-ignore", "--stdin", "-z"],
+            input="\0".join(str(p) for p in found).encode(),
+            cwd=top,
+            capture_output=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return found
+    ignored = {Path(p) for p in proc.stdout.decode(errors="replace").split("\0") if p}
+    return [p for p in found if p not in ignored]
+
+
+def _in_git(path: Path) -> bool:
+    path = path.resolve()
+    return any((p / ".git").exists() for p in (path, *path.parents))
+
+
+def read(path: Path) -> Source:
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise FileError(f"{path}: {kind}")
+        data = path.read_bytes()
+    except FileError:
+        raise
+    except OSError as exc:
+        raise FileError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        return Source.from_bytes(data, str(path))
+    except SourceError as exc:
+        raise FileError(f"{path}: {exc}") from None
+
+
+def write(path: Path, source: Source) -> bool:
+    """Write ``source`` over ``path`` atomically, keeping the file's mode.
+    Returns False (and writes nothing) when the bytes would not change."""
+    data = source.to_bytes()
+    try:
+        if path.read_bytes() == data:
+            return False
+        mode = stat.S_IMODE(path.stat().st_mode)
+        target = path.resolve()  # write through a symlink, not over it
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+    return True

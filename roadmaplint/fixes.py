@@ -1,0 +1,130 @@
+"""Apply fixes: edits bottom-up, overlaps deferred, re-lint to a fixed point,
+and a guard that refuses any result that loses text."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .document import Document, load
+from .engine import Applicability, Edit, Fix, Settings, Violation, lint_document
+from .source import Source
+
+MAX_PASSES = 10
+_WORD = re.compile(r"\w+")
+
+
+class FixRefused(Exception):
+    """A fix would lose text, touch code or not converge; nothing is written."""
+
+    def __init__(self, rules: list[str], reason: str) -> None:
+        self.rules = rules
+        self.reason = reason
+        super().__init__(f"fix refused ({', '.join(rules) or 'unknown rule'}): {reason}")
+
+
+@dataclass
+class FixResult:
+    source: Source  # the fixed text (same path, BOM and newline style)
+    document: Document
+    remaining: list[Violation]  # violations left after fixing
+    applied: Counter = field(default_factory=Counter)  # rule code -> fixes applied
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+
+def allowed(fix: Fix | None, unsafe: bool) -> bool:
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability is Applicability.SAFE or (
+        unsafe and fix.applicability is Applicability.UNSAFE
+    )
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (the caller guarantees it), bottom-up."""
+    for edit in sorted(edits, reverse=True):
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
+    return text
+
+
+def select_fixes(violations: list[Violation], unsafe: bool) -> list[Violation]:
+    """The fixes one pass can apply together: each whole, none overlapping.
+    Later ones that overlap an accepted fix wait for the next pass."""
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for v in violations:
+        if not allowed(v.fix, unsafe):
+            continue
+        assert v.fix is not None
+        ranges = [(e.start, e.end) for e in v.fix.edits]
+        if any(_overlap(a, b) for a in ranges for b in taken):
+            continue
+        taken.extend(ranges)
+        chosen.append(v)
+    return chosen
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    # touching inserts at the same point conflict too: their order is unknown
+    if a[0] == a[1] or b[0] == b[1]:
+        return a[0] <= b[1] and b[0] <= a[1]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
+    """Fix ``source`` to a fixed point; raise :class:`FixRefused` when a pass
+    would lose a word, change code, or the fixes do not settle."""
+    doc = load(source)
+    violations = lint_document(doc, settings)
+    applied: Counter = Counter()
+    for _ in range(MAX_PASSES):
+        chosen = select_fixes(violations, unsafe)
+        if not chosen:
+            return FixResult(source, doc, violations, applied)
+        edits = [e for v in chosen for e in v.fix.edits]  # type: ignore[union-attr]
+        new_text = apply_edits(source.text, edits)
+        rules = sorted({v.name for v in chosen})
+        if new_text == source.text:
+            return FixResult(source, doc, violations, applied)
+        new_source = Source(new_text, path=source.path, bom=source.bom)
+        new_doc = load(new_source)
+        guard(doc, new_doc, edits, rules)
+        applied.update(v.code for v in chosen)
+        source, doc = new_source, new_doc
+        violations = lint_document(doc, settings)
+    raise FixRefused(
+        sorted({v.name for v in select_fixes(violations, unsafe)}),
+        f"fixes did not settle after {MAX_PASSES} passes",
+    )
+
+
+def guard(before: Document, after: Document, edits: list[Edit], rules: list[str]) -> None:
+    """Every word outside the edited spans survives; code is byte-identical."""
+    ranges = sorted((e.start, e.end) for e in edits)
+    starts = [r[0] for r in ranges]
+    kept = []
+    for m in _WORD.finditer(before.text):
+        # edits are disjoint: only the last one starting before the word's
+        # end can touch it, and a touched word is the edit's business
+        i = bisect_right(starts, m.end())
+        if i and ranges[i - 1][1] >= m.start():
+            continue
+        kept.append(m.group(0))
+    missing = Counter(kept) - Counter(_WORD.findall(after.text))
+    if missing:
+        word = next(iter(missing))
+        raise FixRefused(rules, f"the result would lose the word {word!r}")
+    if _code(before) != _code(after):
+        raise FixRefused(rules, "the result would change a code block or code span")
+
+
+def _code(doc: Document) -> Counter:
+    # line endings inside code follow the file's; compare content only
+    return Counter(
+        doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans
+    )
