@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -198,6 +199,7 @@ class _Builder:
         self.links: list[Link] = []
         self.code: list[Span] = []
         self.comments: list[tuple[Span, str]] = []
+        self._link_starts: list[int] | None = None
 
     def blocks(self, tokens: list[Token], depth: int) -> list[Block]:
         out = []
@@ -281,6 +283,13 @@ class _Builder:
             if kind != "image" and tok.get("children"):
                 self.inlines(tok["children"])
 
+    def links_in(self, span: Span) -> list[Link]:
+        if self._link_starts is None or len(self._link_starts) != len(self.links):
+            self._link_starts = [lk.span.start for lk in self.links]
+        lo = bisect_left(self._link_starts, span.start)
+        hi = bisect_left(self._link_starts, span.end, lo)
+        return self.links[lo:hi]
+
     def items(self, lst: Block) -> list[Item]:
         out = []
         text = self.source.text
@@ -302,9 +311,8 @@ class _Builder:
                 checkbox=checkbox,
                 block=li,
             )
-            item.links = [
-                link for link in self.links if first is not None and first.span.start <= link.span.start < first.span.end
-            ]
+            if first is not None:
+                item.links = self.links_in(first.span)
             for child in li.children:
                 if child.type == "list":
                     item.children.extend(self.items(child))

@@ -134,6 +134,8 @@ def find_rule(selector: str) -> Rule | None:
 def matches(r: Rule, selector: str) -> bool:
     """A selector is ALL, a code, a code prefix (RL5) or a rule name."""
     sel = selector.strip()
+    if not sel:
+        return False
     return sel.upper() == "ALL" or r.code.startswith(sel.upper()) or sel.lower() == r.name
 
 

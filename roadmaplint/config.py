@@ -1,0 +1,268 @@
+"""Find, read and validate the config, and turn it into per-file settings.
+
+The config is ``.roadmaplint.toml`` or the ``[tool.roadmaplint]`` table of
+``pyproject.toml``, found by walking up from each file to the repository root.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import engine
+from .resources import data_path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+NAME = ".roadmaplint.toml"
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A problem in a config file, in one line: ``file[:line]: [$.path: ]message``."""
+
+    def __init__(
+        self, path: Path, message: str, where: str = "", line: int | None = None
+    ) -> None:
+        self.path, self.message, self.where, self.line = path, message, where, line
+        loc = _show(path) + (f":{line}" if line else "")
+        text = f"{loc}: {where}: {message}" if where else f"{loc}: {message}"
+        super().__init__(" ".join(text.split("\n")))
+
+
+@dataclass
+class Config:
+    path: Path
+    data: dict[str, Any]
+
+    def settings_for(self, file: Path) -> engine.Settings:
+        """Top-level keys, then every override whose ``files`` match, in order.
+
+        ``select`` replaces the selection so far (``extend-select`` included),
+        ``extend-select`` and ``ignore`` add to it, rule options merge per key.
+        """
+        spec = self.data.get("spec")
+        if isinstance(spec, str):
+            spec = os.path.abspath(self._root() / spec)
+        s = engine.Settings(
+            preset=self.data.get("preset"), spec=spec, config_path=str(self.path)
+        )
+        _apply(s, self.data)
+        try:
+            rel = Path(os.path.abspath(file)).relative_to(self._root()).as_posix()
+        except ValueError:  # outside the config's directory: no override applies
+            rel = None
+        for o in self.data.get("overrides", []):
+            if rel is not None and any(glob_match(rel, p) for p in o["files"]):
+                _apply(s, o)
+        return s
+
+    def _root(self) -> Path:
+        return Path(os.path.abspath(self.path)).parent
+
+
+def _apply(s: engine.Settings, table: dict[str, Any]) -> None:
+    if "select" in table:
+        s.select, s.extend_select = list(table["select"]), []
+    s.extend_select += table.get("extend-select", [])
+    s.ignore += table.get("ignore", [])
+    for name, opts in table.get("rules", {}).items():
+        s.options.setdefault(name, {}).update(copy.deepcopy(opts))
+
+
+def find_config(path: Path) -> Path | None:
+    """The nearest config at or above ``path``; the repository root (the first
+    directory holding ``.git``) is the last one searched."""
+    start = _dir(path)
+    for d in (start, *start.parents):
+        if (d / NAME).is_file():
+            return d / NAME
+        if _has_table(d / PYPROJECT):
+            return d / PYPROJECT
+        if (d / ".git").exists():
+            break
+    return None
+
+
+def _dir(path: Path) -> Path:
+    p = Path(os.path.abspath(path))
+    return p if p.is_dir() else p.parent
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "roadmaplint" not in text:  # most pyprojects: skip the parse
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return True  # it mentions us: let load_config report the error
+    return isinstance(tool, dict) and "roadmaplint" in tool
+
+
+def load_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise ConfigError(path, f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, f"invalid TOML: not UTF-8 (byte {e.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, f"invalid TOML: {e}") from None
+    prefix: list[str] = []
+    if path.name == PYPROJECT:
+        tool = data.get("tool")
+        if not isinstance(tool, dict) or "roadmaplint" not in tool:
+            raise ConfigError(path, "no [tool.roadmaplint] table")
+        data, prefix = tool["roadmaplint"], ["tool", "roadmaplint"]
+    _validate(data, path, text, prefix)
+    return Config(path, data)
+
+
+def resolve(
+    file: Path, explicit: Path | None = None, cache: dict | None = None
+) -> engine.Settings:
+    """Settings for ``file`` from its config (or ``explicit``); pass the same
+    ``cache`` for every file of a run so each directory and config is read once."""
+    cache = {} if cache is None else cache
+    path = explicit
+    if path is None:
+        d = _dir(file)
+        if ("find", d) not in cache:
+            cache["find", d] = find_config(d)
+        path = cache["find", d]
+    if path is None:
+        return engine.Settings()
+    key = ("load", os.path.abspath(path))
+    if key not in cache:
+        cache[key] = load_config(path)
+    return cache[key].settings_for(file)
+
+
+def config_schema() -> dict[str, Any]:
+    """The base schema with every registered rule's options filled in."""
+    schema = json.loads(data_path("schemas", "config.schema.json").read_text("utf-8"))
+    schema["$defs"]["rules"]["properties"] = {
+        r.name: {
+            "description": f"{r.code}: {r.summary}",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {**r.options, "severity": {"$ref": "#/$defs/severity"}},
+        }
+        for r in engine.all_rules()
+    }
+    return schema
+
+
+_VALIDATORS: dict[tuple, Any] = {}
+
+
+def _validator() -> Any:
+    # Keyed on the registry so a rule registered later (plugins, tests) is seen.
+    key = tuple((r.code, id(r)) for r in engine.all_rules())
+    if key not in _VALIDATORS:
+        from jsonschema import Draft202012Validator, ValidationError, validators
+
+        def selector(validator: Any, on: bool, instance: Any, schema: Any) -> Any:
+            # strip(): the engine treats "" as a prefix of every code
+            if on and isinstance(instance, str):
+                if not (instance.strip() and engine.is_selector(instance)):
+                    yield ValidationError(
+                        f"{instance!r} is not a rule code, code prefix, rule name or ALL"
+                    )
+
+        cls = validators.extend(Draft202012Validator, {"selector": selector})
+        _VALIDATORS.clear()
+        _VALIDATORS[key] = cls(config_schema())
+    return _VALIDATORS[key]
+
+
+def _validate(data: dict[str, Any], path: Path, text: str, prefix: list[str]) -> None:
+    from jsonschema.exceptions import best_match
+
+    err = best_match(_validator().iter_errors(data))
+    if err is None:
+        return
+    keys: list[str | int] = [*prefix, *err.absolute_path]
+    where = "$" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = err.schema.get("properties", {})
+        keys += [k for k in err.instance if k not in known][:1]
+    raise ConfigError(path, err.message, where, _line_of(text, keys))
+
+
+def _line_of(text: str, keys: list[str | int]) -> int | None:
+    """Best-effort 1-based line of the innermost key: look for each key in
+    turn from the line where the previous one was found."""
+    names = [k for k in keys if isinstance(k, str)]
+    lines, at = text.split("\n"), 0  # TOML lines end only at \n
+    for name in names:
+        at = next((n for n in range(at, len(lines)) if _defines(lines[n], name)), -1)
+        if at < 0:
+            return None
+    return at + 1 if names else None
+
+
+def _defines(line: str, key: str) -> bool:
+    s = line.strip()
+    if s.startswith("["):  # [a.b] or [[a]]
+        head = s.lstrip("[").split("]")[0]
+        return key in (p.strip().strip("\"'") for p in head.split("."))
+    # `key =`, dotted `a.key.b =`, or inside an inline table `{ key = `
+    return re.search(rf"(?:^|[{{,.])\s*[\"']?{re.escape(key)}[\"']?\s*[.=]", s) is not None
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """Match a whole ``/``-separated relative path: ``*``, ``?`` and ``[...]``
+    stay within one directory, ``**/`` is any number of directories and a
+    trailing ``**`` anything below."""
+    return _glob(pattern).fullmatch(path) is not None
+
+
+@lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    pat, out, i = pattern.removeprefix("./"), [], 0
+    while i < len(pat):
+        if pat.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+        elif pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pat[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pat[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pat[i] == "[" and (j := pat.find("]", i + 2)) > 0:
+            body = pat[i + 1 : j].replace("\\", "\\\\")
+            out.append("[^/" + body[1:] + "]" if body[0] in "!^" else "[" + body + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(pat[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _show(path: Path) -> str:
+    """The config's path as the user would type it: relative when under cwd."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):  # OSError: the cwd was removed
+        return str(path)
