@@ -30,16 +30,22 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """Edits applied together. A fix keeps every word of the text unless it
+    declares ``rewrites``: then the words its edits touch may change (a URL's
+    host, mojibake, a definition removed on purpose); the guard allows nothing
+    else."""
+
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    rewrites: bool = False
 
     @classmethod
-    def safe(cls, *edits: Edit) -> Fix:
-        return cls(tuple(edits))
+    def safe(cls, *edits: Edit, rewrites: bool = False) -> Fix:
+        return cls(tuple(edits), rewrites=rewrites)
 
     @classmethod
-    def unsafe(cls, *edits: Edit) -> Fix:
-        return cls(tuple(edits), Applicability.UNSAFE)
+    def unsafe(cls, *edits: Edit, rewrites: bool = False) -> Fix:
+        return cls(tuple(edits), Applicability.UNSAFE, rewrites)
 
 
 @dataclass(frozen=True)

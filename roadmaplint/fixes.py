@@ -88,12 +88,11 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
             return FixResult(source, doc, violations, applied)
         edits = [e for v in chosen for e in v.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(source.text, edits)
-        rules = sorted({v.name for v in chosen})
         if new_text == source.text:
             return FixResult(source, doc, violations, applied)
         new_source = Source(new_text, path=source.path, bom=source.bom)
         new_doc = load(new_source)
-        guard(doc, new_doc, edits, rules)
+        guard(doc, new_doc, chosen)
         applied.update(v.code for v in chosen)
         source, doc = new_source, new_doc
         violations = lint_document(doc, settings)
@@ -103,22 +102,26 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
     )
 
 
-def guard(before: Document, after: Document, edits: list[Edit], rules: list[str]) -> None:
-    """Every word outside the edited spans survives; code is byte-identical."""
-    ranges = sorted((e.start, e.end) for e in edits)
-    starts = [r[0] for r in ranges]
-    kept = []
-    for m in _WORD.finditer(before.text):
-        # edits are disjoint: only the last one starting before the word's
-        # end can touch it, and a touched word is the edit's business
-        i = bisect_right(starts, m.end())
-        if i and ranges[i - 1][1] >= m.start():
-            continue
-        kept.append(m.group(0))
-    missing = Counter(kept) - Counter(_WORD.findall(after.text))
-    if missing:
-        word = next(iter(missing))
-        raise FixRefused(rules, f"the result would lose the word {word!r}")
+def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
+    """No word is lost (moves keep their words; only fixes that declare
+    ``rewrites`` may change the words they touch), and code is byte-identical."""
+    rules = sorted({v.name for v in chosen})
+    rewrites = sorted(
+        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
+    )
+    starts = [r[0] for r in rewrites]
+    lost = Counter(_WORD.findall(before.text)) - Counter(_WORD.findall(after.text))
+    if lost and rewrites:
+        for m in _WORD.finditer(before.text):
+            # edits are disjoint: only the last one starting before the word's
+            # end can touch it
+            i = bisect_right(starts, m.end())
+            if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
+                lost[m.group(0)] -= 1
+        lost = +lost
+    if lost:
+        culprits = [v.name for v in chosen if v.fix and not v.fix.rewrites] or rules
+        raise FixRefused(sorted(set(culprits)), f"the result would lose the word {next(iter(lost))!r}")
     if _code(before) != _code(after):
         raise FixRefused(rules, "the result would change a code block or code span")
 
