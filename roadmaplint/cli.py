@@ -87,6 +87,7 @@ class Run:
     today: dt.date | None = None
     errors: int = 0
     cache: dict = dataclasses.field(default_factory=dict)
+    _config: dict = dataclasses.field(default_factory=dict)
 
     def settings(self, path: Path):
         from .config import ConfigError, resolve
@@ -103,9 +104,18 @@ class Run:
             settings.preset = self.preset
         if self.today:
             settings.today = self.today
-        if self.verbose:
-            click.echo(f"{path}: config {settings.config_path or 'none'}, preset {settings.preset or 'none'}", err=True)
+        self._config[path] = settings.config_path
         return settings
+
+    def report_preset(self, path: Path, doc: Any) -> str | None:
+        """The preset a file was checked against; -v says it with the config."""
+        binding = doc.binding
+        spec = binding.spec if binding else None
+        preset = spec.preset if spec else None
+        if self.verbose:
+            how = "user spec" if spec and spec.name != spec.preset else ("detected" if binding and binding.detected else "configured")
+            click.echo(f"{path}: config {self._config.get(path) or 'none'}; preset {preset or 'none'} ({how})", err=True)
+        return preset
 
     def error(self, message: str) -> None:
         self.errors += 1
@@ -154,9 +164,11 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
           **options: Any) -> None:
     """Check roadmap files (default: those found under the current directory)."""
     from . import fixes
-    from .engine import lint
+    from .document import load
+    from .engine import lint_document
     from .files import FileError, read, write
     from .output import FileReport, as_json, text
+    from .spec import SpecError
 
     run = Run(**options)
     files = _paths(paths)
@@ -167,19 +179,22 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
             source = read(path)
             if fix or run.diff:
                 result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-                violations = result.remaining
+                doc, violations = result.document, result.remaining
                 if run.diff:
                     click.echo(_diff(str(path), source.text, result.text), nl=False)
-                    if result.text != source.text:
-                        violations = lint(source, settings)  # nothing was written
+                    if result.text != source.text:  # nothing was written
+                        doc = load(source)
+                        violations = lint_document(doc, settings)
                 elif result.text != source.text:
                     write(path, result.source)
             else:
-                violations = lint(source, settings)
-        except (FileError, fixes.FixRefused) as exc:
+                doc = load(source)
+                violations = lint_document(doc, settings)
+        except (FileError, SpecError, fixes.FixRefused) as exc:
             run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
             continue
-        reports.append(FileReport(str(path), violations, settings.preset))
+        preset = run.report_preset(path, doc)
+        reports.append(FileReport(str(path), violations, preset))
     if fmt == "json":
         click.echo(as_json(reports))
     else:
@@ -205,6 +220,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
     from . import fixes
     from .files import FileError, read, write
     from .source import Source, SourceError
+    from .spec import SpecError
 
     run = Run(**options)
     if paths == (Path("-"),):
@@ -213,7 +229,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         try:
             source = Source.from_bytes(sys.stdin.buffer.read(), str(name))
             result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-        except (SourceError, fixes.FixRefused) as exc:
+        except (SourceError, SpecError, fixes.FixRefused) as exc:
             raise Failure(f"{name}: {exc}") from None
         if run.diff:
             click.echo(_diff(str(name), source.text, result.text), nl=False)
@@ -238,7 +254,8 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
                 click.echo(f"Would reformat: {path}")
             else:
                 write(path, result.source)
-        except (FileError, fixes.FixRefused) as exc:
+            run.report_preset(path, result.document)
+        except (FileError, SpecError, fixes.FixRefused) as exc:
             run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
     verb = "would be reformatted" if check_only or run.diff else "reformatted"
     parts = []

@@ -77,7 +77,10 @@ class Item:
     children: list[Item] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     block: Block | None = field(default=None, repr=False)
-    status: str | None = None  # filled in by the spec layer
+    status: str | None = None  # filled in by the spec layer (bind.py)
+    status_source: str | None = None  # marker | checkbox | section
+    status_marker: Any = None  # bind.Marker: the marker that states the status
+    in_legend: bool = False  # the item defines a marker; it is not work
     dates: list[Any] = field(default_factory=list)
 
     @property
@@ -94,6 +97,8 @@ class Section:
     children: list[Section] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    spec: Any = None  # the spec.SectionSpec this section matched
+    implied_status: str | None = None  # the status its items get by default
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -111,6 +116,7 @@ class Document:
     definitions: list[Link]
     code_spans: list[Span]  # code blocks and code spans: never edited
     comments: list[tuple[Span, str]]  # HTML comments: (span, inner text)
+    binding: Any = None  # bind.Binding, once bound to a spec
 
     @property
     def text(self) -> str:

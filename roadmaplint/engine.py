@@ -183,8 +183,35 @@ class Settings:
         return self.options.get(r.name, {}).get("severity", r.severity)
 
 
+def bind(doc: Document, settings: Settings) -> None:
+    """Bind the document to its spec once: the user's, a named preset, or
+    the one detection picks. Raises spec.SpecError for a broken spec."""
+    if doc.binding is not None:
+        return
+    from . import bind as binder
+
+    binder.resolve(doc, settings.preset, user_spec(settings))
+
+
+def user_spec(settings: Settings) -> Any:
+    if settings.spec is None:
+        return None
+    import json
+
+    from .spec import user_spec as load
+
+    key = (settings.config_path or "", json.dumps(settings.spec, sort_keys=True, default=str))
+    if key not in _SPECS:
+        _SPECS[key] = load(settings.spec, settings.config_path or "config")
+    return _SPECS[key]
+
+
+_SPECS: dict[tuple[str, str], Any] = {}
+
+
 def lint_document(doc: Document, settings: Settings) -> list[Violation]:
     source = doc.source
+    bind(doc, settings)
     suppress = Suppressions(doc)
     out = []
     for r in settings.enabled():

@@ -54,7 +54,7 @@ def test_json_output_shape(roadmap: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["version"] == 1
-    assert data["files"] == [{"path": str(roadmap), "preset": None, "violations": 2}]
+    assert data["files"] == [{"path": str(roadmap), "preset": "generic", "violations": 2}]
     first = data["violations"][0]
     assert set(first) == {"path", "line", "column", "end_line", "end_column", "code", "name",
                           "severity", "message", "fixable"}

@@ -1,0 +1,356 @@
+"""Bind a document to a spec, once: which spec section each heading is, the
+legend, and every item's marker and resolved status. Also chooses a preset
+when the config says ``auto``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Block, Document, Item, Section, Span
+from .spec import PRESETS, SectionSpec, Spec, norm_marker, preset, title_key
+
+_E = (
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
+    "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001F000-\U0001FAFF]"
+)
+EMOJI = re.compile(f"{_E}(?:[\ufe0f\u20e3\U0001F3FB-\U0001F3FF]|\u200d{_E})*")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,40}:")
+_BRACKET = re.compile(r"\[([^\]\n]{1,24})\](?![(\[:])")
+_TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
+_MOJIBAKE_TOKEN = re.compile(r"[^\x00-\x7f\s]{2,12}")
+
+# words that say what a legend entry or a section title means
+_STATUS_WORDS = [
+    ("planned", r"not (?:yet )?started|not begun|planned|to ?do|to-do|future|pending|upcoming|backlog|not yet|proposed|idea"),
+    ("blocked", r"blocked|on hold|waiting|stalled"),
+    ("dropped", r"dropped|cancel+ed|won'?t|abandoned|rejected|deprecated"),
+    ("in-progress", r"in[- ]progress|ongoing|wip|working|started|active|doing|under way|underway|partial|current"),
+    ("done", r"done|complete|completed|finished|shipped|released|implemented|landed|fixed"),
+]
+_SECTION_STATUS = [
+    ("done", re.compile(r"^(completed?|done|finished|shipped|released)\b")),
+    ("in-progress", re.compile(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
+    ("planned", re.compile(r"^(to[- ]?do|planned|backlog|not started)\b")),
+]
+# bracket words that are status markers even when no spec lists them
+_STATUS_BRACKETS = re.compile(r"^(?:[~/!?\-*+>.]|" + "|".join(w for _, w in _STATUS_WORDS) + r")$", re.I)
+
+
+def status_word(text: str) -> str | None:
+    low = text.casefold()
+    for name, words in _STATUS_WORDS:
+        if re.search(rf"\b(?:{words})\b", low):
+            return name
+    return None
+
+
+@dataclass
+class Marker:
+    text: str  # as written
+    span: Span
+    kind: str  # emoji | shortcode | bracket | checkbox | link | mojibake
+    value: str  # what it stands for (the emoji a mojibake token decodes to)
+
+    @property
+    def key(self) -> str:
+        return norm_marker(self.value)
+
+
+@dataclass
+class LegendEntry:
+    marker: Marker
+    description: str
+    status: str
+
+
+@dataclass
+class Legend:
+    block: Block
+    entries: list[LegendEntry]
+    items: list[Item] = field(default_factory=list)
+
+    def status_of(self, marker: Marker) -> str | None:
+        for entry in self.entries:
+            if entry.marker.key == marker.key:
+                return entry.status
+        return None
+
+
+@dataclass
+class Binding:
+    spec: Spec
+    container: Section  # the section whose children the spec's sections match
+    legend: Legend | None
+    detected: bool  # the preset was chosen by detection
+
+
+def _demojibake(token: str) -> str | None:
+    for enc in ("cp1252", "cp1254", "cp1250", "latin-1"):
+        try:
+            fixed = token.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if EMOJI.fullmatch(fixed):
+            return fixed
+    return None
+
+
+def marker_at(text: str, pos: int, end: int) -> Marker | None:
+    """A status marker written at ``pos`` (emoji, shortcode, [word] or a
+    mojibake emoji), or None."""
+    for kind, regex in (("emoji", EMOJI), ("shortcode", _SHORTCODE), ("bracket", _BRACKET)):
+        m = regex.match(text, pos, end)
+        if m:
+            if kind == "bracket" and not _STATUS_BRACKETS.match(m.group(1).strip()):
+                return None
+            return Marker(m.group(0), Span(m.start(), m.end()), kind, m.group(0))
+    m = _MOJIBAKE_TOKEN.match(text, pos, end)
+    if m:
+        fixed = _demojibake(m.group(0))
+        if fixed:
+            return Marker(m.group(0), Span(m.start(), m.end()), "mojibake", fixed)
+    return None
+
+
+def _content_start(doc: Document, item: Item) -> tuple[int, int] | None:
+    """Where an item's own text starts (after its task box) and its first line ends."""
+    if item.block is None:
+        return None
+    first = next((c for c in item.block.children if c.type == "paragraph"), None)
+    if first is None:
+        return None
+    text = doc.text
+    pos = first.span.start
+    if item.checkbox is not None:
+        m = _TASK_BOX.match(text, pos)
+        if m:
+            pos = m.end()
+    line_end = doc.source.line_end(doc.source.line_of(pos))
+    return pos, min(line_end, first.span.end)
+
+
+def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker | None:
+    found = _content_start(doc, item)
+    if found is None:
+        return None
+    pos, end = found
+    text = doc.text
+    while pos < end and text[pos] in " \t*_":  # **✅ Done**
+        pos += 1
+    marker = marker_at(text, pos, end)
+    if marker is None:
+        # a marker closing the first line: "Ship it ✅"
+        tail = text[pos:end].rstrip(" \t*_")
+        m = re.search(rf"(?:{EMOJI.pattern})$", tail)
+        if m and m.start() > 0 and tail[m.start() - 1] in " \t":
+            marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
+    if marker is None and spec is not None:
+        for link in item.links:
+            if link.text_span and spec.status_of_link(link.text):
+                return Marker(link.text, link.span, "link", link.text)
+    return marker
+
+
+# -- legend --------------------------------------------------------------------
+
+_LEGEND_TITLE = re.compile(r"^(legend|status(es)?|key|status legend|status key)\b")
+_PAIR = re.compile(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-–—]?\s*([^,;|·\n]+)")
+
+
+def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None:
+    """A list (or a one-paragraph line) near the top that defines markers."""
+    for section, block in _early_blocks(doc):
+        titled = bool(section.heading and _LEGEND_TITLE.match(title_key(section.title)))
+        if block.type == "list":
+            legend = _list_legend(doc, block, items_by_block, titled)
+        elif block.type == "paragraph":
+            legend = _paragraph_legend(doc, block, titled)
+        else:
+            continue
+        if legend is not None:
+            return legend
+    return None
+
+
+def _early_blocks(doc: Document, limit: int = 12):
+    """Blocks before the first list of real items: the preamble, the title's
+    body, and the first sections' bodies."""
+    seen = 0
+    for section in doc.root.walk():
+        for block in section.blocks:
+            yield section, block
+            seen += 1
+            if seen >= limit:
+                return
+        if section.heading is not None and section.level >= 2 and section.items:
+            return
+
+
+def _list_legend(doc: Document, block: Block, items_by_block: dict[int, Item], titled: bool) -> Legend | None:
+    items = [items_by_block[id(li)] for li in block.children if id(li) in items_by_block]
+    if len(items) < 2 or any(it.children or it.checkbox is not None for it in items):
+        return None
+    entries = []
+    for item in items:
+        marker = item_marker(doc, item)
+        if marker is None or marker.kind == "link":
+            return None
+        desc = doc.text[marker.span.end : item.span.end].strip(" \t:=-–—")
+        if len(desc.split()) > 8:
+            return None
+        entries.append(LegendEntry(marker, desc, status_word(desc) or _slug(desc)))
+    if len({e.marker.key for e in entries}) < len(entries):
+        return None
+    if not titled and sum(status_word(e.description) is not None for e in entries) < 2:
+        return None
+    return Legend(block, entries, items)
+
+
+def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
+    raw = doc.text[block.span.start : block.span.end]
+    if "\n" in raw.strip() or len(raw) > 300:
+        return None
+    entries = []
+    for m in _PAIR.finditer(raw):
+        token = m.group(1)
+        value = token if EMOJI.fullmatch(token) or token.startswith(":") else _demojibake(token)
+        if value is None:
+            continue
+        desc = m.group(2).strip(" .")
+        start = block.span.start + m.start(1)
+        marker = Marker(token, Span(start, start + len(token)), "mojibake" if value != token else "emoji", value)
+        entries.append(LegendEntry(marker, desc, status_word(desc) or _slug(desc)))
+    if len(entries) < 2 or (not titled and sum(status_word(e.description) is not None for e in entries) < 2):
+        return None
+    return Legend(block, entries)
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.casefold())[:4]) or "status"
+
+
+# -- binding ---------------------------------------------------------------------
+
+
+def container(doc: Document) -> Section:
+    """The spec's sections are the children of a single level-1 title, or the
+    top-level sections when there is no single title."""
+    titles = [s for s in doc.root.children if s.level == 1]
+    if len(titles) == 1 and titles[0].children and doc.root.children[0] is titles[0]:
+        return titles[0]
+    return doc.root
+
+
+def bind(doc: Document, spec: Spec, detected: bool = False) -> Binding:
+    items_by_block = {id(it.block): it for it in doc.items() if it.block is not None}
+    legend = find_legend(doc, items_by_block)
+    top = container(doc)
+    _bind_sections(top.children, spec.sections, None)
+    for section in doc.root.walk():
+        if getattr(section, "implied_status", None) is None:
+            section.implied_status = _section_status(section)
+    legend_items = {id(it) for it in (legend.items if legend else [])}
+    for section in doc.root.walk():
+        for item in _walk_items(section.items):
+            item.in_legend = id(item) in legend_items
+            _resolve(doc, item, spec, legend, section.implied_status)
+    binding = Binding(spec, top, legend, detected)
+    doc.binding = binding
+    return binding
+
+
+def _bind_sections(sections: list[Section], specs: list[SectionSpec], implied: str | None) -> None:
+    for section in sections:
+        key = title_key(section.title)
+        match = next((s for s in specs if s.matches(key, section.level)), None)
+        section.spec = match
+        own = (match.status if match else None) or _section_status(section)
+        section.implied_status = own or implied
+        _bind_sections(section.children, match.children if match else [], section.implied_status)
+
+
+def _section_status(section: Section) -> str | None:
+    if section.heading is None:
+        return None
+    key = title_key(section.title)
+    for name, regex in _SECTION_STATUS:
+        if regex.match(key):
+            return name
+    return None
+
+
+def _walk_items(items: list[Item]):
+    for item in items:
+        yield item
+        yield from _walk_items(item.children)
+
+
+def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, implied: str | None) -> None:
+    marker = item_marker(doc, item, spec)
+    item.status_marker = marker
+    status = source = None
+    if marker is not None:
+        status = (legend.status_of(marker) if legend else None) or (
+            spec.status_of_link(marker.text) if marker.kind == "link" else spec.status_of(marker.value)
+        )
+        source = "marker" if status else None
+    if status is None and item.checkbox is not None:
+        status = spec.status_of(f"[{item.checkbox}]") or ("done" if item.checked else "planned")
+        source = "checkbox"
+    if status is None and implied is not None:
+        status, source = implied, "section"
+    item.status = status
+    item.status_source = source
+
+
+# -- detection -------------------------------------------------------------------
+
+_THEME_PARA = re.compile(r"^\W*(why|goals?|how)\W*:", re.I)
+
+
+def detect(doc: Document) -> str:
+    """Choose the preset that fits the document: the seeds are the reference."""
+    items_by_block = {id(it.block): it for it in doc.items() if it.block is not None}
+    if find_legend(doc, items_by_block) is not None:
+        return "status-legend"
+    top = container(doc)
+    sections = [s for s in top.walk() if s.heading is not None and s is not top]
+    keys = [title_key(s.title) for s in sections]
+    statuses = {_section_status(s) for s in sections} - {None}
+    if "done" in statuses and len(statuses) >= 2:
+        return "checklist"
+    horizons = preset("horizons").sections
+    hits = {i for key, s in zip(keys, sections) for i, spec in enumerate(horizons) if spec.matches(key, s.level)}
+    if len(hits) >= 2:
+        return "horizons"
+    labels = [
+        m.group(1).lower().rstrip("s")
+        for b in doc.walk_blocks()
+        if b.type == "paragraph" and (m := _THEME_PARA.match(doc.text[b.span.start : b.span.end]))
+    ]
+    themed = sum(1 for s in sections if {title_key(c.title) for c in s.children} >= {"why", "how"})
+    if len(labels) >= 4 and len(set(labels)) >= 2:
+        themed = max(themed, 2)
+    if themed >= 2:
+        return "themes"
+    items = list(doc.items())
+    boxes = sum(1 for it in items if it.checkbox is not None)
+    if boxes >= 3 and boxes * 2 >= len(items):
+        return "checklist"
+    flat = [s for s in top.children if s.heading is not None]
+    if len(flat) >= 3 and all(not s.children for s in flat):
+        return "features"
+    return "generic"
+
+
+def resolve(doc: Document, name: str | None, user: Spec | None) -> Binding:
+    """Bind ``doc`` to the user's spec, a named preset, or the detected one."""
+    if user is not None:
+        return bind(doc, user)
+    if name and name != "auto":
+        return bind(doc, preset(name))
+    return bind(doc, preset(detect(doc)), detected=True)
+
+
+__all__ = ["PRESETS", "Binding", "Legend", "Marker", "bind", "detect", "resolve", "item_marker", "marker_at"]
