@@ -309,6 +309,51 @@ def export(path: Path) -> None:
     click.echo(json.dumps(to_dict(load(source)), indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the config instead of writing it.")
+@click.option("--force", is_flag=True, help="Overwrite an existing .roadmaplint.toml.")
+def init(path: Path | None, to_stdout: bool, force: bool) -> None:
+    """Infer a spec from a roadmap and write .roadmaplint.toml beside it."""
+    from .document import load
+    from .engine import Settings, bind
+    from .files import FileError, discover, read
+    from .init import config_text, infer
+
+    try:
+        found = discover([path or Path(".")])
+        if not found:
+            raise Failure(f"no roadmap file found in {path or '.'}")
+        source = read(found[0])
+    except FileError as exc:
+        raise Failure(str(exc)) from None
+    doc = load(source)
+    bind(doc, Settings())
+    text = config_text(doc, infer(doc))
+    if to_stdout:
+        click.echo(text, nl=False)
+        return
+    target = found[0].parent / ".roadmaplint.toml"
+    if target.exists() and not force:
+        raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {target} (preset {doc.binding.spec.preset}) from {found[0]}", err=True)
+
+
+@cli.command()
+@click.argument("which", type=click.Choice(["spec", "config", "roadmap"]))
+def schema(which: str) -> None:
+    """Print a JSON Schema: the spec, the config file, or the exported model."""
+    if which == "config":
+        from .config import config_schema
+
+        click.echo(json.dumps(config_schema(), indent=2, ensure_ascii=False))
+        return
+    from .resources import data_path
+
+    click.echo(data_path("schemas", f"{which}.schema.json").read_text(encoding="utf-8"), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
