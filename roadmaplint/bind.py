@@ -22,17 +22,30 @@ _MOJIBAKE_TOKEN = re.compile(r"[^\x00-\x7f\s]{2,12}")
 
 # words that say what a legend entry or a section title means
 _STATUS_WORDS = [
-    ("planned", r"not (?:yet )?started|not begun|planned|to ?do|to-do|future|pending|upcoming|backlog|not yet|proposed|idea"),
-    ("blocked", r"blocked|on hold|waiting|stalled"),
+    ("planned", r"not (?:yet )?started|not begun|planned|to ?do|to-do|future|pending|upcoming|backlog|not yet|proposed|idea|later|soon|someday"),
+    ("blocked", r"blocked|on hold|paused|waiting|stalled"),
     ("dropped", r"dropped|cancel+ed|won'?t|abandoned|rejected|deprecated"),
     ("in-progress", r"in[- ]progress|ongoing|wip|working|started|active|doing|under way|underway|partial|current"),
     ("done", r"done|complete|completed|finished|shipped|released|implemented|landed|fixed"),
 ]
 _SECTION_STATUS = [
-    ("done", re.compile(r"^(completed?|done|finished|shipped|released)\b")),
+    ("done", re.compile(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
     ("in-progress", re.compile(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
     ("planned", re.compile(r"^(to[- ]?do|planned|backlog|not started)\b")),
 ]
+# a heading that states its own status at its end: "Phase 1 (Complete)",
+# "Tier 1 — Shipped ✅", "Phase 0 — Setup [done]", "v0.2 — Planned"
+_HEADING_TAIL = re.compile(r"(?:\(([^()]{1,30})\)|\[([^\[\]]{1,30})\]|\s[-–—:⟶→]\s*([^-–—:()\[\]]{1,30}))\s*$")
+_HEADING_PHRASE = [
+    ("done", re.compile(r"(done|complete|completed|finished|shipped|released|implemented)")),
+    ("in-progress", re.compile(r"(in[- ]progress|ongoing|wip|work in progress|under way|underway)")),
+    ("planned", re.compile(r"(planned|not started|not yet started|to ?do|to-do|backlog)")),
+    ("blocked", re.compile(r"(blocked|on hold|paused)")),
+    ("dropped", re.compile(r"(dropped|cancel+ed|abandoned|won'?t do)")),
+]
+# emoji that state a heading's status without doubt (coloured circles and
+# the like are as often priorities or categories)
+_HEADING_EMOJI = {"✅": "done", "✔": "done", "☑": "done", "🚧": "in-progress", "❌": "dropped"}
 # bracket words that are status markers even when no spec lists them
 _STATUS_BRACKETS = re.compile(r"^(?:[~/!?\-*+>.]|" + "|".join(w for _, w in _STATUS_WORDS) + r")$", re.I)
 
@@ -83,6 +96,11 @@ class Binding:
     container: Section  # the section whose children the spec's sections match
     legend: Legend | None
     detected: bool  # the preset was chosen by detection
+    # id(section) -> the section whose heading (or spec) gives its implied status
+    status_from: dict[int, Section] = field(default_factory=dict, repr=False)
+
+    def status_heading(self, section: Section) -> Section:
+        return self.status_from.get(id(section), section)
 
 
 def _demojibake(token: str) -> str | None:
@@ -159,7 +177,9 @@ _PAIR = re.compile(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*
 
 
 def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None:
-    """A list (or a one-paragraph line) near the top that defines markers."""
+    """A list (or a one-paragraph line) near the top that defines markers.
+    Without a heading that says so, it must define statuses in a few words
+    each, and the items after it must use its markers."""
     for section, block in _early_blocks(doc):
         titled = bool(section.heading and _LEGEND_TITLE.match(title_key(section.title)))
         if block.type == "list":
@@ -168,9 +188,20 @@ def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None
             legend = _paragraph_legend(doc, block, titled)
         else:
             continue
-        if legend is not None:
+        if legend is not None and (titled or _used(doc, legend)):
             return legend
     return None
+
+
+def _used(doc: Document, legend: Legend) -> bool:
+    keys = {e.marker.key for e in legend.entries}
+    mine = {id(it) for it in legend.items}
+    for item in doc.items():
+        if id(item) not in mine and item.span.start > legend.block.span.end:
+            marker = item_marker(doc, item)
+            if marker is not None and marker.key in keys:
+                return True
+    return False
 
 
 def _early_blocks(doc: Document, limit: int = 12):
@@ -202,9 +233,25 @@ def _list_legend(doc: Document, block: Block, items_by_block: dict[int, Item], t
         entries.append(LegendEntry(marker, desc, status_word(desc) or _slug(desc)))
     if len({e.marker.key for e in entries}) < len(entries):
         return None
-    if not titled and sum(status_word(e.description) is not None for e in entries) < 2:
+    if not titled and not _defines_statuses(entries):
         return None
     return Legend(block, entries, items)
+
+
+def _defines_statuses(entries: list[LegendEntry]) -> bool:
+    """An untitled list is a legend only when each line names a different
+    status in a few words ("✅ work item complete"), not a piece of work
+    ("✅ Shipped the parser")."""
+    names = [status_word(e.description) for e in entries]
+    if None in names or len(set(names)) < len(names):
+        return False
+    return all(not _FILLER.sub(" ", e.description.casefold()).split() for e in entries)
+
+
+_FILLER = re.compile(
+    r"\b(?:" + "|".join(w for _, w in _STATUS_WORDS) + r"|work|items?|tasks?|features?|is|are|has|have|been|"
+    r"be|being|the|this|that|it|yet|not|still|and|or|but|means|for|of|in|on|to|a|an)\b|[^\w\s]"
+)
 
 
 def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
@@ -221,7 +268,9 @@ def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | Non
         start = block.span.start + m.start(1)
         marker = Marker(token, Span(start, start + len(token)), "mojibake" if value != token else "emoji", value)
         entries.append(LegendEntry(marker, desc, status_word(desc) or _slug(desc)))
-    if len(entries) < 2 or (not titled and sum(status_word(e.description) is not None for e in entries) < 2):
+    if len(entries) < 2 or len({e.marker.key for e in entries}) < len(entries):
+        return None
+    if not titled and not _defines_statuses(entries):
         return None
     return Legend(block, entries)
 
@@ -246,36 +295,63 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Binding:
     items_by_block = {id(it.block): it for it in doc.items() if it.block is not None}
     legend = find_legend(doc, items_by_block)
     top = container(doc)
-    _bind_sections(top.children, spec.sections, None)
+    binding = Binding(spec, top, legend, detected)
     for section in doc.root.walk():
-        if getattr(section, "implied_status", None) is None:
+        section.spec, section.implied_status = None, None
+    own = _section_status(top) if top is not doc.root else None
+    _bind_sections(binding, top.children, spec.sections, (own, top) if own else None)
+    for section in doc.root.walk():
+        if section.implied_status is None and id(section) not in binding.status_from:
             section.implied_status = _section_status(section)
     legend_items = {id(it) for it in (legend.items if legend else [])}
     for section in doc.root.walk():
         for item in _walk_items(section.items):
             item.in_legend = id(item) in legend_items
             _resolve(doc, item, spec, legend, section.implied_status)
-    binding = Binding(spec, top, legend, detected)
     doc.binding = binding
     return binding
 
 
-def _bind_sections(sections: list[Section], specs: list[SectionSpec], implied: str | None) -> None:
+def _bind_sections(binding: Binding, sections: list[Section], specs: list[SectionSpec],
+                   implied: tuple[str, Section] | None) -> None:
     for section in sections:
         key = title_key(section.title)
         match = next((s for s in specs if s.matches(key, section.level)), None)
         section.spec = match
         own = (match.status if match else None) or _section_status(section)
-        section.implied_status = own or implied
-        _bind_sections(section.children, match.children if match else [], section.implied_status)
+        here = (own, section) if own else implied
+        section.implied_status = here[0] if here else None
+        if here:
+            binding.status_from[id(section)] = here[1]
+        else:
+            binding.status_from[id(section)] = section
+        _bind_sections(binding, section.children, match.children if match else [], here)
 
 
 def _section_status(section: Section) -> str | None:
+    """The status a heading states for everything under it: a leading word
+    ("Completed", "To do"), a status emoji, or a status at its end."""
     if section.heading is None:
         return None
     key = title_key(section.title)
     for name, regex in _SECTION_STATUS:
         if regex.match(key):
+            return name
+    return heading_status(section.title)
+
+
+def heading_status(title: str) -> str | None:
+    text = " ".join(title.replace("\ufe0f", "").split()).strip(" *_`")
+    for emoji, name in _HEADING_EMOJI.items():
+        if text.startswith(emoji) or text.endswith(emoji):
+            return name
+    m = _HEADING_TAIL.search(text)
+    if m is None:
+        return None
+    phrase = next(g for g in m.groups() if g is not None)
+    phrase = re.split(r"[,;]", phrase)[0].strip(" *_`.").casefold()
+    for name, regex in _HEADING_PHRASE:
+        if regex.fullmatch(phrase):
             return name
     return None
 

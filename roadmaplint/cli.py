@@ -139,6 +139,11 @@ def _diff(path: str, before: str, after: str) -> str:
     )
 
 
+def _changed(source: Any, result: Any) -> bool:
+    """Whether fixing changed the file's bytes (text, BOM or encoding)."""
+    return result.source.to_bytes() != source.to_bytes()
+
+
 def _color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -157,11 +162,14 @@ def cli(debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
+@click.option("--check-remote", is_flag=True, help="Check that http(s) links answer (uses the network).")
+@click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Keep --check-remote results in this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict: bool, quiet: bool,
-          **options: Any) -> None:
+          check_remote: bool, cache: Path | None, **options: Any) -> None:
     """Check roadmap files (default: those found under the current directory)."""
     from . import fixes
     from .document import load
@@ -175,6 +183,9 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
     reports = []
     for path in files:
         settings = run.settings(path)
+        if check_remote:
+            settings.check_remote, settings.cache = True, cache
+            settings.extend_select = [*settings.extend_select, "dead-link"]
         try:
             source = read(path)
             if fix or run.diff:
@@ -182,10 +193,10 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
                 doc, violations = result.document, result.remaining
                 if run.diff:
                     click.echo(_diff(str(path), source.text, result.text), nl=False)
-                    if result.text != source.text:  # nothing was written
+                    if _changed(source, result):  # nothing was written
                         doc = load(source)
                         violations = lint_document(doc, settings)
-                elif result.text != source.text:
+                elif _changed(source, result):
                     write(path, result.source)
             else:
                 doc = load(source)
@@ -236,7 +247,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         elif not check_only:
             sys.stdout.buffer.write(result.source.to_bytes())
             sys.stdout.flush()
-        sys.exit(EXIT_VIOLATIONS if check_only and result.text != source.text else EXIT_CLEAN)
+        sys.exit(EXIT_VIOLATIONS if check_only and _changed(source, result) else EXIT_CLEAN)
 
     changed = unchanged = 0
     for path in _paths(paths):
@@ -244,7 +255,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         try:
             source = read(path)
             result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-            if result.text == source.text:
+            if not _changed(source, result):
                 unchanged += 1
                 continue
             changed += 1

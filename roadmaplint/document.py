@@ -99,6 +99,7 @@ class Section:
     items: list[Item] = field(default_factory=list)
     spec: Any = None  # the spec.SectionSpec this section matched
     implied_status: str | None = None  # the status its items get by default
+    dates: list[Any] = field(default_factory=list)  # dates.Dated read from the title
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -117,6 +118,8 @@ class Document:
     code_spans: list[Span]  # code blocks and code spans: never edited
     comments: list[tuple[Span, str]]  # HTML comments: (span, inner text)
     binding: Any = None  # bind.Binding, once bound to a spec
+    dated: bool = False  # dates.annotate has filled in item and section dates
+    _code_starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -140,9 +143,15 @@ class Document:
             yield from rec(section.items)
 
     def in_code(self, start: int, end: int | None = None) -> bool:
+        """Whether [start, end) touches a code block or code span."""
         end = start + 1 if end is None else end
-        probe = Span(start, end)
-        return any(span.overlaps(probe) for span in self.code_spans)
+        if self._code_starts is None:
+            self.code_spans.sort(key=lambda s: s.start)
+            self._code_starts = [s.start for s in self.code_spans]
+        # code spans never overlap each other: only the last one starting
+        # before `end` can reach `start`
+        i = bisect_left(self._code_starts, end)
+        return i > 0 and self.code_spans[i - 1].end > start
 
 
 _BLOCK_TYPES = {
@@ -179,7 +188,7 @@ def load(source: Source) -> Document:
             text_span=Span(*ref["_label"]),
             label=ref["label"],
         )
-        for ref in refs
+        for ref in sorted(refs, key=lambda r: r["_pos"][0])
     ]
     root = _sections(source, blocks, builder.headings)
     for section in root.walk():
@@ -213,6 +222,8 @@ class _Builder:
             kind = _BLOCK_TYPES.get(tok["type"])
             if kind is None or "_pos" not in tok:
                 continue
+            if kind == "code" and not tok.get("raw", "").strip() and tok["_pos"][1] <= tok["_pos"][0]:
+                continue  # mistune's code block of a whitespace-only line
             block = Block(kind, Span(*tok["_pos"]), depth=depth)
             attrs = tok.get("attrs") or {}
             if kind in ("list", "list_item", "block_quote"):
@@ -239,6 +250,9 @@ class _Builder:
                     span = Span(block.span.start + m.start(), block.span.start + m.end())
                     self.comments.append((span, m.group(1)))
             out.append(block)
+        # mistune puts a quote cut short by a list before the list's last
+        # token only; the source order is the order that counts
+        out.sort(key=lambda b: b.span.start)
         return out
 
     def heading(self, block: Block, tok: Token) -> None:
@@ -247,7 +261,9 @@ class _Builder:
         if style == "setext":
             # the text runs to the end of the line before the underline
             last = self.source.line_of(end) - 1
-            text_span = Span(start, max(start, self.source.line_end(last)))
+            line_end = self.source.line_end(last)
+            line_end -= len(self.source.text[start:line_end]) - len(self.source.text[start:line_end].rstrip(" \t"))
+            text_span = Span(start, max(start, line_end))
         else:
             raw = self.source.text[start:end]
             m = _ATX_OPEN.match(raw)

@@ -38,6 +38,9 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
     rewrites: bool = False
+    # changes to the file rather than its text: drop the BOM, write UTF-8
+    bom: bool | None = None
+    encoding: str | None = None
 
     @classmethod
     def safe(cls, *edits: Edit, rewrites: bool = False) -> Fix:
@@ -46,6 +49,10 @@ class Fix:
     @classmethod
     def unsafe(cls, *edits: Edit, rewrites: bool = False) -> Fix:
         return cls(tuple(edits), Applicability.UNSAFE, rewrites)
+
+    @property
+    def empty(self) -> bool:
+        return not self.edits and self.bom is None and self.encoding is None
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,9 @@ class Rule:
     severity: str = "error"
     default: bool = True  # enabled without being selected
     options: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
+    # run-time settings the rule reads, passed in its options under these
+    # names: "today", "check_remote", "cache"
+    needs: tuple[str, ...] = ()
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -161,6 +171,8 @@ class Settings:
     spec: Any = None
     config_path: str | None = None
     today: Any = None  # a datetime.date for the date rules; None means today
+    check_remote: bool = False  # only --check-remote lets a rule use the network
+    cache: Any = None  # --cache: where dead-link keeps its results
 
     def enabled(self) -> list[Rule]:
         out = []
@@ -216,6 +228,8 @@ def lint_document(doc: Document, settings: Settings) -> list[Violation]:
     out = []
     for r in settings.enabled():
         options = settings.rule_options(r)
+        for name in r.needs:
+            options[name] = getattr(settings, name)
         for finding in r.check(doc, options):
             line, col = source.position(finding.span.start)
             if suppress.hides(r, line):

@@ -38,7 +38,7 @@ class FixResult:
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
-    if fix is None or not fix.edits:
+    if fix is None or fix.empty:
         return False
     return fix.applicability is Applicability.SAFE or (
         unsafe and fix.applicability is Applicability.UNSAFE
@@ -88,9 +88,16 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
             return FixResult(source, doc, violations, applied)
         edits = [e for v in chosen for e in v.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(source.text, edits)
-        if new_text == source.text:
+        changes = {}
+        for v in chosen:
+            if v.fix.bom is not None:  # type: ignore[union-attr]
+                changes["bom"] = v.fix.bom  # type: ignore[union-attr]
+            if v.fix.encoding is not None:  # type: ignore[union-attr]
+                changes["encoding"] = v.fix.encoding  # type: ignore[union-attr]
+                changes["encoding_certain"] = True
+        if new_text == source.text and all(getattr(source, k) == v for k, v in changes.items()):
             return FixResult(source, doc, violations, applied)
-        new_source = Source(new_text, path=source.path, bom=source.bom)
+        new_source = source.replace(new_text, **changes)
         new_doc = load(new_source)
         guard(doc, new_doc, chosen)
         applied.update(v.code for v in chosen)

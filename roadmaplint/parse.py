@@ -26,15 +26,17 @@ such as ``<details>`` right after a list item is swallowed by it.
 
 from __future__ import annotations
 
+import re
+import string
 from bisect import bisect_right
 from typing import Any
 
 import mistune
 import mistune.list_parser as _list_parser
 from mistune._inline import links as _links
-from mistune.block_parser import BlockParser
+from mistune.block_parser import BlockParser, _parse_html_to_newline
 from mistune.core import BlockState, InlineState
-from mistune.helpers import parse_link_href
+from mistune.helpers import HTML_ATTRIBUTES, parse_link_href
 from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
 from mistune.plugins.url import URL_LINK_PATTERN, parse_url_link
@@ -43,8 +45,10 @@ from .source import Source
 
 Token = dict[str, Any]
 
+_SELF_CLOSING = re.compile(HTML_ATTRIBUTES + r"[ \t]*/>[ \t]*(?:\n|$)")
 _QUOTE_BREAK = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
 _INLINE_STAMPED = {"codespan", "inline_html", "link", "image"}
+_NESTED_INLINE = {"strikethrough", "mark", "insert"}
 _WS = " \r\n\t\f"
 
 
@@ -193,13 +197,23 @@ class PosBlockParser(BlockParser):
             tok["_start"] = state.first_nonblank(m.start())
             if tok["type"] == "heading" and kind == "atx_heading":
                 raw = m.group("atx_2")
-                tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(_WS))
+                # mistune strips string.whitespace (\v too) off heading text
+                tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(string.whitespace))
             if tok["type"] == "block_quote":
                 child = state.root.children.get(id(tok["children"]))
                 if child is not None:
                     tok["_end_line"] = child.line_base + child.src.rstrip("\n").count("\n")
             elif tok["type"] != "list":
                 tok["_end_line"] = state.last_nonblank_line(tok["_start"], end)
+        return end
+
+    def parse_raw_html(self, m, state):  # type: ignore[override]
+        end = super().parse_raw_html(m, state)
+        if end is None and not m.group(0).strip().startswith("</"):
+            # CommonMark's type-7 HTML block may be a self-closing tag
+            # (`<img src="logo.png" />`); mistune's end pattern lacks the `/`
+            if _SELF_CLOSING.match(state.src, m.end(), state.find_line_end()):
+                return _parse_html_to_newline(state, self.BLANK_LINE)
         return end
 
     def _record_definition(self, m, state, end) -> None:
@@ -322,6 +336,9 @@ class PosInlineParser(InlineParser):
         end = super().parse_method(m, state)
         if end:
             for tok in state.tokens[n:]:
+                if tok["type"] in _NESTED_INLINE:
+                    # ~~text~~ is parsed as its own source: shift into ours
+                    _shift(tok.get("children", []), m.end())
                 if tok["type"] in _INLINE_STAMPED and "_s" not in tok:
                     tok["_s"] = m.start()
                     tok["_e"] = end
@@ -331,6 +348,18 @@ class PosInlineParser(InlineParser):
                         inner = (m.start(), end) if bare else (m.start() + 1, end - 1)
                         tok["_text"] = tok["_url"] = inner
         return end
+
+
+def _shift(tokens: list[Token], by: int) -> None:
+    for tok in tokens:
+        if "_s" in tok:
+            tok["_s"] += by
+            tok["_e"] += by
+            for key in ("_text", "_url"):
+                if key in tok:
+                    tok[key] = (tok[key][0] + by, tok[key][1] + by)
+        if tok.get("children"):
+            _shift(tok["children"], by)
 
 
 class PosMarkdown(mistune.Markdown):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ class Source:
     text: str
     path: str = "<stdin>"
     bom: bool = False
+    encoding: str = "utf-8"  # what the file is written back in
+    # for a file that is not UTF-8: every plausible legacy decoding agrees
+    encoding_certain: bool = True
     newline: str = "\n"  # the majority style, used for text that fixes insert
     mixed_newlines: bool = False
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -52,6 +56,10 @@ class Source:
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str = "<stdin>") -> Source:
+        """Decode a file: UTF-8 (with or without a BOM), else the legacy code
+        page detection finds. Raises SourceError for anything else."""
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SourceError("UTF-16 file (byte-order mark); save it as UTF-8")
         if b"\x00" in data:
             raise SourceError("binary file (contains NUL bytes)")
         bom = data.startswith(b"\xef\xbb\xbf")
@@ -60,15 +68,29 @@ class Source:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise SourceError(
-                f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
-            ) from None
+            found = detect_legacy(data)
+            if found is None:
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise SourceError(
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}) "
+                    "and no legacy encoding fits"
+                ) from None
+            encoding, text, certain = found
+            return cls(text, path=path, bom=bom, encoding=encoding, encoding_certain=certain)
         return cls(text, path=path, bom=bom)
 
     def to_bytes(self, text: str | None = None) -> bytes:
         text = self.text if text is None else text
+        if self.encoding != "utf-8":
+            return text.encode(self.encoding)
         return ((BOM if self.bom else "") + text).encode("utf-8")
+
+    def replace(self, text: str, **changes: object) -> Source:
+        """The same file with new text (and, say, ``bom=False``)."""
+        fields = {"path": self.path, "bom": self.bom, "encoding": self.encoding,
+                  "encoding_certain": self.encoding_certain}
+        fields.update(changes)
+        return Source(text, **fields)  # type: ignore[arg-type]
 
     # -- line index ---------------------------------------------------------
     @property
@@ -106,3 +128,128 @@ class Source:
     def normalized(self) -> str:
         """The text with every line ending as ``\\n`` (what mistune parses)."""
         return "\n".join(self.lines())
+
+
+# Legacy 8-bit encodings a Markdown file is likely to have been saved in, most
+# likely first (the order breaks ties).
+LEGACY = ("cp1252", "cp1250", "cp1251", "cp1254", "mac_roman", "latin-1")
+_NAMES = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows-1251",
+          "cp1254": "Windows-1254", "mac_roman": "Mac OS Roman", "latin-1": "Latin-1"}
+
+# The letters beyond ASCII that one language written in these code pages uses.
+# A right reading of a file uses the letters of one language; a wrong one
+# mixes them ("trčs ętre" is French read as Windows-1250).
+_ALPHABETS = [
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "áéíñóúü",  # Spanish
+    "áàâãçéêíóôõúü",  # Portuguese
+    "àèéìíîòóùú",  # Italian
+    "àçéèíïòóúü",  # Catalan
+    "äöüß",  # German
+    "áéëèïóöüàç",  # Dutch
+    "åäöæøéüšž",  # Nordic, Finnish
+    "áðéíóúýþæö",  # Icelandic
+    "äöõüšž",  # Estonian
+    "ąćęłńóśźż",  # Polish
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "áéíóöőúüű",  # Hungarian
+    "ăâîșşțţ",  # Romanian
+    "čćđšž",  # Croatian, Serbian and Slovene in Latin script
+    "çë",  # Albanian
+    "çğıöşüâîû",  # Turkish
+    "абвгдежзийклмнопрстуфхцчшщъыьэюяёђѓєѕіїјљњћќўџґ",  # Cyrillic
+]
+# Symbols a wrong reading produces and text seldom holds.
+_ODD = set("¤¦¨¯´¸¬\xadˆ˜ƒ√∂∑∏π∫Ω≈≠≤≥∞◊∆⁄ˇ˘˛˝˙\uf8ffﬁﬂ‰‡†")
+_WORD = re.compile(r"[^\W\d_]+")
+_C0 = re.compile(b"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+# a UTF-8 sequence of three or four bytes: almost never legacy text by chance
+_UTF8_LONG = re.compile(b"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def detect_legacy(data: bytes) -> tuple[str, str, bool] | None:
+    """(encoding, text, certain) for bytes that are not UTF-8, or None when no
+    legacy code page reads them as text. ``certain`` when every reading that
+    looks right gives the same text."""
+    found = legacy_readings(data)
+    if not found:
+        return None
+    enc, text, score = found[0]
+    return enc, text, score == 0 and all(t == text for _, t, s in found if s == 0) and not _mixed(data)
+
+
+def legacy_readings(data: bytes) -> list[tuple[str, str, int]]:
+    """Plausible (encoding, text, score) readings of ``data``, best first;
+    score 0 means nothing in the text looks wrong."""
+    if len(_C0.findall(data)) > max(2, len(data) // 100):
+        return []  # control bytes: binary, not text in any code page
+    # UTF-8 runs inside a file that is otherwise legacy (a file edited with
+    # two editors) are mojibake in every reading: judge the rest
+    masked = {i for m in _UTF8_LONG.finditer(data) for i in range(m.start(), m.end())}
+    out = []
+    for enc in LEGACY:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        # single-byte code pages: character i is byte i
+        high = [i for i, c in enumerate(text) if ord(c) > 127 and i not in masked]
+        if any(0x80 <= ord(text[i]) < 0xA0 for i in high):
+            continue  # C1 controls: this is not the file's code page
+        bad = _odd(text, high)
+        if bad * 2 > len(high):
+            continue
+        out.append((enc, text, bad * 100 + _incoherence(text, high)))
+    out.sort(key=lambda r: (r[2], LEGACY.index(r[0])))
+    return out
+
+
+def encoding_name(enc: str) -> str:
+    return _NAMES.get(enc, enc)
+
+
+def _mixed(data: bytes) -> bool:
+    return _UTF8_LONG.search(data) is not None
+
+
+def _odd(text: str, high: list[int]) -> int:
+    """Characters a right reading seldom has: rare symbols, a capital after
+    a small letter inside a word (cafÈ), Latin and Cyrillic in one word."""
+    bad = sum(1 for i in high if text[i] in _ODD)
+    seen: set[int] = set()
+    for i in high:
+        if i in seen:
+            continue
+        start = i
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        m = _WORD.match(text, start)
+        if not m:
+            continue
+        seen.update(range(m.start(), m.end()))
+        word = m.group(0)
+        if any(b.isupper() and a.islower() and (ord(a) > 127 or ord(b) > 127) for a, b in zip(word, word[1:])):
+            bad += 1
+        scripts = {_script(c) for c in word}
+        if len(scripts - {"other"}) > 1:
+            bad += 1
+    return bad
+
+
+def _script(c: str) -> str:
+    if c < "\u0250":
+        return "latin"
+    if "\u0400" <= c < "\u0530":
+        return "cyrillic"
+    if "\u0370" <= c < "\u0400":
+        return "greek"
+    return "other"
+
+
+def _incoherence(text: str, high: list[int]) -> int:
+    """How many letters the best-fitting language lacks."""
+    letters = {text[i].lower()[0] for i in high if text[i].isalpha()} - set(string.ascii_lowercase)
+    if not letters:
+        return 0
+    return min(len(letters - set(alphabet)) for alphabet in _ALPHABETS)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
 BUILTIN_STATUSES = ("done", "in-progress", "planned", "blocked", "dropped")
@@ -17,7 +17,25 @@ FINISHED = {"done", "dropped"}
 
 
 class SpecError(Exception):
-    """A spec that cannot be used; the message is one line."""
+    """A spec that cannot be used; the message is one line. ``origin``,
+    ``keys`` (the JSON path as a list) and ``detail`` are its parts, for a
+    caller that can say more (the config's line)."""
+
+    def __init__(self, message: str, origin: str = "", keys: list[Any] | None = None, detail: str = "") -> None:
+        super().__init__(" ".join(message.split()))
+        self.origin, self.keys, self.detail = origin, keys or [], detail or message
+
+
+def _fail(origin: str, keys: list[Any], detail: str) -> SpecError:
+    return SpecError(f"{origin}: {_json_path(keys)}: {detail}", origin, keys, detail)
+
+
+def _show(path: str) -> str:
+    """A path as the user would type it: relative when under the cwd."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return path
 
 
 @lru_cache(maxsize=None)
@@ -41,7 +59,13 @@ def expand(data: dict[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for key, value in data.items():
         if key == "statuses":
-            out["statuses"] = {**base.get("statuses", {}), **copy.deepcopy(value)}
+            # a marker the spec gives to one of its own states leaves the preset's
+            mine = {norm_marker(m) for v in value.values() for m in v.get("markers", [])}
+            inherited = {
+                name: {**st, "markers": [m for m in st.get("markers", []) if norm_marker(m) not in mine]}
+                for name, st in base.get("statuses", {}).items()
+            }
+            out["statuses"] = {**inherited, **copy.deepcopy(value)}
         elif key != "extends":
             out[key] = copy.deepcopy(value)
     out["extends"] = base_name
@@ -72,36 +96,149 @@ def validate(data: Any, origin: str) -> None:
 
     error = best_match(_validator().iter_errors(data))
     if error is not None:
-        raise SpecError(f"{origin}: {_json_path(error.absolute_path)}: {error.message}")
+        raise _fail(origin, list(error.absolute_path), error.message)
     full = expand(data)
     statuses = set(full.get("statuses", {})) | set(BUILTIN_STATUSES)
 
-    def walk(sections: list[dict], path: str) -> None:
+    def walk(sections: list[dict], path: list[Any]) -> None:
         for i, sec in enumerate(sections):
-            here = f"{path}[{i}]"
+            here = [*path, i]
             if "pattern" in sec:
-                _compile(sec["pattern"], f"{origin}: {here}.pattern")
+                _compile(sec["pattern"], origin, [*here, "pattern"])
             if "status" in sec and sec["status"] not in statuses:
-                raise SpecError(f"{origin}: {here}.status: {sec['status']!r} is not a defined status")
-            walk(sec.get("children", []), f"{here}.children")
+                raise _fail(origin, [*here, "status"], f"{sec['status']!r} is not a defined status")
+            walk(sec.get("children", []), [*here, "children"])
 
-    walk(data.get("sections", []), "$.sections")
+    walk(data.get("sections", []), ["sections"])
     if "pattern" in data.get("title", {}):
-        _compile(data["title"]["pattern"], f"{origin}: $.title.pattern")
+        _compile(data["title"]["pattern"], origin, ["title", "pattern"])
+    if "model" in data:
+        model_validator(data["model"], origin)
 
 
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
+# Limits that keep a spec's regular expressions from hanging on a heading:
+# the shapes that backtrack exponentially are refused, and what is left is
+# polynomial in the length of the text, which is at most TITLE_LIMIT. The
+# budget bounds that polynomial: the product of how many lengths each
+# quantifier can take (and the start positions when unanchored) is a
+# generous estimate of the steps a failing search takes (~0.3 s at 5e7).
+TITLE_LIMIT = 80
+_BUDGET = 5 * 10**7
+
+try:  # Python 3.11+
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+_ONE_CHAR = {"LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY"}
 
 
-def _compile(pattern: str, where: str) -> re.Pattern[str]:
-    # A quantified group that is itself quantified ((a+)+) backtracks
-    # exponentially; refuse it rather than risk a hang on a long heading.
-    if _NESTED_QUANTIFIER.search(pattern):
-        raise SpecError(f"{where}: nested quantifiers like (a+)+ are not allowed (they can hang)")
+def _risk(pattern: str) -> str | None:
+    """Why ``pattern`` could take too long on a heading, or None."""
+    try:
+        parsed = _sre.parse(pattern, re.I)
+    except re.error:
+        return None  # re.compile reports it
+    cost = [1]
+
+    def walk(items: Any, in_repeat: bool) -> str | None:
+        for op, av in items:
+            name = str(op)
+            if name in _REPEATS:
+                low, high, body = av
+                if low != high:
+                    if in_repeat:
+                        return "a quantifier inside a quantified group (like (a+)+ or (a?)*)"
+                    cost[0] *= min(high, TITLE_LIMIT) - min(low, TITLE_LIMIT) + 1
+                found = walk(body, in_repeat or high > 1)
+            elif name == "BRANCH":
+                if in_repeat and not all(len(b) == 1 and str(b[0][0]) in _ONE_CHAR for b in av[1]):
+                    return "an alternation inside a quantified group (like (a|aa)+)"
+                found = next((f for b in av[1] if (f := walk(b, in_repeat))), None)
+            elif name in ("GROUPREF", "GROUPREF_EXISTS"):
+                return "a backreference"
+            elif name == "SUBPATTERN":
+                found = walk(av[-1], in_repeat)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                found = walk(av[1], in_repeat)
+            elif name == "ATOMIC_GROUP":
+                found = walk(av, in_repeat)
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    found = walk(parsed, False)
+    if found:
+        return f"{found} can take exponential time; rewrite the pattern without it"
+    anchored = bool(parsed) and str(parsed[0][0]) == "AT" and str(parsed[0][1]) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
+    if cost[0] * (1 if anchored else TITLE_LIMIT + 1) > _BUDGET:
+        return ("too many quantifiers that vary in length (*, +, ?, {m,n}) for one pattern; "
+                "use fewer, or anchor it with ^")
+    return None
+
+
+def _compile(pattern: str, origin: str = "spec", keys: list[Any] | None = None) -> re.Pattern[str]:
+    # A spec's pattern runs against every heading: refuse the shapes that
+    # backtrack exponentially ((a+)+, (a|aa)+) rather than risk a hang.
+    risk = _risk(pattern)
+    if risk:
+        raise _fail(origin, keys or [], risk)
     try:
         return re.compile(pattern, re.I)
     except re.error as exc:
-        raise SpecError(f"{where}: invalid regular expression: {exc}") from None
+        raise _fail(origin, keys or [], f"invalid regular expression: {exc}") from None
+
+
+def search(pattern: re.Pattern[str], text: str) -> bool:
+    """Search a title: only its first TITLE_LIMIT characters, so that even
+    a pattern with several quantifiers finishes at once."""
+    return pattern.search(text[:TITLE_LIMIT]) is not None
+
+
+# -- the model schema ------------------------------------------------------------
+
+def _refs(node: Any, path: list[Any]) -> Iterator[tuple[list[Any], str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                yield [*path, key], value
+            else:
+                yield from _refs(value, [*path, key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _refs(value, [*path, i])
+
+
+def model_validator(model: dict[str, Any], where: str) -> Any:
+    """A validator for a spec's ``model`` that can never fetch anything: only
+    references inside the model (``#/$defs/...``) are allowed, and they are
+    resolved against a registry that has no way to retrieve."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError, best_match
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    error = best_match(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(model))
+    if error is not None:
+        raise _fail(where, ["model", *error.absolute_path], error.message)
+    resource = DRAFT202012.create_resource(model)
+    resolver = Registry().resolver_with_root(resource)
+    for keys, ref in _refs(model, ["model"]):
+        if not ref.startswith("#"):
+            raise _fail(where, keys, f"{ref!r} is not a reference inside the model (#/$defs/...); "
+                        "a spec's model never loads other schemas")
+        try:
+            resolver.lookup(ref)
+        except Unresolvable:
+            raise _fail(where, keys, f"{ref!r} does not resolve inside the model") from None
+    try:
+        return Draft202012Validator(model, registry=Registry())
+    except SchemaError as exc:  # pragma: no cover (checked above)
+        raise _fail(where, ["model"], exc.message) from None
 
 
 # -- the compiled spec --------------------------------------------------------
@@ -136,7 +273,7 @@ class SectionSpec:
             return False
         if key == title_key(self.name) or key in (title_key(a) for a in self.aliases):
             return True
-        return bool(self.pattern and self.pattern.search(key))
+        return bool(self.pattern and search(self.pattern, key))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> SectionSpec:
@@ -145,7 +282,7 @@ class SectionSpec:
         return cls(
             name=data["name"],
             aliases=list(data.get("aliases", [])),
-            pattern=_compile(data["pattern"], data["name"]) if "pattern" in data else None,
+            pattern=_compile(data["pattern"], data["name"], ["pattern"]) if "pattern" in data else None,
             level=data.get("level"),
             required=required,
             min=max(repeat.get("min", 0) if repeat else 0, 1 if required else 0),
@@ -192,6 +329,7 @@ class Spec:
     review_date: str = "optional"
     _markers: dict[str, str] = field(default_factory=dict, repr=False)
     _links: dict[str, str] = field(default_factory=dict, repr=False)
+    _model: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for status in self.statuses.values():
@@ -208,7 +346,13 @@ class Spec:
 
     def finished(self, status: str | None) -> bool:
         found = self.statuses.get(status or "")
-        return bool(found and found.finished)
+        return bool(found and found.finished) if found else status in FINISHED
+
+    def model_validator(self) -> Any:
+        """The validator of ``model`` (None without one), built once."""
+        if self._model is None and self.model:
+            self._model = model_validator(self.model, self.name)
+        return self._model
 
 
 def compile_spec(data: dict[str, Any], name: str) -> Spec:
@@ -231,7 +375,7 @@ def compile_spec(data: dict[str, Any], name: str) -> Spec:
         legend=full.get("legend", "optional"),
         items_status=full.get("items", {}).get("status", "optional"),
         title_required=title.get("required", False),
-        title_pattern=_compile(title["pattern"], "title") if "pattern" in title else None,
+        title_pattern=_compile(title["pattern"], name, ["title", "pattern"]) if "pattern" in title else None,
         model=full.get("model"),
         max_age_days=full.get("max_age_days", 180),
         review_date=full.get("review_date", "optional"),
@@ -244,19 +388,23 @@ def preset(name: str) -> Spec:
 
 
 def load_spec_file(path: Path) -> Spec:
+    shown = _show(str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise SpecError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: invalid JSON: {exc}") from None
-    validate(data, str(path))
-    return compile_spec(data, str(path))
+        raise SpecError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{shown}: invalid JSON: not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"{shown}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    validate(data, shown)
+    return compile_spec(data, shown)
 
 
 def user_spec(raw: Any, origin: str) -> Spec:
     """A spec from the config: a path string, or an inline table."""
     if isinstance(raw, str):
         return load_spec_file(Path(raw))
-    validate(raw, f"{origin} [spec]")
-    return compile_spec(raw, f"{origin} [spec]")
+    where = f"{_show(origin)} [spec]"
+    validate(raw, where)
+    return compile_spec(raw, where)

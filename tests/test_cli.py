@@ -105,7 +105,7 @@ def test_crlf_file_stays_crlf_and_keeps_mode(tmp_path: Path) -> None:
 def test_bom_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
     path.write_bytes(b"\xef\xbb\xbf# Roadmap #\n")
-    run("format", str(path))
+    run("format", str(path), "--select", "heading-style")
     assert path.read_bytes() == b"\xef\xbb\xbf# Roadmap\n"
 
 
@@ -131,7 +131,6 @@ def test_stdin_format(tmp_path: Path) -> None:
     [
         (lambda d: d / "missing.md", "no such file"),
         (lambda d: (d / "bin.md").write_bytes(b"# x\x00\x01") and d / "bin.md", "binary"),
-        (lambda d: (d / "latin.md").write_bytes(b"# caf\xe9\n") and d / "latin.md", "UTF-8"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, make, message: str) -> None:

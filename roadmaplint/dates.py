@@ -1,0 +1,400 @@
+"""Dates and periods as roadmaps write them: `Q3 2025`, `2025-Q3`, `H2 2025`,
+`June 2025`, `2025-06-15`, `End of Q1 (March)`, `(end June 2022)`,
+`target: 2027-03`, `by 2026-01-15`, `(done 2024-02)`; and version numbers."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from .document import Document, Item, Section
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_ANY_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# without a year only a capitalised full name is a month: "may" and "march"
+# are words, "Jan" a name
+_FULL_MONTH = "|".join(sorted({n.capitalize() for n in calendar.month_name if n} | {"Sept"}, key=len, reverse=True))
+_YEAR = r"(?P<year>19[7-9]\d|20\d{2})"
+_YY = r"\s?['’](?P<yy>\d{2})\b"
+# a year stands alone: not part of a number, a version, an issue, a size,
+# "2048-bit" or "1990s"
+_ALONE = r"(?<![\w.$€£#/@-])"
+_END = r"(?![\w%+°]|[.,:/-]\w)"
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A stretch of calendar time; sorts by start, then end."""
+
+    start: dt.date
+    end: dt.date
+    text: str = ""
+    start_offset: int = 0  # where in the parsed string the period was written
+    end_offset: int = 0
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _span(year: int, m1: int, m2: int) -> tuple[dt.date, dt.date]:
+    if m2 > 12:  # winter runs into the next year
+        return dt.date(year, m1, 1), dt.date(year + 1, m2 - 12, _last_day(year + 1, m2 - 12))
+    return dt.date(year, m1, 1), dt.date(year, m2, _last_day(year, m2))
+
+
+def _re(pattern: str, flags: int = re.I) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+# (kind, regex): each regex names the groups _build reads
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("date", _re(_ALONE + _YEAR + r"([-/.])(?P<m>0?[1-9]|1[0-2])\2(?P<d>0?[1-9]|[12]\d|3[01])" + _END)),
+    ("date", _re(_ALONE + r"(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/" + _YEAR + _END)),
+    ("quarter", _re(_ALONE + _YEAR + r"[- ]?Q(?P<q>[1-4])\b")),
+    ("quarter", _re(r"\bQ(?P<q>[1-4])(?:[- /,]*" + _YEAR + _END + "|" + _YY + ")")),
+    ("quarter", _re(r"\bQ(?P<q>[1-4])\b(?![.-]\d)", 0)),
+    ("half", _re(_ALONE + _YEAR + r"[- ]?H(?P<h>[12])\b")),
+    ("half", _re(r"\bH(?P<h>[12])(?:[- /,]*" + _YEAR + _END + "|" + _YY + ")")),
+    ("half", _re(r"\bH(?P<h>[12])\b(?![.-]\d)", 0)),
+    ("isomonth", _re(_ALONE + _YEAR + r"-(?P<m>0[1-9]|1[0-2])" + _END)),
+    ("month", _re(r"\b(?P<month>" + _ANY_MONTH + r")\.?(?:\s+" + _DAY + r",?)?(?:\s+" + _YEAR + _END + "|" + _YY + ")")),
+    ("month", _re(r"\b" + _DAY + r"\s+(?P<month>" + _ANY_MONTH + r")\.?,?\s+" + _YEAR + _END)),
+    ("month", _re(r"\b(?P<month>" + _FULL_MONTH + r")\b(?:\s+" + _DAY + r"\b)?(?![\w'’-])", 0)),
+    ("season", _re(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+" + _YEAR + _END)),
+    ("year", _re(_ALONE + _YEAR + _END)),
+]
+_POSITION = _re(r"\b(early|beginning\s+of|start\s+of|mid(?:dle\s+of)?|late|end\s+of|end)[\s-]*(?:the\s+)?$")
+_RANGE = _re(r"\s*(?:-|–|—|to|through|thru|until|till)\s*")
+_YEAR_RANGE = _re(_ALONE + r"(?P<year>19[7-9]\d|20\d{2})\s*[-–—/]\s*(?P<y2>19[7-9]\d|20\d{2}|\d{2})" + _END)
+
+
+def _candidates(text: str, pos: int, year: int | None) -> Iterator[tuple[int, int, tuple[dt.date, dt.date]]]:
+    """(start, end, (first day, last day)) of the first match of each form at
+    or after ``pos``."""
+    for kind, regex in _PATTERNS:
+        for m in regex.finditer(text, pos):
+            found = _build(kind, m, year if year is not None else _year_after(text, m.end()))
+            if found is not None:
+                yield m.start(), m.end(), found
+                break
+
+
+def _year_after(text: str, end: int) -> int | None:
+    """The year of a range's second half, for its first: `Q1–Q2 2025`."""
+    m = _RANGE.match(text, end)
+    if not m:
+        return None
+    follow = re.match(r"(?:Q[1-4]|H[12]|" + _ANY_MONTH + r")\.?\s*(?:[- /,]*)" + _YEAR + _END, text[m.end() :], re.I)
+    return int(follow.group("year")) if follow else None
+
+
+def _first(text: str, pos: int, year: int | None) -> tuple[int, int, tuple[dt.date, dt.date]] | None:
+    best = None
+    for start, end, found in _candidates(text, pos, year):
+        if best is None or start < best[0] or (start == best[0] and end > best[1]):
+            best = (start, end, found)
+    return best
+
+
+def find_period(text: str, year: int | None = None, pos: int = 0) -> Period | None:
+    """The first date or period written in ``text`` at or after ``pos``;
+    ``year`` fills in a period written without one (`End of Q1 (March)`
+    under `## 2023`). Offsets are into ``text``."""
+    m = _YEAR_RANGE.search(text, pos)
+    best = _first(text, pos, year)
+    if best is None:
+        return None
+    start, end, (first, last) = best
+    if m and m.start() == start:
+        y2 = int(m.group("y2"))
+        y2 = y2 + 100 * (int(m.group("year")) // 100) if y2 < 100 else y2
+        if y2 > first.year:
+            return Period(first, dt.date(y2, 12, 31), text[start : m.end()], start, m.end())
+    # "End of Q1 (March)": the month in brackets narrows the quarter
+    narrowed = re.match(r"\s*\(\s*(?P<month>" + _ANY_MONTH + r")\.?\s*\)", text[end:], re.I)
+    if narrowed and first.month != last.month:
+        month = MONTHS[narrowed.group("month").lower()]
+        if first.month <= month <= last.month:
+            first, last = _span(first.year, month, month)
+            end += narrowed.end()
+    # a range: "Q1–Q2 2025", "27 April 2024 - 27 May 2024"
+    sep = _RANGE.match(text, end)
+    if sep:
+        nxt = _first(text, sep.end(), first.year)
+        if nxt is not None and nxt[0] == sep.end() and nxt[2][1] > last:
+            last, end = nxt[2][1], nxt[1]
+    pos_word = _POSITION.search(text, max(0, start - 16), start)
+    if pos_word:
+        first, last = _position(pos_word.group(1).lower(), first, last)
+        start = pos_word.start()
+    return Period(first, last, text[start:end], start, end)
+
+
+def find_periods(text: str, year: int | None = None) -> Iterator[Period]:
+    pos = 0
+    while pos < len(text):
+        found = find_period(text, year, pos)
+        if found is None:
+            return
+        yield found
+        pos = max(found.end_offset, pos + 1)
+
+
+def _position(word: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    days = (last - first).days
+    word = " ".join(word.split())
+    if word in ("early", "beginning of", "start of"):
+        return first, first + dt.timedelta(days=days // 3)
+    if word in ("mid", "middle of"):
+        return first + dt.timedelta(days=days // 3), first + dt.timedelta(days=2 * days // 3)
+    return first + dt.timedelta(days=2 * days // 3), last  # late, end of
+
+
+def _year(m: re.Match[str], year: int | None) -> int | None:
+    groups = m.groupdict()
+    if groups.get("year"):
+        return int(groups["year"])
+    if groups.get("yy"):
+        return 2000 + int(groups["yy"])
+    return year
+
+
+def _build(kind: str, m: re.Match[str], year: int | None) -> tuple[dt.date, dt.date] | None:
+    y = _year(m, year)
+    if y is None:
+        return None
+    try:
+        if kind == "date":
+            if "a" in m.groupdict():  # 06/15/2025 or 15/06/2025: the day is the one above 12
+                a, b = int(m.group("a")), int(m.group("b"))
+                month, d = (b, a) if a > 12 else (a, b)
+            else:
+                month, d = int(m.group("m")), int(m.group("d"))
+            day = dt.date(y, month, d)
+            return day, day
+        if kind == "quarter":
+            q = int(m.group("q"))
+            return _span(y, 3 * q - 2, 3 * q)
+        if kind == "half":
+            h = int(m.group("h"))
+            return _span(y, 6 * h - 5, 6 * h)
+        if kind == "isomonth":
+            month = int(m.group("m"))
+            return _span(y, month, month)
+        if kind == "month":
+            month = MONTHS[m.group("month").lower()]
+            if m.group("d"):
+                day = dt.date(y, month, int(m.group("d")))
+                return day, day
+            return _span(y, month, month)
+        if kind == "season":
+            return _span(y, *_SEASONS[m.group("season").lower()])
+        if kind == "year":
+            return _span(y, 1, 12)
+    except ValueError:  # 31 February and the like: not a date
+        return None
+    return None
+
+
+# -- versions ----------------------------------------------------------------------------
+
+_VERSION = re.compile(
+    r"(?<![\w.$€£#/@+-])(?:(?P<v>v|version\s*)(?P<only>\d{1,4})(?![\w.,%]|\.\d)"
+    r"|v?(?P<major>\d{1,4})\.(?P<minor>\d{1,4})(?:\.(?P<patch>\d{1,4}))?"
+    r"(?:[-.]?(?P<pre>alpha|beta|rc|pre|preview)\.?(?P<pn>\d*))?(?![\w%°]|[.,]\d|\.[a-z]))",
+    re.I,
+)
+_PRE = {"alpha": 0, "beta": 1, "pre": 1, "preview": 1, "rc": 2}
+
+
+@dataclass(frozen=True)
+class Version:
+    value: tuple[int, ...]
+    start: int
+    end: int
+
+
+def version_at(text: str, pos: int = 0) -> Version | None:
+    m = _VERSION.search(text, pos)
+    if not m:
+        return None
+    if m.group("only"):
+        return Version((int(m.group("only")), 0, 0, 9, 0), m.start(), m.end())
+    major, minor, patch = int(m.group("major")), int(m.group("minor")), int(m.group("patch") or 0)
+    pre = (_PRE[m.group("pre").lower()], int(m.group("pn") or 0)) if m.group("pre") else (9, 0)
+    return Version((major, minor, patch, *pre), m.start(), m.end())
+
+
+def find_version(text: str) -> tuple[int, ...] | None:
+    """`v1.2` < `v1.10` < `2.0.0-rc1` < `2.0.0`."""
+    found = version_at(text)
+    return found.value if found else None
+
+
+# -- what a heading or an item is named by ------------------------------------------------------
+
+LATER = re.compile(
+    r"^\W*(?:up\s+next|next\s+up|next|later|future(?:\s+(?:work|plans?|items?|ideas?|releases?|features?|goals?))?"
+    r"|someday(?:\s*/\s*maybe)?|backlog|unscheduled|beyond|tbd|ideas?|icebox|wish\s*list|parking\s+lot"
+    r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
+    re.I,
+)
+# decoration before a name: emoji, bullets, a checkbox, bold, "1." or "A)"
+_LEAD = re.compile(r"^(?:[^\w(\[]+|\[[ xX~/!?*+>.-]?\]\s*|(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]\s+|\*\*|__)*")
+# up to two words that name what the version belongs to: "hledger 1.40", "Version 0.4.2"
+_LABEL = re.compile(r"^(?:[\w][\w'’-]*\s+){0,2}$")
+
+
+@dataclass(frozen=True)
+class Name:
+    """What a heading or an item is named by: a period, a version, or a
+    "later" horizon. ``strong`` when the name leads the title (`Q3 2025:
+    Plugins`), weak when it comes later (`Phase 1 (Q3 2025)`); ``prefix``
+    is the text before a weak name with digits masked, so that siblings
+    written alike can be told from titles that merely mention a date."""
+
+    later: bool = False
+    period: Period | None = None
+    period_strong: bool = False
+    period_prefix: str = ""
+    version: tuple[int, ...] | None = None
+    version_strong: bool = False
+    version_prefix: str = ""
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+
+
+def name_of(title: str, year: int | None = None) -> Name:
+    """The period or version a title is named by."""
+    if LATER.match(title):
+        return Name(later=True)
+    lead = _LEAD.match(title)
+    base = lead.end() if lead else 0
+    period = find_period(title, year, base)
+    version = version_at(title, base)
+    p_strong = v_strong = False
+    p_prefix = v_prefix = ""
+    if period is not None:
+        before = title[base : period.start_offset]
+        p_strong = not before.strip() or bool(_LABEL.match(before) and not re.search(r"\d", before))
+        p_prefix = _mask(before)
+        if version is not None and version.start < period.end_offset and period.start_offset < version.end:
+            version = None  # "2025.06" read as a date, not as a version
+    if version is not None:
+        before = title[base : version.start]
+        v_strong = not before.strip() or bool(_LABEL.match(before) and not re.search(r"\d", before))
+        v_prefix = _mask(before)
+    return Name(False, period, p_strong, p_prefix, version.value if version else None, v_strong, v_prefix)
+
+
+# -- dates on items and sections ---------------------------------------------------------
+
+_COMPLETED = re.compile(
+    r"\b(?:done|completed?|finished|shipped|released|landed|merged|delivered|closed|achieved|resolved)\b"
+    r"\s*(?:on|in|at)?\s*[:\-–—]?\s*$",
+    re.I,
+)
+_TARGET = re.compile(
+    r"\b(?:by|due|target(?:ed|ing)?|eta|deadline|until|before|no\s+later\s+than|planned(?:\s+for)?|expected"
+    r"|scheduled(?:\s+for)?|aim(?:ing)?\s+for|goal|release\s+date|ship(?:s|ping)?(?:\s+in)?)\b"
+    r"\s*(?:on|in|at|for)?\s*[:\-–—]?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Dated:
+    kind: str  # target | completed
+    period: Period
+    offset: int  # where the date text starts in the string it was read from
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": self.period.text,
+                "start": self.period.start.isoformat(), "end": self.period.end.isoformat()}
+
+
+def item_dates(text: str, year: int | None = None, title: bool = False) -> list[Dated]:
+    """A target and a completion date read from an item's or heading's text.
+    A date counts when a word says what it is (`by`, `target:`, `end`,
+    `done`), when it stands alone in brackets (`(Q3 2025)`), or, in a
+    heading, when it names the heading (`Q3 2025: Plugins`)."""
+    out: list[Dated] = []
+    name = name_of(text, year) if title else None
+    for found in find_periods(text, year):
+        if len(out) >= 4:
+            break
+        before = text[max(0, found.start_offset - 32) : found.start_offset]
+        before = re.sub(r"[(\[*_\s]+$", " ", before).rstrip()
+        alone = re.search(r"\(\s*$", text[: found.start_offset]) and re.match(r"\s*\)", text[found.end_offset :])
+        if _COMPLETED.search(before):
+            out.append(Dated("completed", found, found.start_offset))
+        elif (
+            _TARGET.search(before)
+            or alone
+            or re.match(r"(?i)(early|beginning|start|mid|middle|late|end)\b", found.text)
+            or (name is not None and name.period == found and name.period_strong)
+        ):
+            out.append(Dated("target", found, found.start_offset))
+    return out
+
+
+def parse_iso(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def context_year(section: Section, parents: list[Section]) -> int | None:
+    """The year a period without one belongs to: from the nearest heading
+    above whose name gives one (`## 2023` over `### End of Q1 (March)`)."""
+    for sec in reversed(parents):
+        if sec.heading is None:
+            continue
+        name = name_of(sec.title)
+        if name.period is not None and name.period.start.year == name.period.end.year:
+            return name.period.start.year
+    return None
+
+
+def annotate(doc: Document) -> None:
+    """Fill in ``dates`` on every section and item, once."""
+    if doc.dated:
+        return
+    doc.dated = True
+
+    def walk(section: Section, parents: list[Section]) -> None:
+        year = context_year(section, [*parents, section])
+        if section.heading is not None:
+            section.dates = item_dates(section.title, context_year(section, parents), title=True)
+        for item in walk_items(section.items):
+            item.dates = item_dates(item.text, year)
+        for child in section.children:
+            walk(child, [*parents, section])
+
+    walk(doc.root, [])
+
+
+def walk_items(items: list[Item]) -> Iterator[Item]:
+    for item in items:
+        yield item
+        yield from walk_items(item.children)
+
+
+_items = walk_items
+
+
+def target(dates: list[Any]) -> Dated | None:
+    return next((d for d in dates if d.kind == "target"), None)
+
+
+def completed(dates: list[Any]) -> Dated | None:
+    return next((d for d in dates if d.kind == "completed"), None)

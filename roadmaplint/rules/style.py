@@ -1,0 +1,554 @@
+"""Style rules (RL5xx): headings, whitespace and list bullets.
+
+Every fix here is an edit of whitespace or markup characters only; where an
+edit could change the Markdown structure (merge two lists, make a thematic
+break, read a trailing ``#`` as a closing sequence) the rule reports the
+violation without a fix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from ..document import Block, Document, Heading, Span
+from ..engine import Edit, Finding, Fix, iter_lines, rule
+from ..source import Source
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_ATX_CLOSE = re.compile(r"(?:^|[ \t])#+[ \t]*$")
+_COMMENT_LINE = re.compile(r"[ \t]*<!--.*-->[ \t]*")
+# a line that holds nothing but container and list markers could turn into a
+# thematic break or a Setext underline when one of its bullets changes
+_MARKERS_ONLY = re.compile(r"(?:[ \t>*+_-]|\d{1,9}[.)])*")
+_EMPTY_ITEM = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*")
+_BULLET_LINE = re.compile(r"[ \t>]*([-*+])(?:[ \t]|$)")
+_BULLETS = {"dash": "-", "asterisk": "*", "plus": "+"}
+
+
+def _blank(src: Source, line: int) -> bool:
+    return not src.line_text(line).strip(" \t")
+
+
+def _last_content_line(src: Source) -> int:
+    """0-based index of the last line that is not blank, or -1."""
+    for line in range(src.line_count - 1, -1, -1):
+        if not _blank(src, line):
+            return line
+    return -1
+
+
+def _content_end(src: Source, line: int) -> int:
+    """Offset just past the last non-blank character of ``line``."""
+    return src.line_start(line) + len(src.line_text(line).rstrip(" \t"))
+
+
+def _first_nonblank(src: Source, line: int) -> int:
+    text = src.line_text(line)
+    return src.line_start(line) + len(text) - len(text.lstrip(" \t"))
+
+
+def _lines(src: Source, block: Block) -> range:
+    return range(src.line_of(block.span.start), src.line_of(block.span.end) + 1)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- RL501 heading-style ------------------------------------------------------
+
+
+def _tangled(doc: Document, h: Heading) -> bool:
+    """True when mistune's tree around a heading is no ground for edits:
+    another block overlaps it (mistune can glue a paragraph's text from both
+    sides of a block quote into one Setext heading: `text\n> quote\n-\n-`),
+    or a Setext heading's text directly follows a list or quote, where
+    CommonMark reads it as a lazy continuation line (`- a\n===\nTitle\n===`)."""
+    src, span = doc.source, h.span
+    first = src.line_of(span.start)
+    for block in doc.walk_blocks():
+        if block is h.block or (block.span.start <= span.start and span.end <= block.span.end):
+            continue
+        if block.span.overlaps(span):
+            return True
+        lazy = h.style == "setext" and block.type in ("list", "block_quote")
+        if lazy and first > 0 and src.line_of(block.span.end) == first - 1:
+            return True
+    return False
+
+
+def _ancestors(blocks: list[Block], target: Block) -> list[Block] | None:
+    for block in blocks:
+        if block is target:
+            return []
+        path = _ancestors(block.children, target)
+        if path is not None:
+            return [block, *path]
+    return None
+
+
+def _lazy(doc: Document, h: Heading, lines: tuple[int, ...]) -> bool:
+    """True when one of ``lines`` does not carry the heading's containers:
+    no `>` for each enclosing quote, or less indentation than an enclosing
+    list item's content. mistune reads such lazy lines into a Setext heading
+    (`- item\n===`, `> ---\ntext\n> ---`); CommonMark does not."""
+    src, text = doc.source, doc.text
+    path = _ancestors(doc.blocks, h.block) or []
+    quotes = sum(b.type == "block_quote" for b in path)
+    for line in lines:
+        raw = src.line_text(line)
+        prefix = raw[: len(raw) - len(raw.lstrip(" \t>"))]
+        if prefix.count(">") < quotes:
+            return True
+        for item in (b for b in path if b.type == "list_item"):
+            if src.line_of(item.span.start) == line:
+                continue
+            after = item.span.start + len(item.attrs.get("marker", ""))
+            rest = text[after : src.line_end(src.line_of(after))]
+            content = after + (len(rest) - len(rest.lstrip(" ")) if rest.strip() else 1)
+            if len(prefix) < content - src.line_start(src.line_of(after)):
+                return True
+    return False
+
+
+def _setext_edits(doc: Document, h: Heading, closing: bool) -> list[Edit] | None:
+    """Edits that turn a Setext heading into an ATX one, or None when that
+    cannot be done without changing what the heading says."""
+    src = doc.source
+    start = h.span.start
+    first = src.line_of(start)
+    under = src.line_of(h.span.end)
+    last = under - 1
+    if last < first:
+        return None
+    if h.block.depth:
+        if last > first:
+            return None  # continuation lines carry container prefixes we would have to rebuild
+        if _lazy(doc, h, (first, under)):
+            return None
+    if _tangled(doc, h):
+        return None
+    pieces = [doc.text[start : _content_end(src, first)]]
+    pieces += [src.line_text(i).strip(" \t") for i in range(first + 1, last + 1)]
+    if any(p.endswith("\\") for p in pieces[:-1]):
+        return None  # a backslash hard break would turn into a literal backslash
+    joined = " ".join(p.strip(" \t") for p in pieces)
+    if not joined or (not closing and _ATX_CLOSE.search(joined)):
+        return None  # "Title ##" would lose its "##" as a closing sequence
+    marks = "#" * h.level
+    edits = [Edit(start, start, marks + " ")]
+    for line in range(first, last):
+        gap = Edit(_content_end(src, line), _first_nonblank(src, line + 1), " ")
+        if doc.in_code(gap.start, gap.end):
+            return None  # a code span across the line break: its text is not ours to change
+        edits.append(gap)
+    edits.append(Edit(_content_end(src, last), src.line_end(under), " " + marks if closing else ""))
+    return edits
+
+
+def _setext_text(doc: Document, h: Heading) -> str:
+    src = doc.source
+    first, last = src.line_of(h.span.start), src.line_of(h.span.end) - 1
+    pieces = [doc.text[h.span.start : src.line_end(first)]]
+    pieces += [src.line_text(i) for i in range(first + 1, last + 1)]
+    return " ".join(p.strip(" \t>") for p in pieces)
+
+
+def _atx_text(doc: Document, h: Heading) -> str:
+    span = h.text_span
+    return doc.text[span.start : span.end] if span else h.title
+
+
+def _open_atx(doc: Document, h: Heading) -> Finding:
+    text = _atx_text(doc, h) if h.style == "closed" else _setext_text(doc, h)
+    target = f"{'#' * h.level} {text}".rstrip()
+    if h.style == "setext":
+        edits = _setext_edits(doc, h, closing=False)
+        message = f'Setext heading; use ATX style "{_quote(target)}"' if edits else "Setext heading; use ATX style"
+    else:
+        # delete the closing sequence and the whitespace before it, nothing else
+        span = h.text_span
+        cut = span.end if span and span.end > span.start else h.span.start + h.level
+        closing = doc.text[cut : h.span.end]
+        ok = re.fullmatch(r"[ \t]+#+", closing) is not None
+        edits = [Edit(cut, h.span.end, "")] if ok else None
+        message = f'closed ATX heading; use "{_quote(target)}"'
+    return Finding(h.span, message, Fix.safe(*edits) if edits else None)
+
+
+@rule(
+    code="RL501",
+    name="heading-style",
+    summary="Headings use one style: open ATX (`# Title`) by default.",
+    fix="sometimes",
+    options={
+        "style": {
+            "type": "string",
+            "enum": ["atx", "consistent"],
+            "default": "atx",
+            "description": 'Required style: "atx" (open ATX, `# Title`) or "consistent" (the style of the first heading).',
+        }
+    },
+)
+def heading_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    if not doc.headings:
+        return
+    want = options["style"]
+    first = doc.headings[0]
+    if want == "consistent":
+        want = first.style
+    where = f"line {doc.source.line_of(first.span.start) + 1}"
+    for h in doc.headings:
+        if h.style == want:
+            continue
+        if want == "atx":
+            yield _open_atx(doc, h)
+        elif want == "closed":
+            marks = "#" * h.level
+            if h.style == "setext":
+                edits = _setext_edits(doc, h, closing=True)
+            else:
+                end = h.text_span.end if h.text_span else h.span.end
+                edits = [Edit(end, end, " " + marks)]
+            yield Finding(
+                h.span,
+                f"{'Setext' if h.style == 'setext' else 'open ATX'} heading; close it like the first heading ({where})",
+                Fix.safe(*edits) if edits else None,
+            )
+        elif h.level <= 2:  # Setext has no levels 3 to 6: any ATX style is fine there
+            yield Finding(h.span, f"ATX heading; use Setext style like the first heading ({where})")
+
+
+# -- RL502 trailing-whitespace ------------------------------------------------
+
+
+def _break_lines(doc: Document) -> set[int]:
+    """Lines whose end can be a hard line break: every line of a paragraph
+    (or of a Setext heading's text) except its last."""
+    src = doc.source
+    out: set[int] = set()
+    for block in doc.walk_blocks():
+        if block.type == "paragraph":
+            out.update(list(_lines(src, block))[:-1])
+        elif block.type == "heading":
+            out.update(list(_lines(src, block))[:-2])
+    return out
+
+
+def _describe(ws: str, content: bool) -> str:
+    n = len(ws)
+    kind = "space" if ws == " " * n else "tab" if ws == "\t" * n else "whitespace character"
+    kind += "s" if n > 1 else ""
+    return f"{n} trailing {kind}" if content else f"whitespace-only line ({n} {kind})"
+
+
+@rule(
+    code="RL502",
+    name="trailing-whitespace",
+    summary="No spaces or tabs at the end of a line, except a two-space hard break.",
+    fix="always",
+    severity="warning",
+    options={
+        "allow_hard_breaks": {
+            "type": "boolean",
+            "default": True,
+            "description": "Keep exactly two trailing spaces where they make a hard line break inside a paragraph.",
+        }
+    },
+)
+def trailing_whitespace(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    src, text = doc.source, doc.text
+    last = _last_content_line(src)  # blank lines after it belong to final-newline
+    breaks = _break_lines(doc)
+    allow = options["allow_hard_breaks"]
+    for line, start, end in iter_lines(doc):
+        if line > last:
+            break
+        content = text[start:end].rstrip(" \t")
+        cut = start + len(content)
+        ws = text[cut:end]
+        if not ws or doc.in_code(cut, end):
+            continue
+        message = _describe(ws, bool(content))
+        if content and line in breaks and ws.endswith("  "):
+            if allow:
+                if ws == "  ":
+                    continue
+                yield Finding(Span(cut, end), f"{message}; a hard break needs exactly 2 spaces", Fix.safe(Edit(cut, end - 2, "")))
+            else:
+                # removing it removes a line break from the rendered page
+                yield Finding(Span(cut, end), f"{message} (a hard line break)", Fix.unsafe(Edit(cut, end, "")))
+            continue
+        yield Finding(Span(cut, end), message, Fix.safe(Edit(cut, end, "")))
+
+
+# -- RL503 final-newline ------------------------------------------------------
+
+
+_RAW_HTML = re.compile(r"<(pre|script|style|textarea)[\s>]|<(pre|script|style|textarea)$", re.I)
+
+
+def _open_block_at_end(doc: Document, last: int) -> bool:
+    """True when the last non-blank line is inside a fenced code block with no
+    closing fence, or a ``<pre>``-like HTML block with no closing tag: the
+    blank lines after it are then part of that block."""
+    src = doc.source
+    for block in doc.walk_blocks():
+        if src.line_of(block.span.end) != last:
+            continue
+        raw = doc.text[block.span.start : block.span.end]
+        if block.type == "html":
+            m = _RAW_HTML.match(raw)
+            tag = m and (m.group(1) or m.group(2))
+            if tag and f"</{tag.lower()}>" not in raw.lower():
+                return True
+        if block.type != "code" or block.attrs.get("style") != "fenced":
+            continue
+        m = re.match(r"`{3,}|~{3,}", raw)
+        if m is None:
+            return True  # not a fence we recognise: leave it alone
+        closing = src.line_text(last).strip(" \t>")
+        fence = m.group(0)
+        closed = src.line_of(block.span.start) < last and closing.startswith(fence) and closing.strip(fence[0]) == ""
+        return not closed
+    return False
+
+
+@rule(
+    code="RL503",
+    name="final-newline",
+    summary="The file ends with exactly one newline.",
+    fix="always",
+    severity="warning",
+)
+def final_newline(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    src, text = doc.source, doc.text
+    if not text:
+        return
+    last = _last_content_line(src)
+    if last < 0:
+        yield Finding(Span(0, len(text)), "file holds only blank lines", Fix.safe(Edit(0, len(text), "")))
+        return
+    end = src.line_end(last)
+    tail = text[end:]
+    if not tail:
+        yield Finding(Span(end, end), "no newline at end of file", Fix.safe(Edit(end, end, src.newline)))
+        return
+    m = _NEWLINE.match(tail)
+    assert m is not None  # a line ends at a line break or at the end of the text
+    rest = tail[m.end() :]
+    if not rest or _open_block_at_end(doc, last):
+        return
+    count = len(_NEWLINE.findall(rest)) + (not _NEWLINE.search(rest[-1:]))
+    start = end + m.end()
+    plural = "s" if count > 1 else ""
+    yield Finding(Span(start, len(text)), f"{count} blank line{plural} at end of file", Fix.safe(Edit(start, len(text), "")))
+
+
+# -- RL504 blank-lines --------------------------------------------------------
+
+
+@rule(
+    code="RL504",
+    name="blank-lines",
+    summary="No more than one blank line in a row.",
+    fix="sometimes",
+    severity="warning",
+    options={
+        "maximum": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 1,
+            "description": "The most blank lines allowed in a row.",
+        }
+    },
+)
+def blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    src = doc.source
+    maximum = options["maximum"]
+    last = _last_content_line(src)  # trailing blank lines belong to final-newline
+    outside = {line for line, _, _ in iter_lines(doc)}
+    for block in doc.walk_blocks():
+        if block.type == "html":  # <pre> and comments may hold blank lines on purpose
+            outside.difference_update(_lines(src, block))
+    run: list[int] = []
+    for line in range(last + 1):
+        if line in outside and _blank(src, line):
+            run.append(line)
+            continue
+        if len(run) > maximum:
+            start, stop = src.line_start(run[maximum]), src.line_start(run[-1] + 1)
+            # after an empty list item, two blank lines end the list where one
+            # does not (markdown-it): there the count is structure
+            empty_item = run[0] > 0 and _EMPTY_ITEM.fullmatch(src.line_text(run[0] - 1))
+            yield Finding(
+                Span(start, src.line_end(run[-1])),
+                f"{len(run)} blank lines in a row (maximum {maximum})",
+                None if empty_item else Fix.safe(Edit(start, stop, "")),
+            )
+        run = []
+
+
+# -- RL505 heading-increment --------------------------------------------------
+
+
+@rule(
+    code="RL505",
+    name="heading-increment",
+    summary="Heading levels go up one at a time.",
+)
+def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    previous = 0
+    for h in doc.headings:
+        if h.block.depth:
+            continue
+        if previous and h.level > previous + 1:
+            yield Finding(h.span, f"heading level jumps from {previous} to {h.level}")
+        previous = h.level
+
+
+# -- RL506 single-title -------------------------------------------------------
+
+
+@rule(
+    code="RL506",
+    name="single-title",
+    summary="At most one level-1 heading.",
+)
+def single_title(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    title: Heading | None = None
+    for h in doc.headings:
+        if h.block.depth or h.level != 1:
+            continue
+        if title is None:
+            title = h
+            continue
+        line = doc.source.line_of(title.span.start) + 1
+        yield Finding(h.span, f"another level-1 heading; the title is on line {line}")
+
+
+# -- RL507 list-marker-style --------------------------------------------------
+
+
+def _lists(blocks: list[Block], level: int = 0, quotes: int = 0) -> Iterator[tuple[Block, list[Block], int, int, int]]:
+    """(list, its siblings, its index among them, nesting level, enclosing
+    block quotes) in document order; the level counts list items only."""
+    for i, block in enumerate(blocks):
+        if block.type == "list":
+            yield block, blocks, i, level, quotes
+            for item in block.children:
+                yield from _lists(item.children, level + 1, quotes)
+        elif block.type == "block_quote":
+            yield from _lists(block.children, level, quotes + 1)
+
+
+def _quotes(line: str) -> int:
+    return line[: len(line) - len(line.lstrip(" \t>"))].count(">")
+
+
+def _bullet_beside(src: Source, lst: Block) -> bool:
+    """The same check on the text: the nearest line above or below the list,
+    past blank lines and lazy lines of a quote, is a bullet item in the same
+    column. mistune's tree can hide such a neighbour (`text\n> quote\n-\n-
+    item`, `>\n> - a\nlazy\n> * b`)."""
+    first = src.line_of(lst.span.start)
+    own = src.line_text(first)[: lst.span.start - src.line_start(first)]
+    depth = own.count(">")
+
+    def skip(line: int) -> bool:
+        return _blank(src, line) or _quotes(src.line_text(line)) < depth
+
+    for line, step in ((first - 1, -1), (src.line_of(lst.span.end) + 1, 1)):
+        while 0 <= line < src.line_count and skip(line):
+            line += step
+        if 0 <= line < src.line_count:
+            m = _BULLET_LINE.match(src.line_text(line))
+            if m and m.start(1) == len(own) and m.group(0).count(">") == own.count(">"):
+                return True
+    return False
+
+
+def _bullet_fix(doc: Document, lst: Block, siblings: list[Block], index: int, quotes: int, bullet: str) -> Fix | None:
+    for j in (index - 1, index + 1):
+        if 0 <= j < len(siblings) and siblings[j].type == "list" and not siblings[j].attrs.get("ordered"):
+            return None  # two adjacent bullet lists: one bullet is what keeps them apart
+    src, text = doc.source, doc.text
+    if _bullet_beside(src, lst):
+        return None
+    edits = []
+    for item in lst.children:
+        at = item.span.start
+        if item.type != "list_item" or text[at : at + 1] not in _BULLETS.values():
+            return None
+        line = src.line_of(at)
+        before = text[src.line_start(line) : at]
+        if before.count(">") < quotes:
+            return None  # a lazy line: mistune nests `> - a\n  + b`, CommonMark reads "a + b"
+        if _MARKERS_ONLY.fullmatch(before + bullet + text[at + 1 : src.line_end(line)]):
+            return None
+        edits.append(Edit(at, at + 1, bullet))
+    return Fix.safe(*edits)
+
+
+@rule(
+    code="RL507",
+    name="list-marker-style",
+    summary="Bullet lists use one marker per nesting level.",
+    fix="sometimes",
+    options={
+        "style": {
+            "type": "string",
+            "enum": ["consistent", "dash", "asterisk", "plus"],
+            "default": "consistent",
+            "description": 'The bullet to use: "consistent" (the first bullet seen at each nesting level) or "dash" (-), "asterisk" (*), "plus" (+).',
+        }
+    },
+)
+def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    fixed = _BULLETS.get(options["style"])
+    first: dict[int, tuple[str, int]] = {}  # level -> (bullet, 1-based line)
+    for lst, siblings, index, level, quotes in _lists(doc.blocks):
+        items = [c for c in lst.children if c.type == "list_item"]
+        if lst.attrs.get("ordered") or not items:
+            continue
+        bullet = items[0].attrs.get("marker", "")
+        seen = first.setdefault(level, (bullet, doc.source.line_of(lst.span.start) + 1))
+        want = fixed or seen[0]
+        if bullet == want:
+            continue
+        where = "" if fixed else f" like line {seen[1]}"
+        message = f'bullet "{bullet}"; use "{want}"{where}'
+        # one fix for the whole list: fixing it item by item would split it
+        fix = _bullet_fix(doc, lst, siblings, index, quotes, want)
+        for item in items:
+            yield Finding(Span(item.span.start, item.span.start + 1), message, fix)
+
+
+# -- RL508 heading-blank-lines ------------------------------------------------
+
+
+@rule(
+    code="RL508",
+    name="heading-blank-lines",
+    summary="A blank line before and after each top-level heading.",
+    fix="always",
+)
+def heading_blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    src = doc.source
+    for h in doc.headings:
+        if h.block.depth:
+            continue
+        if _tangled(doc, h):
+            continue
+        first, last = src.line_of(h.span.start), src.line_of(h.span.end)
+        # a comment right above a heading belongs to it (and may be a
+        # disable-next-line directive that a blank line would break)
+        if first > 0 and not _blank(src, first - 1) and not _COMMENT_LINE.fullmatch(src.line_text(first - 1)):
+            at = src.line_start(first)
+            yield Finding(h.span, "no blank line before heading", Fix.safe(Edit(at, at, src.newline)))
+        if last + 1 < src.line_count and not _blank(src, last + 1):
+            # at the start of the next line, where a "before" fix of a heading
+            # right below would insert too: the two then never both apply
+            at = src.line_start(last + 1)
+            yield Finding(h.span, "no blank line after heading", Fix.safe(Edit(at, at, src.newline)))
