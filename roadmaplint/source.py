@@ -90,7 +90,10 @@ class Source:
         fields = {"path": self.path, "bom": self.bom, "encoding": self.encoding,
                   "encoding_certain": self.encoding_certain}
         fields.update(changes)
-        return Source(text, **fields)  # type: ignore[arg-type]
+        new = Source(text, **fields)  # type: ignore[arg-type]
+        if new.line_count == 1:
+            new.newline = self.newline  # no line break left to tell the style by
+        return new
 
     # -- line index ---------------------------------------------------------
     @property
@@ -162,6 +165,7 @@ _ALPHABETS = [
 ]
 # Symbols a wrong reading produces and text seldom holds.
 _ODD = set("¤¦¨¯´¸¬\xadˆ˜ƒ√∂∑∏π∫Ω≈≠≤≥∞◊∆⁄ˇ˘˛˝˙\uf8ffﬁﬂ‰‡†")
+_IN_WORD = set("’‘'·‐‑\u00ad")
 _WORD = re.compile(r"[^\W\d_]+")
 _C0 = re.compile(b"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 # a UTF-8 sequence of three or four bytes: almost never legacy text by chance
@@ -170,18 +174,31 @@ _UTF8_LONG = re.compile(b"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 def detect_legacy(data: bytes) -> tuple[str, str, bool] | None:
     """(encoding, text, certain) for bytes that are not UTF-8, or None when no
-    legacy code page reads them as text. ``certain`` when every reading that
-    looks right gives the same text."""
+    legacy code page reads them as text. ``certain`` when nothing in the
+    best reading looks wrong and every reading that gives different text is
+    clearly worse (it needs letters of another language, or rare letters
+    where the best has common ones)."""
     found = legacy_readings(data)
     if not found:
         return None
     enc, text, score = found[0]
-    return enc, text, score == 0 and all(t == text for _, t, s in found if s == 0) and not _mixed(data)
+    certain = score < 1000 and not mixed_utf8(data) and all(
+        s >= score + _MARGIN for _, t, s in found[1:] if t != text
+    )
+    return enc, text, certain
+
+
+# a reading is clearly worse than another when it needs one rare letter
+# (4) more where the other has a common one (1)
+_MARGIN = 3
+_RARE = set("ŕĺľďťňÿþðţđĳ")
 
 
 def legacy_readings(data: bytes) -> list[tuple[str, str, int]]:
-    """Plausible (encoding, text, score) readings of ``data``, best first;
-    score 0 means nothing in the text looks wrong."""
+    """Plausible (encoding, text, score) readings of ``data``, best first.
+    The score counts, from most to least weight: characters that look wrong
+    (1000 each), letters the best-fitting language lacks (100 each), and
+    letters (rare ones four times, up to 99)."""
     if len(_C0.findall(data)) > max(2, len(data) // 100):
         return []  # control bytes: binary, not text in any code page
     # UTF-8 runs inside a file that is otherwise legacy (a file edited with
@@ -198,9 +215,8 @@ def legacy_readings(data: bytes) -> list[tuple[str, str, int]]:
         if any(0x80 <= ord(text[i]) < 0xA0 for i in high):
             continue  # C1 controls: this is not the file's code page
         bad = _odd(text, high)
-        if bad * 2 > len(high):
-            continue
-        out.append((enc, text, bad * 100 + _incoherence(text, high)))
+        rarity = sum(4 if text[i].lower() in _RARE else 1 for i in high if text[i].isalpha())
+        out.append((enc, text, bad * 1000 + _incoherence(text, high) * 100 + min(rarity, 99)))
     out.sort(key=lambda r: (r[2], LEGACY.index(r[0])))
     return out
 
@@ -209,7 +225,8 @@ def encoding_name(enc: str) -> str:
     return _NAMES.get(enc, enc)
 
 
-def _mixed(data: bytes) -> bool:
+def mixed_utf8(data: bytes) -> bool:
+    """Whether legacy ``data`` holds UTF-8 sequences of three or four bytes."""
     return _UTF8_LONG.search(data) is not None
 
 
@@ -217,6 +234,9 @@ def _odd(text: str, high: list[int]) -> int:
     """Characters a right reading seldom has: rare symbols, a capital after
     a small letter inside a word (cafÈ), Latin and Cyrillic in one word."""
     bad = sum(1 for i in high if text[i] in _ODD)
+    # a symbol inside a word ("L¾ubica"), apostrophes and hyphens aside
+    bad += sum(1 for i in high if 0 < i < len(text) - 1 and not text[i].isalpha() and text[i] not in _IN_WORD
+               and text[i - 1].isalpha() and text[i + 1].isalpha())
     seen: set[int] = set()
     for i in high:
         if i in seen:
