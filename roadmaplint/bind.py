@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from .document import Block, Document, Item, Section, Span
-from .spec import PRESETS, SectionSpec, Spec, norm_marker, preset, title_key
+from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, title_key
 
 _E = (
     "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
@@ -172,7 +172,9 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
 
 # -- legend --------------------------------------------------------------------
 
-_LEGEND_TITLE = re.compile(r"^(legend|status(es)?|key|status legend|status key)\b")
+# "Legend", "Status key", "Statuses"; not "Status" alone, which as often heads
+# the project's status, nor "Key features"
+_LEGEND_TITLE = re.compile(r"(?:(?:status|emoji|icon|marker)s? )?(?:legend|key)|statuses|(?:status )?markers")
 _PAIR = re.compile(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-–—]?\s*([^,;|·\n]+)")
 
 
@@ -181,7 +183,7 @@ def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None
     Without a heading that says so, it must define statuses in a few words
     each, and the items after it must use its markers."""
     for section, block in _early_blocks(doc):
-        titled = bool(section.heading and _LEGEND_TITLE.match(title_key(section.title)))
+        titled = bool(section.heading and _LEGEND_TITLE.fullmatch(title_key(section.title)))
         if block.type == "list":
             legend = _list_legend(doc, block, items_by_block, titled)
         elif block.type == "paragraph":
@@ -276,7 +278,10 @@ def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | Non
 
 
 def _slug(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.casefold())[:4]) or "status"
+    """A status name for a legend entry that names no known status; a valid
+    name in a spec's `statuses` (so that `init` can write it)."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", text.casefold())[:4])
+    return slug if slug[:1].isalpha() else f"status-{slug}".rstrip("-")
 
 
 # -- binding ---------------------------------------------------------------------
@@ -425,6 +430,8 @@ def resolve(doc: Document, name: str | None, user: Spec | None) -> Binding:
     if user is not None:
         return bind(doc, user)
     if name and name != "auto":
+        if name not in PRESETS:
+            raise SpecError(f"unknown preset {name!r} (one of auto, {', '.join(PRESETS)})")
         return bind(doc, preset(name))
     return bind(doc, preset(detect(doc)), detected=True)
 

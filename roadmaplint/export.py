@@ -11,6 +11,11 @@ VERSION = 1
 
 
 def export(doc: Document) -> dict[str, Any]:
+    """The model of ``doc``, bound to its spec (detected when not bound yet)."""
+    if doc.binding is None:
+        from .bind import resolve
+
+        resolve(doc, None, None)
     src = doc.source
 
     def span(s: Span | None) -> dict[str, int] | None:
@@ -25,10 +30,16 @@ def export(doc: Document) -> dict[str, Any]:
         return {"kind": lk.kind, "text": lk.text, "url": lk.url, "label": lk.label,
                 "span": span(lk.span), "text_span": span(lk.text_span), "url_span": span(lk.url_span)}
 
+    def marker(m: Any) -> dict[str, Any] | None:
+        if m is None:
+            return None
+        return {"text": m.text, "kind": m.kind, "value": m.value, "span": span(m.span)}
+
     def item(it: Item) -> dict[str, Any]:
         return {"text": it.text, "marker": it.marker, "checkbox": it.checkbox,
-                "checked": it.checked, "status": it.status, "dates": list(it.dates),
-                "span": span(it.span), "links": [link(lk) for lk in it.links],
+                "checked": it.checked, "status": it.status, "status_source": it.status_source,
+                "status_marker": marker(it.status_marker), "in_legend": it.in_legend,
+                "dates": list(it.dates), "span": span(it.span), "links": [link(lk) for lk in it.links],
                 "children": [item(c) for c in it.children]}
 
     def section(sec: Section) -> dict[str, Any]:
@@ -39,6 +50,8 @@ def export(doc: Document) -> dict[str, Any]:
             "heading": None if h is None else {"style": h.style, "span": span(h.span),
                                                "text_span": span(h.text_span)},
             "span": span(sec.span),
+            "spec_section": sec.spec.name if sec.spec is not None else None,
+            "implied_status": sec.implied_status,
             "blocks": [{"type": b.type, "span": span(b.span)} for b in sec.blocks],
             "items": [item(i) for i in sec.items],
             "children": [section(c) for c in sec.children],
@@ -51,6 +64,7 @@ def export(doc: Document) -> dict[str, Any]:
         "bom": src.bom,
         "newline": {"\n": "lf", "\r\n": "crlf", "\r": "cr"}[src.newline] if not src.mixed_newlines else "mixed",
         "title": titles[0].title if titles else None,
+        "preset": doc.binding.spec.preset,
         "root": section(doc.root),
         "links": [link(lk) for lk in doc.links],
         "definitions": [link(d) for d in doc.definitions],

@@ -10,6 +10,7 @@ from typing import Any
 from .bind import container
 from .document import Document
 from .engine import Settings, lint_document
+from .spec import title_key
 
 
 def infer(doc: Document) -> dict[str, Any]:
@@ -22,12 +23,13 @@ def infer(doc: Document) -> dict[str, Any]:
     if len(titles) == 1:
         spec["title"] = {"required": True}
     top = container(doc)
-    counts = Counter(s.title.casefold() for s in top.children if s.heading is not None)
+    # headings compare as the spec matches them: "🚀 Now" and "Now:" are one section
+    counts = Counter(title_key(s.title) for s in top.children if s.heading is not None)
     sections: list[dict[str, Any]] = []
     seen: set[str] = set()
     for section in top.children:
-        key = section.title.casefold()
-        if section.heading is None or key in seen or not section.title:
+        key = title_key(section.title)
+        if section.heading is None or key in seen or not key:
             continue
         seen.add(key)
         entry: dict[str, Any] = {"name": section.title, "level": section.level, "required": True}

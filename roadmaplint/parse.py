@@ -159,8 +159,11 @@ class PosBlockParser(BlockParser):
         super().__init__()
         # CommonMark lets an HTML block's tag name end at ">" or "/>" too;
         # mistune wants a space, so `- item\n<details>` swallowed the <details>.
+        # (only closing tags of type-6 tags: `</pre>` is type 7 and cannot
+        # interrupt a paragraph)
         self.specification["block_html"] = self.BLOCK_HTML.replace(
-            r"(?:[ \t]+|\n|$))", r"(?:[ \t]+|\n|$|(?=/?>)))"
+            r"(?:[ \t]+|\n|$))",
+            r"(?:[ \t]+|\n|$|(?<!</pre)(?<!</script)(?<!</style)(?<!</textarea)(?=/?>)))",
         )
 
     def compile_sc(self, rules: list[str] | None = None):  # type: ignore[override]

@@ -107,9 +107,23 @@ def validate(data: Any, origin: str) -> None:
                 _compile(sec["pattern"], origin, [*here, "pattern"])
             if "status" in sec and sec["status"] not in statuses:
                 raise _fail(origin, [*here, "status"], f"{sec['status']!r} is not a defined status")
+            check_order(sec, here)
             walk(sec.get("children", []), [*here, "children"])
 
+    def check_order(table: dict, path: list[Any]) -> None:
+        order = table.get("items", {}).get("order")
+        for i, name in enumerate(order if isinstance(order, list) else []):
+            if name not in statuses:
+                raise _fail(origin, [*path, "items", "order", i], f"{name!r} is not a defined status")
+
     walk(data.get("sections", []), ["sections"])
+    check_order(data, [])
+    claimed: dict[str, str] = {}
+    for name, status in data.get("statuses", {}).items():
+        for i, marker in enumerate(status.get("markers", [])):
+            other = claimed.setdefault(norm_marker(marker), name)
+            if other != name:
+                raise _fail(origin, ["statuses", name, "markers", i], f"{marker!r} already means {other!r}")
     if "pattern" in data.get("title", {}):
         _compile(data["title"]["pattern"], origin, ["title", "pattern"])
     if "model" in data:
@@ -267,13 +281,15 @@ class SectionSpec:
     allow_unknown: bool = True
     status: str | None = None
     items_status: str | None = None
+    keys: set[str] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        self.keys = {title_key(n) for n in (self.name, *self.aliases)}
 
     def matches(self, key: str, level: int) -> bool:
         if self.level is not None and level != self.level:
             return False
-        if key == title_key(self.name) or key in (title_key(a) for a in self.aliases):
-            return True
-        return bool(self.pattern and search(self.pattern, key))
+        return key in self.keys or bool(self.pattern and search(self.pattern, key))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> SectionSpec:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_page_sections(page: Path) -> None:
 def test_page_examples(page: Path) -> None:
     r = rule_for(page)
     _, _, blocks = parse_page(page.read_text(encoding="utf-8"))
-    settings = Settings(select=[r.code])
+    settings = Settings(select=[r.code], spec=page_spec(blocks))
     bad, good = example(blocks, "Bad"), example(blocks, "Good")
 
     found = [v for v in lint(Source(bad), settings) if v.code == r.code]
@@ -110,6 +111,15 @@ def test_page_examples(page: Path) -> None:
 
     if r.fix == "never":
         return
-    result = fixes.fix(Source(bad), settings)
+    # unsafe fixes too: "Fixed" shows what --unsafe-fixes gives
+    result = fixes.fix(Source(bad), settings, unsafe=True)
     assert result.text == example(blocks, "Fixed")
     assert not [v for v in lint(Source(result.text), settings) if v.fixable]
+
+
+def page_spec(blocks: dict[str, list[tuple[str, str]]]) -> dict | None:
+    """The spec a page's examples are checked against: the json block under
+    "What it does", if any; without one they run with no configuration."""
+    found = [code for info, code in blocks.get("What it does", []) if info == "json"]
+    assert len(found) <= 1, "What it does: more than one json block"
+    return json.loads(found[0]) if found else None

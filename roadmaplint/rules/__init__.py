@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers them all."""
 
-from . import style  # noqa: F401
+from . import status, structure, style  # noqa: F401

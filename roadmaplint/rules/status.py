@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..document import Document, Item, Section, Span
 from ..engine import Finding, rule
-from ..spec import PRESETS
+from ..spec import BUILTIN_STATUSES, PRESETS, Spec
 
 
 def _items(doc: Document) -> Iterator[tuple[Section, Item, Item | None]]:
@@ -22,24 +22,30 @@ def _items(doc: Document) -> Iterator[tuple[Section, Item, Item | None]]:
         yield from rec(section, section.items, None)
 
 
-def _policy(doc: Document, section: Section) -> str:
-    """The items-status policy of the nearest bound section, else the spec's."""
-    binding = doc.binding
-    chain = _ancestors(doc.root, section) or [section]
-    for sec in reversed(chain):
-        if sec.spec is not None and sec.spec.items_status:
-            return sec.spec.items_status
-    return binding.spec.items_status
+def _policies(doc: Document) -> dict[int, str]:
+    """Each section's items-status policy: its own spec section's, else the
+    nearest bound ancestor's, else the spec's."""
+    out: dict[int, str] = {}
+
+    def rec(section: Section, inherited: str) -> None:
+        own = section.spec.items_status if section.spec is not None else None
+        policy = own or inherited
+        out[id(section)] = policy
+        for child in section.children:
+            rec(child, policy)
+
+    rec(doc.root, doc.binding.spec.items_status)
+    return out
 
 
-def _ancestors(root: Section, target: Section) -> list[Section]:
-    if root is target:
-        return [root]
-    for child in root.children:
-        path = _ancestors(child, target)
-        if path:
-            return [root, *path]
-    return []
+def _lists(section: Section) -> dict[int, int]:
+    """id(list item block) -> index of the list it belongs to in the section."""
+    out = {}
+    for i, block in enumerate(section.blocks):
+        if block.type == "list":
+            for li in block.children:
+                out[id(li)] = i
+    return out
 
 
 def _line_span(item: Item) -> Span:
@@ -49,17 +55,31 @@ def _line_span(item: Item) -> Span:
 @rule(code="RL301", name="missing-status", fix="never",
       summary="An item that needs a status has none.")
 def missing_status(doc: Document, options: dict) -> Iterator[Finding]:
-    if doc.binding is None:
+    binding = doc.binding
+    if binding is None:
         return
-    policies: dict[int, str] = {}
-    for section, item, parent in _items(doc):
-        if parent is not None:
-            continue  # sub-items detail their parent's work
-        policy = policies.setdefault(id(section), _policy(doc, section))
-        if policy == "required" and item.status is None:
+    policies = _policies(doc)
+    for section in doc.root.walk():
+        policy = policies[id(section)]
+        items = [it for it in section.items if not it.in_legend]
+        if policy == "forbidden":
+            for item in items:
+                if item.status_marker is not None and item.status_source == "marker":
+                    yield Finding(item.status_marker.span, "a status marker is not allowed here")
+            continue
+        if policy != "required":
+            continue
+        # Sub-items detail their parent's work and need no status of their own.
+        # When the preset was only guessed, a list none of whose items has a
+        # status (links, notes, credits) is not a list of work.
+        lists = _lists(section)
+        stated = {lists.get(id(it.block)) for it in items if it.status is not None}
+        for item in items:
+            if item.status is not None or item.status_marker is not None:
+                continue  # a marker nobody defined is unknown-status's
+            if binding.detected and lists.get(id(item.block)) not in stated:
+                continue
             yield Finding(_line_span(item), f"item has no status: \"{_short(item.text)}\"")
-        elif policy == "forbidden" and item.status_marker is not None:
-            yield Finding(item.status_marker.span, "a status marker is not allowed here")
 
 
 @rule(code="RL302", name="unknown-status", fix="never",
@@ -70,6 +90,7 @@ def unknown_status(doc: Document, options: dict) -> Iterator[Finding]:
         return
     legend = binding.legend
     spec = binding.spec
+    policies = _policies(doc)
     for section, item, _ in _items(doc):
         marker = item.status_marker
         if marker is None or item.status_source == "marker" or marker.kind == "link":
@@ -77,7 +98,7 @@ def unknown_status(doc: Document, options: dict) -> Iterator[Finding]:
         known = spec.status_of(marker.value) is not None
         if legend is not None and known:
             continue  # legend-mismatch reports it once, at the legend
-        if legend is None and marker.kind in ("emoji", "shortcode", "mojibake") and _policy(doc, section) != "required":
+        if legend is None and marker.kind != "bracket" and policies[id(section)] != "required":
             continue  # a decorative emoji, where nothing asks for markers
         defined = " ".join(e.marker.value for e in legend.entries) if legend else ""
         hint = f" (the legend defines {defined})" if defined else ""
@@ -93,20 +114,64 @@ def status_conflict(doc: Document, options: dict) -> Iterator[Finding]:
     spec = binding.spec
     for section, item, _ in _items(doc):
         marker = item.status_marker
-        if marker is None or item.status_source != "marker":
+        if item.status_source == "marker" and item.checkbox is not None:
+            if _box_conflict(spec, bool(item.checked), item.status):
+                box = "checked" if item.checked else "unchecked"
+                yield Finding(marker.span, f"{box} box next to \"{marker.text}\", {_a(item.status)} marker")
+                continue
+        if item.status_source not in ("marker", "checkbox"):
             continue
-        finished = spec.finished(item.status)
-        if item.checkbox is not None and item.checked != finished:
-            box = "checked" if item.checked else "unchecked"
-            yield Finding(marker.span, f"{box} box next to a \"{item.status}\" marker \"{marker.text}\"")
+        implied = section.implied_status
+        if implied is None or not _section_conflict(spec, implied, item.status):
             continue
-        implied = _implied(section)
-        if implied is not None and spec.finished(implied) != finished:
-            yield Finding(marker.span, f"\"{item.status}\" marker \"{marker.text}\" in a section of {implied} work")
+        if item.status_source == "checkbox" and item.checked:
+            continue  # a to-do list is ticked off in place
+        if item.status_source == "marker":
+            where, what = marker.span, f"\"{marker.text}\" ({item.status})"
+        else:
+            where, what = _box_span(item), f"{'checked' if item.checked else 'unchecked'} box"
+        yield Finding(where, f"{what} under \"{_heading_of(doc, section)}\", a section of {implied} work")
 
 
-def _implied(section: Section) -> str | None:
-    return section.implied_status
+def _known(spec: Spec, status: str | None) -> bool:
+    """A status whose meaning is known: a legend entry that names no status
+    word ("🦄 shiny") says nothing about being finished."""
+    return status is not None and (status in spec.statuses or status in BUILTIN_STATUSES)
+
+
+def _box_conflict(spec: Spec, checked: bool, status: str | None) -> bool:
+    # a checked box says done; an open box may hold planned, ongoing or dropped work
+    if not _known(spec, status):
+        return False
+    if checked:
+        return not spec.finished(status)
+    return spec.finished(status) and status != "dropped"
+
+
+def _section_conflict(spec: Spec, implied: str, status: str | None) -> bool:
+    """Finished work under a section of planned work, or unfinished work
+    under a section of finished work. Sections of ongoing work hold both."""
+    if not (_known(spec, implied) and _known(spec, status)):
+        return False
+    if implied == "planned":
+        return spec.finished(status) and status != "dropped"
+    if spec.finished(implied) and implied != "dropped":
+        return status in ("planned", "in-progress", "blocked") or not spec.finished(status)
+    return False
+
+
+def _a(word: str | None) -> str:
+    word = word or "unknown"
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def _box_span(item: Item) -> Span:
+    return Span(item.span.start, min(item.span.end, item.marker_span.end + 4))
+
+
+def _heading_of(doc: Document, section: Section) -> str:
+    """The heading the implied status comes from: this one or an ancestor."""
+    return doc.binding.status_heading(section).title
 
 
 @rule(code="RL304", name="legend-mismatch", fix="never",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..document import Document, Section, Span
 from ..engine import Edit, Finding, Fix, rule
-from ..spec import SectionSpec
+from ..spec import SectionSpec, SpecError, search, title_key
 
 
 def _heading_span(doc: Document, section: Section) -> Span:
@@ -31,15 +31,24 @@ def _levels(doc: Document) -> Iterator[tuple[Section, list[SectionSpec], str, bo
 
 
 @rule(code="RL201", name="missing-section", fix="never",
-      summary="A section the spec requires is missing.")
+      summary="A section (or the title) the spec requires is missing.")
 def missing_section(doc: Document, options: dict) -> Iterator[Finding]:
+    binding = doc.binding
+    if binding is None:
+        return
+    spec = binding.spec
+    titles = [h for h in doc.headings if h.level == 1 and h.block.depth == 0]
+    if spec.title_required and not titles:
+        yield Finding(Span(0, 0), "missing level-1 title")
+    if spec.title_pattern is not None and titles and not search(spec.title_pattern, title_key(titles[0].title)):
+        yield Finding(titles[0].span, f"title \"{titles[0].title}\" does not match /{spec.title_pattern.pattern}/")
     for parent, specs, _, _ in _levels(doc):
-        for spec in specs:
-            count = sum(1 for c in parent.children if c.spec is spec)
-            if count < spec.min:
+        for sec in specs:
+            count = sum(1 for c in parent.children if c.spec is sec)
+            if count < sec.min:
                 where = f" under \"{parent.title}\"" if parent.heading else ""
-                need = f"at least {spec.min} " if spec.min > 1 else ""
-                yield Finding(_heading_span(doc, parent), f"missing {need}section \"{spec.name}\"{where}")
+                need = f"at least {sec.min} " if sec.min > 1 else ""
+                yield Finding(_heading_span(doc, parent), f"missing {need}section \"{sec.name}\"{where}")
 
 
 @rule(code="RL202", name="unknown-section", fix="never",
@@ -90,29 +99,41 @@ def section_order(doc: Document, options: dict) -> Iterator[Finding]:
 @rule(code="RL205", name="empty-section", fix="never", severity="warning",
       summary="A section with a heading and nothing under it.")
 def empty_section(doc: Document, options: dict) -> Iterator[Finding]:
+    heads = [h for h in doc.headings if h.block.depth == 0]
     for section in doc.root.walk():
-        if section.heading is not None and not section.blocks and not section.children:
-            yield Finding(section.heading.span, f"section \"{section.title}\" is empty")
+        if section.heading is None or section.blocks or section.children:
+            continue
+        if section.heading is heads[0] and len(heads) > 1 and heads[1].level < section.level:
+            continue  # a first heading above shallower ones is the file's title
+        yield Finding(section.heading.span, f"section \"{section.title}\" is empty")
 
 
 # a label that ends with a colon ("**Plan:**") introduces a list; it is not a heading
 _EMPHASIS_ONLY = re.compile(r"^(\*\*|__)([^*_\n]+?[^*_\n:])\1$")
+_CAPS = re.compile(r"[A-Z0-9 &/+'-]+")
 
 
-def _pseudo_title(raw: str) -> str | None:
+def _pseudo_title(raw: str, after: str) -> str | None:
+    """The heading a standalone paragraph stands for, or None. ``after`` is
+    the type of the block that follows it."""
     text = raw.strip()
     if "\n" in text or not text or len(text) > 60:
         return None
     m = _EMPHASIS_ONLY.match(text)
     if m:
-        return m.group(2).strip()
-    if (re.fullmatch(r"[A-Z0-9 &/+'-]+", text) and sum(c.isalpha() for c in text) >= 2
-            and len(text.split()) <= 6):
+        title = m.group(2).strip()
+        # a bold sentence, field ("Status: done"), quotation or remark is
+        # emphasis; so is a bold line that leads into a paragraph
+        if (after == "paragraph" or title[-1] in ".!?" or ":" in title
+                or title[0] in "\"'“‘«(" or title[0].islower()):
+            return None
+        return title
+    if _CAPS.fullmatch(text) and sum(c.isalpha() for c in text) >= 2 and len(text.split()) <= 6:
         return text
     return None
 
 
-@rule(code="RL206", name="pseudo-heading", fix="sometimes",
+@rule(code="RL206", name="pseudo-heading", fix="sometimes", severity="warning",
       summary="A short standalone line (bold, or in capitals) used as a heading.")
 def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
     for section in doc.root.walk():
@@ -120,9 +141,10 @@ def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
         for i, block in enumerate(blocks):
             if block.type != "paragraph" or i + 1 >= len(blocks):
                 continue
-            if blocks[i + 1].type not in ("list", "paragraph", "table"):
+            after = blocks[i + 1].type
+            if after not in ("list", "paragraph", "table"):
                 continue
-            title = _pseudo_title(doc.text[block.span.start : block.span.end])
+            title = _pseudo_title(doc.text[block.span.start : block.span.end], after)
             if title is None:
                 continue
             level = min(section.level + 1, 6) if section.heading else 2
@@ -136,13 +158,17 @@ def model_schema(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding
     if binding is None or not binding.spec.model:
         return
-    from jsonschema import Draft202012Validator
+    from referencing.exceptions import Unresolvable
 
     from ..export import export
 
     data = export(doc)
-    validator = Draft202012Validator(binding.spec.model)
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    validator = binding.spec.model_validator()
+    try:
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    except Unresolvable as exc:  # checked when the spec loads; never fetched
+        raise SpecError(f"{binding.spec.name}: $.model: cannot resolve {exc}") from None
+    for error in errors:
         node, span = data, None
         path = "$"
         for part in error.absolute_path:
@@ -153,5 +179,22 @@ def model_schema(doc: Document, options: dict) -> Iterator[Finding]:
         if isinstance(node, dict) and isinstance(node.get("span"), dict):
             span = node["span"]
         where = Span(span["start"], span["end"]) if span else Span(0, 0)
-        yield Finding(where, f"{path}: {error.message}")
+        yield Finding(where, f"{path}: {_brief(error)}")
 
+
+def _brief(error: Any) -> str:
+    """jsonschema's message, with a long instance (a whole section) shortened."""
+    message = error.message
+    shown = repr(error.instance)
+    if len(shown) > 60 and shown in message:
+        inst = error.instance
+        if isinstance(inst, list):
+            short = f"a list of {len(inst)}"
+        elif isinstance(inst, dict):
+            short = "the " + ("item" if "checkbox" in inst else "section" if "level" in inst else "object")
+        else:
+            short = repr(str(inst)[:40] + "…")
+        message = message.replace(shown, short)
+        if isinstance(error.validator_value, (int, float, str)) and not isinstance(error.validator_value, bool):
+            message += f" ({error.validator} {error.validator_value})"
+    return " ".join(message.split())
