@@ -113,6 +113,8 @@ class Rule:
     # run-time settings the rule reads, passed in its options under these
     # names: "today", "check_remote", "cache"
     needs: tuple[str, ...] = ()
+    # a spec key that turns the rule on when nothing is selected (tracking)
+    spec_key: str | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -226,7 +228,7 @@ def lint_document(doc: Document, settings: Settings) -> list[Violation]:
     bind(doc, settings)
     suppress = Suppressions(doc)
     out = []
-    for r in settings.enabled():
+    for r in _rules_for(doc, settings):
         options = settings.rule_options(r)
         for name in r.needs:
             options[name] = getattr(settings, name)
@@ -258,6 +260,20 @@ def lint(source: Source, settings: Settings | None = None) -> list[Violation]:
     from .document import load
 
     return lint_document(load(source), settings or Settings())
+
+
+def _rules_for(doc: Document, settings: Settings) -> list[Rule]:
+    """The enabled rules, plus those the document's spec turns on."""
+    rules = settings.enabled()
+    if settings.select is None and doc.binding is not None:
+        data = doc.binding.spec.data
+        extra = [
+            r for r in all_rules()
+            if r.spec_key and r.spec_key in data and r not in rules
+            and not any(matches(r, s) for s in settings.ignore)
+        ]
+        rules = sorted([*rules, *extra], key=lambda r: r.code)
+    return rules
 
 
 _DIRECTIVE = re.compile(

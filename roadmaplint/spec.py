@@ -126,6 +126,8 @@ def validate(data: Any, origin: str) -> None:
                 raise _fail(origin, ["statuses", name, "markers", i], f"{marker!r} already means {other!r}")
     if "pattern" in data.get("title", {}):
         _compile(data["title"]["pattern"], origin, ["title", "pattern"])
+    if "pattern" in data.get("tracking", {}):
+        _compile(data["tracking"]["pattern"], origin, ["tracking", "pattern"])
     if "model" in data:
         model_validator(data["model"], origin)
 

@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers them all."""
 
-from . import status, structure, style  # noqa: F401
+from . import links, status, structure, style  # noqa: F401

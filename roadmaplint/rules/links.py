@@ -1,0 +1,683 @@
+"""Link rules (RL4xx): anchors, files, mirrors, references, tracking links;
+remote checks only on request.
+
+Every rule here reads a URL where it is written: inline links, autolinks,
+bare URLs, images and reference definitions. A reference link is checked
+through its definition, so that a bad URL is reported (and fixed) once, at
+the place that holds it. Nothing inside a code block or code span is checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import unquote, urlsplit
+
+from ..document import Document, Heading, Link, Section, Span
+from ..engine import Edit, Finding, Fix, rule
+
+# -- anchors ------------------------------------------------------------------------
+
+# Other_Symbol characters with the Alphabetic property (circled and squared
+# Latin letters): GitHub keeps them, as it keeps letters.
+_ALPHABETIC_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+
+
+@lru_cache(maxsize=8192)
+def _kept(ch: str) -> bool:
+    if ch in " -":
+        return True
+    cat = unicodedata.category(ch)
+    if cat[0] in "LM" or cat in ("Nd", "Nl", "Pc"):
+        return True
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
+
+
+def slug(text: str) -> str:
+    """GitHub's anchor for a heading whose text is ``text`` (github-slugger):
+    lower case; letters, marks (U+FE0F included), decimal and letter numbers,
+    connector punctuation and ``-`` kept; spaces to ``-``; everything else,
+    emoji and other symbols among it, dropped. No trimming."""
+    return "".join("-" if ch == " " else ch for ch in text.lower() if _kept(ch))
+
+
+class Slugger:
+    """Unique slugs in document order: a repeat gets ``-1``, ``-2``, ... and
+    a suffix already taken is skipped (``echo``, ``echo``, ``echo-1`` give
+    ``echo``, ``echo-1``, ``echo-1-1``)."""
+
+    def __init__(self) -> None:
+        self.occurrences: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        base = result = slug(text)
+        while result in self.occurrences:
+            self.occurrences[base] += 1
+            result = f"{base}-{self.occurrences[base]}"
+        self.occurrences[result] = 0
+        return result
+
+
+def norm_fragment(fragment: str) -> str:
+    """How a fragment is compared with an anchor: percent-decoded, without
+    GitHub's ``user-content-`` prefix, case-folded, and without U+FE0F.
+
+    GitHub keeps U+FE0F (the emoji presentation selector) in an anchor, so
+    ``## ⚙️ Setup`` is ``#%EF%B8%8F-setup`` there; other renderers drop it and
+    no reader can see it, so both spellings are accepted."""
+    text = unquote(fragment).strip().lower().replace("\ufe0f", "")
+    return text[len("user-content-"):] if text.startswith("user-content-") else text
+
+
+def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
+    """A heading's text as GitHub slugs it (``github``: the rendered text
+    content, where an image adds nothing and a line break is a newline), or
+    as other renderers do (image alt text kept, line breaks as spaces)."""
+    parts = []
+    for tok in tokens:
+        kind = tok["type"]
+        if kind == "text":
+            parts.append(html.unescape(tok.get("raw", "")))
+        elif kind == "codespan":
+            parts.append(tok.get("raw", ""))
+        elif kind in ("softbreak", "linebreak"):
+            parts.append("\n" if github else " ")
+        elif kind == "image":
+            if not github:
+                parts.append(_inline_text(tok.get("children", []), github))
+        elif tok.get("children"):
+            parts.append(_inline_text(tok["children"], github))
+    text = "".join(parts)
+    # GitHub does not trim: `## ![logo](l.png) Brand` is `#-brand`
+    return text if github else text.strip()
+
+
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_HTML_ID = re.compile(
+    r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
+)
+
+
+@dataclass
+class Anchors:
+    """The fragments a link into one document can name."""
+
+    slugs: list[str] = field(default_factory=list)  # GitHub's heading anchors, in order
+    names: set[str] = field(default_factory=set)  # every accepted fragment, normalised
+
+    def __contains__(self, fragment: str) -> bool:
+        return norm_fragment(fragment) in self.names
+
+    def closest(self, fragment: str) -> list[str]:
+        """Heading anchors close to ``fragment`` (at most two)."""
+        want = norm_fragment(fragment)
+        by_norm: dict[str, str] = {}
+        for s in self.slugs:
+            by_norm.setdefault(norm_fragment(s), s)
+        return [by_norm[n] for n in difflib.get_close_matches(want, list(by_norm), n=2, cutoff=0.6)]
+
+
+def anchors(doc: Document) -> Anchors:
+    """Heading anchors as GitHub makes them, in document order with ``-N``
+    for repeats (headings written as HTML count too), and ``id``/``name``
+    attributes of HTML elements. A second reading of each heading (image alt
+    text kept, line breaks as spaces) is accepted as well, so that a link made
+    by another renderer's rules is not reported."""
+    found: list[tuple[int, str, str]] = []  # (offset, GitHub text, other text)
+    for h in doc.headings:
+        found.append((h.span.start, _inline_text(h.block.inline, True), _inline_text(h.block.inline, False)))
+    out = Anchors()
+    for block in doc.walk_blocks():
+        if block.type != "html":
+            continue
+        raw = doc.text[block.span.start : block.span.end]
+        for m in _HTML_HEADING.finditer(raw):
+            text = html.unescape(_TAG.sub("", m.group(2))).strip()
+            found.append((block.span.start + m.start(), text, " ".join(text.split())))
+    found.sort(key=lambda f: f[0])
+    github, other = Slugger(), Slugger()
+    for _, text, alt in found:
+        out.slugs.append(github.slug(text))
+        out.names.add(norm_fragment(out.slugs[-1]))
+        out.names.add(norm_fragment(other.slug(alt)))
+    for m in _HTML_ID.finditer(doc.text):
+        if not doc.in_code(m.start()):
+            value = next(g for g in m.groups() if g is not None)
+            out.names.add(norm_fragment(html.unescape(value)))
+    out.names.add("top")  # browsers scroll to the top for #top
+    return out
+
+
+@lru_cache(maxsize=64)
+def _file_anchors(path: str, mtime: float) -> Anchors:
+    from ..document import load
+    from ..files import read
+
+    return anchors(load(read(Path(path))))
+
+
+def _target_anchors(target: Path) -> Anchors | None:
+    try:
+        return _file_anchors(str(target), target.stat().st_mtime)
+    except Exception:  # unreadable, not text, a parse failure: not ours to judge
+        return None
+
+
+# -- where URLs are written -------------------------------------------------------------
+
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape(url: str) -> str:
+    """A link destination as CommonMark reads it: backslash escapes and
+    character references resolved."""
+    return html.unescape(_ESCAPE.sub(r"\1", url))
+
+
+def _written(link: Link) -> bool:
+    """Whether the link's URL is written at ``url_span`` (not a reference
+    resolved through a definition)."""
+    if link.url_span is None or link.kind in ("reference", "collapsed", "shortcut"):
+        return False
+    return not (link.kind == "image" and link.label is not None)  # ![alt][label]
+
+
+def _targets(doc: Document) -> list[Link]:
+    """Links that carry their own URL, and definitions, outside code, in
+    document order."""
+    out = [lk for lk in doc.links if _written(lk)] + list(doc.definitions)
+    out = [lk for lk in out if not doc.in_code(lk.span.start)]
+    return sorted(out, key=lambda lk: lk.span.start)
+
+
+def _written_url(doc: Document, link: Link) -> str:
+    assert link.url_span is not None
+    if link.kind == "url":
+        end = gfm_url_end(doc.text, link.span.start, doc.source.line_end(doc.source.line_of(link.span.start)))
+        return doc.text[link.span.start : end]
+    return doc.text[link.url_span.start : link.url_span.end]
+
+
+def _local(url: str) -> bool:
+    """A link to a path in this repository (no scheme, no host)."""
+    return not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", url)
+
+
+def _base_dir(doc: Document) -> Path | None:
+    path = doc.source.path
+    if not path or path.startswith("<"):
+        return None
+    return Path(os.path.abspath(path)).parent
+
+
+def _repo_root(start: Path) -> Path | None:
+    for p in (start, *start.parents):
+        if (p / ".git").exists():
+            return p
+    return None
+
+
+def _resolve(base: Path, path: str) -> tuple[Path, bool] | None:
+    """The file a relative link names, and whether it stays inside the
+    repository (a link that climbs out of it, like ``../../issues``, is a
+    route of the forge's web site, not a file). None for a root-relative
+    link outside a repository."""
+    root = _repo_root(base)
+    if path.startswith("/"):
+        if root is None:
+            return None
+        target = Path(os.path.normpath(root / path.lstrip("/")))
+    else:
+        target = Path(os.path.normpath(base / path))
+    inside = True
+    if root is not None:
+        try:
+            target.relative_to(root)
+        except ValueError:
+            inside = False
+    return target, inside
+
+
+def _exists(path: Path, file: bool = False) -> bool | None:
+    """Whether ``path`` exists (is a file); None when the system cannot say
+    (a name too long, a character it refuses)."""
+    try:
+        return path.is_file() if file else path.exists()
+    except (OSError, ValueError):
+        return None
+
+
+def _split(url: str) -> tuple[str, str | None]:
+    """(path without query, fragment or None) of a local URL."""
+    path, hash_, frag = url.partition("#")
+    return path.split("?", 1)[0], frag if hash_ else None
+
+
+# -- RL401 ------------------------------------------------------------------------------
+
+
+@rule(code="RL401", name="broken-anchor", fix="sometimes",
+      summary="A #fragment link that matches no heading (GitHub's anchor rules, emoji included).")
+def broken_anchor(doc: Document, options: dict) -> Iterator[Finding]:
+    own: Anchors | None = None
+    base = _base_dir(doc)
+    for link in _targets(doc):
+        written = _written_url(doc, link)
+        if not _local(written):
+            continue
+        raw_path, raw_frag = _split(written)
+        if not raw_frag:
+            continue
+        path = unquote(unescape(raw_path))
+        names: Anchors | None
+        if path:
+            if base is None or not re.search(r"\.(md|markdown|mdown|mkd)$", path, re.I):
+                continue
+            resolved = _resolve(base, path)
+            if resolved is None or not _exists(resolved[0], file=True):
+                continue  # missing-file reports it
+            if os.path.abspath(doc.source.path) == str(resolved[0]):
+                own = anchors(doc) if own is None else own
+                names = own
+            else:
+                names = _target_anchors(resolved[0])
+            if names is None:
+                continue
+        else:
+            own = anchors(doc) if own is None else own
+            names = own
+        fragment = unescape(raw_frag)
+        if fragment in names:
+            continue
+        close = names.closest(fragment)
+        hint = f"; did you mean #{_encode(close[0])}?" if close else ""
+        fix = None
+        assert link.url_span is not None
+        if len(close) == 1:
+            start = link.url_span.start + len(written) - len(raw_frag)
+            fix = Fix.unsafe(Edit(start, start + len(raw_frag), _encode(close[0])), rewrites=True)
+        yield Finding(link.url_span, f"no heading or anchor for {'#' if not path else path + '#'}{fragment}{hint}", fix)
+
+
+def _encode(anchor: str) -> str:
+    # the one invisible character an anchor keeps is written so it shows
+    return anchor.replace("\ufe0f", "%EF%B8%8F")
+
+
+# -- RL402 ------------------------------------------------------------------------------
+
+_LOOKS_LIKE_HOST = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|gov|edu|co|me|ai|sh)(?:/|$))", re.I)
+
+
+@rule(code="RL402", name="missing-file", fix="never",
+      summary="A relative link to a file or directory that does not exist.")
+def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
+    base = _base_dir(doc)
+    if base is None:
+        return
+    for link in _targets(doc):
+        written = _written_url(doc, link)
+        if not written or not _local(written):
+            continue
+        raw_path, _ = _split(written)
+        path = unquote(unescape(raw_path))
+        if not path:
+            continue
+        resolved = _resolve(base, path)
+        if resolved is None or not resolved[1]:
+            continue
+        if _exists(resolved[0]) is not False:
+            continue
+        hint = "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else ""
+        assert link.url_span is not None
+        yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
+
+
+# -- hosts ------------------------------------------------------------------------------
+
+MIRRORS = {
+    "g.nite07.org": "github.com",
+    "hub.fastgit.org": "github.com",
+    "hub.fastgit.xyz": "github.com",
+    "kgithub.com": "github.com",
+    "github.com.cnpmjs.org": "github.com",
+    "hub.nuaa.cf": "github.com",
+    "gh.api.99988866.xyz": "github.com",
+}
+SECURE = {
+    "github.com", "gist.github.com", "raw.githubusercontent.com", "github.io", "gitlab.com", "bitbucket.org",
+    "codeberg.org", "sr.ht", "pypi.org", "npmjs.com", "crates.io", "docs.rs", "pkg.go.dev",
+    "readthedocs.io", "readthedocs.org", "wikipedia.org", "python.org", "developer.mozilla.org",
+    "stackoverflow.com", "youtube.com", "youtu.be", "twitter.com", "x.com", "discord.gg", "discord.com",
+    "google.com", "medium.com", "notion.so", "notion.site", "hackage.haskell.org", "rust-lang.org",
+    "golang.org", "go.dev", "nodejs.org", "kubernetes.io", "docker.com", "apache.org", "microsoft.com",
+    "mozilla.org", "reddit.com", "gitter.im", "matrix.to", "slack.com", "npmjs.org",
+}
+
+
+def _host_span(doc: Document, link: Link) -> tuple[int, int, str] | None:
+    """(start, end, host) of the host inside a written URL."""
+    if not _written(link):
+        return None
+    assert link.url_span is not None
+    written = _written_url(doc, link)
+    m = re.match(r"(?i)(?:https?:)?//(?:[^@/?#\s]*@)?([^/:?#\s]+)", written)
+    if not m:
+        return None
+    return link.url_span.start + m.start(1), link.url_span.start + m.end(1), m.group(1).lower()
+
+
+def _matches(host: str, names: set[str]) -> bool:
+    return any(host == name or host.endswith("." + name) for name in names)
+
+
+@rule(code="RL403", name="mirror-link", fix="always",
+      summary="A link through a mirror or proxy host; rewritten to the canonical host.",
+      options={"hosts": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {},
+                         "description": "More mirror hosts and their canonical host, e.g. {\"git.example.cn\" = \"github.com\"}."}})
+def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
+    hosts = {**MIRRORS, **{k.lower(): v for k, v in options.get("hosts", {}).items()}}
+    for link in _targets(doc):
+        found = _host_span(doc, link)
+        if found is None or found[2] not in hosts:
+            continue
+        start, end, host = found
+        canonical = hosts[host]
+        yield Finding(Span(start, end), f"link through mirror host {host}; use {canonical}",
+                      Fix.safe(Edit(start, end, canonical), rewrites=True))
+
+
+@rule(code="RL404", name="insecure-link", fix="always",
+      summary="An http:// link to a host that serves https.",
+      options={"hosts": {"type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+                         "description": "More hosts (and their subdomains) known to serve https."}})
+def insecure_link(doc: Document, options: dict) -> Iterator[Finding]:
+    hosts = SECURE | set(MIRRORS) | {h.lower() for h in options.get("hosts", [])}
+    for link in _targets(doc):
+        found = _host_span(doc, link)
+        if found is None:
+            continue
+        assert link.url_span is not None
+        start = link.url_span.start
+        scheme = doc.text[start : start + 7]
+        if scheme.lower() != "http://" or not _matches(found[2], hosts):
+            continue
+        s = "S" if scheme[3] == "P" else "s"
+        yield Finding(Span(start, start + 7), f"insecure http:// link to {found[2]}; use https://",
+                      Fix.safe(Edit(start + 4, start + 4, s), rewrites=True))
+
+
+# -- RL405 ------------------------------------------------------------------------------
+
+_TRAILING = "?!.,:*_~'\""
+
+
+def gfm_url_end(text: str, start: int, limit: int) -> int:
+    """Where GitHub ends a bare URL that starts at ``start``: at white space
+    or ``<``, less trailing punctuation, an unbalanced ``)`` and a final
+    character reference (cmark-gfm's autolink rules)."""
+    end = start
+    while end < limit and not text[end].isspace() and text[end] != "<":
+        end += 1
+    if end == limit and end > start and text[end - 1] == "\\":
+        end -= 1  # a hard line break, not part of the URL
+    while end > start:
+        c = text[end - 1]
+        if c in _TRAILING:
+            end -= 1
+        elif c == ";":
+            m = re.search(r"&[A-Za-z0-9]+;$", text[start:end])
+            end = start + m.start() if m else end - 1
+        elif c == ")":
+            seg = text[start:end]
+            if seg.count(")") <= seg.count("("):
+                break
+            end -= 1
+        else:
+            break
+    return end
+
+
+@rule(code="RL405", name="bare-url", fix="always", severity="warning",
+      summary="A bare URL in text; wrapped as <url>.")
+def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
+    src = doc.source
+    for link in doc.links:
+        if link.kind != "url" or doc.in_code(link.span.start):
+            continue
+        start = link.span.start
+        end = gfm_url_end(doc.text, start, src.line_end(src.line_of(start)))
+        if end <= start + len("http://"):
+            continue
+        # inside <...> a backslash or a character reference is read as
+        # written, so the URL would change: report those without a fix
+        literal = not re.search(r"\\|&#?\w+;", doc.text[start:end])
+        fix = Fix.safe(Edit(start, start, "<"), Edit(end, end, ">")) if literal else None
+        yield Finding(Span(start, end), "bare URL; write it as <url> or [text](url)", fix)
+
+
+# -- references ---------------------------------------------------------------------------
+
+
+def label_key(label: str) -> str:
+    """How CommonMark compares labels: case-folded, whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _footnote(label: str | None) -> bool:
+    # [^1] is GitHub's footnote syntax, not a link reference
+    return bool(label) and label.lstrip().startswith("^")  # type: ignore[union-attr]
+
+
+_FULL_REF = re.compile(r"(?<![\]\\])!?\[((?:[^\[\]\\\n]|\\.){1,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
+
+
+@rule(code="RL406", name="undefined-reference", fix="never",
+      summary="A reference link [text][label] whose label has no definition.")
+def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
+    defined = {label_key(d.label or "") for d in doc.definitions}
+    linked = [lk.span for lk in doc.links]
+    for block in doc.walk_blocks():
+        if block.type not in ("paragraph", "heading"):
+            continue
+        raw = doc.text[block.span.start : block.span.end]
+        for m in _FULL_REF.finditer(raw):
+            start, end = block.span.start + m.start(), block.span.start + m.end()
+            if doc.in_code(start, end) or any(s.start <= start < s.end or start <= s.start < end for s in linked):
+                continue
+            label = m.group(2) or m.group(1)
+            if not _footnote(label) and label_key(label) not in defined:
+                yield Finding(Span(start, end), f"no definition for reference [{label}]")
+
+
+@rule(code="RL407", name="unused-definition", fix="sometimes",
+      summary="A link reference definition no link uses.")
+def unused_definition(doc: Document, options: dict) -> Iterator[Finding]:
+    used = {label_key(lk.label) for lk in doc.links if lk.label}
+    text = doc.text
+    src = doc.source
+    for d in doc.definitions:
+        if label_key(d.label or "") in used or _footnote(d.label) or doc.in_code(d.span.start):
+            continue
+        first, last = src.line_of(d.span.start), src.line_of(d.span.end)
+        start = src.line_start(first)
+        end = src.line_start(last + 1) if last + 1 < src.line_count else src.line_end(last)
+        whole_lines = not text[start : d.span.start].strip() and not text[d.span.end : src.line_end(last)].strip()
+        fix = Fix.unsafe(Edit(start, end, ""), rewrites=True) if whole_lines else None
+        yield Finding(d.span, f"definition [{d.label}] is not used", fix)
+
+
+@rule(code="RL408", name="duplicate-definition", fix="never",
+      summary="A second definition of a link label (only the first counts).")
+def duplicate_definition(doc: Document, options: dict) -> Iterator[Finding]:
+    first: dict[str, Link] = {}
+    for d in doc.definitions:
+        if _footnote(d.label) or doc.in_code(d.span.start):
+            continue
+        key = label_key(d.label or "")
+        if key in first:
+            line = doc.source.position(first[key].span.start)[0]
+            yield Finding(d.span, f"[{d.label}] is already defined on line {line}; this definition is ignored")
+        else:
+            first[key] = d
+
+
+@rule(code="RL409", name="empty-link", fix="never",
+      summary="A link with no destination [text]() or no text [](url).")
+def empty_link(doc: Document, options: dict) -> Iterator[Finding]:
+    text = doc.text
+    for link in doc.links:
+        if link.kind not in ("inline", "reference", "collapsed") or doc.in_code(link.span.start):
+            continue
+        if link.kind == "inline" and not unescape(link.url).strip():
+            yield Finding(link.span, f"link \"{link.text}\" has no destination")
+        elif link.text_span is not None and not text[link.text_span.start : link.text_span.end].strip():
+            yield Finding(link.span, "link has no text")
+
+
+# -- RL411 ------------------------------------------------------------------------------
+
+_SHORTHAND = re.compile(r"(?<![\w/#&])(?:[\w.-]+/[\w.-]+)?#\d+\b|\bGH-\d+\b")
+
+
+def _tracking_pattern(spec: Any, conf: dict) -> re.Pattern[str]:
+    from ..spec import SpecError, _compile
+
+    pattern = conf.get("pattern")
+    if not isinstance(pattern, str) or not pattern:
+        raise SpecError(f"{spec.name}: $.tracking.pattern: a regular expression is required")
+    return _compile(pattern, f"{spec.name}: $.tracking.pattern")
+
+
+def _in_scope(doc: Document, conf: dict) -> list[Section]:
+    from ..spec import title_key
+
+    level = conf.get("level")
+    if level is not None:
+        scope = [s for s in doc.root.walk() if s.heading is not None and s.level == level]
+    else:
+        scope = [s for s in doc.binding.container.children if s.heading is not None]
+    only = {title_key(n) for n in conf.get("only", [])}
+    if only:
+        scope = [s for s in scope if title_key(s.title) in only or (s.spec is not None and title_key(s.spec.name) in only)]
+    return scope
+
+
+def _tracked(doc: Document, spans: list[Span], pattern: re.Pattern[str], shorthand: bool) -> bool:
+    for link in doc.links:
+        if any(s.start <= link.span.start < s.end for s in spans) and not doc.in_code(link.span.start):
+            if pattern.search(unescape(link.url)[:2000]):
+                return True
+    if shorthand:
+        for s in spans:
+            for m in _SHORTHAND.finditer(doc.text, s.start, s.end):
+                if not doc.in_code(m.start()):
+                    return True
+    return False
+
+
+def _own_blocks(section: Section) -> list[Span]:
+    """A section's heading and the blocks of its own text (lists excluded)."""
+    assert section.heading is not None
+    return [section.heading.span] + [b.span for b in section.blocks if b.type != "list"]
+
+
+@rule(code="RL411", name="tracking-link", fix="never", default=False, spec_key="tracking",
+      summary="A section or item without a link to its tracking issue (only when the spec has `tracking`).")
+def tracking_link(doc: Document, options: dict) -> Iterator[Finding]:
+    spec = doc.binding.spec if doc.binding is not None else None
+    conf = spec.data.get("tracking") if spec is not None else None
+    if not conf or not (conf.get("sections") or conf.get("items")):
+        return
+    pattern = _tracking_pattern(spec, conf)
+    shorthand = bool(conf.get("shorthand", False))
+    finished_too = bool(conf.get("finished", False))
+    for section in _in_scope(doc, conf):
+        heading: Heading = section.heading  # type: ignore[assignment]
+        if conf.get("sections") and (finished_too or not spec.finished(section.implied_status)):
+            if not _tracked(doc, _own_blocks(section), pattern, shorthand):
+                end = heading.text_span.end if heading.text_span else heading.span.end
+                yield Finding(Span(heading.span.start, end),
+                              f"section \"{section.title}\" links no tracking issue (a URL matching {pattern.pattern})")
+        if not conf.get("items"):
+            continue
+        for sub in section.walk():
+            for item in _items(sub.items, bool(conf.get("nested", False))):
+                if item.in_legend or (not finished_too and spec.finished(item.status)):
+                    continue
+                own = [c.span for c in (item.block.children if item.block else []) if c.type != "list"]
+                if not _tracked(doc, own, pattern, shorthand):
+                    line_end = doc.source.line_end(doc.source.line_of(item.span.start))
+                    words = item.text.split()
+                    name = " ".join(words[:6]) + (" ..." if len(words) > 6 else "")
+                    yield Finding(Span(item.span.start, min(line_end, item.span.end)),
+                                  f"item \"{name}\" links no tracking issue (a URL matching {pattern.pattern})")
+
+
+def _items(items: list, nested: bool) -> Iterator[Any]:
+    for item in items:
+        yield item
+        if nested:
+            yield from _items(item.children, nested)
+
+
+# -- RL410 ------------------------------------------------------------------------------
+
+
+@rule(code="RL410", name="dead-link", fix="never", severity="warning", default=False,
+      needs=("check_remote", "cache"),
+      summary="A URL that does not answer with success (only with --check-remote).",
+      options={
+          "timeout": {"type": "number", "exclusiveMinimum": 0, "default": 10, "description": "Seconds to wait for each request."},
+          "concurrency": {"type": "integer", "minimum": 1, "maximum": 64, "default": 8, "description": "Requests in flight at once."},
+          "retries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 2, "description": "Retries on 429, 5xx and network errors."},
+          "backoff": {"type": "number", "minimum": 0, "maximum": 60, "default": 0.5, "description": "Seconds before the first retry; doubled for each further one."},
+          "max_age": {"type": "number", "minimum": 0, "default": 86400, "description": "Seconds a cached result stays valid."},
+          "allow_hosts": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Only check hosts matching these patterns (fnmatch, e.g. `*.github.com`); all when empty."},
+          "deny_hosts": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Never contact hosts matching these patterns."},
+      })
+def dead_link(doc: Document, options: dict) -> Iterator[Finding]:
+    if not options.get("check_remote"):
+        return  # never in a plain run
+    from fnmatch import fnmatch
+
+    from ..remote import check_urls
+
+    allow = [p.lower() for p in options.get("allow_hosts", [])]
+    deny = [p.lower() for p in options.get("deny_hosts", [])]
+    targets: list[tuple[Span, str]] = []
+    for link in _targets(doc):
+        written = _written_url(doc, link)
+        url = written if link.kind == "autolink" else unescape(written)
+        if not re.match(r"(?i)^https?://", url):
+            continue
+        url = url.split("#", 1)[0]
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            continue
+        if not host or any(fnmatch(host, p) for p in deny) or (allow and not any(fnmatch(host, p) for p in allow)):
+            continue
+        assert link.url_span is not None
+        targets.append((Span(link.url_span.start, link.url_span.start + len(written)), url))
+    if not targets:
+        return
+    cache = options.get("cache")
+    results = check_urls(
+        [url for _, url in targets],
+        timeout=options["timeout"], concurrency=options["concurrency"], retries=options["retries"],
+        backoff=options["backoff"], cache=Path(cache) if cache else None, max_age=options["max_age"],
+    )
+    for span, url in targets:
+        result = results[url]
+        if not result.ok:
+            yield Finding(span, f"{url} answers {result.detail}")

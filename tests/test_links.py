@@ -1,0 +1,510 @@
+"""The link rules (RL401-RL409, RL411): a fixture with every problem at a
+known line and column, GitHub's anchors, files beside the roadmap, and what
+the fixes may and may not change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from roadmaplint import bind, fixes
+from roadmaplint.document import load
+from roadmaplint.engine import Settings, lint, lint_document
+from roadmaplint.rules.links import Slugger, anchors, gfm_url_end, slug
+from roadmaplint.source import Source
+from roadmaplint.spec import SpecError, compile_spec
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_002 = SHARED / "seeds" / "002_99bc2a0528172d8e.md"
+CORPUS = SHARED / "corpus" / "roadmaps"
+MARK = "  ◀ "  # what follows on a fixture line is expectations, not text
+LINK_RULES = ["RL401", "RL402", "RL403", "RL404", "RL405", "RL406", "RL407", "RL408", "RL409"]
+
+
+def fixture(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Split an annotated fixture into its document and the expected
+    (line, column, code) triples: a line may end in ``  ◀ RL401 12:10``."""
+    lines, expected = [], []
+    for number, raw in enumerate(text.split("\n"), 1):
+        content, _, notes = raw.partition(MARK)
+        words = notes.split()
+        for code, pos in zip(words[::2], words[1::2]):
+            line, column = (int(n) for n in pos.split(":"))
+            assert line == number, f"line {number} notes line {line}"
+            expected.append((line, column, code))
+        lines.append(content)
+    return "\n".join(lines), sorted(expected)
+
+
+def found(source: Source, *codes: str) -> list[tuple[int, int, str]]:
+    settings = Settings(select=list(codes or LINK_RULES))
+    return sorted((v.line, v.column, v.code) for v in lint(source, settings))
+
+
+def messages(source: Source, code: str) -> list[str]:
+    return [v.message for v in lint(source, Settings(select=[code]))]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+# -- every rule at its link's own line and column ------------------------------------
+
+ROADMAP = """\
+# Roadmap
+
+<a name="legacy"></a>
+
+Jump to [start](#-fast-start), [setup](#%EF%B8%8F-setup), [setup too](#-setup),
+[goals again](#goals-1), [the API](#the-lint-api), [notes](#café-crème),
+[plan](#路线图-2024), [legacy](#legacy), [box](#box), [top](#top),
+[ship](#q3-ship-it), [C++](#c--c-support), [done](#100-done-).
+
+## 🚀 Fast Start
+
+## ⚙️ Setup
+
+## Goals
+
+## Goals
+
+## The `lint()` API
+
+## Café crème
+
+## 路线图 2024
+
+## Q3: [ship](https://example.com/ship) it!
+
+## C++ / C# support
+
+## 100% done ✅
+
+<div id="box"></div>
+
+## Problems
+
+- [Gone](#gone-section)  ◀ RL401 34:10
+- Goals are in [the plan](docs/plan.md#goal) and [notes](docs/notes.md).  ◀ RL401 35:27 RL402 35:58
+- Tracked in [issue 1](https://g.nite07.org/acme/app/issues/1?tab=new#top).  ◀ RL403 36:32
+- Docs on [Python](http://docs.python.org/3/) and [site](http://example.org/).  ◀ RL404 37:20
+- Benchmarks at https://example.com/bench, results soon.  ◀ RL405 38:17
+- [Search][search-issue] lands first, then [sync][] and [ref].  ◀ RL406 39:3
+- [Empty]() and [](https://example.com/x) are placeholders.  ◀ RL409 40:3 RL409 40:17
+- `[code](#nope)` and `http://github.com/x` and `https://g.nite07.org/x` are code.
+
+```text
+[code](#nope) https://g.nite07.org/y http://github.com/y [a][nope]
+```
+
+[sync]: https://example.com/sync
+[ref]: #goals
+[unused]: https://example.com/unused  ◀ RL407 49:1
+[sync]: https://example.com/other  ◀ RL408 50:1
+[broken]: #nowhere  ◀ RL401 51:11
+
+Use the [broken] one too.
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    write(tmp_path, {"docs/plan.md": "# Plan\n\n## Goals\n\n## 🚀 Launch\n\n## Goals\n"})
+    return tmp_path
+
+
+def test_every_rule_fires_at_its_link(tree: Path) -> None:
+    text, expected = fixture(ROADMAP)
+    source = Source(text, path=str(tree / "ROADMAP.md"))
+    assert found(source) == expected
+
+
+def test_columns_point_at_what_they_name(tree: Path) -> None:
+    text, _ = fixture(ROADMAP)
+    source = Source(text, path=str(tree / "ROADMAP.md"))
+    spans = {(v.code, v.line): text[v.span.start : v.span.end]
+             for v in lint(source, Settings(select=LINK_RULES))}
+    assert spans[("RL401", 34)] == "#gone-section"
+    assert spans[("RL401", 35)] == "docs/plan.md#goal"
+    assert spans[("RL402", 35)] == "docs/notes.md"
+    assert spans[("RL403", 36)] == "g.nite07.org"
+    assert spans[("RL404", 37)] == "http://"
+    assert spans[("RL405", 38)] == "https://example.com/bench"
+    assert spans[("RL406", 39)] == "[Search][search-issue]"
+    assert spans[("RL401", 51)] == "#nowhere"
+
+
+def test_nothing_in_code_is_reported_or_rewritten(tree: Path) -> None:
+    code = "- `[code](#nope)` and `http://github.com/x` and `https://g.nite07.org/x` and `https://a.example/b` are code.\n"
+    block = "```text\n[code](#nope) https://g.nite07.org/y http://github.com/y [a][nope] https://a.example/b\n```\n"
+    indented = "    [x](#nope) https://g.nite07.org/z\n"
+    text = f"# Roadmap\n\n{code}\n{block}\n{indented}"
+    source = Source(text, path=str(tree / "ROADMAP.md"))
+    assert found(source, *LINK_RULES, "RL411") == []
+    assert fixes.fix(source, Settings(select=LINK_RULES), unsafe=True).text == text
+
+
+# -- anchors ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("🚀 Fast Start", "-fast-start"),
+        ("v1.0 (beta)", "v10-beta"),
+        ("What’s next?", "whats-next"),
+        ("Café crème", "café-crème"),
+        ("路线图 2024", "路线图-2024"),
+        ("Ünïcödé & Ärger", "ünïcödé--ärger"),
+        ("C++ / C# support", "c--c-support"),
+        ("⚙️ Setup", "\ufe0f-setup"),  # GitHub keeps the emoji presentation selector
+        ("1️⃣ First", "1\ufe0f\u20e3-first"),
+        ("snake_case names", "snake_case-names"),
+        ("-dash-", "-dash-"),
+        ("Hello  World", "hello--world"),
+        ("a—b–c", "abc"),
+        ("100% done ✅", "100-done-"),
+        ("Ⓐ circled", "ⓐ-circled"),
+        ("Σ ΣΑΣ", "σ-σας"),
+        ("x² ½", "x-"),
+        (":rocket: Launch", "rocket-launch"),
+    ],
+)
+def test_slug_is_githubs(text: str, anchor: str) -> None:
+    # expected values are what github-slugger, which mirrors GitHub, gives
+    assert slug(text) == anchor
+
+
+def test_repeated_slugs_get_suffixes_that_are_not_taken() -> None:
+    s = Slugger()
+    assert [s.slug(t) for t in ["echo", "echo", "echo 1", "echo-1", "echo", "foxtrot-1", "foxtrot", "foxtrot"]] == [
+        "echo", "echo-1", "echo-1-1", "echo-1-2", "echo-2", "foxtrot-1", "foxtrot", "foxtrot-2"]
+
+
+def test_heading_text_is_what_github_shows() -> None:
+    doc = load(Source(
+        "# Roadmap\n\n"
+        "## The `lint()` API\n\n"
+        "## [Search](https://example.com/12) *first*\n\n"
+        "## ![logo](logo.png) Brand\n\n"
+        "## Fish &amp; chips\n\n"
+        "Two\nlines\n---\n\n"
+        "<h2>Raw <em>HTML</em> heading</h2>\n\n"
+        "<span id='Kept'></span> <a name=bare>x</a>\n"
+    ))
+    names = anchors(doc)
+    assert names.slugs == ["roadmap", "the-lint-api", "search-first", "-brand", "fish--chips", "twolines",
+                           "raw-html-heading"]
+    # another renderer's reading is accepted too: image alt text, a line break as a space
+    for fragment in ["logo-brand", "two-lines", "kept", "bare", "user-content-search-first", "SEARCH-FIRST", "top"]:
+        assert fragment in names, fragment
+    assert "brand" not in names
+
+
+def test_valid_anchors_are_not_reported() -> None:
+    text, _ = fixture(ROADMAP)
+    clean = text.split("## Problems")[0]
+    assert found(Source(clean), "RL401") == []
+
+
+def test_anchors_in_quotes_and_lists_count() -> None:
+    text = "# R\n\n> ## Quoted\n\n- ## Listed\n\nSee [q](#quoted) and [l](#listed).\n"
+    assert found(Source(text), "RL401") == []
+
+
+def test_message_suggests_the_closest_heading() -> None:
+    text = "# Roadmap\n\n[x](#fast-start)\n\n## 🚀 Fast start\n\n## ⚙️ Setup\n\n[y](#stup)\n"
+    assert messages(Source(text), "RL401") == [
+        "no heading or anchor for #fast-start; did you mean #-fast-start?",
+        "no heading or anchor for #stup; did you mean #%EF%B8%8F-setup?",
+    ]
+
+
+def test_unsafe_fix_applies_the_single_close_suggestion() -> None:
+    text = "# Roadmap\n\nSee [the start](#fast-start \"title\").\n\n## 🚀 Fast start\n"
+    settings = Settings(select=["RL401"])
+    assert fixes.fix(Source(text), settings).text == text  # unsafe: not applied by format
+    fixed = fixes.fix(Source(text), settings, unsafe=True).text
+    assert fixed == text.replace("(#fast-start", "(#-fast-start")
+    assert found(Source(fixed), "RL401") == []
+
+
+def test_no_fix_when_two_headings_are_close() -> None:
+    text = "# Roadmap\n\n[x](#goal)\n\n## Goals\n\n## Goals\n"
+    (v,) = lint(Source(text), Settings(select=["RL401"]))
+    assert v.fix is None
+
+
+def test_fix_writes_an_invisible_selector_visibly() -> None:
+    text = "# Roadmap\n\n[x](#stup)\n\n## ⚙️ Setup\n"
+    fixed = fixes.fix(Source(text), Settings(select=["RL401"]), unsafe=True).text
+    assert "[x](#%EF%B8%8F-setup)" in fixed
+
+
+def test_other_markdown_files_are_checked_the_same_way(tree: Path) -> None:
+    text = (
+        "# Roadmap\n\n"
+        "- [goals](docs/plan.md#goals), [launch](./docs/plan.md#-launch), [again](docs/plan.md#goals-1)\n"
+        "- [case](docs/plan.md#Goals), [query](docs/plan.md?plain=1#goals), [self](ROADMAP.md#roadmap)\n"
+        "- [nope](docs/plan.md#nope), [gone](docs/gone.md#x), [code](src/main.py#L10)\n"
+    )
+    source = Source(text, path=str(tree / "ROADMAP.md"))
+    assert found(source, "RL401") == [(5, 10, "RL401")]
+    assert messages(source, "RL401") == ["no heading or anchor for docs/plan.md#nope"]
+
+
+def test_a_fragment_is_not_checked_without_a_file() -> None:
+    text = "# Roadmap\n\n[x](docs/plan.md#nope)\n"
+    assert found(Source(text), "RL401") == []  # <stdin>: no folder to look in
+
+
+# -- files -------------------------------------------------------------------------------
+
+def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, {
+        "docs/ROADMAP.md": "",
+        "docs/plan.md": "# Plan\n",
+        "docs/with space.md": "",
+        "README.md": "",
+    })
+    text = (
+        "# Roadmap\n\n"
+        "- [plan](plan.md?plain=1#goals), [dir](./), [up](../README.md), [root](/README.md)\n"
+        "- [spaced](with%20space.md), [issues](../../issues/3), [mail](mailto:a@example.com)\n"
+        "- [gone](docs/plan.md#goals), [gone too](missing.md?raw=true)\n"
+        "- [host](github.com/acme/app), [ref][r]\n\n"
+        "[r]: ../nowhere/\n"
+    )
+    source = Source(text, path=str(tmp_path / "docs" / "ROADMAP.md"))
+    assert found(source, "RL402") == [(5, 10, "RL402"), (5, 42, "RL402"), (6, 10, "RL402"), (8, 6, "RL402")]
+    assert messages(source, "RL402") == [
+        "no file or directory 'docs/plan.md'",
+        "no file or directory 'missing.md'",
+        "no file or directory 'github.com/acme/app'; a web address needs https://",
+        "no file or directory '../nowhere/'",
+    ]
+
+
+def test_missing_file_needs_a_file_on_disk() -> None:
+    assert found(Source("# R\n\n[x](nowhere.md)\n"), "RL402") == []
+
+
+# -- hosts -------------------------------------------------------------------------------
+
+def test_mirror_fix_keeps_path_query_fragment_and_text() -> None:
+    text = (
+        "# Roadmap\n\n"
+        "- [https://g.nite07.org/a/b](https://g.nite07.org/a/b/issues/1?x=1&y=2#L10-L20 \"g.nite07.org\")\n"
+        "- <https://G.NITE07.ORG/c/d>, ![img](https://g.nite07.org/e.png), https://g.nite07.org/f/g.\n"
+        "- [ref][m] and [user](https://git.example.cn/x/y)\n\n"
+        "[m]: https://user@g.nite07.org:443/h?i#j\n"
+    )
+    settings = Settings(select=["mirror-link"], options={"mirror-link": {"hosts": {"git.example.cn": "gitlab.com"}}})
+    fixed = fixes.fix(Source(text), settings).text
+    assert fixed == (
+        "# Roadmap\n\n"
+        "- [https://g.nite07.org/a/b](https://github.com/a/b/issues/1?x=1&y=2#L10-L20 \"g.nite07.org\")\n"
+        "- <https://github.com/c/d>, ![img](https://github.com/e.png), https://github.com/f/g.\n"
+        "- [ref][m] and [user](https://gitlab.com/x/y)\n\n"
+        "[m]: https://user@github.com:443/h?i#j\n"
+    )
+    assert lint(Source(fixed), settings) == []
+
+
+@pytest.mark.skipif(not SEED_002.is_file(), reason="../shared/seeds is absent")
+def test_format_restores_every_github_link_in_seed_002() -> None:
+    original = Source.from_bytes(SEED_002.read_bytes(), str(SEED_002))
+    assert original.text.count("g.nite07.org") == 8
+    only = fixes.fix(original, Settings(select=["mirror-link"]))
+    assert only.text == original.text.replace("g.nite07.org", "github.com")
+    # every rule that is on by default: still no mirror left, every link restored
+    everything = fixes.fix(original, Settings())
+    assert "g.nite07.org" not in everything.text
+    assert everything.text.count("https://github.com/") == 8
+
+
+def test_insecure_link_becomes_https() -> None:
+    text = (
+        "# Roadmap\n\n"
+        "- [a](http://github.com/acme/app), <http://en.wikipedia.org/wiki/Roadmap>, [e](HTTP://GITLAB.COM/x)\n"
+        "- [b](http://example.org/), [c](https://github.com/ok), [d](http://intranet.example.org/)\n"
+    )
+    settings = Settings(select=["insecure-link"], options={"insecure-link": {"hosts": ["intranet.example.org"]}})
+    assert found(Source(text), "RL404") == [(3, 7, "RL404"), (3, 37, "RL404"), (3, 80, "RL404")]
+    fixed = fixes.fix(Source(text), settings).text
+    assert fixed == (
+        "# Roadmap\n\n"
+        "- [a](https://github.com/acme/app), <https://en.wikipedia.org/wiki/Roadmap>, [e](HTTPS://GITLAB.COM/x)\n"
+        "- [b](http://example.org/), [c](https://github.com/ok), [d](https://intranet.example.org/)\n"
+    )
+
+
+# -- bare URLs -----------------------------------------------------------------------------
+
+def test_bare_url_is_wrapped_where_github_ends_it() -> None:
+    text = (
+        "# Roadmap\n\n"
+        "- See https://example.com/a, then https://example.com/b.\n"
+        "- Rope: https://en.wikipedia.org/wiki/Rope_(data_structure) (https://example.com/c)\n"
+        "- **https://example.com/d** and https://example.com/e?q=1&amp; and https://example.com/f!\n"
+        "- Not bare: <https://example.com/g>, [h](https://example.com/h), [https://example.com/i](https://example.com/i)\n"
+        "- In code: `https://example.com/j`\n"
+    )
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed == (
+        "# Roadmap\n\n"
+        "- See <https://example.com/a>, then <https://example.com/b>.\n"
+        "- Rope: <https://en.wikipedia.org/wiki/Rope_(data_structure)> (<https://example.com/c>)\n"
+        "- **<https://example.com/d>** and <https://example.com/e?q=1>&amp; and <https://example.com/f>!\n"
+        "- Not bare: <https://example.com/g>, [h](https://example.com/h), [https://example.com/i](https://example.com/i)\n"
+        "- In code: `https://example.com/j`\n"
+    )
+
+
+def test_bare_url_without_a_fix_where_brackets_would_change_it() -> None:
+    text = "# R\n\nHard break https://a.example/b\\\nthen https://a.example/c\\_d and https://a.example/?e=1&amp;f=2\n"
+    found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
+              for v in lint(Source(text), Settings(select=["bare-url"]))]
+    assert found_ == [(3, 12, "https://a.example/b", True), (4, 6, "https://a.example/c\\_d", False),
+                      (4, 33, "https://a.example/?e=1&amp;f=2", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("https://a.example/b.", "https://a.example/b"),
+        ("https://a.example/b).", "https://a.example/b"),
+        ("https://a.example/(b)", "https://a.example/(b)"),
+        ("https://a.example/b&amp;", "https://a.example/b"),
+        ("https://a.example/b;", "https://a.example/b"),
+        ("https://a.example/b\"", "https://a.example/b"),
+        ("https://a.example/b<c", "https://a.example/b"),
+        ("https://a.example/b?x=1", "https://a.example/b?x=1"),
+    ],
+)
+def test_gfm_url_end(text: str, url: str) -> None:
+    assert text[: gfm_url_end(text, 0, len(text))] == url
+
+
+# -- references ------------------------------------------------------------------------------
+
+def test_reference_rules() -> None:
+    text = (
+        "# Roadmap\n\n"
+        "- [Search][search issue], [Sync][SYNC], [plain][], [Image][logo], [WIP] and [^1].\n"
+        "- [Typo][serach-issue], [Undefined][], ![alt][nologo].\n\n"
+        "[search  issue]: https://example.com/1\n"
+        "[sync]: https://example.com/2\n"
+        "[plain]: https://example.com/3\n"
+        "[logo]: logo.png\n"
+        "[Sync]: https://example.com/4\n"
+        "[spare]: https://example.com/5 \"kept\"\n"
+        "[^1]: footnote\n"
+    )
+    assert found(Source(text), "RL406", "RL407", "RL408") == [
+        (4, 3, "RL406"), (4, 25, "RL406"), (4, 40, "RL406"), (10, 1, "RL408"), (11, 1, "RL407")]
+
+
+def test_unused_definition_unsafe_fix_removes_its_line() -> None:
+    text = "# Roadmap\n\n- [a][used]\n\n[used]: https://example.com/1\n[spare]: https://example.com/2\n  \"title\"\n> [quoted]: https://example.com/3\n"
+    settings = Settings(select=["unused-definition"])
+    assert fixes.fix(Source(text), settings).text == text
+    fixed = fixes.fix(Source(text), settings, unsafe=True).text
+    assert fixed == "# Roadmap\n\n- [a][used]\n\n[used]: https://example.com/1\n> [quoted]: https://example.com/3\n"
+
+
+def test_empty_links() -> None:
+    text = (
+        "# Roadmap\n\n"
+        "- [Search]() and [Sync](<>) and [](https://example.com) and [ ][r]\n"
+        "- [![badge](b.svg)](https://example.com) and ![](image.png) are fine\n\n"
+        "[r]: https://example.com/r\n"
+    )
+    assert found(Source(text), "RL409") == [(3, 3, "RL409"), (3, 18, "RL409"), (3, 33, "RL409"), (3, 61, "RL409")]
+
+
+# -- tracking-link -------------------------------------------------------------------------
+
+TRACKED = """\
+# Roadmap
+
+## [Search](https://github.com/acme/app/issues/12)
+
+- Index titles ([#14](https://github.com/acme/app/issues/14))
+- Rank results  ◀ RL411 6:1
+  - nested detail
+- [x] Shipped already
+
+### Details
+
+- Facets [#16][facets]
+
+## Sync  ◀ RL411 14:1
+
+- Conflict handling (#45)  ◀ RL411 16:1
+- Offline mode, see https://github.com/acme/app/pull/46
+
+## Completed
+
+- Old work
+
+[facets]: https://github.com/acme/app/issues/16
+"""
+TRACKING = {"pattern": r"^https://github\.com/acme/app/(issues|pull)/\d+", "sections": True, "items": True,
+            "only": ["Search", "Sync"]}
+
+
+def tracked(text: str, tracking: dict) -> list[tuple[int, int, str]]:
+    doc = load(Source(text))
+    bind.bind(doc, compile_spec({"extends": "generic", "tracking": tracking}, "test spec"))
+    return sorted((v.line, v.column, v.code) for v in lint_document(doc, Settings(select=["tracking-link"])))
+
+
+def test_tracking_link_sections_and_items() -> None:
+    text, expected = fixture(TRACKED)
+    assert tracked(text, TRACKING) == expected
+
+
+def test_tracking_link_options() -> None:
+    text, _ = fixture(TRACKED)
+    assert tracked(text, {**TRACKING, "shorthand": True}) == [(6, 1, "RL411"), (14, 1, "RL411")]
+    assert tracked(text, {**TRACKING, "sections": False, "nested": True, "finished": True}) == [
+        (6, 1, "RL411"), (7, 3, "RL411"), (8, 1, "RL411"), (16, 1, "RL411")]
+    assert tracked(text, {"pattern": TRACKING["pattern"], "sections": True, "level": 3}) == [(10, 1, "RL411")]
+    assert tracked(text, {"pattern": TRACKING["pattern"], "items": True, "only": ["Completed"]}) == []
+    assert tracked(text, {"pattern": TRACKING["pattern"], "items": True, "only": ["Completed"], "finished": True}) == [
+        (21, 1, "RL411")]
+
+
+def test_tracking_link_is_silent_without_the_spec_key() -> None:
+    text, _ = fixture(TRACKED)
+    assert found(Source(text), "RL411") == []
+
+
+def test_tracking_link_bad_pattern_is_a_spec_error() -> None:
+    with pytest.raises(SpecError, match=r"\$\.tracking\.pattern"):
+        tracked("# R\n\n## A\n", {"pattern": "(unclosed", "sections": True})
+
+
+# -- the corpus ------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_corpus_has_no_broken_anchor_and_no_crash(tmp_path: Path) -> None:
+    # each file alone in an empty folder: its neighbours are not in the corpus
+    from roadmaplint.files import read
+
+    broken = []
+    for path in sorted(p for p in CORPUS.iterdir() if p.is_file()):
+        copy = tmp_path / path.name
+        shutil.copy(path, copy)
+        violations = lint_document(load(read(copy)), Settings(select=["RL4"]))
+        broken += [f"{path.name}:{v.line}:{v.column}: {v.message}" for v in violations if v.code == "RL401"]
+        copy.unlink()
+    assert broken == []
+
