@@ -210,7 +210,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
         click.echo(as_json(reports))
     else:
         out = text(reports, _color(), quiet)
-        if out and (files or not quiet):
+        if out and reports:  # after an error, no "All checks passed"
             click.echo(out, color=_color())
     if not files:
         click.echo("roadmaplint: no roadmap files found", err=True)
@@ -313,11 +313,17 @@ def export(path: Path) -> None:
     from .files import FileError, read
     from .source import Source, SourceError
 
+    from .config import ConfigError, resolve
+    from .engine import bind
+    from .spec import SpecError
+
     try:
         source = Source.from_bytes(sys.stdin.buffer.read()) if str(path) == "-" else read(path)
-    except (FileError, SourceError) as exc:
+        doc = load(source)
+        bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
+    except (FileError, SourceError, ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
-    click.echo(json.dumps(to_dict(load(source)), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(to_dict(doc), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -338,9 +344,14 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
         source = read(found[0])
     except FileError as exc:
         raise Failure(str(exc)) from None
+    from .spec import SpecError
+
     doc = load(source)
-    bind(doc, Settings())
-    text = config_text(doc, infer(doc))
+    try:
+        bind(doc, Settings())
+        text = config_text(doc, infer(doc))
+    except SpecError as exc:
+        raise Failure(str(exc)) from None
     if to_stdout:
         click.echo(text, nl=False)
         return

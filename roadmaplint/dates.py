@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
@@ -24,9 +25,16 @@ _YEAR = r"(?P<year>19[7-9]\d|20\d{2})"
 _YY = r"\s?['’](?P<yy>\d{2})\b"
 # a year stands alone: not part of a number, a version, an issue, a size,
 # "2048-bit" or "1990s"
-_ALONE = r"(?<![\w.$€£#/@-])"
-_END = r"(?![\w%+°]|[.,:/-]\w)"
+_ALONE = r"(?<![^\W_]|[.$€£#/@])(?<!(?-i:[\dA-Z])-)"
+_END = r"(?![^\W_]|[%+°]|[.,:/-][^\W_])"
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+# a bare number that counts something: "up to 2000 users", "over 2048 nodes"
+_NOT_COUNT = r"(?<!to )(?<!over )(?<!under )(?<!than )(?<!about )(?<!around )(?<![~x×] )(?<![~x×])"
+_NOT_UNIT = (
+    r"(?!\s*(?:users|nodes|requests|req|rps|qps|tps|ops|items|lines|rows|files|ms|px|pixels|kb|mb|gb"
+    r"|connections|clients|peers|servers|instances|stars|downloads|words|characters|chars|tokens"
+    r"|entries|records|points|concurrent|per)\b)"
+)
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
 
 
@@ -70,11 +78,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", _re(r"\b" + _DAY + r"\s+(?P<month>" + _ANY_MONTH + r")\.?,?\s+" + _YEAR + _END)),
     ("month", _re(r"\b(?P<month>" + _FULL_MONTH + r")\b(?:\s+" + _DAY + r"\b)?(?![\w'’-])", 0)),
     ("season", _re(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+" + _YEAR + _END)),
-    ("year", _re(_ALONE + _YEAR + _END)),
+    ("year", _re(_ALONE + _NOT_COUNT + _YEAR + _END + _NOT_UNIT)),
 ]
 _POSITION = _re(r"\b(early|beginning\s+of|start\s+of|mid(?:dle\s+of)?|late|end\s+of|end)[\s-]*(?:the\s+)?$")
 _RANGE = _re(r"\s*(?:-|–|—|to|through|thru|until|till)\s*")
-_YEAR_RANGE = _re(_ALONE + r"(?P<year>19[7-9]\d|20\d{2})\s*[-–—/]\s*(?P<y2>19[7-9]\d|20\d{2}|\d{2})" + _END)
+_YEAR_RANGE = _re(_ALONE + r"(?P<year>19[7-9]\d|20\d{2})(?:\s*[-–—/]\s*|\s+(?:to|through|until|till)\s+)(?P<y2>19[7-9]\d|20\d{2}|\d{2})" + _END)
 
 
 def _candidates(text: str, pos: int, year: int | None) -> Iterator[tuple[int, int, tuple[dt.date, dt.date]]]:
@@ -82,7 +90,7 @@ def _candidates(text: str, pos: int, year: int | None) -> Iterator[tuple[int, in
     or after ``pos``."""
     for kind, regex in _PATTERNS:
         for m in regex.finditer(text, pos):
-            found = _build(kind, m, year if year is not None else _year_after(text, m.end()))
+            found = _build(kind, m, _year_after(text, m.end()) or year)
             if found is not None:
                 yield m.start(), m.end(), found
                 break
@@ -105,20 +113,26 @@ def _first(text: str, pos: int, year: int | None) -> tuple[int, int, tuple[dt.da
     return best
 
 
+_MAYBE = re.compile(r"\d|\b(?:" + _ANY_MONTH + r"|spring|summer|autumn|fall|winter)\b", re.I)
+
+
 def find_period(text: str, year: int | None = None, pos: int = 0) -> Period | None:
     """The first date or period written in ``text`` at or after ``pos``;
     ``year`` fills in a period written without one (`End of Q1 (March)`
     under `## 2023`). Offsets are into ``text``."""
-    m = _YEAR_RANGE.search(text, pos)
+    if not _MAYBE.search(text, pos):
+        return None
     best = _first(text, pos, year)
+    for m in _YEAR_RANGE.finditer(text, pos):
+        if best is not None and m.start() > best[0]:
+            break
+        y1, y2 = int(m.group("year")), int(m.group("y2"))
+        y2 = y2 + 100 * (y1 // 100) if y2 < 100 else y2
+        if y2 > y1:  # "2024-2025", "2024/25"; not "2024-12"
+            return Period(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.group(0), m.start(), m.end())
     if best is None:
         return None
     start, end, (first, last) = best
-    if m and m.start() == start:
-        y2 = int(m.group("y2"))
-        y2 = y2 + 100 * (int(m.group("year")) // 100) if y2 < 100 else y2
-        if y2 > first.year:
-            return Period(first, dt.date(y2, 12, 31), text[start : m.end()], start, m.end())
     # "End of Q1 (March)": the month in brackets narrows the quarter
     narrowed = re.match(r"\s*\(\s*(?P<month>" + _ANY_MONTH + r")\.?\s*\)", text[end:], re.I)
     if narrowed and first.month != last.month:
@@ -275,6 +289,7 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
 
 
+@lru_cache(maxsize=4096)
 def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
     if LATER.match(title):
@@ -306,7 +321,7 @@ _COMPLETED = re.compile(
     re.I,
 )
 _TARGET = re.compile(
-    r"\b(?:by|due|target(?:ed|ing)?|eta|deadline|until|before|no\s+later\s+than|planned(?:\s+for)?|expected"
+    r"(?<!not )(?<!n't )(?<!n’t )(?<!never )\b(?:by|due|target(?:ed|ing)?|eta|deadline|until|before|no\s+later\s+than|planned(?:\s+for)?|expected"
     r"|scheduled(?:\s+for)?|aim(?:ing)?\s+for|goal|release\s+date|ship(?:s|ping)?(?:\s+in)?)\b"
     r"\s*(?:on|in|at|for)?\s*[:\-–—]?\s*$",
     re.I,
@@ -325,6 +340,11 @@ class Dated:
 
 
 def item_dates(text: str, year: int | None = None, title: bool = False) -> list[Dated]:
+    return list(_item_dates(text, year, title))
+
+
+@lru_cache(maxsize=4096)
+def _item_dates(text: str, year: int | None, title: bool) -> tuple[Dated, ...]:
     """A target and a completion date read from an item's or heading's text.
     A date counts when a word says what it is (`by`, `target:`, `end`,
     `done`), when it stands alone in brackets (`(Q3 2025)`), or, in a
@@ -343,14 +363,11 @@ def item_dates(text: str, year: int | None = None, title: bool = False) -> list[
             _TARGET.search(before)
             or alone
             or re.match(r"(?i)(early|beginning|start|mid|middle|late|end)\b", found.text)
-            or (name is not None and name.period == found and name.period_strong)
+            or (name is not None and name.period_strong and name.period is not None
+                and name.period.start_offset == found.start_offset)
         ):
             out.append(Dated("target", found, found.start_offset))
-    return out
-
-
-def parse_iso(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
+    return tuple(out)
 
 
 def context_year(section: Section, parents: list[Section]) -> int | None:
@@ -360,8 +377,12 @@ def context_year(section: Section, parents: list[Section]) -> int | None:
         if sec.heading is None:
             continue
         name = name_of(sec.title)
-        if name.period is not None and name.period.start.year == name.period.end.year:
-            return name.period.start.year
+        period = name.period
+        if period is None or period.start.year != period.end.year:
+            continue
+        # "## 2023", "## Completed (June 3 2022)"; not "## Scaling to 2000 nodes"
+        if name.period_strong or re.search(r"[(\[]\s*$", sec.title[: period.start_offset]):
+            return period.start.year
     return None
 
 
@@ -387,9 +408,6 @@ def walk_items(items: list[Item]) -> Iterator[Item]:
     for item in items:
         yield item
         yield from walk_items(item.children)
-
-
-_items = walk_items
 
 
 def target(dates: list[Any]) -> Dated | None:

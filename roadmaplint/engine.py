@@ -203,7 +203,11 @@ def bind(doc: Document, settings: Settings) -> None:
     if doc.binding is not None:
         return
     from . import bind as binder
+    from .spec import PRESETS, SpecError
 
+    if settings.preset not in (None, "auto", *PRESETS):
+        where = f"{settings.config_path}: $.preset: " if settings.config_path else "--preset: "
+        raise SpecError(f"{where}unknown preset {settings.preset!r} (one of auto, {', '.join(PRESETS)})")
     binder.resolve(doc, settings.preset, user_spec(settings))
 
 

@@ -16,6 +16,9 @@ def export(doc: Document) -> dict[str, Any]:
         from .bind import resolve
 
         resolve(doc, None, None)
+    from .dates import annotate
+
+    annotate(doc)
     src = doc.source
 
     def span(s: Span | None) -> dict[str, int] | None:
@@ -39,7 +42,7 @@ def export(doc: Document) -> dict[str, Any]:
         return {"text": it.text, "marker": it.marker, "checkbox": it.checkbox,
                 "checked": it.checked, "status": it.status, "status_source": it.status_source,
                 "status_marker": marker(it.status_marker), "in_legend": it.in_legend,
-                "dates": list(it.dates), "span": span(it.span), "links": [link(lk) for lk in it.links],
+                "dates": [d.as_dict() for d in it.dates], "span": span(it.span), "links": [link(lk) for lk in it.links],
                 "children": [item(c) for c in it.children]}
 
     def section(sec: Section) -> dict[str, Any]:
@@ -52,6 +55,7 @@ def export(doc: Document) -> dict[str, Any]:
             "span": span(sec.span),
             "spec_section": sec.spec.name if sec.spec is not None else None,
             "implied_status": sec.implied_status,
+            "dates": [d.as_dict() for d in sec.dates],
             "blocks": [{"type": b.type, "span": span(b.span)} for b in sec.blocks],
             "items": [item(i) for i in sec.items],
             "children": [section(c) for c in sec.children],

@@ -202,6 +202,8 @@ class PosBlockParser(BlockParser):
                 raw = m.group("atx_2")
                 # mistune strips string.whitespace (\v too) off heading text
                 tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(string.whitespace))
+            if tok["type"] == "table" and kind in ("table", "nptable"):
+                _stamp_table(tok, state, m.start(), pipes=kind == "table")
             if tok["type"] == "block_quote":
                 child = state.root.children.get(id(tok["children"]))
                 if child is not None:
@@ -245,6 +247,40 @@ class PosBlockParser(BlockParser):
             tok["_start"] = state.first_nonblank(start)
             tok["_end_line"] = state.last_nonblank_line(start, end)
         return end
+
+
+def _stamp_table(tok: Token, state: PosState, start: int, pipes: bool) -> None:
+    """Give each table cell the start of its text, as the table plugin split
+    it, so that links and code spans in cells get positions too."""
+    head, body = tok["children"][0], tok["children"][1]
+    rows = [head["children"]] + [row["children"] for row in body["children"]]
+    first = state.line_of(start)
+    assert state._line_starts is not None
+    for i, cells in enumerate(rows):
+        line = first + (0 if i == 0 else i + 1)  # the delimiter row is skipped
+        if line >= len(state._line_starts):
+            return
+        begin = state._line_starts[line]
+        end = state.src.find("\n", begin)
+        text = state.src[begin : end if end >= 0 else len(state.src)].rstrip(" \t")
+        offset = begin
+        if pipes:
+            if not text.startswith("|"):
+                offset += len(text) - len(text.lstrip(" "))
+                text = text.lstrip(" ")
+            text, offset = text[1:-1], offset + 1
+        bounds, lo = [], 0
+        for pos, ch in enumerate(text):
+            if ch == "|" and (pos - len(text[:pos].rstrip("\\"))) % 2 == 0:
+                bounds.append((lo, pos))
+                lo = pos + 1
+        bounds.append((lo, len(text)))
+        if len(bounds) != len(cells):
+            continue
+        for cell, (a, b) in zip(cells, bounds):
+            seg = text[a:b]
+            cell["_state"] = state
+            cell["_istart"] = offset + a + len(seg) - len(seg.lstrip())
 
 
 _orig_parse_list_item = _list_parser._parse_list_item

@@ -585,3 +585,18 @@ def test_tree_unchanged_on_seeds_and_corpus() -> None:
 def test_generated_tree_unchanged(text: str, crlf: bool, bom: bool) -> None:
     assume(not _repaired_shape(text))
     _same_tree(_encode(text, crlf, bom))
+
+
+def test_links_and_code_in_table_cells() -> None:
+    text = (
+        "| Item | Link | Code |\n|---|:---:|---|\n"
+        "| a \\| b | [x](https://g.nite07.org/a) | `c` |\n"
+        "  | 🚀 **b** | <https://x.y> |  |\n\n"
+        "A | B\n--|--\n[q](u) | `z`\n"
+    )
+    doc = load(Source(text))
+    assert [text[lk.span.start : lk.span.end] for lk in doc.links] == [
+        "[x](https://g.nite07.org/a)", "<https://x.y>", "[q](u)"]
+    assert [text[lk.url_span.start : lk.url_span.end] for lk in doc.links] == [
+        "https://g.nite07.org/a", "https://x.y", "u"]
+    assert sorted(text[s.start : s.end] for s in doc.code_spans) == ["`c`", "`z`"]

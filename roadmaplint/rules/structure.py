@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from ..document import Document, Section, Span
 from ..engine import Edit, Finding, Fix, rule
+from ..moves import move_sections
 from ..spec import SectionSpec, SpecError, search, title_key
 
 
@@ -76,7 +77,7 @@ def duplicate_section(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(_heading_span(doc, extra), f"duplicate section \"{extra.title}\" (first on line {first})")
 
 
-@rule(code="RL204", name="section-order", fix="never",
+@rule(code="RL204", name="section-order", fix="always",
       summary="Sections are not in the order the spec lists them.")
 def section_order(doc: Document, options: dict) -> Iterator[Finding]:
     for parent, specs, order, _ in _levels(doc):
@@ -84,6 +85,7 @@ def section_order(doc: Document, options: dict) -> Iterator[Finding]:
             continue
         index = {id(s): i for i, s in enumerate(specs)}
         latest: Section | None = None
+        fix = _reorder_fix(doc, parent.children, index)
         for child in parent.children:
             if child.spec is None:
                 continue
@@ -91,9 +93,27 @@ def section_order(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(
                     _heading_span(doc, child),
                     f"section \"{child.title}\" should come before \"{latest.title}\"",
+                    fix,
                 )
+                fix = None  # one move puts every section in place
             elif latest is None or index[id(child.spec)] > index[id(latest.spec)]:
                 latest = child
+
+
+def _reorder_fix(doc: Document, children: list[Section], index: dict[int, int]) -> Fix | None:
+    """Sections in the spec's order; a section the spec does not name keeps
+    its place after the named one it followed."""
+    lead: list[int] = []
+    groups: list[list[int]] = []
+    for i, child in enumerate(children):
+        if child.spec is None:
+            (groups[-1] if groups else lead).append(i)
+        else:
+            groups.append([i])
+    groups.sort(key=lambda g: index[id(children[g[0]].spec)])  # stable: ties keep their order
+    order = lead + [i for g in groups for i in g]
+    edit = move_sections(doc, children, order)
+    return Fix.safe(edit) if edit else None
 
 
 @rule(code="RL205", name="empty-section", fix="never", severity="warning",
