@@ -131,12 +131,20 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
         raise Failure(str(exc)) from None
 
 
-def _diff(path: str, before: str, after: str) -> str:
-    return "".join(
+def _diff(path: str, before: Any, after: Any) -> str:
+    """A unified diff of two Sources, with a note for what text cannot show:
+    a byte-order mark removed, a file rewritten as UTF-8."""
+    notes = []
+    if before.bom != after.bom:
+        notes.append(f"# {path}: {'remove' if before.bom else 'add'} the UTF-8 byte-order mark\n")
+    if before.encoding != after.encoding:
+        notes.append(f"# {path}: rewrite as {after.encoding.upper()} (was {before.encoding})\n")
+    body = "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+            before.text.splitlines(keepends=True), after.text.splitlines(keepends=True), f"a/{path}", f"b/{path}"
         )
     )
+    return "".join(notes) + body
 
 
 def _changed(source: Any, result: Any) -> bool:
@@ -192,7 +200,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
                 result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
                 doc, violations = result.document, result.remaining
                 if run.diff:
-                    click.echo(_diff(str(path), source.text, result.text), nl=False)
+                    click.echo(_diff(str(path), source, result.source), nl=False)
                     if _changed(source, result):  # nothing was written
                         doc = load(source)
                         violations = lint_document(doc, settings)
@@ -243,7 +251,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         except (SourceError, SpecError, fixes.FixRefused) as exc:
             raise Failure(f"{name}: {exc}") from None
         if run.diff:
-            click.echo(_diff(str(name), source.text, result.text), nl=False)
+            click.echo(_diff(str(name), source, result.source), nl=False)
         elif not check_only:
             sys.stdout.buffer.write(result.source.to_bytes())
             sys.stdout.flush()
@@ -260,7 +268,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
                 continue
             changed += 1
             if run.diff:
-                click.echo(_diff(str(path), source.text, result.text), nl=False)
+                click.echo(_diff(str(path), source, result.source), nl=False)
             elif check_only:
                 click.echo(f"Would reformat: {path}")
             else:

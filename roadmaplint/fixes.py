@@ -97,6 +97,10 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
                 changes["encoding_certain"] = True
         if new_text == source.text and all(getattr(source, k) == v for k, v in changes.items()):
             return FixResult(source, doc, violations, applied)
+        if "encoding" not in changes and not source.encodable(new_text):
+            # a fix brought in a character the legacy code page cannot hold:
+            # UTF-8 is the only way to write it without loss
+            changes.update(encoding="utf-8", encoding_certain=True)
         new_source = source.replace(new_text, **changes)
         new_doc = load(new_source)
         guard(doc, new_doc, chosen)

@@ -81,9 +81,16 @@ class Source:
 
     def to_bytes(self, text: str | None = None) -> bytes:
         text = self.text if text is None else text
-        if self.encoding != "utf-8":
-            return text.encode(self.encoding)
-        return ((BOM if self.bom else "") + text).encode("utf-8")
+        bom = b"\xef\xbb\xbf" if self.bom else b""
+        return bom + text.encode(self.encoding)
+
+    def encodable(self, text: str) -> bool:
+        """Whether ``text`` can be written back in this file's encoding."""
+        try:
+            text.encode(self.encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
 
     def replace(self, text: str, **changes: object) -> Source:
         """The same file with new text (and, say, ``bom=False``)."""
@@ -181,9 +188,9 @@ def detect_legacy(data: bytes) -> tuple[str, str, bool] | None:
     found = legacy_readings(data)
     if not found:
         return None
-    enc, text, score = found[0]
-    certain = score < 1000 and not mixed_utf8(data) and all(
-        s >= score + _MARGIN for _, t, s in found[1:] if t != text
+    enc, text, (bad, incoherence, rarity) = found[0]
+    certain = bad == 0 and not mixed_utf8(data) and all(
+        s[:2] > (bad, incoherence) or s[2] >= rarity + _MARGIN for _, t, s in found[1:] if t != text
     )
     return enc, text, certain
 
@@ -194,11 +201,10 @@ _MARGIN = 3
 _RARE = set("ŕĺľďťňÿþðţđĳ")
 
 
-def legacy_readings(data: bytes) -> list[tuple[str, str, int]]:
+def legacy_readings(data: bytes) -> list[tuple[str, str, tuple[int, int, int]]]:
     """Plausible (encoding, text, score) readings of ``data``, best first.
-    The score counts, from most to least weight: characters that look wrong
-    (1000 each), letters the best-fitting language lacks (100 each), and
-    letters (rare ones four times, up to 99)."""
+    The score counts characters that look wrong, then letters the
+    best-fitting language lacks, then letters (rare ones four times)."""
     if len(_C0.findall(data)) > max(2, len(data) // 100):
         return []  # control bytes: binary, not text in any code page
     # UTF-8 runs inside a file that is otherwise legacy (a file edited with
@@ -216,7 +222,7 @@ def legacy_readings(data: bytes) -> list[tuple[str, str, int]]:
             continue  # C1 controls: this is not the file's code page
         bad = _odd(text, high)
         rarity = sum(4 if text[i].lower() in _RARE else 1 for i in high if text[i].isalpha())
-        out.append((enc, text, bad * 1000 + _incoherence(text, high) * 100 + min(rarity, 99)))
+        out.append((enc, text, (bad, _incoherence(text, high), rarity)))
     out.sort(key=lambda r: (r[2], LEGACY.index(r[0])))
     return out
 

@@ -127,19 +127,26 @@ def test_stdin_format(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "make, message",
+    "make, message, code",
     [
-        (lambda d: d / "missing.md", "no such file"),
-        (lambda d: (d / "bin.md").write_bytes(b"# x\x00\x01") and d / "bin.md", "binary"),
+        (lambda d: d / "missing.md", "no such file", 2),
+        (lambda d: (d / "bin.md").write_bytes(b"# x\x00\x01") and d / "bin.md", "binary", 2),
+        (lambda d: (d / "utf16.md").write_bytes("# x\n".encode("utf-16")) and d / "utf16.md", "UTF-16", 2),
+        # a Latin-1 / Windows-1252 file is read by detection: a violation, not an error
+        (lambda d: (d / "latin.md").write_bytes(b"# caf\xe9\n") and d / "latin.md", "RL102 [invalid-utf8]", 1),
     ],
 )
-def test_bad_input_is_one_line_exit_2(tmp_path: Path, make, message: str) -> None:
+def test_bad_input_is_one_line_exit_2(tmp_path: Path, make, message: str, code: int) -> None:
     path = make(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "roadmaplint", "check", str(path)],
                           capture_output=True, text=True)
-    assert proc.returncode == 2
-    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert message in proc.stderr
+    assert proc.returncode == code
+    if code == 2:
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert message in proc.stderr
+    else:
+        assert proc.stderr == ""
+        assert f"{path}:1:6: {message} [*] file is not UTF-8: it reads as cp1252" in proc.stdout
     assert "Traceback" not in proc.stderr
 
 

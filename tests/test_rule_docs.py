@@ -75,8 +75,25 @@ def example(blocks: dict[str, list[tuple[str, str]]], section: str) -> str:
     found = blocks.get(section, [])
     assert len(found) == 1, f"{section}: expected exactly one code block, found {len(found)}"
     info, code = found[0]
-    assert info == "markdown", f"{section}: code block info string is {info!r}, not 'markdown'"
+    assert info.split()[0] == "markdown", f"{section}: code block info string is {info!r}, not 'markdown'"
     return code
+
+
+_ESCAPE = re.compile(r"<U\+([0-9A-F]{4,6})>")
+
+
+def example_bytes(blocks: dict[str, list[tuple[str, str]]], section: str) -> bytes:
+    """An example as the bytes of a file. ``<U+XXXX>`` stands for that
+    character (an invisible one, a lone CR); words after ``markdown`` in the
+    info string say how the file is stored: ``bom`` (a UTF-8 byte-order mark
+    first), ``crlf`` (every line ends in CRLF), a codec name (``cp1252``)."""
+    code = example(blocks, section)
+    flags = blocks[section][0][0].split()[1:]
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), code)
+    if "crlf" in flags:
+        text = text.replace("\n", "\r\n")
+    codec = next((f for f in flags if f not in ("bom", "crlf")), "utf-8")
+    return (b"\xef\xbb\xbf" if "bom" in flags else b"") + text.encode(codec)
 
 
 def test_every_rule_has_a_page_and_every_page_a_rule() -> None:
@@ -110,14 +127,14 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     r = rule_for(page)
     _, _, blocks = parse_page(page.read_text(encoding="utf-8"))
     settings = Settings(select=[r.code], spec=page_spec(blocks))
-    bad, good = example(blocks, "Bad"), example(blocks, "Good")
+    bad, good = example_bytes(blocks, "Bad"), example_bytes(blocks, "Good")
     for name, text in TREE.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     path = str(tmp_path / "ROADMAP.md")
 
-    def source(text: str) -> Source:
-        return Source(text, path=path)
+    def source(data: bytes) -> Source:
+        return Source.from_bytes(data, path)
 
     if "check_remote" in r.needs:
         # a rule that needs the network: a plain run reports nothing and
@@ -136,9 +153,9 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     if r.fix == "never":
         return
-    expected = example(blocks, "Fixed")
-    safe = fixes.fix(source(bad), settings).text
-    unsafe = fixes.fix(source(bad), settings, unsafe=True).text
+    expected = example_bytes(blocks, "Fixed")
+    safe = fixes.fix(source(bad), settings).source.to_bytes()
+    unsafe = fixes.fix(source(bad), settings, unsafe=True).source.to_bytes()
     assert expected in (safe, unsafe), "the fixed example is neither what format nor --unsafe-fixes gives"
     assert expected != bad, "the fixed example shows no change"
     assert not [v for v in lint(source(expected), settings) if v.fixable]

@@ -1,0 +1,454 @@
+"""The encoding rules (RL1xx) as a user meets them: mojibake repaired and
+nothing else touched, files in other encodings read, invisible damage found."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings as hsettings, strategies as st
+
+from roadmaplint import fixes
+from roadmaplint.cli import cli
+from roadmaplint.document import load
+from roadmaplint.engine import Applicability, Settings, lint
+from roadmaplint.rules import encoding
+from roadmaplint.source import Source
+
+SEED_003 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_f281103d11bec08d.md"
+MOJIBAKE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mojibake"
+ROADMAPS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "roadmaps"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def damage(text: str, encoding: str) -> str:
+    """``text`` saved as UTF-8 and read back through ``encoding``."""
+    return text.encode("utf-8").decode(encoding)
+
+
+def found(text: str | bytes, *rules: str, **options: dict) -> list:
+    source = Source.from_bytes(text) if isinstance(text, bytes) else Source(text)
+    return lint(source, Settings(select=list(rules) or ["RL1"], options=options))
+
+
+def fixed(text: str | bytes, *rules: str, unsafe: bool = False, **options: dict) -> bytes:
+    source = Source.from_bytes(text) if isinstance(text, bytes) else Source(text)
+    settings = Settings(select=list(rules) or ["RL1"], options=options)
+    result = fixes.fix(source, settings, unsafe=unsafe)
+    again = fixes.fix(result.source, settings, unsafe=unsafe)
+    assert again.source.to_bytes() == result.source.to_bytes(), "a second run changed the file"
+    return result.source.to_bytes()
+
+
+# -- seed 003 and the BOM + CRLF file ---------------------------------------------
+
+
+@pytest.mark.skipif(not SEED_003.is_file(), reason="../shared/seeds is absent")
+def test_seed_003_legend_repaired_byte_for_byte(tmp_path: Path) -> None:
+    original = SEED_003.read_bytes()
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(original)
+    assert run("format", "--select", "mojibake", str(path)).exit_code == 0
+
+    text = original.decode("utf-8")
+    for bad, good in (("âœ…", "✅"), ("ğŸ¦€", "🦀"), ("ğŸ’¤", "💤")):
+        assert bad in text
+        text = text.replace(bad, good)
+    assert path.read_bytes() == text.encode("utf-8")
+    items = [line for line in text.splitlines() if line.startswith("- ")]
+    assert items and all(line[2] in "✅🦀💤" for line in items)
+
+    before = path.stat().st_mtime_ns
+    result = run("format", "--select", "mojibake", str(path))
+    assert "1 file left unchanged" in result.output
+    assert path.stat().st_mtime_ns == before
+
+
+def test_bom_crlf_file_loses_bom_keeps_crlf_and_gets_its_emoji_back(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    body = "# Roadmap\n\n- {} Import from CSV\n- {} Export to PDF\n"
+    path.write_bytes(b"\xef\xbb\xbf" + body.format("âœ…", "ðŸš§").replace("\n", "\r\n").encode("utf-8"))
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == body.format("✅", "🚧").replace("\n", "\r\n").encode("utf-8")
+
+
+# -- mojibake: what is edited, and what is not -----------------------------------------
+
+
+def test_only_the_damaged_spans_are_edited() -> None:
+    # ftfy on its own would straighten the quotes, split the ligature,
+    # narrow the full-width letters and compose the NFD e
+    kept = "“Quoted” ‘words’ — ﬁle ﬂow ＡＢＣ Cafe\u0301"
+    out = fixed(f"# Roadmap\n\n- âœ… {kept} â€” done\n", "mojibake").decode("utf-8")
+    assert out == f"# Roadmap\n\n- ✅ {kept} — done\n"
+
+
+def test_code_spans_and_code_blocks_are_neither_edited_nor_reported() -> None:
+    text = textwrap.dedent("""\
+        # Roadmap
+
+        - Our old notes say `âœ…` for âœ…
+
+        | marker | was |
+        |---|---|
+        | `ðŸš§` | ðŸš§ |
+
+        ```text
+        âœ… shipped â€” ðŸš§ started
+        ```
+        """)
+    violations = found(text, "mojibake")
+    assert [(v.line, v.column) for v in violations] == [(3, 31), (7, 12)]
+    out = fixed(text, "mojibake").decode("utf-8")
+    assert "`âœ…`" in out and "`ðŸš§`" in out and "âœ… shipped â€” ðŸš§ started" in out
+    assert "for ✅" in out and "| 🚧 |" in out
+
+
+def test_message_shows_before_and_after() -> None:
+    (v,) = found("- âœ… done\n", "mojibake")
+    assert v.message == 'mojibake "âœ…" -> "✅"'
+    assert (v.line, v.column, v.end_column) == (1, 3, 6)
+    assert v.fixable
+
+
+def test_invisible_characters_in_a_message_are_spelled_out() -> None:
+    (v,) = found("- " + damage("❌", "latin-1") + " dropped\n", "mojibake")
+    assert v.message == 'mojibake "â<U+009D><U+008C>" -> "❌"'
+
+
+def test_lossy_damage_is_reported_without_a_fix() -> None:
+    # Á is C3 81; Windows-1252 has no 0x81, so the byte became U+FFFD
+    (v,) = found("# RELATÓRIO DE ANÃ\ufffdLISE\n", "mojibake")
+    assert v.fix is None
+    assert v.message.startswith('mojibake "Ã�": a byte was lost, so it cannot be repaired exactly')
+    assert "Á" in v.message
+    # the replacement character is the mojibake rule's to report here
+    assert [x.code for x in found("# RELATÓRIO DE ANÃ\ufffdLISE\n")] == ["RL101"]
+
+
+def test_lost_variation_selector_is_an_unsafe_fix() -> None:
+    # ⚠️ is E2 9A A0 EF B8 8F; the 0x8F has no Windows-1252 character
+    text = "- " + damage("⚠", "cp1252") + "ï¸\ufffd Careful\n"
+    assert fixed(text, "mojibake").decode("utf-8") == "- ⚠ï¸\ufffd Careful\n"
+    assert fixed(text, "mojibake", unsafe=True).decode("utf-8") == "- ⚠️ Careful\n"
+
+
+def test_twice_encoded_text() -> None:
+    twice = damage(damage("✅ naïve", "cp1252"), "cp1252")
+    assert twice.startswith("Ã¢Å“â€¦")
+    assert fixed(f"- {twice}\n", "mojibake").decode("utf-8") == "- ✅ naïve\n"
+
+
+@pytest.mark.parametrize(
+    "encoding, word",
+    [
+        ("cp1252", "✅"),
+        ("cp1252", "—"),
+        ("cp1254", "🦀"),
+        ("cp1254", "ğüş"),
+        ("cp1250", "✅"),
+        ("cp1250", "Dvořák"),
+        ("cp1251", "🚧"),
+        ("cp1251", "Привет"),
+        ("mac_roman", "✅"),
+        ("mac_roman", "Straße"),
+        ("latin-1", "café"),
+        ("latin-1", "✅"),
+    ],
+)
+def test_damage_through_each_code_page_is_repaired(encoding: str, word: str) -> None:
+    broken = damage(word, encoding)
+    assert broken != word
+    text = f"- {broken} is next\n"
+    assert [v.code for v in found(text)] == ["RL101"]
+    assert fixed(text).decode("utf-8") == f"- {word} is next\n"
+
+
+CLEAN = """\
+# Roadmap – Zürich, Dvořák, Łódź, Ångström, Þórr
+
+## Étape 1 « Café » … et ™
+
+- Ελληνικά κείμενα, Русский текст «всё ёлки», Відомо: Ні, їх є
+- Српски: Ђорђе, Љубљана, Њујорк, Џон; Türkçe: ğüşıöç, İstanbul’da
+- 中文文本——日本語のテキスト「こんにちは」、한국어 텍스트
+- Română: ș ț ă î â; Čeština: příliš žluťoučký kůň; Magyar: őrült tűz
+- Tiếng Việt có dấu; עברית; العربية; हिन्दी; ไทย
+- Emoji: 👨‍👩‍👧 🇫🇷 🏴‍☠️ 1️⃣ #️⃣ 👍🏽 ⚡️ ✔ ❤️
+- Persian: می‌خواهم; Straße groß…; x² ½ µs; £5 €10 ¥20; ±3 °C; ©2024 ®
+- AMANHÃ e depois; MAÇÃ verde; SÃO PAULO; ¿Qué? ¡Sí!
+- „Deutsch“ ‚einfach‘; «Élan» “Ça”; ﬁle ﬂow ＡＢＣ; Cafe\u0301 NFD
+- Thanks @\u200bteam for #\u200b12; ไทย\u200bภาษา
+"""
+
+
+def test_no_false_positives_on_clean_text_in_many_languages() -> None:
+    assert found(CLEAN) == []
+
+
+WORDS = ["Zürich", "Dvořák", "Łódź", "Ångström", "Þórr", "Ελλάδα", "Привет", "ёлка", "Їжак", "Ђорђе", "中文",
+         "日本語", "한국어", "naïve", "café", "Straße", "œuvre", "España", "ação", "İstanbul", "ğüş", "șir", "țară",
+         "Tiếng", "עברית", "العربية", "…", "™", "«Élan»", "“quoted”", "‘single’", "it’s", "—", "–", "½", "°C", "€10",
+         "£5", "©2024", "µs", "x²", "ﬁle", "ＡＢＣ", "👍🏽", "🇫🇷", "👨‍👩‍👧", "1️⃣", "✅", "🚧", "💤", "⚡️", "❤️"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12), st.sampled_from([" ", ", ", " — ", " / ", "; "]))
+def test_clean_words_in_any_order_are_not_mojibake(words: list[str], sep: str) -> None:
+    assert found("- " + sep.join(words) + "\n", "mojibake", "control-character", "replacement-character") == []
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["✅", "🚧", "💤", "🦀", "❌", "⚠️", "—", "→", "“ok”"]), min_size=1, max_size=4),
+       st.sampled_from(["cp1252", "cp1254", "cp1250", "cp1251", "mac_roman"]))
+def test_emoji_damage_round_trips(words: list[str], encoding: str) -> None:
+    text = "- " + " ".join(words) + " done\n"
+    broken = text.encode("utf-8").decode(encoding, errors="replace")
+    out = fixed(broken, "mojibake", unsafe=True).decode("utf-8")
+    if "\ufffd" in broken:
+        # a byte the code page lacks is lost; the rest comes back
+        assert out.count("\ufffd") <= broken.count("\ufffd")
+    else:
+        assert out == text
+
+
+def test_high_characters_cover_every_code_page() -> None:
+    import re
+
+    high = re.compile(f"[{encoding._HIGH}]")
+    for enc in encoding._PAGES:
+        for ch, b in encoding._table(enc).items():
+            if b >= 0x80:
+                assert high.match(ch), (enc, hex(b), ch)
+
+
+@pytest.mark.skipif(not ROADMAPS_CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_corpus_roadmaps_have_no_false_mojibake() -> None:
+    hits = {}
+    for path in sorted(ROADMAPS_CORPUS.glob("*.md")):
+        found_here = [v for v in lint(Source.from_bytes(path.read_bytes()), Settings(select=["RL101", "RL105",
+                                                                                               "RL106", "RL107"]))]
+        if found_here:
+            hits[path.name] = sorted({v.code for v in found_here})
+    # one file really is damaged: "SpringgerÃ¤usch" for "Springgeräusch"
+    assert hits == {"60fingers--ludumdare35--Roadmap.md": ["RL101"]}
+
+
+@pytest.mark.skipif(not MOJIBAKE_CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_corpus_mojibake_is_found_and_fixed_to_a_fixed_point() -> None:
+    detected = exact = 0
+    for path in sorted(MOJIBAKE_CORPUS.glob("*.md")):
+        source = Source.from_bytes(path.read_bytes())
+        detected += any(v.code == "RL101" for v in lint(source, Settings(select=["RL1"])))
+        result = fixes.fix(source, Settings(select=["RL1"]))
+        again = fixes.fix(result.source, Settings(select=["RL1"]))
+        assert again.source.to_bytes() == result.source.to_bytes(), path.name
+        left = [v for v in lint(result.source, Settings(select=["RL101", "RL106", "RL107"]))]
+        exact += not left
+        # code blocks and spans (some quote mojibake) come out as they went in
+        before = [source.text[s:e] for s, e in encoding._Code(load(source)).spans]
+        assert [result.text[s:e] for s, e in encoding._Code(result.document).spans] == before, path.name
+    assert detected == 16
+    assert exact == 15
+
+
+# -- RL102 invalid-utf8, RL103 bom, RL104 line-endings ---------------------------------
+
+
+def test_cp1252_file_is_read_named_and_rewritten_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    text = "# Roadmap\n\n- Café menu — “done”\n- Naïve search, déjà vu\n"
+    path.write_bytes(text.encode("cp1252"))
+    result = run("check", str(path), "--select", "RL1", "--format", "json")
+    assert result.exit_code == 1
+    (v,) = json.loads(result.output)["violations"]
+    assert v["name"] == "invalid-utf8" and "cp1252" in v["message"] and v["fixable"]
+    assert (v["line"], v["column"]) == (3, 6)
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == text.encode("utf-8")
+
+
+def test_ambiguous_bytes_get_an_unsafe_fix(tmp_path: Path) -> None:
+    # "è" in Windows-1252 is "č" in Windows-1250: nothing tells which
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(b"# Zu\xe8\n")
+    (v,) = found(path.read_bytes(), "invalid-utf8")
+    assert v.fix is not None and v.fix.applicability is Applicability.UNSAFE
+    assert "cp1250" in v.message and "č" in v.message
+    run("format", str(path))
+    assert path.read_bytes() == b"# Zu\xe8\n"
+    run("format", "--unsafe-fixes", str(path))
+    assert path.read_bytes() == "# Zuè\n".encode("utf-8")
+
+
+def test_a_fix_the_code_page_cannot_hold_rewrites_the_file_as_utf8() -> None:
+    data = "# Café menu\n\n- :white_check_mark: Soup\n".encode("cp1252")
+    assert fixed(data, "status-marker-form") == "# Café menu\n\n- ✅ Soup\n".encode("utf-8")
+
+
+def test_utf8_inside_a_legacy_file_is_repaired_only_on_request() -> None:
+    # a Windows-1252 file with one line pasted in as UTF-8 (an emoji): its
+    # bytes read as Windows-1252 are mojibake, and the reading is not certain
+    data = "# Café\n\n".encode("cp1252") + "- ✅ done\n".encode("utf-8")
+    (v,) = found(data, "invalid-utf8")
+    assert v.fix is not None and v.fix.applicability is Applicability.UNSAFE
+    assert "parts of it are UTF-8" in v.message
+    assert fixed(data) == data
+    assert fixed(data, unsafe=True) == "# Café\n\n- ✅ done\n".encode("utf-8")
+
+
+def test_bom_is_reported_and_removed() -> None:
+    (v,) = found(b"\xef\xbb\xbf# Roadmap\n", "bom")
+    assert v.message == "file starts with a UTF-8 byte-order mark"
+    assert fixed(b"\xef\xbb\xbf# Roadmap\n", "bom") == b"# Roadmap\n"
+    assert fixed(b"\xef\xbb\xbf\xef\xbb\xbf# Roadmap\n", "bom") == b"# Roadmap\n"
+
+
+def test_mixed_line_endings_go_to_the_majority() -> None:
+    (v,) = found(b"# Roadmap\r\n\r\n- a\n- b\r\n", "line-endings")
+    assert v.message == "mixed line endings (3 CRLF, 1 LF); use CRLF"
+    assert (v.line, v.column) == (3, 4)
+    assert fixed(b"# Roadmap\r\n\r\n- a\n- b\r\n", "line-endings") == b"# Roadmap\r\n\r\n- a\r\n- b\r\n"
+    assert fixed(b"# Roadmap\n\n- a\r\n- b\n", "line-endings") == b"# Roadmap\n\n- a\n- b\n"
+    assert found(b"# Roadmap\r\n\r\n- a\r\n", "line-endings") == []
+
+
+@pytest.mark.parametrize("style, want", [("lf", b"# R\n\n- a\n"), ("crlf", b"# R\r\n\r\n- a\r\n")])
+def test_line_ending_style_option(style: str, want: bytes) -> None:
+    for data in (b"# R\n\n- a\n", b"# R\r\n\r\n- a\r\n"):
+        assert fixed(data, "line-endings", **{"line-endings": {"style": style}}) == want
+
+
+# -- RL105 invisible-character ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message, want",
+    [
+        ("- Search\u200b by tag\n", "invisible zero-width space (U+200B)", "- Search by tag\n"),
+        ("- Inter\u00adnational\n", "invisible soft hyphen (U+00AD)", "- International\n"),
+        ("- Ship it\u00a0\n", "trailing no-break space (U+00A0)", "- Ship it\n"),
+        ("- Ship it \u00a0 \n", "trailing no-break space (U+00A0)", "- Ship it\n"),
+        ("## Next\u00a0release\n", "no-break space (U+00A0) in a heading; use a plain space", "## Next release\n"),
+        ("- Sp\u200dam\n", "invisible zero-width joiner (U+200D)", "- Spam\n"),
+    ],
+)
+def test_invisible_characters_are_removed(text: str, message: str, want: str) -> None:
+    (v,) = found(text, "invisible-character")
+    assert v.message == message and v.fixable
+    assert fixed(text, "invisible-character").decode("utf-8") == want
+
+
+def test_invisible_characters_that_mean_something_are_left_alone() -> None:
+    text = ("- 👩\u200d💻 🏳\ufe0f\u200d🌈 می\u200cخواهم\n"
+            "- Thanks @\u200bteam, see #\u200b12\n"
+            "- ภาษา\u200bไทย, Q1\u00a02025 stays\n"
+            "- שלום\u200f (עברית)\n")
+    assert found(text, "invisible-character") == []
+
+
+def test_nbsp_after_markdown_syntax_is_an_unsafe_fix() -> None:
+    text = "##\u00a0Next\n\n-\u00a0item\n"
+    assert len(found(text, "invisible-character")) == 2
+    assert fixed(text, "invisible-character").decode("utf-8") == text
+    assert fixed(text, "invisible-character", unsafe=True).decode("utf-8") == "## Next\n\n- item\n"
+
+
+def test_bidi_controls_are_errors_even_in_code_but_never_edited_there() -> None:
+    text = "# Roadmap\n\n- Access \u202egnirts\u202c check\n\n```sh\nrm -rf \u202e/tmp\n```\n"
+    violations = found(text, "invisible-character")
+    assert [(v.line, v.severity) for v in violations] == [(3, "error"), (3, "error"), (6, "error")]
+    assert all("bidirectional control character" in v.message for v in violations)
+    assert violations[2].fix is None  # in a code block: reported, never edited
+    assert not any(v.fixable for v in violations)
+    out = fixed(text, "invisible-character", unsafe=True).decode("utf-8")
+    assert out == "# Roadmap\n\n- Access gnirts check\n\n```sh\nrm -rf \u202e/tmp\n```\n"
+
+
+# -- RL106 control-character, RL107 replacement-character -----------------------------------
+
+
+def test_control_characters() -> None:
+    text = "- Export\x08 to CSV\n- Don\x92t break it\n"
+    a, b = found(text, "control-character")
+    assert a.message == "control character U+0008 in text" and a.fixable
+    assert b.message == 'control character U+0092 in text; in Windows-1252 it is "’"' and not b.fixable
+    assert fixed(text, "control-character").decode("utf-8") == "- Export to CSV\n- Don\x92t break it\n"
+    assert fixed(text, "control-character", unsafe=True).decode("utf-8") == "- Export to CSV\n- Don’t break it\n"
+    assert found("```\nraw\x08\n```\n", "control-character") == []
+
+
+def test_replacement_character_is_reported_only() -> None:
+    (v,) = found("- Caf\ufffd\ufffd menu\n", "replacement-character")
+    assert v.message == "replacement character U+FFFD x2: the original text was lost"
+    assert v.fix is None
+    assert found("- `Caf\ufffd`\n", "replacement-character") == []
+
+
+# -- RL108 status-marker-form -----------------------------------------------------------------
+
+LEGEND = "# Roadmap\n\n## Legend\n\n- ✅ done\n- ⚡️ in progress\n\n## Now\n\n"
+
+
+def test_shortcode_becomes_the_legends_emoji() -> None:
+    text = LEGEND + "- :white_check_mark: Import\n- ✅ Export\n"
+    (v,) = found(text, "status-marker-form")
+    assert v.message == 'status marker ":white_check_mark:"; write it as "✅"'
+    assert fixed(text, "status-marker-form").decode("utf-8") == LEGEND + "- ✅ Import\n- ✅ Export\n"
+
+
+def test_variation_selector_follows_the_legend() -> None:
+    text = LEGEND + "- ⚡ Export\n"
+    assert fixed(text, "status-marker-form").decode("utf-8") == LEGEND + "- ⚡️ Export\n"
+    plain = LEGEND.replace("⚡️", "⚡")
+    assert found(plain + "- ⚡ Export\n", "status-marker-form") == []
+    assert fixed(plain + "- ⚡️ Export\n", "status-marker-form").decode("utf-8") == plain + "- ⚡ Export\n"
+
+
+def test_capital_task_box() -> None:
+    text = "# Roadmap\n\n- [X] Import\n- [x] Export\n- [ ] Sync\n"
+    (v,) = found(text, "status-marker-form")
+    assert v.message == 'task box "[X]"; write it as "[x]"'
+    assert fixed(text, "status-marker-form").decode("utf-8") == text.replace("[X]", "[x]")
+
+
+def test_presets_do_not_respell_what_the_author_wrote() -> None:
+    # no legend: the preset lists ✔️ and [in progress], but ✔ and
+    # [In-progress] are the author's spelling of the same markers
+    text = "# Roadmap\n\n## Now\n\n- ✔ Import\n- [In-progress] Export\n- [Done] Sync\n"
+    assert found(text, "status-marker-form") == []
+
+
+# -- start-up cost ------------------------------------------------------------------------------
+
+_MODULES = """\
+import sys
+from roadmaplint.cli import main
+try:
+    main(["check", "--select", "RL1", sys.argv[1]])
+except SystemExit as exc:
+    code = exc.code
+print(code, "ftfy" in sys.modules, "emoji" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    "text, code, loaded",
+    [
+        ("# Roadmap – Zürich\n\n## Légende\n\n- ✅ done\n- 🚧 in progress\n\n- ✅ Ship “it” — now\n", "0", "False"),
+        ("# Roadmap\n\n- âœ… done\n", "1", "True"),
+    ],
+)
+def test_clean_files_do_not_import_ftfy(tmp_path: Path, text: str, code: str, loaded: str) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _MODULES, str(path)], capture_output=True, text=True, check=True)
+    assert proc.stdout.split()[-3:] == [code, loaded, "False"], proc.stdout + proc.stderr
