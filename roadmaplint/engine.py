@@ -113,8 +113,20 @@ class Rule:
     # run-time settings the rule reads, passed in its options under these
     # names: "today", "check_remote", "cache"
     needs: tuple[str, ...] = ()
-    # a spec key that turns the rule on when nothing is selected (tracking)
+    # a spec key (dotted: "items.order") that turns the rule on when
+    # nothing is selected (tracking-link, item-order)
     spec_key: str | None = None
+
+    def wanted_by(self, data: dict[str, Any]) -> bool:
+        """Whether a spec's data asks for this rule."""
+        if not self.spec_key:
+            return False
+        node: Any = data
+        for part in self.spec_key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return bool(node)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -273,7 +285,7 @@ def _rules_for(doc: Document, settings: Settings) -> list[Rule]:
         data = doc.binding.spec.data
         extra = [
             r for r in all_rules()
-            if r.spec_key and r.spec_key in data and r not in rules
+            if r.wanted_by(data) and r not in rules
             and not any(matches(r, s) for s in settings.ignore)
         ]
         rules = sorted([*rules, *extra], key=lambda r: r.code)

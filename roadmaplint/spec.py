@@ -283,6 +283,7 @@ class SectionSpec:
     allow_unknown: bool = True
     status: str | None = None
     items_status: str | None = None
+    items_order: Any = None  # a list of statuses, or "priority"
     keys: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
@@ -310,6 +311,7 @@ class SectionSpec:
             allow_unknown=data.get("allow_unknown_sections", True),
             status=data.get("status"),
             items_status=data.get("items", {}).get("status"),
+            items_order=data.get("items", {}).get("order"),
         )
 
 

@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers them all."""
 
-from . import encoding, links, status, structure, style  # noqa: F401
+from . import encoding, links, order, status, structure, style  # noqa: F401

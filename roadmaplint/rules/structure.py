@@ -77,7 +77,7 @@ def duplicate_section(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(_heading_span(doc, extra), f"duplicate section \"{extra.title}\" (first on line {first})")
 
 
-@rule(code="RL204", name="section-order", fix="always",
+@rule(code="RL204", name="section-order", fix="sometimes",
       summary="Sections are not in the order the spec lists them.")
 def section_order(doc: Document, options: dict) -> Iterator[Finding]:
     for parent, specs, order, _ in _levels(doc):

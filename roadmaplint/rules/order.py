@@ -1,0 +1,375 @@
+"""Order and date rules (RL6xx): milestones in calendar order, items in
+status order, overdue work and stale roadmaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any, Iterator
+
+from .. import dates as D
+from ..document import Document, Item, Section, Span
+from ..engine import Finding, Fix, rule
+from ..moves import move_items, move_sections, stable_order
+
+# -- RL601 milestone-order -------------------------------------------------------------
+
+
+def _milestones(names: list[D.Name], weak: bool) -> tuple[str, list[Any]] | None:
+    """The kind of name ("date" or "version") a list of siblings is ordered
+    by, and each sibling's key: the value, "later", or None for a sibling
+    that names no such thing. None when the siblings are no milestone list:
+    fewer than two carry a name, or the titles merely mention one in
+    different ways. ``weak`` allows names that do not lead the title
+    (`Phase 1 (Q1 2025)`), when every sibling is written alike."""
+    best = None
+    for kind in ("date", "version"):
+        keys: list[Any] = []
+        strong: list[bool] = []
+        prefixes = set()
+        for n in names:
+            if n.later:
+                keys.append("later")
+                continue
+            if kind == "date":
+                value = (n.period.start, n.period.end) if n.period else None
+                is_strong, prefix = n.period_strong, n.period_prefix
+            else:
+                value, is_strong, prefix = n.version, n.version_strong, n.version_prefix
+            if value is None or (not is_strong and not weak):
+                keys.append(None)
+                continue
+            keys.append(value)
+            strong.append(is_strong)
+            prefixes.add(prefix)
+        carriers, missing = len(strong), keys.count(None)
+        if carriers < 2 or len(prefixes) > 1:
+            continue
+        # all leading their titles, an "Overview" among many dated siblings is
+        # allowed; written alike further in, every sibling must carry one
+        ok = 3 * missing <= carriers if all(strong) else missing == 0
+        score = (carriers, sum(strong))
+        if ok and (best is None or score > best[2]):
+            best = (kind, keys, score)
+    return (best[0], best[1]) if best else None
+
+
+def _out_of_order(keys: list[Any], descending: bool) -> tuple[int, int] | None:
+    """(the first sibling out of place, the earlier one it should precede)."""
+    seen: list[int] = []
+    for j, key in enumerate(keys):
+        if key is None or (key == "later" and descending):
+            continue
+        for i in seen:
+            prev = keys[i]
+            if key == "later":
+                continue
+            if prev == "later" or (prev < key if descending else key < prev):
+                return j, i
+        seen.append(j)
+    return None
+
+
+def _target(keys: list[Any], descending: bool) -> list[int]:
+    """The order that sorts the siblings: "later" ones last, or where they
+    are when descending; ties keep their order."""
+    if not descending:
+        return stable_order([(1, ()) if k == "later" else (0, k) for k in keys])
+    fixed = [i for i, k in enumerate(keys) if k == "later"]
+    moving = [i for i, k in enumerate(keys) if k != "later"]
+    ranked = sorted(moving, key=lambda i: keys[i], reverse=True)
+    # sorted(reverse=True) keeps ties in order, as a stable sort must
+    order = list(range(len(keys)))
+    for slot, i in zip(moving, ranked):
+        order[slot] = i
+    assert sorted(order) == list(range(len(keys))) and all(order[i] == i for i in fixed)
+    return order
+
+
+def _check_siblings(titles: list[str], year: int | None, descending: bool, weak: bool
+                    ) -> tuple[list[int], int, int, str | None] | None:
+    """(sorted order, misplaced index, the index it should precede, the
+    title of a sibling without a name), or None when the siblings are no
+    milestone list or are in order. The order is empty when a sibling
+    names no period (report, but no fix)."""
+    found = _milestones([D.name_of(t, year) for t in titles], weak)
+    if found is None:
+        return None
+    _, keys = found
+    wrong = _out_of_order(keys, descending)
+    if wrong is None:
+        return None
+    missing = next((titles[i] for i, k in enumerate(keys) if k is None), None)
+    order = _target(keys, descending) if missing is None else []
+    return order, wrong[0], wrong[1], missing
+
+
+def _message(bad: str, before: str, missing: str | None) -> str:
+    text = f"\"{_short(bad)}\" should come before \"{_short(before)}\""
+    if missing is not None:
+        text += f" (no fix: \"{_short(missing)}\" names no date or version)"
+    return text
+
+
+@rule(code="RL601", name="milestone-order", fix="sometimes",
+      summary="Sections or items named by periods (Q3 2025, June 2025, v1.2) are not in calendar order.",
+      options={"order": {"enum": ["ascending", "descending"], "default": "ascending",
+                         "description": "`descending` for changelog-style roadmaps, newest first."}})
+def milestone_order(doc: Document, options: dict) -> Iterator[Finding]:
+    descending = options.get("order") == "descending"
+    for section, parents in _sections(doc):
+        year = D.context_year(section, [*parents, section])
+        children = [c for c in section.children if c.heading is not None]
+        found = _check_siblings([c.title for c in children], year, descending, weak=True)
+        if found is not None:
+            order, bad, before, missing = found
+            edit = move_sections(doc, children, order) if order else None
+            yield Finding(children[bad].heading.span,  # type: ignore[union-attr]
+                          _message(children[bad].title, children[before].title, missing),
+                          Fix.safe(edit) if edit else None)
+        for items in _lists(section):
+            found = _check_siblings([it.text for it in items], year, descending, weak=False)
+            if found is not None:
+                order, bad, before, missing = found
+                edit = move_items(doc, items, order) if order else None
+                yield Finding(_item_span(items[bad]), _message(items[bad].text, items[before].text, missing),
+                              Fix.safe(edit) if edit else None)
+
+
+def _sections(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
+    def rec(section: Section, parents: list[Section]):
+        yield section, parents
+        for child in section.children:
+            yield from rec(child, [*parents, section])
+
+    yield from rec(doc.root, [])
+
+
+def _lists(section: Section) -> Iterator[list[Item]]:
+    """The items of each list in a section, one list at a time, nested lists too."""
+    by_block = {id(it.block): it for it in D.walk_items(section.items)}
+
+    def rec(block) -> Iterator[list[Item]]:
+        group = [by_block[id(li)] for li in block.children if id(li) in by_block]
+        if group:
+            yield group
+        for li in block.children:
+            for child in li.children:
+                if child.type == "list":
+                    yield from rec(child)
+
+    for block in section.blocks:
+        if block.type == "list":
+            yield from rec(block)
+
+
+def _item_span(item: Item) -> Span:
+    return Span(item.span.start, item.marker_span.end)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- RL602 item-order --------------------------------------------------------------------
+
+_PRIORITY = re.compile(
+    r"(?<![\w-])(?:P([0-4])|priority[:\s]+(critical|high|medium|low|[0-4]))(?![\w-])|\[(P[0-4]|critical|high|medium|low)\]",
+    re.I,
+)
+_LEVELS = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _priority(text: str) -> int | None:
+    m = _PRIORITY.search(text)
+    if not m:
+        return None
+    word = (m.group(1) or m.group(2) or m.group(3) or "").lower()
+    word = word[1:] if word.startswith("p") else word
+    return int(word) if word.isdigit() else _LEVELS.get(word)
+
+
+def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str]]:
+    """(by, statuses) from the rule's options, replaced by the spec's
+    ``items.order`` where it has one."""
+    by = options.get("by", "status")
+    statuses = list(options.get("statuses") or [])
+    if isinstance(spec_order, list):
+        by, statuses = "status", [str(s) for s in spec_order]
+    elif spec_order in ("status", "priority"):
+        by = spec_order
+    return by, statuses
+
+
+def _spec_item_order(doc: Document, section: Section, parents: list[Section]) -> Any:
+    """The nearest ``items.order`` a spec gives: a section's own replaces
+    the document's."""
+    for sec in [section, *reversed(parents)]:
+        found = getattr(sec.spec, "items_order", None)
+        if found is not None:
+            return found
+    items = doc.binding.spec.data.get("items") if doc.binding else None
+    return items.get("order") if isinstance(items, dict) else None
+
+
+@rule(code="RL602", name="item-order", fix="sometimes", default=False, spec_key="items.order",
+      summary="Items in a list are not ordered by status (or priority) as the spec asks.",
+      options={"by": {"enum": ["status", "priority"], "default": "status",
+                      "description": "Order items by their status, or by a priority marker (P0, [high])."},
+               "statuses": {"type": "array", "items": {"type": "string"},
+                            "default": ["done", "in-progress", "planned", "blocked", "dropped"],
+                            "description": "The status order; items with a status not listed come last."}})
+def item_order(doc: Document, options: dict) -> Iterator[Finding]:
+    for section, parents in _sections(doc):
+        by, statuses = _item_order_settings(_spec_item_order(doc, section, parents), options)
+        year = D.context_year(section, [*parents, section])
+        for items in _lists(section):
+            if len(items) < 2 or any(it.in_legend for it in items):
+                continue
+            # a list named by dates or versions is in calendar order (milestone-order)
+            if _milestones([D.name_of(it.text, year) for it in items], weak=False) is not None:
+                continue
+            if by == "priority":
+                marks = [_priority(it.text) for it in items]
+                if sum(m is not None for m in marks) < 2:
+                    continue
+                keys: list[Any] = [99 if m is None else m for m in marks]
+                label = [f"P{m}" if m is not None else "no priority" for m in marks]
+            else:
+                # work whose status is unknown is not judged
+                if any(it.status is None for it in items) or len({it.status for it in items}) < 2:
+                    continue
+                keys = [statuses.index(it.status) if it.status in statuses else len(statuses) for it in items]
+                label = [str(it.status) for it in items]
+            wrong = next(((j, i) for j in range(len(keys)) for i in range(j) if keys[j] < keys[i]), None)
+            if wrong is None:
+                continue
+            j, i = wrong
+            edit = move_items(doc, items, stable_order(keys))
+            yield Finding(_item_span(items[j]),
+                          f"\"{_short(items[j].text)}\" ({label[j]}) should come before "
+                          f"\"{_short(items[i].text)}\" ({label[i]})",
+                          Fix.safe(edit) if edit else None)
+
+
+# -- RL603 overdue-item ---------------------------------------------------------------------
+
+
+def _today(options: dict) -> dt.date:
+    return options.get("today") or dt.date.today()
+
+
+@rule(code="RL603", name="overdue-item", fix="never", severity="warning", needs=("today",),
+      summary="Work that is not done and whose target date has passed.")
+def overdue_item(doc: Document, options: dict) -> Iterator[Finding]:
+    D.annotate(doc)
+    today = _today(options)
+    spec = doc.binding.spec if doc.binding else None
+
+    def finished(status: str | None) -> bool:
+        return spec.finished(status) if spec else status in ("done", "dropped")
+
+    for section in doc.root.walk():
+        due = D.target(section.dates)
+        if section.heading is not None and due and due.period.end < today and not D.completed(section.dates):
+            open_items = [it for it in D.walk_items(section.items)
+                          if it.status and not finished(it.status) and not D.completed(it.dates)]
+            if open_items and not finished(section.implied_status):
+                count = len(open_items)
+                yield Finding(section.heading.span,
+                              f"\"{_short(section.title, 60)}\" was due {due.period.end.isoformat()} and has "
+                              f"{count} unfinished item{'s' * (count != 1)}")
+        for item in D.walk_items(section.items):
+            due = D.target(item.dates)
+            if due is None or due.period.end >= today or D.completed(item.dates):
+                continue
+            if item.status is None or finished(item.status):
+                continue  # done work is never overdue; work of unknown status is not judged
+            yield Finding(_item_span(item), f"overdue since {due.period.end.isoformat()} ({due.period.text}): "
+                                            f"\"{_short(item.text)}\" is {item.status}")
+
+
+# -- RL604 stale-roadmap -------------------------------------------------------------------
+
+# "Last reviewed: 2026-10-01", "_Updated June 2024_", "Date: 2022-10-07",
+# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025"
+_REVIEWED = re.compile(
+    r"(?im)(?:^[ \t>*_|#-]*(?:(?:last[ \t]+)?(?:reviewed|updated|modified|revised|review(?:ed)?[ \t]+on)|date|as[ \t]+of)\b"
+    r"|\blast[ \t]+(?:reviewed|updated|modified|revised|review|update)\b"
+    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:))"
+    r"[ \t*_]*(?:on|in|at)?[ \t*_]*[:\-–—]?[ \t*_]*"
+)
+
+
+def review_date(doc: Document) -> tuple[dt.date, Span] | None:
+    """When the roadmap says it was last reviewed or updated: the latest
+    such date it states, at least to the month."""
+    text = doc.text
+    best: tuple[dt.date, Span] | None = None
+    for m in _REVIEWED.finditer(text):
+        if doc.in_code(m.start(), m.end()):
+            continue
+        line_end = doc.source.line_end(doc.source.line_of(m.end()))
+        found = D.find_period(text[: min(line_end, m.end() + 40)], None, m.end())
+        if found is None or found.start_offset != m.end() or doc.in_code(found.start_offset, found.end_offset):
+            continue
+        if (found.end - found.start).days > 31:  # a year or a quarter says too little
+            continue
+        if best is None or found.end > best[0]:
+            best = (found.end, Span(m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t>*_|#-")),
+                                    found.end_offset))
+    return best
+
+
+@rule(code="RL604", name="stale-roadmap", fix="never", severity="warning", needs=("today",),
+      summary="The roadmap's last-reviewed date is older than the spec allows (or missing where required).")
+def stale_roadmap(doc: Document, options: dict) -> Iterator[Finding]:
+    spec = doc.binding.spec if doc.binding else None
+    max_age = spec.max_age_days if spec else 180
+    found = review_date(doc)
+    if found is None:
+        if spec is not None and spec.review_date == "required":
+            yield Finding(Span(0, 0), "the roadmap does not say when it was last reviewed "
+                                      "(add \"Last reviewed: YYYY-MM-DD\")")
+        return
+    when, span = found
+    age = (_today(options) - when).days
+    if age > max_age:
+        yield Finding(span, f"last reviewed {when.isoformat()}, {age} days ago (more than {max_age})")
+
+
+# -- RL605 date-format -----------------------------------------------------------------------
+
+_LONG_MONTH = "|".join(sorted(D.MONTHS, key=len, reverse=True))
+_STYLES = [
+    ("ISO (2025-06-15)", re.compile(r"(?<![\w.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])")),
+    ("slashes (06/15/2025)", re.compile(r"(?<![\w./])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![\w/])")),
+    ("dots (15.06.2025)", re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\w.]\w)")),
+    ("month day, year (June 15, 2025)",
+     re.compile(r"\b(?:" + _LONG_MONTH + r")\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}\b", re.I)),
+    ("day month year (15 June 2025)",
+     re.compile(r"\b\d{1,2}(?:st|nd|rd|th)? (?:" + _LONG_MONTH + r")\.?,? (?:19|20)\d{2}\b", re.I)),
+]
+
+
+@rule(code="RL605", name="date-format", fix="never", default=False, severity="warning",
+      summary="Dates written in more than one style.")
+def date_format(doc: Document, options: dict) -> Iterator[Finding]:
+    skip = [lk.url_span for lk in doc.links if lk.url_span] + [lk.span for lk in doc.definitions]
+    skip += [span for span, _ in doc.comments]
+    found = []
+    for name, regex in _STYLES:
+        for m in regex.finditer(doc.text):
+            if doc.in_code(m.start(), m.end()) or any(s.start <= m.start() < s.end for s in skip):
+                continue
+            found.append((m.start(), m.end(), name))
+    counts = Counter(name for _, _, name in found)
+    if len(counts) < 2:
+        return
+    # the style most dates use; the first one written breaks a tie
+    first = {name: start for start, _, name in sorted(found, reverse=True)}
+    main = min(counts, key=lambda n: (-counts[n], first[n]))
+    for start, end, name in sorted(found):
+        if name != main:
+            yield Finding(Span(start, end), f"date written as {name}; this roadmap mostly uses {main}")

@@ -1,0 +1,387 @@
+"""Order and date rules as a user meets them: milestone-order, item-order,
+overdue-item, stale-roadmap, date-format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from roadmaplint import fixes
+from roadmaplint.cli import cli
+from roadmaplint.document import load
+from roadmaplint.engine import Settings, find_rule, lint
+from roadmaplint.source import Source
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def found(text: str, code: str, today: dt.date = TODAY, **options) -> list[tuple[int, str, bool]]:
+    settings = Settings(select=[code], today=today, options={_name(code): options})
+    return [(v.line, v.message, v.fixable) for v in lint(Source(text), settings)]
+
+
+def fixed(text: str, code: str, **options) -> str:
+    return fixes.fix(Source(text), Settings(select=[code], options={_name(code): options})).text
+
+
+def _name(code: str) -> str:
+    r = find_rule(code)
+    assert r is not None
+    return r.name
+
+
+def headings(text: str) -> list[str]:
+    return [h.title for h in load(Source(text)).headings]
+
+
+def nonblank(text: str) -> Counter:
+    return Counter(line for line in text.splitlines() if line.strip())
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+# -- RL601 milestone-order -------------------------------------------------------------
+
+QUARTERS = """\
+# Roadmap
+
+## Q4 2024
+
+- Sync between devices
+
+## Q1 2024
+
+- Plugin API
+
+## 2025
+
+- A mobile app
+
+## Q2 2024
+
+- Themes
+"""
+
+
+def test_format_puts_periods_in_calendar_order(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(QUARTERS, encoding="utf-8")
+    result = run("format", str(path))
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    assert headings(after) == ["Roadmap", "Q1 2024", "Q2 2024", "Q4 2024", "2025"]
+    assert nonblank(after) == nonblank(QUARTERS)
+    assert run("format", "--check", str(path)).exit_code == 0
+
+
+def test_check_names_the_misplaced_period() -> None:
+    assert found(QUARTERS, "RL601") == [(7, '"Q1 2024" should come before "Q4 2024"', True)]
+
+
+GO_ROADMAP = """\
+# Roadmap for the transport library
+
+## Milestones
+
+### 2022
+
+#### Early Q4 (October)
+- Faster handshakes
+
+#### Mid Q4 (November)
+- Benchmarks on real hardware
+
+#### End of Q4 (December)
+- Swarm metrics
+
+### 2023
+
+#### Early Q1 (January)
+- Connection pruning
+
+#### Mid Q1 (February)
+- Browser connectivity
+
+#### End of Q1 (March)
+- Interoperability tests
+"""
+
+
+def test_milestones_under_year_headings_are_in_order() -> None:
+    assert found(GO_ROADMAP, "RL601") == []
+
+
+def test_two_swapped_milestones_are_reported_and_fixed() -> None:
+    swapped = GO_ROADMAP.replace("#### Mid Q1 (February)", "#### @@").replace(
+        "#### End of Q1 (March)", "#### Mid Q1 (February)").replace("#### @@", "#### End of Q1 (March)")
+    assert found(swapped, "RL601") == [
+        (24, '"Mid Q1 (February)" should come before "End of Q1 (March)"', True)]
+    after = fixed(swapped, "RL601")
+    assert after.index("Mid Q1 (February)\n- Interoperability tests") < after.index(
+        "End of Q1 (March)\n- Browser connectivity")
+    assert nonblank(after) == nonblank(swapped)
+
+
+def test_years_are_ordered_too() -> None:
+    years = GO_ROADMAP.replace("### 2022", "### @@").replace("### 2023", "### 2022").replace("### @@", "### 2023")
+    assert [m for _, m, _ in found(years, "RL601")] == ['"2022" should come before "2023"']
+
+
+@pytest.mark.parametrize("later", ["Later", "Up next", "Future", "Backlog"])
+def test_a_later_section_stays_last(later: str) -> None:
+    text = f"# Roadmap\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## {later}\n\n- c\n"
+    assert headings(fixed(text, "RL601")) == ["Roadmap", "Q1 2025", "Q2 2025", later]
+    in_order = f"# Roadmap\n\n## Q1 2025\n\n- a\n\n## {later}\n\n- c\n"
+    assert found(in_order, "RL601") == []
+    early = f"# Roadmap\n\n## {later}\n\n- c\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- b\n"
+    assert headings(fixed(early, "RL601")) == ["Roadmap", "Q1 2025", "Q2 2025", later]
+
+
+CHANGELOG = "# Roadmap\n\n## v2.0\n\n- b\n\n## v1.10\n\n- a\n\n## v1.2\n\n- c\n"
+
+
+def test_versions_in_order() -> None:
+    ascending = "# Roadmap\n\n## v1.2\n\n- c\n\n## v1.10\n\n- a\n\n## v2.0\n\n- b\n"
+    assert found(ascending, "RL601") == []
+    assert headings(fixed(CHANGELOG, "RL601")) == ["Roadmap", "v1.2", "v1.10", "v2.0"]
+
+
+def test_descending_order_for_changelog_style_roadmaps(tmp_path: Path) -> None:
+    assert found(CHANGELOG, "RL601", order="descending") == []
+    assert found(CHANGELOG, "RL601") != []
+    (tmp_path / ".roadmaplint.toml").write_text('[rules.milestone-order]\norder = "descending"\n')
+    path = tmp_path / "ROADMAP.md"
+    path.write_text("# Roadmap\n\n## v1.2\n\n- c\n\n## v2.0\n\n- b\n\n## Later\n\n- d\n", encoding="utf-8")
+    assert run("format", str(path)).exit_code == 0
+    assert headings(path.read_text(encoding="utf-8")) == ["Roadmap", "v2.0", "v1.2", "Later"]
+
+
+def test_a_sibling_without_a_period_is_reported_without_a_fix() -> None:
+    text = "# Roadmap\n\n## Q3 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- c\n\n## Stretch goals\n\n- d\n"
+    assert found(text, "RL601") == [
+        (7, '"Q1 2025" should come before "Q3 2025" (no fix: "Stretch goals" names no date or version)', False)]
+    assert fixed(text, "RL601") == text
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        # only some sections mention a date
+        ["Overview", "Goals for 2026", "Released in 2024", "FAQ"],
+        ["Where we are (May 2026)", "Next release", "Shipped (March 2025)"],
+        # numbered steps and phases are no dates
+        ["Phase 3", "Phase 1", "Phase 2"],
+        ["Step 3: deploy", "Step 1: build", "Step 2: test"],
+        # key-value headings that mention versions
+        ["Language: Python 3.11", "Engine: Godot 4.2", "Version: 1.0"],
+    ],
+)
+def test_no_milestones_where_titles_only_mention_dates(titles: list[str]) -> None:
+    text = "# Roadmap\n\n" + "".join(f"## {t}\n\n- x\n\n" for t in titles)
+    assert found(text.rstrip("\n") + "\n", "RL601") == []
+
+
+def test_siblings_written_alike_may_name_the_period_later() -> None:
+    text = "# Roadmap\n\n## Phase 2 (Q3 2025)\n\n- b\n\n## Phase 1 (Q1 2025)\n\n- a\n"
+    assert headings(fixed(text, "RL601")) == ["Roadmap", "Phase 1 (Q1 2025)", "Phase 2 (Q3 2025)"]
+
+
+def test_dated_items_are_ordered() -> None:
+    text = "# Log\n\n## 2025\n\n- 2025-03-02: importer\n- 2025-01-15: parser\n  with tests\n- 2025-02-01: docs\n"
+    assert found(text, "RL601") == [(6, '"2025-01-15: parser with tests" should come before "2025-03-02: importer"', True)]
+    assert fixed(text, "RL601") == (
+        "# Log\n\n## 2025\n\n- 2025-01-15: parser\n  with tests\n- 2025-02-01: docs\n- 2025-03-02: importer\n")
+
+
+def test_items_that_mention_versions_are_no_milestones() -> None:
+    text = "## Stack\n\n- Dependencies: Quest 0.3\n- Language: Python 3.11\n- AI: Gemini 1.5\n"
+    assert found(text, "RL601") == []
+
+
+# -- RL602 item-order ------------------------------------------------------------------
+
+MIXED = "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [x] Plugin API\n- [ ] Themes\n- [x] Packages\n"
+
+
+def test_item_order_is_off_by_default() -> None:
+    assert [v for v in lint(Source(MIXED), Settings(today=TODAY)) if v.code == "RL602"] == []
+
+
+def test_item_order_by_status_when_selected() -> None:
+    assert found(MIXED, "RL602") == [
+        (6, '"Plugin API" (done) should come before "Sync" (planned)', True)]
+    assert fixed(MIXED, "RL602") == "# Roadmap\n\n## 1.0\n\n- [x] Plugin API\n- [x] Packages\n- [ ] Sync\n- [ ] Themes\n"
+
+
+def test_item_order_with_its_own_status_order() -> None:
+    after = fixed(MIXED, "RL602", statuses=["planned", "done"])
+    assert after == "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n- [x] Packages\n"
+
+
+def test_item_order_by_priority() -> None:
+    text = "## Next\n\n- Themes [P2]\n- Sync [P0]\n- Docs\n- Plugin API [P1]\n"
+    assert fixed(text, "RL602", by="priority") == "## Next\n\n- Sync [P0]\n- Plugin API [P1]\n- Themes [P2]\n- Docs\n"
+
+
+def test_item_order_leaves_lists_of_unknown_status_alone() -> None:
+    assert found("## Next\n\n- [ ] Sync\n- Plugin API\n- [x] Themes\n", "RL602") == []
+
+
+def test_item_order_leaves_dated_lists_to_milestone_order() -> None:
+    text = "## Log\n\n- [ ] 2025-01: parser\n- [x] 2025-02: importer\n- [ ] 2025-03: docs\n"
+    settings = Settings(select=["RL601", "RL602"], today=TODAY)
+    assert lint(Source(text), settings) == []
+    swapped = text.replace("2025-01", "2025-04")
+    assert fixes.fix(Source(swapped), settings).text == (
+        "## Log\n\n- [x] 2025-02: importer\n- [ ] 2025-03: docs\n- [ ] 2025-04: parser\n")
+
+
+def test_item_order_from_the_spec() -> None:
+    settings = Settings(select=["RL602"], spec={"items": {"order": ["planned", "done"]}})
+    after = fixes.fix(Source(MIXED), settings).text
+    assert after == "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n- [x] Packages\n"
+
+
+# -- RL603 overdue-item ----------------------------------------------------------------
+
+DUE = """\
+# Roadmap
+
+## Next
+
+- [ ] Plugin API (target: 2026-03)
+- [ ] Sync between devices, by 2027-01-15
+- [x] Themes (target: 2026-02)
+- [ ] Packages (done 2024-02)
+- Docs (due 2025-01)
+"""
+
+
+def test_overdue_items_with_today() -> None:
+    assert found(DUE, "RL603") == [
+        (5, 'overdue since 2026-03-31 (2026-03): "Plugin API (target: 2026-03)" is planned', False)]
+
+
+def test_nothing_is_overdue_before_its_target() -> None:
+    assert found(DUE, "RL603", today=dt.date(2026, 1, 1)) == []
+
+
+def test_overdue_through_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(DUE, encoding="utf-8")
+    late = run("check", str(path), "--select", "overdue-item", "--today", "2027-02-01")
+    assert late.exit_code == 0  # a warning does not fail the run
+    assert late.output.count("RL603") == 2
+    early = run("check", str(path), "--select", "overdue-item", "--today", "2026-01-01")
+    assert "RL603" not in early.output
+
+
+def test_a_section_whose_period_passed_with_open_work() -> None:
+    text = ("# Plan\n\n## Completed tasks (June 3 2022)\n\n- tuner framework\n\n## To do tasks\n\n"
+            "### container tuning (end June 2022)\n\n- per-namespace tuning\n- netns events\n\n"
+            "### tcp tuner\n\n- buffer sizing\n")
+    assert found(text, "RL603") == [
+        (9, '"container tuning (end June 2022)" was due 2022-06-30 and has 2 unfinished items', False)]
+
+
+def test_a_finished_section_is_never_overdue() -> None:
+    text = "# Roadmap\n\n## Q1 2024 (done)\n\n- [ ] left over\n\n## Q2 2024\n\n- [x] all done\n"
+    assert found(text, "RL603") == []
+
+
+# -- RL604 stale-roadmap ---------------------------------------------------------------
+
+REVIEWED = "# Roadmap\n\nLast reviewed: 2026-10-01\n\n## Next\n\n- Plugin API\n"
+
+
+def test_stale_after_the_default_180_days() -> None:
+    assert found(REVIEWED, "RL604", today=dt.date(2027, 6, 1)) == [
+        (3, "last reviewed 2026-10-01, 243 days ago (more than 180)", False)]
+    assert found(REVIEWED, "RL604", today=dt.date(2026, 11, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "line, when",
+    [
+        ("_Updated June 2024_", "2024-06-30"),
+        ("Date: 2022-10-07", "2022-10-07"),
+        ("> **Last Updated:** 2025-12-25", "2025-12-25"),
+        ("This roadmap was last updated on 3 March 2025.", "2025-03-03"),
+    ],
+)
+def test_review_date_forms(line: str, when: str) -> None:
+    text = f"# Roadmap\n\n{line}\n\n## Next\n\n- Plugin API\n"
+    messages = [m for _, m, _ in found(text, "RL604", today=dt.date(2030, 1, 1))]
+    assert len(messages) == 1 and messages[0].startswith(f"last reviewed {when},")
+
+
+def test_words_about_updates_are_no_review_date() -> None:
+    text = "# Roadmap\n\n## Next\n\n- Updated 2024 pricing page\n- Check for updates in 2025\n"
+    assert found(text, "RL604", today=dt.date(2030, 1, 1)) == []
+
+
+def test_review_date_required_by_the_spec() -> None:
+    spec = {"review_date": "required", "max_age_days": 30}
+    settings = Settings(select=["RL604"], spec=spec, today=TODAY)
+    missing = [v.message for v in lint(Source("# Roadmap\n\n## Next\n\n- x\n"), settings)]
+    assert missing == ['the roadmap does not say when it was last reviewed (add "Last reviewed: YYYY-MM-DD")']
+    month_old = [v.message for v in lint(Source(REVIEWED), settings)]
+    assert month_old == ["last reviewed 2026-10-01, 51 days ago (more than 30)"]
+
+
+# -- RL605 date-format -----------------------------------------------------------------
+
+
+def test_mixed_date_styles_when_selected() -> None:
+    text = ("# Roadmap\n\n- Parser (done 2025-03-14)\n- Importer (done 2025-04-02)\n"
+            "- Themes (done May 20, 2025)\n- `2025/01/01` in code\n")
+    assert found(text, "RL605") == [
+        (5, "date written as month day, year (June 15, 2025); this roadmap mostly uses ISO (2025-06-15)", False)]
+    assert [v for v in lint(Source(text), Settings(today=TODAY)) if v.code == "RL605"] == []
+    assert found(text.replace("May 20, 2025", "2025-05-20"), "RL605") == []
+
+
+# -- the shared corpus -------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = sorted((ROOT / "corpus" / "roadmaps").glob("*.md")) + sorted((ROOT / "seeds").glob("*.md"))
+
+
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpus and ../shared/seeds are absent")
+def test_corpus_order_rules_settle() -> None:
+    settings = Settings(select=["RL6"], today=TODAY)
+    for path in CORPUS:
+        source = Source.from_bytes(path.read_bytes(), str(path))
+        if not any(v.fixable for v in lint(source, settings)):
+            continue
+        first = fixes.fix(source, settings)
+        assert nonblank(first.text) == nonblank(source.text), path.name
+        assert fixes.fix(first.source, settings).text == first.text, path.name
+
+
+@pytest.mark.skipif(not (ROOT / "seeds").is_dir(), reason="../shared/seeds is absent")
+def test_seed_target_dates() -> None:
+    seed = next((ROOT / "seeds").glob("004_*.md"))
+    messages = [v.message for v in lint(Source.from_bytes(seed.read_bytes(), str(seed)),
+                                          Settings(select=["overdue-item"], today=TODAY))]
+    assert len(messages) == 2
+    assert all(re.search(r"\(end (June|July) 2022\)", m) for m in messages)
+
+
+def test_spec_items_order_turns_item_order_on_without_selecting_it() -> None:
+    from roadmaplint.engine import Settings, lint
+    from roadmaplint.source import Source
+
+    text = "# Roadmap\n\n## Work\n\n- [ ] Later thing\n- [x] Shipped thing\n"
+    spec = {"extends": "generic", "items": {"order": ["done", "planned"]}}
+    assert "item-order" in {v.name for v in lint(Source(text), Settings(spec=spec))}
+    assert "item-order" not in {v.name for v in lint(Source(text), Settings())}
+    ignored = Settings(spec=spec, ignore=["item-order"])
+    assert "item-order" not in {v.name for v in lint(Source(text), ignored)}
