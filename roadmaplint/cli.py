@@ -384,6 +384,16 @@ def schema(which: str) -> None:
     click.echo(data_path("schemas", f"{which}.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
+@cli.command()
+def lsp() -> None:
+    """Run the language server over stdio (needs `pip install 'roadmaplint[lsp]'`)."""
+    try:
+        from .lsp import serve
+    except ImportError as exc:  # pygls is an optional extra
+        raise Failure(f"the language server needs pygls: pip install 'roadmaplint[lsp]' ({exc})") from None
+    serve()
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
