@@ -167,8 +167,8 @@ def cli(debug: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write them.")
 @selection_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+              help="Output format [default: text; github when GITHUB_ACTIONS=true].")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
 @click.option("--check-remote", is_flag=True, help="Check that http(s) links answer (uses the network).")
 @click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -176,14 +176,14 @@ def cli(debug: bool) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
-def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict: bool, quiet: bool,
+def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, exit_zero: bool, strict: bool, quiet: bool,
           check_remote: bool, cache: Path | None, **options: Any) -> None:
     """Check roadmap files (default: those found under the current directory)."""
     from . import fixes
     from .document import load
     from .engine import lint_document
     from .files import FileError, read, write
-    from .output import FileReport, as_json, text
+    from .output import FileReport, as_json, github, junit, sarif, summary, text
     from .spec import SpecError
 
     run = Run(**options)
@@ -213,9 +213,24 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str, exit_zero: bool, strict:
             run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
             continue
         preset = run.report_preset(path, doc)
-        reports.append(FileReport(str(path), violations, preset))
+        reports.append(FileReport(str(path), violations, preset, doc.source))
+    if fmt is None:  # in GitHub Actions, annotate the pull request
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt == "json":
         click.echo(as_json(reports))
+    elif fmt == "sarif":
+        from .engine import all_rules
+
+        click.echo(sarif(reports, all_rules(), successful=not run.errors))
+    elif fmt == "junit":
+        click.echo(junit(reports))
+    elif fmt == "github":
+        # stdout holds workflow commands only; the summary is for the log
+        out = github(reports)
+        if out:
+            click.echo(out)
+        if reports:
+            click.echo(summary(reports), err=True)
     else:
         out = text(reports, _color(), quiet)
         if out and reports:  # after an error, no "All checks passed"

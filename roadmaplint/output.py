@@ -1,13 +1,29 @@
-"""Reporting violations: text for people, JSON for programs."""
+"""Reporting violations: text for people; JSON, SARIF, JUnit XML and GitHub
+workflow commands for programs."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import click
 
 from .engine import Violation
+
+if TYPE_CHECKING:
+    from .engine import Edit, Rule
+    from .source import Source
+
+# Where the rule pages live online: SARIF's helpUri points into this.
+PROJECT_URL = "https://github.com/roadmaplint/roadmaplint"
+RULES_URL = f"{PROJECT_URL}/blob/main/rules/"
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 @dataclass
@@ -15,36 +31,39 @@ class FileReport:
     path: str
     violations: list[Violation] = field(default_factory=list)
     preset: str | None = None
+    # the text the violations' spans index; SARIF needs it for UTF-16 columns
+    source: Source | None = None
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def summary(reports: list[FileReport]) -> str:
+    total = sum(len(r.violations) for r in reports)
+    if not total:
+        return f"All checks passed ({_plural(len(reports), 'file')})."
+    files = sum(1 for r in reports if r.violations)
+    fixable = sum(v.fixable for r in reports for v in r.violations)
+    line = f"Found {_plural(total, 'problem')} in {_plural(files, 'file')}"
+    if fixable:
+        line += f" ({fixable} fixable with roadmaplint format)"
+    return line
+
+
 def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
     lines = []
-    total = fixable = files = 0
     for report in reports:
-        if report.violations:
-            files += 1
-        for v in report.violations:
-            total += 1
-            fixable += v.fixable
-            if quiet:
-                continue
-            where = click.style(f"{v.path}:{v.line}:{v.column}:", bold=True) if color else f"{v.path}:{v.line}:{v.column}:"
+        for v in report.violations if not quiet else ():
+            where = f"{v.path}:{v.line}:{v.column}:"
             code = v.code
             if color:
+                where = click.style(where, bold=True)
                 code = click.style(code, fg="red" if v.severity == "error" else "yellow", bold=True)
             mark = " [*]" if v.fixable else ""
             lines.append(f"{where} {code} [{v.name}]{mark} {v.message}")
-    if total:
-        summary = f"Found {_plural(total, 'problem')} in {_plural(files, 'file')}"
-        if fixable:
-            summary += f" ({fixable} fixable with roadmaplint format)"
-        lines.append(summary)
-    elif not quiet:
-        lines.append(f"All checks passed ({_plural(len(reports), 'file')}).")
+    if not quiet or any(r.violations for r in reports):
+        lines.append(summary(reports))
     return "\n".join(lines)
 
 
@@ -57,3 +76,215 @@ def as_json(reports: list[FileReport]) -> str:
         "violations": [v.as_dict() for r in reports for v in r.violations],
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _root() -> Path:
+    """What paths are reported relative to: the checkout in GitHub Actions
+    (annotations and code scanning resolve paths from there), else the
+    working directory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return Path(os.path.abspath(workspace)) if workspace else Path.cwd()
+
+
+def _relative(path: str) -> str:
+    """The path relative to :func:`_root`, with forward slashes; a path
+    outside it stays absolute."""
+    p = Path(os.path.abspath(path))
+    try:
+        return p.relative_to(_root()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+# -- GitHub workflow commands ------------------------------------------------
+
+def _escape_data(s: str) -> str:
+    # the escaping of @actions/core's command.ts
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(reports: list[FileReport]) -> str:
+    """One ``::error`` or ``::warning`` command per violation."""
+    lines = []
+    for report in reports:
+        path = _relative(report.path)
+        for v in report.violations:
+            props: dict[str, object] = {"file": path, "line": v.line}
+            # GitHub takes columns only for an annotation on a single line
+            if v.end_line == v.line:
+                props.update(col=v.column, endLine=v.end_line, endColumn=v.end_column)
+            else:
+                props.update(endLine=v.end_line)
+            props["title"] = f"{v.code} {v.name}"
+            joined = ",".join(f"{k}={_escape_property(str(val))}" for k, val in props.items())
+            kind = "error" if v.severity == "error" else "warning"
+            lines.append(f"::{kind} {joined}::{_escape_data(v.message)}")
+    return "\n".join(lines)
+
+
+# -- SARIF 2.1.0 ---------------------------------------------------------------
+
+def _utf16(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def _position(source: Source, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of ``offset``, the column in UTF-16 code units
+    (SARIF's default columnKind)."""
+    line = source.line_of(offset)
+    return line + 1, _utf16(source.text[source.line_start(line) : offset]) + 1
+
+
+def _region(source: Source | None, start: int, end: int, fallback: Violation | None = None) -> dict[str, int]:
+    if source is None:  # no text to measure: code point columns are the best we have
+        assert fallback is not None
+        return {"startLine": fallback.line, "startColumn": fallback.column,
+                "endLine": fallback.end_line, "endColumn": fallback.end_column}
+    (sl, sc), (el, ec) = _position(source, start), _position(source, end)
+    return {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}
+
+
+def _rule_page(r: Rule) -> str:
+    from .resources import data_path
+
+    try:
+        return data_path("rules", f"{r.code}-{r.name}.md").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _what_it_does(page: str) -> str:
+    """The first paragraph of a rule page's "What it does" section."""
+    m = re.search(r"^## What it does\n+(.+?)(?:\n\s*\n|\Z)", page, re.M | re.S)
+    if not m:
+        return ""
+    first = " ".join(m.group(1).split())
+    # a paragraph that leads into an example or a list ends in a colon
+    return first[:-1] + "." if first.endswith(":") else first
+
+
+def sarif_rule(r: Rule) -> dict[str, Any]:
+    url = f"{RULES_URL}{r.code}-{r.name}.md"
+    full = _what_it_does(_rule_page(r)) or r.summary
+    return {
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": full},
+        "helpUri": url,
+        "help": {"text": f"{full}\n\n{url}", "markdown": f"{full}\n\n[{r.code} {r.name}]({url})"},
+        "defaultConfiguration": {"level": _level(r.severity), "enabled": r.default},
+        "properties": {"fixable": r.fix != "never", "fix": r.fix},
+    }
+
+
+def _level(severity: str) -> str:
+    return "error" if severity == "error" else "warning"
+
+
+def _artifact(path: str) -> dict[str, str]:
+    rel = _relative(path)
+    if Path(rel).is_absolute():  # outside the root: a file URI
+        return {"uri": Path(rel).as_uri()}
+    return {"uri": quote(rel, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _fix(v: Violation, source: Source | None, artifact: dict[str, str]) -> dict[str, Any] | None:
+    fix = v.fix
+    # a BOM or encoding change is not an edit of the text: no replacement says it
+    if fix is None or not fix.edits or fix.bom is not None or fix.encoding is not None or source is None:
+        return None
+    edits: list[Edit] = sorted(fix.edits)
+    return {
+        "description": {"text": f"{fix.applicability.value} fix for {v.code} {v.name}"},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact,
+                "replacements": [
+                    {"deletedRegion": _region(source, e.start, e.end),
+                     "insertedContent": {"text": e.replacement}}
+                    for e in edits
+                ],
+            }
+        ],
+    }
+
+
+def sarif(reports: list[FileReport], rules: list[Rule], successful: bool = True) -> str:
+    """A SARIF 2.1.0 log of one run; columns count UTF-16 code units."""
+    from . import __version__
+
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for report in reports:
+        artifact = _artifact(report.path)
+        for v in report.violations:
+            result: dict[str, Any] = {
+                "ruleId": v.code,
+                "ruleIndex": index[v.code],
+                "level": _level(v.severity),
+                "message": {"text": v.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": artifact,
+                            "region": _region(report.source, v.span.start, v.span.end, v),
+                        }
+                    }
+                ],
+            }
+            fix = _fix(v, report.source, artifact)
+            if fix:
+                result["fixes"] = [fix]
+            results.append(result)
+    run = {
+        "tool": {
+            "driver": {
+                "name": "roadmaplint",
+                "informationUri": PROJECT_URL,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [sarif_rule(r) for r in rules],
+            }
+        },
+        "invocations": [{"executionSuccessful": successful}],
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": _root().as_uri().rstrip("/") + "/"}},
+        "columnKind": "utf16CodeUnits",
+        "results": results,
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)
+
+
+# -- JUnit XML -------------------------------------------------------------------
+
+# characters XML 1.0 cannot hold, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(s: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", s)
+
+
+def junit(reports: list[FileReport]) -> str:
+    """One test case per file, a failure per violation."""
+    import xml.etree.ElementTree as ET
+
+    failed = sum(1 for r in reports if r.violations)
+    counts = {"tests": str(len(reports)), "failures": str(failed), "errors": "0", "skipped": "0"}
+    suites = ET.Element("testsuites", {"name": "roadmaplint", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "roadmaplint", **counts})
+    for report in reports:
+        case = ET.SubElement(suite, "testcase", {"classname": "roadmaplint", "name": _xml_text(report.path),
+                                                 "file": _xml_text(report.path)})
+        for v in report.violations:
+            failure = ET.SubElement(case, "failure", {
+                "message": _xml_text(f"{v.code} {v.name}: {v.message}"),
+                "type": v.severity,
+            })
+            failure.text = _xml_text(f"{v.path}:{v.line}:{v.column}")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
