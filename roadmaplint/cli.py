@@ -107,19 +107,100 @@ class Run:
         self._config[path] = settings.config_path
         return settings
 
-    def report_preset(self, path: Path, doc: Any) -> str | None:
-        """The preset a file was checked against; -v says it with the config."""
-        binding = doc.binding
-        spec = binding.spec if binding else None
-        preset = spec.preset if spec else None
+    def say_preset(self, done: Done) -> None:
+        """With -v, say which config and preset a file was checked with."""
         if self.verbose:
-            how = "user spec" if spec and spec.name != spec.preset else ("detected" if binding and binding.detected else "configured")
-            click.echo(f"{path}: config {self._config.get(path) or 'none'}; preset {preset or 'none'} ({how})", err=True)
-        return preset
+            click.echo(f"{done.path}: config {self._config.get(done.path) or 'none'}; "
+                       f"preset {done.preset or 'none'} ({done.how})", err=True)
 
     def error(self, message: str) -> None:
         self.errors += 1
         click.echo(f"roadmaplint: error: {message}", err=True)
+
+
+@dataclasses.dataclass
+class Job:
+    """One file to check, fix or format; runs in this process or a worker."""
+
+    path: Path
+    settings: Any
+    mode: str  # check | fix | format
+    unsafe: bool = False
+    diff: bool = False
+    check_only: bool = False
+
+
+@dataclasses.dataclass
+class Done:
+    path: Path
+    violations: list = dataclasses.field(default_factory=list)
+    preset: str | None = None
+    how: str = ""  # detected | configured | user spec
+    source: Any = None
+    changed: bool = False
+    diff: str = ""
+    error: str | None = None
+
+
+def _work(job: Job) -> Done:
+    from . import fixes
+    from .document import load
+    from .engine import lint_document
+    from .files import FileError, read, write
+    from .spec import SpecError
+
+    done = Done(job.path)
+    try:
+        source = read(job.path)
+        if job.mode == "check" and not job.diff:
+            doc = load(source)
+            done.violations = lint_document(doc, job.settings)
+        else:
+            result = fixes.fix(source, job.settings, unsafe=job.unsafe)
+            doc, done.violations = result.document, result.remaining
+            done.changed = _changed(source, result)
+            if job.diff:
+                done.diff = _diff(str(job.path), source, result.source)
+                if done.changed and job.mode != "format":  # nothing was written
+                    doc = load(source)
+                    done.violations = lint_document(doc, job.settings)
+            elif done.changed and not job.check_only:
+                write(job.path, result.source)
+    except (FileError, SpecError, fixes.FixRefused) as exc:
+        done.error = f"{job.path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc)
+        return done
+    spec = doc.binding.spec if doc.binding else None
+    done.preset = spec.preset if spec else None
+    done.how = ("user spec" if spec and spec.name != spec.preset
+                else "detected" if doc.binding and doc.binding.detected else "configured")
+    done.source = doc.source
+    return done
+
+
+# Below this many files a worker pool costs more than it saves.
+POOL_MIN_FILES = 8
+
+
+def _run_jobs(jobs: list[Job]):
+    """Each job's outcome, in order; many files are shared among processes."""
+    workers = min(os.cpu_count() or 1, len(jobs) // (POOL_MIN_FILES // 2) or 1)
+    if len(jobs) < POOL_MIN_FILES or workers < 2 or any(j.settings.check_remote for j in jobs):
+        for job in jobs:
+            yield _work(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import document, engine
+
+    engine.all_rules()  # import once here; forked workers inherit it
+    del document
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        context = multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
@@ -179,41 +260,26 @@ def cli(debug: bool) -> None:
 def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, exit_zero: bool, strict: bool, quiet: bool,
           check_remote: bool, cache: Path | None, **options: Any) -> None:
     """Check roadmap files (default: those found under the current directory)."""
-    from . import fixes
-    from .document import load
-    from .engine import lint_document
-    from .files import FileError, read, write
     from .output import FileReport, as_json, github, junit, sarif, summary, text
-    from .spec import SpecError
 
     run = Run(**options)
     files = _paths(paths)
-    reports = []
+    jobs = []
     for path in files:
         settings = run.settings(path)
         if check_remote:
             settings.check_remote, settings.cache = True, cache
             settings.extend_select = [*settings.extend_select, "dead-link"]
-        try:
-            source = read(path)
-            if fix or run.diff:
-                result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-                doc, violations = result.document, result.remaining
-                if run.diff:
-                    click.echo(_diff(str(path), source, result.source), nl=False)
-                    if _changed(source, result):  # nothing was written
-                        doc = load(source)
-                        violations = lint_document(doc, settings)
-                elif _changed(source, result):
-                    write(path, result.source)
-            else:
-                doc = load(source)
-                violations = lint_document(doc, settings)
-        except (FileError, SpecError, fixes.FixRefused) as exc:
-            run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
+        jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff))
+    reports = []
+    for done in _run_jobs(jobs):
+        if done.diff:
+            click.echo(done.diff, nl=False)
+        if done.error is not None:
+            run.error(done.error)
             continue
-        preset = run.report_preset(path, doc)
-        reports.append(FileReport(str(path), violations, preset, doc.source))
+        run.say_preset(done)
+        reports.append(FileReport(str(done.path), done.violations, done.preset, done.source))
     if fmt is None:  # in GitHub Actions, annotate the pull request
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt == "json":
@@ -252,7 +318,6 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, exit_zero: bool, 
 def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | None, **options: Any) -> None:
     """Apply every safe fix (`-` reads stdin and writes stdout)."""
     from . import fixes
-    from .files import FileError, read, write
     from .source import Source, SourceError
     from .spec import SpecError
 
@@ -273,24 +338,21 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         sys.exit(EXIT_VIOLATIONS if check_only and _changed(source, result) else EXIT_CLEAN)
 
     changed = unchanged = 0
-    for path in _paths(paths):
-        settings = run.settings(path)
-        try:
-            source = read(path)
-            result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-            if not _changed(source, result):
-                unchanged += 1
-                continue
-            changed += 1
-            if run.diff:
-                click.echo(_diff(str(path), source, result.source), nl=False)
-            elif check_only:
-                click.echo(f"Would reformat: {path}")
-            else:
-                write(path, result.source)
-            run.report_preset(path, result.document)
-        except (FileError, SpecError, fixes.FixRefused) as exc:
-            run.error(f"{path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc))
+    jobs = [Job(path, run.settings(path), "format", run.unsafe_fixes, run.diff, check_only)
+            for path in _paths(paths)]
+    for done in _run_jobs(jobs):
+        if done.error is not None:
+            run.error(done.error)
+            continue
+        run.say_preset(done)
+        if not done.changed:
+            unchanged += 1
+            continue
+        changed += 1
+        if done.diff:
+            click.echo(done.diff, nl=False)
+        elif check_only:
+            click.echo(f"Would reformat: {done.path}")
     verb = "would be reformatted" if check_only or run.diff else "reformatted"
     parts = []
     if changed:
