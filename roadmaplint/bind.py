@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 
 from .document import Block, Document, Item, Section, Span
 from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, title_key
+from .lazyre import lazy
 
 _E = (
     "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
     "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001F000-\U0001FAFF]"
 )
-EMOJI = re.compile(f"{_E}(?:[\ufe0f\u20e3\U0001F3FB-\U0001F3FF]|\u200d{_E})*")
-_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,40}:")
-_BRACKET = re.compile(r"\[([^\]\n]{1,24})\](?![(\[:])")
-_TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
-_MOJIBAKE_TOKEN = re.compile(r"[^\x00-\x7f\s]{2,12}")
+EMOJI = lazy(f"{_E}(?:[\ufe0f\u20e3\U0001F3FB-\U0001F3FF]|\u200d{_E})*")
+_SHORTCODE = lazy(r":[a-z0-9_+-]{2,40}:")
+_BRACKET = lazy(r"\[([^\]\n]{1,24})\](?![(\[:])")
+_TASK_BOX = lazy(r"\[[ xX]\][ \t]+")
+_MOJIBAKE_TOKEN = lazy(r"[^\x00-\x7f\s]{2,12}")
 
 # words that say what a legend entry or a section title means
 _STATUS_WORDS = [
@@ -35,7 +36,7 @@ _SECTION_STATUS = [
 ]
 # a heading that states its own status at its end: "Phase 1 (Complete)",
 # "Tier 1 — Shipped ✅", "Phase 0 — Setup [done]", "v0.2 — Planned"
-_HEADING_TAIL = re.compile(r"(?:\(([^()]{1,30})\)|\[([^\[\]]{1,30})\]|\s[-–—:⟶→]\s*([^-–—:()\[\]]{1,30}))\s*$")
+_HEADING_TAIL = lazy(r"(?:\(([^()]{1,30})\)|\[([^\[\]]{1,30})\]|\s[-–—:⟶→]\s*([^-–—:()\[\]]{1,30}))\s*$")
 _HEADING_PHRASE = [
     ("done", re.compile(r"(done|complete|completed|finished|shipped|released|implemented)")),
     ("in-progress", re.compile(r"(in[- ]progress|ongoing|wip|work in progress|under way|underway)")),
@@ -47,7 +48,7 @@ _HEADING_PHRASE = [
 # the like are as often priorities or categories)
 _HEADING_EMOJI = {"✅": "done", "✔": "done", "☑": "done", "🚧": "in-progress", "❌": "dropped"}
 # bracket words that are status markers even when no spec lists them
-_STATUS_BRACKETS = re.compile(r"^(?:[~/!?\-*+>.]|" + "|".join(w for _, w in _STATUS_WORDS) + r")$", re.I)
+_STATUS_BRACKETS = lazy(r"^(?:[~/!?\-*+>.]|" + "|".join(w for _, w in _STATUS_WORDS) + r")$", re.I)
 
 
 def status_word(text: str) -> str | None:
@@ -174,8 +175,8 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
 
 # "Legend", "Status key", "Statuses"; not "Status" alone, which as often heads
 # the project's status, nor "Key features"
-_LEGEND_TITLE = re.compile(r"(?:(?:status|emoji|icon|marker)s? )?(?:legend|key)|statuses|(?:status )?markers")
-_PAIR = re.compile(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-–—]?\s*([^,;|·\n]+)")
+_LEGEND_TITLE = lazy(r"(?:(?:status|emoji|icon|marker)s? )?(?:legend|key)|statuses|(?:status )?markers")
+_PAIR = lazy(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-–—]?\s*([^,;|·\n]+)")
 
 
 def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None:
@@ -250,7 +251,7 @@ def _defines_statuses(entries: list[LegendEntry]) -> bool:
     return all(not _FILLER.sub(" ", e.description.casefold()).split() for e in entries)
 
 
-_FILLER = re.compile(
+_FILLER = lazy(
     r"\b(?:" + "|".join(w for _, w in _STATUS_WORDS) + r"|work|items?|tasks?|features?|is|are|has|have|been|"
     r"be|being|the|this|that|it|yet|not|still|and|or|but|means|for|of|in|on|to|a|an)\b|[^\w\s]"
 )
@@ -387,7 +388,7 @@ def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, impli
 
 # -- detection -------------------------------------------------------------------
 
-_THEME_PARA = re.compile(r"^\W*(why|goals?|how)\W*:", re.I)
+_THEME_PARA = lazy(r"^\W*(why|goals?|how)\W*:", re.I)
 
 
 def detect(doc: Document) -> str:

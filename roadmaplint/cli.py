@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import json
 import os
 import sys
@@ -215,6 +214,8 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 def _diff(path: str, before: Any, after: Any) -> str:
     """A unified diff of two Sources, with a note for what text cannot show:
     a byte-order mark removed, a file rewritten as UTF-8."""
+    import difflib
+
     notes = []
     if before.bom != after.bom:
         notes.append(f"# {path}: {'remove' if before.bom else 'add'} the UTF-8 byte-order mark\n")

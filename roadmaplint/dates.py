@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
+from .lazyre import lazy
 
 if TYPE_CHECKING:
     from .document import Document, Item, Section
@@ -59,8 +60,8 @@ def _span(year: int, m1: int, m2: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, m1, 1), dt.date(year, m2, _last_day(year, m2))
 
 
-def _re(pattern: str, flags: int = re.I) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+def _re(pattern: str, flags: int = re.I) -> Any:
+    return lazy(pattern, flags)  # compiled when a text first needs it
 
 
 # (kind, regex): each regex names the groups _build reads
@@ -113,7 +114,7 @@ def _first(text: str, pos: int, year: int | None) -> tuple[int, int, tuple[dt.da
     return best
 
 
-_MAYBE = re.compile(r"\d|\b(?:" + _ANY_MONTH + r"|spring|summer|autumn|fall|winter)\b", re.I)
+_MAYBE = lazy(r"\d|\b(?:" + _ANY_MONTH + r"|spring|summer|autumn|fall|winter)\b", re.I)
 
 
 def find_period(text: str, year: int | None = None, pos: int = 0) -> Period | None:
@@ -221,7 +222,7 @@ def _build(kind: str, m: re.Match[str], year: int | None) -> tuple[dt.date, dt.d
 
 # -- versions ----------------------------------------------------------------------------
 
-_VERSION = re.compile(
+_VERSION = lazy(
     r"(?<![\w.$€£#/@+-])(?:(?P<v>v|version\s*)(?P<only>\d{1,4})(?![\w.,%]|\.\d)"
     r"|v?(?P<major>\d{1,4})\.(?P<minor>\d{1,4})(?:\.(?P<patch>\d{1,4}))?"
     r"(?:[-.]?(?P<pre>alpha|beta|rc|pre|preview)\.?(?P<pn>\d*))?(?![\w%°]|[.,]\d|\.[a-z]))",
@@ -256,16 +257,16 @@ def find_version(text: str) -> tuple[int, ...] | None:
 
 # -- what a heading or an item is named by ------------------------------------------------------
 
-LATER = re.compile(
+LATER = lazy(
     r"^\W*(?:up\s+next|next\s+up|next|later|future(?:\s+(?:work|plans?|items?|ideas?|releases?|features?|goals?))?"
     r"|someday(?:\s*/\s*maybe)?|backlog|unscheduled|beyond|tbd|ideas?|icebox|wish\s*list|parking\s+lot"
     r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
     re.I,
 )
 # decoration before a name: emoji, bullets, a checkbox, bold, "1." or "A)"
-_LEAD = re.compile(r"^(?:[^\w(\[]+|\[[ xX~/!?*+>.-]?\]\s*|(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]\s+|\*\*|__)*")
+_LEAD = lazy(r"^(?:[^\w(\[]+|\[[ xX~/!?*+>.-]?\]\s*|(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]\s+|\*\*|__)*")
 # up to two words that name what the version belongs to: "hledger 1.40", "Version 0.4.2"
-_LABEL = re.compile(r"^(?:[\w][\w'’-]*\s+){0,2}$")
+_LABEL = lazy(r"^(?:[\w][\w'’-]*\s+){0,2}$")
 
 
 @dataclass(frozen=True)
@@ -315,12 +316,12 @@ def name_of(title: str, year: int | None = None) -> Name:
 
 # -- dates on items and sections ---------------------------------------------------------
 
-_COMPLETED = re.compile(
+_COMPLETED = lazy(
     r"\b(?:done|completed?|finished|shipped|released|landed|merged|delivered|closed|achieved|resolved)\b"
     r"\s*(?:on|in|at)?\s*[:\-–—]?\s*$",
     re.I,
 )
-_TARGET = re.compile(
+_TARGET = lazy(
     r"(?<!not )(?<!n't )(?<!n’t )(?<!never )\b(?:by|due|target(?:ed|ing)?|eta|deadline|until|before|no\s+later\s+than|planned(?:\s+for)?|expected"
     r"|scheduled(?:\s+for)?|aim(?:ing)?\s+for|goal|release\s+date|ship(?:s|ping)?(?:\s+in)?)\b"
     r"\s*(?:on|in|at|for)?\s*[:\-–—]?\s*$",

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 from .parse import Token, parse
 from .source import Source
+from .lazyre import lazy
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,10 @@ _BLOCK_TYPES = {
     "thematic_break": "thematic_break",
     "table": "table",
 }
-_ATX_OPEN = re.compile(r"#{1,6}[ \t]*")
-_ATX_CLOSE = re.compile(r"(?:^|[ \t])#+[ \t]*$")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_TASK = re.compile(r"\[([ xX])\]")
+_ATX_OPEN = lazy(r"#{1,6}[ \t]*")
+_ATX_CLOSE = lazy(r"(?:^|[ \t])#+[ \t]*$")
+_COMMENT = lazy(r"<!--(.*?)-->", re.S)
+_TASK = lazy(r"\[([ xX])\]")
 
 
 def load(source: Source) -> Document:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -54,6 +52,8 @@ def _ignored_removed(top: Path, found: list[Path]) -> list[Path]:
     """Drop what .gitignore ignores, asking git when the tree is a repository."""
     if not found or not _in_git(top):
         return found
+    import subprocess  # only when a directory is searched
+
     try:
         proc = subprocess.run(
             ["git", "check-ignore", "--stdin", "-z"],
@@ -93,6 +93,8 @@ def read(path: Path) -> Source:
 def write(path: Path, source: Source) -> bool:
     """Write ``source`` over ``path`` atomically, keeping the file's mode.
     Returns False (and writes nothing) when the bytes would not change."""
+    import tempfile
+
     data = source.to_bytes()
     try:
         if path.read_bytes() == data:

@@ -10,11 +10,12 @@ from typing import Sequence
 
 from .document import Document, Item, Section, load
 from .engine import Edit
+from .lazyre import lazy
 
 # the suppression comments that speak about what follows them; an "enable"
 # closes the section above it and stays there
-_DIRECTIVE_LINE = re.compile(r"^[ \t]*<!--\s*roadmaplint-disable(?:-next-line)?(?![\w-])[^\n]*-->[ \t]*$")
-_ORDERED = re.compile(r"^([ \t>]*)(\d{1,9})([.)])")
+_DIRECTIVE_LINE = lazy(r"^[ \t]*<!--\s*roadmaplint-disable(?:-next-line)?(?![\w-])[^\n]*-->[ \t]*$")
+_ORDERED = lazy(r"^([ \t>]*)(\d{1,9})([.)])")
 
 
 def _last_line(doc: Document, start: int, end: int) -> int:

@@ -13,10 +13,11 @@ from typing import Any, Iterator
 from ..document import Document, Span
 from ..engine import Applicability, Edit, Finding, Fix, iter_lines, rule
 from ..source import Source, encoding_name, legacy_readings, mixed_utf8
+from ..lazyre import lazy
 
 # -- shared helpers ---------------------------------------------------------------
 
-_TICKS = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_TICKS = lazy(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 class _Code:
@@ -214,18 +215,18 @@ def _damaged_char(c: str) -> bool:
 
 # what emoji and symbols mojibake is made of (not Braille, 2800-28FF: "в",
 # a no-break space and a dash in Russian text read back as one)
-_SYMBOLS = re.compile(
+_SYMBOLS = lazy(
     "[\u2010-\u2027\u2030-\u205e\u20a0-\u20c0\u2100-\u23ff\u2460-\u27bf\u27f0-\u27ff\u2900-\u297f"
     "\u2b00-\u2bff\u3030\u303d\u3297\u3299\ufe0f\u200d\u20e3\U0001f000-\U0001faff]+"
 )
 # what a repair may give: the letters of living languages, punctuation,
 # symbols and emoji; not the rarities a clean "»é" reads as ("Ȏ")
-_PLAUSIBLE = re.compile(
+_PLAUSIBLE = lazy(
     "[\x00-\u017f\u01a0\u01a1\u01af\u01b0\u01cd-\u01dc\u0218-\u021b\u0300-\u036f\u0370-\u058f"
     "\u0590-\u06ff\u0900-\u0e7f\u10a0-\u10ff\u1e00-\u1eff\u2000-\u2bff\u2e80-\u9fff\uac00-\ud7af"
     "\ufe0f\uff00-\uffef\U0001f000-\U0001faff]+"
 )
-_UTF8 = re.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+")
+_UTF8 = lazy(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+")
 
 
 @lru_cache(maxsize=4096)
@@ -412,7 +413,7 @@ def bom(doc: Document, options: dict) -> Iterator[Finding]:
         yield Finding(Span(0, 1 if extra else 0), f"file starts with {what}", Fix(edits, bom=False if src.bom else None))
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE = lazy(r"\r\n|\r|\n")
 _NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 
 
@@ -447,9 +448,9 @@ _MARKS = "\u200e\u200f\u061c"
 _REMOVABLE = {"\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "zero-width no-break space",
               "\u00ad": "soft hyphen", "\u180e": "Mongolian vowel separator"}
 _JOINERS = {"\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner"}
-_INVISIBLE = re.compile("[" + _BIDI + _MARKS + "".join(_REMOVABLE) + "".join(_JOINERS) + "\u00a0]")
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-_BLOCK_MARK = re.compile(r"[ \t\u00a0]*(?:#{1,6}|[-*+>]|\d{1,9}[.)])(?=\u00a0)")
+_INVISIBLE = lazy("[" + _BIDI + _MARKS + "".join(_REMOVABLE) + "".join(_JOINERS) + "\u00a0]")
+_RTL = lazy("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_BLOCK_MARK = lazy(r"[ \t\u00a0]*(?:#{1,6}|[-*+>]|\d{1,9}[.)])(?=\u00a0)")
 
 
 def _is_emoji(ch: str) -> bool:
@@ -545,7 +546,7 @@ def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) 
 
 # -- RL106 control-character, RL107 replacement-character ----------------------------
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+_CONTROL = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 
 
 @rule(code="RL106", name="control-character", fix="sometimes",

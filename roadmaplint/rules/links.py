@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..document import Document, Heading, Link, Section, Span
 from ..engine import Edit, Finding, Fix, rule
+from ..lazyre import lazy
 
 # -- anchors ------------------------------------------------------------------------
 
@@ -100,9 +101,9 @@ def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
     return text if github else text.strip()
 
 
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
-_TAG = re.compile(r"<[^>]*>")
-_HTML_ID = re.compile(
+_HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
+_TAG = lazy(r"<[^>]*>")
+_HTML_ID = lazy(
     r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
 )
 
@@ -174,7 +175,7 @@ def _target_anchors(target: Path) -> Anchors | None:
 
 # -- where URLs are written -------------------------------------------------------------
 
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPE = lazy(r"\\([!-/:-@\[-`{-~])")
 
 
 def unescape(url: str) -> str:
@@ -315,7 +316,7 @@ def _encode(anchor: str) -> str:
 
 # -- RL402 ------------------------------------------------------------------------------
 
-_LOOKS_LIKE_HOST = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|gov|edu|co|me|ai|sh)(?:/|$))", re.I)
+_LOOKS_LIKE_HOST = lazy(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|gov|edu|co|me|ai|sh)(?:/|$))", re.I)
 
 
 @rule(code="RL402", name="missing-file", fix="never",
@@ -478,7 +479,7 @@ def _footnote(label: str | None) -> bool:
     return bool(label) and label.lstrip().startswith("^")  # type: ignore[union-attr]
 
 
-_FULL_REF = re.compile(r"(?<![\]\\])!?\[((?:[^\[\]\\\n]|\\.){1,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
+_FULL_REF = lazy(r"(?<![\]\\])!?\[((?:[^\[\]\\\n]|\\.){1,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
 
 
 @rule(code="RL406", name="undefined-reference", fix="never",
@@ -546,7 +547,7 @@ def empty_link(doc: Document, options: dict) -> Iterator[Finding]:
 
 # -- RL411 ------------------------------------------------------------------------------
 
-_SHORTHAND = re.compile(r"(?<![\w/#&])(?:[\w.-]+/[\w.-]+)?#\d+\b|\bGH-\d+\b")
+_SHORTHAND = lazy(r"(?<![\w/#&])(?:[\w.-]+/[\w.-]+)?#\d+\b|\bGH-\d+\b")
 
 
 def _tracking_pattern(spec: Any, conf: dict) -> re.Pattern[str]:

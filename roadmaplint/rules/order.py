@@ -12,6 +12,7 @@ from .. import dates as D
 from ..document import Document, Item, Section, Span
 from ..engine import Finding, Fix, rule
 from ..moves import move_items, move_sections, stable_order
+from ..lazyre import lazy
 
 # -- RL601 milestone-order -------------------------------------------------------------
 
@@ -174,7 +175,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 # -- RL602 item-order --------------------------------------------------------------------
 
-_PRIORITY = re.compile(
+_PRIORITY = lazy(
     r"(?<![\w-])(?:P([0-4])|priority[:\s]+(critical|high|medium|low|[0-4]))(?![\w-])|\[(P[0-4]|critical|high|medium|low)\]",
     re.I,
 )
@@ -294,7 +295,7 @@ def overdue_item(doc: Document, options: dict) -> Iterator[Finding]:
 
 # "Last reviewed: 2026-10-01", "_Updated June 2024_", "Date: 2022-10-07",
 # "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025"
-_REVIEWED = re.compile(
+_REVIEWED = lazy(
     r"(?im)(?:^[ \t>*_|#-]*(?:(?:last[ \t]+)?(?:reviewed|updated|modified|revised|review(?:ed)?[ \t]+on)|date|as[ \t]+of)\b"
     r"|\blast[ \t]+(?:reviewed|updated|modified|revised|review|update)\b"
     r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:))"

@@ -9,6 +9,7 @@ from ..document import Document, Section, Span
 from ..engine import Edit, Finding, Fix, rule
 from ..moves import move_sections
 from ..spec import SectionSpec, SpecError, search, title_key
+from ..lazyre import lazy
 
 
 def _heading_span(doc: Document, section: Section) -> Span:
@@ -129,8 +130,8 @@ def empty_section(doc: Document, options: dict) -> Iterator[Finding]:
 
 
 # a label that ends with a colon ("**Plan:**") introduces a list; it is not a heading
-_EMPHASIS_ONLY = re.compile(r"^(\*\*|__)([^*_\n]+?[^*_\n:])\1$")
-_CAPS = re.compile(r"[A-Z0-9 &/+'-]+")
+_EMPHASIS_ONLY = lazy(r"^(\*\*|__)([^*_\n]+?[^*_\n:])\1$")
+_CAPS = lazy(r"[A-Z0-9 &/+'-]+")
 
 
 def _pseudo_title(raw: str, after: str) -> str | None:

@@ -14,15 +14,16 @@ from typing import Any, Iterator
 from ..document import Block, Document, Heading, Span
 from ..engine import Edit, Finding, Fix, iter_lines, rule
 from ..source import Source
+from ..lazyre import lazy
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_ATX_CLOSE = re.compile(r"(?:^|[ \t])#+[ \t]*$")
-_COMMENT_LINE = re.compile(r"[ \t]*<!--.*-->[ \t]*")
+_NEWLINE = lazy(r"\r\n|\r|\n")
+_ATX_CLOSE = lazy(r"(?:^|[ \t])#+[ \t]*$")
+_COMMENT_LINE = lazy(r"[ \t]*<!--.*-->[ \t]*")
 # a line that holds nothing but container and list markers could turn into a
 # thematic break or a Setext underline when one of its bullets changes
-_MARKERS_ONLY = re.compile(r"(?:[ \t>*+_-]|\d{1,9}[.)])*")
-_EMPTY_ITEM = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*")
-_BULLET_LINE = re.compile(r"[ \t>]*([-*+])(?:[ \t]|$)")
+_MARKERS_ONLY = lazy(r"(?:[ \t>*+_-]|\d{1,9}[.)])*")
+_EMPTY_ITEM = lazy(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*")
+_BULLET_LINE = lazy(r"[ \t>]*([-*+])(?:[ \t]|$)")
 _BULLETS = {"dash": "-", "asterisk": "*", "plus": "+"}
 
 
@@ -286,7 +287,7 @@ def trailing_whitespace(doc: Document, options: dict[str, Any]) -> Iterator[Find
 # -- RL503 final-newline ------------------------------------------------------
 
 
-_RAW_HTML = re.compile(r"<(pre|script|style|textarea)[\s>]|<(pre|script|style|textarea)$", re.I)
+_RAW_HTML = lazy(r"<(pre|script|style|textarea)[\s>]|<(pre|script|style|textarea)$", re.I)
 
 
 def _open_block_at_end(doc: Document, last: int) -> bool:

@@ -1,0 +1,32 @@
+"""Regular expressions compiled on first use.
+
+A check run pays for every pattern compiled at import, used or not; most
+rules only need theirs when the text has what they look for (a date, an
+emoji, mojibake). ``lazy(pattern, flags)`` stands in for ``re.compile``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+class LazyPattern:
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: Any, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern | None = None
+
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def __getattr__(self, name: str) -> Any:  # match, search, finditer, sub, ...
+        return getattr(self.compiled(), name)
+
+
+def lazy(pattern: Any, flags: int = 0) -> LazyPattern:
+    return LazyPattern(pattern, flags)
