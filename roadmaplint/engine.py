@@ -239,6 +239,11 @@ def user_spec(settings: Settings) -> Any:
 _SPECS: dict[tuple[str, str], Any] = {}
 
 
+def forget_specs() -> None:
+    """Drop the specs read so far (a long-running server after a config change)."""
+    _SPECS.clear()
+
+
 def lint_document(doc: Document, settings: Settings) -> list[Violation]:
     source = doc.source
     bind(doc, settings)
