@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Iterator
@@ -17,27 +16,6 @@ from ..lazyre import lazy
 
 # -- shared helpers ---------------------------------------------------------------
 
-_TICKS = lazy(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-
-
-class _Code:
-    """Code blocks and code spans, where text is quoted and never edited.
-    Code spans inside table cells are found here too: the parser leaves
-    them without positions."""
-
-    def __init__(self, doc: Document) -> None:
-        spans = {(s.start, s.end) for s in doc.code_spans}
-        for block in doc.walk_blocks():
-            if block.type == "table":
-                raw = doc.text[block.span.start : block.span.end]
-                spans.update((block.span.start + m.start(), block.span.start + m.end()) for m in _TICKS.finditer(raw))
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-
-    def has(self, start: int, end: int | None = None) -> bool:
-        end = start + 1 if end is None else end
-        i = bisect_right(self.starts, max(start, end - 1))
-        return any(s < end and start < e for s, e in self.spans[:i])
 
 
 def _show(text: str) -> str:
@@ -345,14 +323,13 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
     text = doc.text
     if text.isascii():
         return
-    code = _Code(doc)
     for _, start, end in iter_lines(doc):
         line = text[start:end]
         if line.isascii():
             continue
         for a, b, new, exact in _damage(line):
             span = Span(start + a, start + b)
-            if code.has(span.start, span.end):
+            if doc.in_code(span.start, span.end):
                 continue  # a roadmap may quote broken text on purpose
             old = _show(line[a:b])
             edit = Edit(span.start, span.end, new or "")
@@ -472,13 +449,12 @@ def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
     if text.isascii():
         return
     src = doc.source
-    code = _Code(doc)
     heading_lines = {src.line_of(h.span.start) for h in doc.headings}
     done_lines: set[int] = set()
     for m in _INVISIBLE.finditer(text):
         ch, i = m.group(0), m.start()
         span = Span(i, i + 1)
-        in_code = code.has(i)
+        in_code = doc.in_code(i)
         if ch in _BIDI:
             name = unicodedata.name(ch).lower()
             fix = None if in_code else Fix.unsafe(Edit(i, i + 1, ""), rewrites=True)
@@ -553,10 +529,9 @@ _CONTROL = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
       summary="C0 or C1 control characters in text (often what is left of lost mojibake).")
 def control_character(doc: Document, options: dict) -> Iterator[Finding]:
     found = list(_CONTROL.finditer(doc.text))
-    code = _Code(doc) if found else None
     for m in found:
         i = m.start()
-        if code and code.has(i) or damaged_spans(doc, i, i + 1):
+        if doc.in_code(i) or damaged_spans(doc, i, i + 1):
             continue
         ch = m.group(0)
         span, what = Span(i, i + 1), f"control character U+{ord(ch):04X} in text"
@@ -580,9 +555,8 @@ def replacement_character(doc: Document, options: dict) -> Iterator[Finding]:
     text = doc.text
     if "\ufffd" not in text:
         return
-    code = _Code(doc)
     for m in re.finditer("\ufffd+", text):
-        if code.has(m.start(), m.end()) or damaged_spans(doc, m.start(), m.end()):
+        if doc.in_code(m.start(), m.end()) or damaged_spans(doc, m.start(), m.end()):
             continue
         n = len(m.group(0))
         yield Finding(Span(m.start(), m.end()),
