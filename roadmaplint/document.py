@@ -122,6 +122,8 @@ class Document:
     binding: Any = None  # bind.Binding, once bound to a spec
     dated: bool = False  # dates.annotate has filled in item and section dates
     _code_starts: list[int] | None = field(default=None, repr=False)
+    # what rules compute once per document and share (indexes, anchors)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def text(self) -> str:

@@ -118,13 +118,23 @@ class Anchors:
     def __contains__(self, fragment: str) -> bool:
         return norm_fragment(fragment) in self.names
 
+    _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
     def closest(self, fragment: str) -> list[str]:
         """Heading anchors close to ``fragment`` (at most two)."""
         want = norm_fragment(fragment)
-        by_norm: dict[str, str] = {}
-        for s in self.slugs:
-            by_norm.setdefault(norm_fragment(s), s)
-        return [by_norm[n] for n in difflib.get_close_matches(want, list(by_norm), n=2, cutoff=0.6)]
+        if want not in self._suggested:
+            # each search compares against every heading: suggest for the
+            # first hundred distinct fragments, so that a file full of broken
+            # links stays linear
+            if len(self._suggested) >= 100:
+                return []
+            by_norm: dict[str, str] = {}
+            for s in self.slugs:
+                by_norm.setdefault(norm_fragment(s), s)
+            found = difflib.get_close_matches(want, list(by_norm), n=2, cutoff=0.6)
+            self._suggested[want] = [by_norm[n] for n in found]
+        return self._suggested[want]
 
 
 def anchors(doc: Document) -> Anchors:

@@ -9,6 +9,7 @@ violation without a fix.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any, Iterator
 
 from ..document import Block, Document, Heading, Span
@@ -66,17 +67,40 @@ def _tangled(doc: Document, h: Heading) -> bool:
     sides of a block quote into one Setext heading: `text\n> quote\n-\n-`),
     or a Setext heading's text directly follows a list or quote, where
     CommonMark reads it as a lazy continuation line (`- a\n===\nTitle\n===`)."""
-    src, span = doc.source, h.span
-    first = src.line_of(span.start)
-    for block in doc.walk_blocks():
-        if block is h.block or (block.span.start <= span.start and span.end <= block.span.end):
-            continue
-        if block.span.overlaps(span):
+    index = doc.cache.get("style.blocks")
+    if index is None:
+        index = doc.cache["style.blocks"] = _BlockIndex(doc)
+    return index.tangled(h)
+
+
+class _BlockIndex:
+    """Every block by start and by end, so that each heading's neighbours
+    are found without walking the whole tree again."""
+
+    def __init__(self, doc: Document) -> None:
+        self.src = doc.source
+        blocks = list(doc.walk_blocks())
+        self.by_start = sorted(blocks, key=lambda b: b.span.start)
+        self.starts = [b.span.start for b in self.by_start]
+        self.by_end = sorted(blocks, key=lambda b: b.span.end)
+        self.ends = [b.span.end for b in self.by_end]
+        self.lazy_lines = {self.src.line_of(b.span.end) for b in blocks if b.type in ("list", "block_quote")}
+
+    def tangled(self, h: Heading) -> bool:
+        span = h.span
+        first = self.src.line_of(span.start)
+        if h.style == "setext" and first > 0 and first - 1 in self.lazy_lines:
             return True
-        lazy = h.style == "setext" and block.type in ("list", "block_quote")
-        if lazy and first > 0 and src.line_of(block.span.end) == first - 1:
-            return True
-    return False
+        # a block overlaps the heading without holding it: it starts inside
+        # the heading, or starts before it and ends inside it
+        inside = self.by_start[bisect_left(self.starts, span.start) : bisect_left(self.starts, span.end)]
+        ending = self.by_end[bisect_right(self.ends, span.start) : bisect_left(self.ends, span.end)]
+        for block in (*inside, *ending):
+            if block is h.block or (block.span.start <= span.start and span.end <= block.span.end):
+                continue
+            if block.span.overlaps(span):
+                return True
+        return False
 
 
 def _ancestors(blocks: list[Block], target: Block) -> list[Block] | None:
