@@ -100,6 +100,8 @@ def _dir(path: Path) -> Path:
 
 
 def _has_table(path: Path) -> bool:
+    if not path.is_file():  # a fifo or a directory named pyproject.toml
+        return False
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -114,6 +116,8 @@ def _has_table(path: Path) -> bool:
 
 
 def load_config(path: Path) -> Config:
+    if path.exists() and not path.is_file():
+        raise ConfigError(path, "cannot read: not a regular file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:

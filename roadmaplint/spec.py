@@ -127,7 +127,7 @@ def validate(data: Any, origin: str) -> None:
     if "pattern" in data.get("title", {}):
         _compile(data["title"]["pattern"], origin, ["title", "pattern"])
     if "pattern" in data.get("tracking", {}):
-        _compile(data["tracking"]["pattern"], origin, ["tracking", "pattern"])
+        _compile(data["tracking"]["pattern"], origin, ["tracking", "pattern"], URL_LIMIT)
     if "model" in data:
         model_validator(data["model"], origin)
 
@@ -139,6 +139,7 @@ def validate(data: Any, origin: str) -> None:
 # quantifier can take (and the start positions when unanchored) is a
 # generous estimate of the steps a failing search takes (~0.3 s at 5e7).
 TITLE_LIMIT = 80
+URL_LIMIT = 200  # a tracking pattern reads this much of a link's URL
 _BUDGET = 5 * 10**7
 
 try:  # Python 3.11+
@@ -150,7 +151,7 @@ _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
 _ONE_CHAR = {"LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY"}
 
 
-def _risk(pattern: str) -> str | None:
+def _risk(pattern: str, limit: int = TITLE_LIMIT) -> str | None:
     """Why ``pattern`` could take too long on a heading, or None."""
     try:
         parsed = _sre.parse(pattern, re.I)
@@ -166,7 +167,7 @@ def _risk(pattern: str) -> str | None:
                 if low != high:
                     if in_repeat:
                         return "a quantifier inside a quantified group (like (a+)+ or (a?)*)"
-                    cost[0] *= min(high, TITLE_LIMIT) - min(low, TITLE_LIMIT) + 1
+                    cost[0] *= min(high, limit) - min(low, limit) + 1
                 found = walk(body, in_repeat or high > 1)
             elif name == "BRANCH":
                 if in_repeat and not all(len(b) == 1 and str(b[0][0]) in _ONE_CHAR for b in av[1]):
@@ -190,16 +191,18 @@ def _risk(pattern: str) -> str | None:
     if found:
         return f"{found} can take exponential time; rewrite the pattern without it"
     anchored = bool(parsed) and str(parsed[0][0]) == "AT" and str(parsed[0][1]) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
-    if cost[0] * (1 if anchored else TITLE_LIMIT + 1) > _BUDGET:
+    if cost[0] * (1 if anchored else limit + 1) > _BUDGET:
         return ("too many quantifiers that vary in length (*, +, ?, {m,n}) for one pattern; "
                 "use fewer, or anchor it with ^")
     return None
 
 
-def _compile(pattern: str, origin: str = "spec", keys: list[Any] | None = None) -> re.Pattern[str]:
-    # A spec's pattern runs against every heading: refuse the shapes that
-    # backtrack exponentially ((a+)+, (a|aa)+) rather than risk a hang.
-    risk = _risk(pattern)
+def _compile(pattern: str, origin: str = "spec", keys: list[Any] | None = None,
+             limit: int = TITLE_LIMIT) -> re.Pattern[str]:
+    # A spec's pattern runs against every heading (or URL, up to ``limit``
+    # characters): refuse the shapes that backtrack exponentially ((a+)+,
+    # (a|aa)+) rather than risk a hang.
+    risk = _risk(pattern, limit)
     if risk:
         raise _fail(origin, keys or [], risk)
     try:
@@ -251,6 +254,17 @@ def model_validator(model: dict[str, Any], where: str) -> Any:
             resolver.lookup(ref)
         except Unresolvable:
             raise _fail(where, keys, f"{ref!r} does not resolve inside the model") from None
+        # a schema that is only a reference, leading back to itself, would
+        # be evaluated forever
+        seen, target = {ref}, resolver.lookup(ref).contents
+        while isinstance(target, dict) and isinstance(target.get("$ref"), str) and target["$ref"].startswith("#"):
+            if target["$ref"] in seen:
+                raise _fail(where, keys, f"{ref!r} leads back to itself (a reference cycle)")
+            seen.add(target["$ref"])
+            try:
+                target = resolver.lookup(target["$ref"]).contents
+            except Unresolvable:
+                break
     try:
         return Draft202012Validator(model, registry=Registry())
     except SchemaError as exc:  # pragma: no cover (checked above)
@@ -409,6 +423,8 @@ def preset(name: str) -> Spec:
 
 def load_spec_file(path: Path) -> Spec:
     shown = _show(str(path))
+    if path.exists() and not path.is_file():  # a fifo would block, /dev/zero never end
+        raise SpecError(f"{shown}: cannot read: not a regular file")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:

@@ -504,9 +504,10 @@ def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) 
             return
         done_lines.add(line)
         run = start + len(text[start:end].rstrip(" \t\u00a0"))
-        if run == start:  # a line of no-break spaces: an empty paragraph
-            yield Finding(Span(i, end), "line of no-break spaces (U+00A0) only",
-                          Fix.unsafe(Edit(start, end, "")))
+        if run == start:
+            # a line of no-break spaces is a paragraph; emptied, it becomes a
+            # blank line, which can turn the indented lines after it into code
+            yield Finding(Span(i, end), "line of no-break spaces (U+00A0) only")
         else:
             yield Finding(Span(i, end), "trailing no-break space (U+00A0)", Fix.safe(Edit(run, end, "")))
         return

@@ -561,12 +561,12 @@ _SHORTHAND = lazy(r"(?<![\w/#&])(?:[\w.-]+/[\w.-]+)?#\d+\b|\bGH-\d+\b")
 
 
 def _tracking_pattern(spec: Any, conf: dict) -> re.Pattern[str]:
-    from ..spec import SpecError, _compile
+    from ..spec import URL_LIMIT, SpecError, _compile
 
     pattern = conf.get("pattern")
     if not isinstance(pattern, str) or not pattern:
         raise SpecError(f"{spec.name}: $.tracking.pattern: a regular expression is required")
-    return _compile(pattern, f"{spec.name}: $.tracking.pattern")
+    return _compile(pattern, f"{spec.name}: $.tracking.pattern", limit=URL_LIMIT)
 
 
 def _in_scope(doc: Document, conf: dict) -> list[Section]:
@@ -584,9 +584,11 @@ def _in_scope(doc: Document, conf: dict) -> list[Section]:
 
 
 def _tracked(doc: Document, spans: list[Span], pattern: re.Pattern[str], shorthand: bool) -> bool:
+    from ..spec import URL_LIMIT
+
     for link in doc.links:
         if any(s.start <= link.span.start < s.end for s in spans) and not doc.in_code(link.span.start):
-            if pattern.search(unescape(link.url)[:2000]):
+            if pattern.search(unescape(link.url)[:URL_LIMIT]):
                 return True
     if shorthand:
         for s in spans:

@@ -186,7 +186,10 @@ def model_schema(doc: Document, options: dict) -> Iterator[Finding]:
     data = export(doc)
     validator = binding.spec.model_validator()
     try:
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        try:
+            errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        except RecursionError:
+            raise SpecError(f"{binding.spec.name}: $.model: the schema refers to itself without end") from None
     except Unresolvable as exc:  # checked when the spec loads; never fetched
         raise SpecError(f"{binding.spec.name}: $.model: cannot resolve {exc}") from None
     for error in errors:
