@@ -474,7 +474,7 @@ def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
         elif ch in _JOINERS:
             if _is_emoji(before) or _is_emoji(after) or _script_letter(before) or _script_letter(after):
                 continue
-            yield Finding(span, f"invisible {_JOINERS[ch]} (U+{ord(ch):04X})", _remove(i))
+            yield Finding(span, f"invisible {_JOINERS[ch]} (U+{ord(ch):04X})", _remove(doc, i))
         elif ch in _REMOVABLE:
             if ch == "\ufeff" and i == 0:
                 continue  # a second byte-order mark: the bom rule's
@@ -482,14 +482,25 @@ def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
                 continue  # "@\u200bname" keeps a mention from pinging; Thai and CJK break lines there
             if ch == "\u180e" and (_script_letter(before) or _script_letter(after)):
                 continue
-            yield Finding(span, f"invisible {_REMOVABLE[ch]} (U+{ord(ch):04X})", _remove(i))
+            yield Finding(span, f"invisible {_REMOVABLE[ch]} (U+{ord(ch):04X})", _remove(doc, i))
         else:
             yield from _nbsp(doc, i, heading_lines, done_lines)
 
 
-def _remove(i: int) -> Fix:
+def _remove(doc: Document, i: int) -> Fix | None:
+    """Remove the character, unless its removal changes the Markdown: a
+    line left blank (the indented line below would become code), or a
+    backslash left to escape what follows (`\\<U+200B>`code``)."""
+    src, text = doc.source, doc.text
+    line = src.line_of(i)
+    rest = text[src.line_start(line) : i] + text[i + 1 : src.line_end(line)]
+    if not rest.strip(" \t") or (i and text[i - 1] == "\\"):
+        return None
     # "Inter<U+00AD>national" is two words to the guard, and one once fixed
     return Fix.safe(Edit(i, i + 1, ""), rewrites=True)
+
+
+_DEFINITION_LIKE = lazy(r"[ \t]{0,3}\[[^\]\n]+\]:")
 
 
 def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) -> Iterator[Finding]:
@@ -508,6 +519,10 @@ def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) 
             # a line of no-break spaces is a paragraph; emptied, it becomes a
             # blank line, which can turn the indented lines after it into code
             yield Finding(Span(i, end), "line of no-break spaces (U+00A0) only")
+        elif _DEFINITION_LIKE.match(text, start, end):
+            # "[r1]: https://x \u00a0" is a paragraph; trimmed, it becomes a
+            # link reference definition: report, but do not change what it is
+            yield Finding(Span(i, end), "trailing no-break space (U+00A0)")
         else:
             yield Finding(Span(i, end), "trailing no-break space (U+00A0)", Fix.safe(Edit(run, end, "")))
         return
