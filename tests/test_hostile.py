@@ -120,14 +120,14 @@ def test_one_megabyte_roadmap(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(
     not os.environ.get("ROADMAPLINT_HUGE"),
-    reason="a 10 MB roadmap takes minutes here; set ROADMAPLINT_HUGE=1 to run it",
+    reason="a 10 MB roadmap takes a minute or two here; set ROADMAPLINT_HUGE=1 to run it (CI does)",
 )
 def test_ten_megabyte_roadmap(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
     path.write_text(big_roadmap(10 * MB), encoding="utf-8")
     proc = roadmaplint("check", str(path), cwd=tmp_path)
     assert_clean(proc)
-    assert proc.returncode == 1
+    assert "Found" in proc.stdout  # its findings are warnings: exit 0 or 1 by severity
 
 
 @pytest.mark.parametrize(
