@@ -42,8 +42,7 @@ class Tool:
     version: list[str] = field(default_factory=list)  # how to ask its version
 
 
-def tools() -> list[Tool]:
-    py = sys.executable
+def tools(py: str) -> list[Tool]:
     return [
         Tool("roadmaplint check", [py, "-m", "roadmaplint", "check"], py),
         Tool("roadmaplint format --check", [py, "-m", "roadmaplint", "format", "--check"], py),
@@ -147,16 +146,21 @@ def main() -> None:
     parser.add_argument("--batch-runs", type=int, default=3, help="runs of each command on the batch (default 3)")
     parser.add_argument("--batch", type=int, default=BATCH, help=f"files in the batch (at most {BATCH})")
     parser.add_argument("--file", help="the single file (default: this project's ROADMAP.md)")
+    parser.add_argument("--python", default=sys.executable, metavar="PATH",
+                        help="the interpreter that runs roadmaplint (default: this one). The other Python tools "
+                             "run from their own environments: give a virtualenv's python with roadmaplint's "
+                             "dependencies when this interpreter's site-packages slow its start-up")
     parser.add_argument("--skip", action="append", default=[], metavar="NAME",
                         help="leave out a tool (e.g. --skip pymarkdown, which takes long on the batch)")
     args = parser.parse_args()
 
     found, missing = [], []
-    for tool in tools():
+    for tool in tools(args.python):
         if any(s in tool.name for s in args.skip):
             continue
         (found if shutil.which(tool.probe) else missing).append(tool)
     print(machine())
+    print(f"  roadmaplint: this checkout, run by {args.python}")
     for tool in found:
         v = version(tool)
         if v:
@@ -173,7 +177,7 @@ def main() -> None:
         single.parent.mkdir()
         shutil.copyfile(one, single)
         commands = {t.name: [*t.argv, str(single)] for t in found}
-        commands_bare = {"python -c pass": [sys.executable, "-c", "pass"], **commands}
+        commands_bare = {"python -c pass": [args.python, "-c", "pass"], **commands}
         results = measure(commands_bare, tmp, args.runs)
         bare = results.pop("python -c pass")[0]
         print(table(f"One file: {one.name} ({one.stat().st_size:,} bytes), median of {args.runs} runs",
