@@ -303,6 +303,12 @@ class _Builder:
                         self.comments.append((span, raw[4:-3]))
                 elif kind in ("link", "image"):
                     ts, us = tok.get("_text"), tok.get("_url")
+                    if tok.get("_kind") == "url":  # end it where GitHub does
+                        end = self.url_end(span)
+                        span = Span(span.start, end)
+                        ts = us = (span.start, end)
+                        tok = {**tok, "children": [{"type": "text", "raw": text[span.start : end]}],
+                               "attrs": {**tok["attrs"], "url": text[span.start : end]}}
                     self.links.append(
                         Link(
                             kind="image" if kind == "image" else tok.get("_kind", "inline"),
@@ -316,6 +322,15 @@ class _Builder:
                     )
             if kind != "image" and tok.get("children"):
                 self.inlines(tok["children"])
+
+    def url_end(self, span: Span) -> int:
+        """Where GitHub ends the bare URL mistune found at ``span``: mistune
+        cuts ``Foo_(bar)`` before its ``)`` and keeps a trailing ``**``."""
+        src = self.source
+        end = gfm_url_end(src.text, span.start, src.line_end(src.line_of(span.start)))
+        if "]" in src.text[span.end : end]:
+            return span.end  # in brackets, mistune's end is the bracket's
+        return end
 
     def links_in(self, span: Span) -> list[Link]:
         if self._link_starts is None or len(self._link_starts) != len(self.links):
@@ -352,6 +367,35 @@ class _Builder:
                     item.children.extend(self.items(child))
             out.append(item)
         return out
+
+
+_TRAILING = "?!.,:*_~'\""
+
+
+def gfm_url_end(text: str, start: int, limit: int) -> int:
+    """Where GitHub ends a bare URL that starts at ``start``: at white space
+    or ``<``, less trailing punctuation, an unbalanced ``)`` and a final
+    character reference (cmark-gfm's autolink rules)."""
+    end = start
+    while end < limit and not text[end].isspace() and text[end] != "<":
+        end += 1
+    if end == limit and end > start and text[end - 1] == "\\":
+        end -= 1  # a hard line break, not part of the URL
+    while end > start:
+        c = text[end - 1]
+        if c in _TRAILING:
+            end -= 1
+        elif c == ";":
+            m = re.search(r"&[A-Za-z0-9]+;$", text[start:end])
+            end = start + m.start() if m else end - 1
+        elif c == ")":
+            seg = text[start:end]
+            if seg.count(")") <= seg.count("("):
+                break
+            end -= 1
+        else:
+            break
+    return end
 
 
 def _plain(tokens: list[Token]) -> str:

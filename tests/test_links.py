@@ -12,7 +12,8 @@ import pytest
 from roadmaplint import bind, fixes
 from roadmaplint.document import load
 from roadmaplint.engine import Settings, lint, lint_document
-from roadmaplint.rules.links import Slugger, anchors, gfm_url_end, slug
+from roadmaplint.document import gfm_url_end
+from roadmaplint.rules.links import Slugger, anchors, slug
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec
 

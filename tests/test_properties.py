@@ -418,8 +418,6 @@ def test_invisible_character_after_a_backslash(text: str) -> None:
     assert "\\*" not in result.text
 
 
-@pytest.mark.xfail(strict=True, reason="a bare URL's link in the document model ends where mistune ends it, not "
-                   "where GitHub does: Foo_(bar) loses its ')' in export, and --check-remote checks the cut URL")
 @pytest.mark.parametrize("url", ["https://en.wikipedia.org/wiki/Foo_(bar)", "https://example.com/q?x=(a)"])
 def test_bare_url_link_ends_where_github_ends_it(url: str) -> None:
     doc = load(Source(f"- see {url} for more\n"))

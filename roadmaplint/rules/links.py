@@ -212,9 +212,6 @@ def _targets(doc: Document) -> list[Link]:
 
 def _written_url(doc: Document, link: Link) -> str:
     assert link.url_span is not None
-    if link.kind == "url":
-        end = gfm_url_end(doc.text, link.span.start, doc.source.line_end(doc.source.line_of(link.span.start)))
-        return doc.text[link.span.start : end]
     return doc.text[link.url_span.start : link.url_span.end]
 
 
@@ -429,44 +426,13 @@ def insecure_link(doc: Document, options: dict) -> Iterator[Finding]:
 
 # -- RL405 ------------------------------------------------------------------------------
 
-_TRAILING = "?!.,:*_~'\""
-
-
-def gfm_url_end(text: str, start: int, limit: int) -> int:
-    """Where GitHub ends a bare URL that starts at ``start``: at white space
-    or ``<``, less trailing punctuation, an unbalanced ``)`` and a final
-    character reference (cmark-gfm's autolink rules)."""
-    end = start
-    while end < limit and not text[end].isspace() and text[end] != "<":
-        end += 1
-    if end == limit and end > start and text[end - 1] == "\\":
-        end -= 1  # a hard line break, not part of the URL
-    while end > start:
-        c = text[end - 1]
-        if c in _TRAILING:
-            end -= 1
-        elif c == ";":
-            m = re.search(r"&[A-Za-z0-9]+;$", text[start:end])
-            end = start + m.start() if m else end - 1
-        elif c == ")":
-            seg = text[start:end]
-            if seg.count(")") <= seg.count("("):
-                break
-            end -= 1
-        else:
-            break
-    return end
-
-
 @rule(code="RL405", name="bare-url", fix="always", severity="warning",
       summary="A bare URL in text; wrapped as <url>.")
 def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
-    src = doc.source
     for link in doc.links:
         if link.kind != "url" or doc.in_code(link.span.start):
             continue
-        start = link.span.start
-        end = gfm_url_end(doc.text, start, src.line_end(src.line_of(start)))
+        start, end = link.span.start, link.span.end
         if end <= start + len("http://"):
             continue
         # inside <...> a backslash or a character reference is read as
