@@ -26,7 +26,10 @@ from roadmaplint.source import Source
 TODAY = dt.date(2025, 6, 1)
 WORD = re.compile(r"\w+")
 # ROADMAPLINT_EXAMPLES=5000 for a longer hunt than the suite's
-SETTINGS = settings(max_examples=int(os.environ.get("ROADMAPLINT_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow,
+SETTINGS = settings(max_examples=int(os.environ.get("ROADMAPLINT_EXAMPLES", "150")), deadline=None,
+                    # the suite sees the same examples each run; a longer hunt explores
+                    derandomize=not os.environ.get("ROADMAPLINT_EXAMPLES"),
+                    suppress_health_check=[HealthCheck.too_slow,
                                                                               HealthCheck.data_too_large])
 
 
