@@ -268,6 +268,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, exit_zero: bool, 
     jobs = []
     for path in files:
         settings = run.settings(path)
+        settings.formatting = False  # formatting rules only when selected
         if check_remote:
             settings.check_remote, settings.cache = True, cache
             settings.extend_select = [*settings.extend_select, "dead-link"]
@@ -377,8 +378,14 @@ def rules(rule: str | None) -> None:
     if rule is None:
         for r in all_rules():
             fix = {"always": "fix", "sometimes": "fix?", "never": ""}[r.fix]
+            kind = "format" if r.formatting else r.severity
             state = "" if r.default else " (off by default)"
-            click.echo(f"{r.code}  {r.name:<24} {fix:<5} {r.summary}{state}")
+            click.echo(f"{r.code}  {r.name:<24} {kind:<8} {fix:<5} {r.summary}{state}")
+        click.echo(
+            "\nerror: fails `check`; warning: fails it only with --strict; format: a formatting rule,\n"
+            "applied by `roadmaplint format` and reported by `check` only when selected.\n"
+            "fix: a fix always exists; fix?: in some cases (`roadmaplint rules CODE` says how safe)."
+        )
         return
     found = find_rule(rule)
     if found is None:

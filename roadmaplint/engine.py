@@ -109,6 +109,9 @@ class Rule:
     fix: str = "never"  # always | sometimes | never
     severity: str = "error"
     default: bool = True  # enabled without being selected
+    # a formatting rule (whitespace, blank lines): `format` applies it;
+    # `check` runs it only when a selector names it (ruff's check/format split)
+    formatting: bool = False
     options: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
     # run-time settings the rule reads, passed in its options under these
     # names: "today", "check_remote", "cache"
@@ -187,12 +190,17 @@ class Settings:
     today: Any = None  # a datetime.date for the date rules; None means today
     check_remote: bool = False  # only --check-remote lets a rule use the network
     cache: Any = None  # --cache: where dead-link keeps its results
+    # whether formatting rules run without being selected: true for `format`
+    # and the API, false for `check` (which reports problems, not formatting)
+    formatting: bool = True
 
     def enabled(self) -> list[Rule]:
         out = []
         for r in all_rules():
             if self.select is None:
-                on = r.default or any(matches(r, s) for s in self.extend_select)
+                on = (r.default and (self.formatting or not r.formatting)) or any(
+                    matches(r, s) for s in self.extend_select
+                )
             else:
                 on = any(matches(r, s) for s in [*self.select, *self.extend_select])
             if on and not any(matches(r, s) for s in self.ignore):

@@ -11,6 +11,7 @@ the client offers another).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import difflib
 import logging
 import os
@@ -214,6 +215,8 @@ class RoadmapServer(LanguageServer):
         if found is None:
             return None
         source, settings, where = found
+        # diagnostics are what `check` reports; formatting is the formatter's
+        settings = dataclasses.replace(settings, formatting=False)
         doc = load(source)
         try:
             violations = lint_document(doc, settings)

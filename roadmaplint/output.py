@@ -40,28 +40,37 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary(reports: list[FileReport]) -> str:
+    """``Found 3 problems (1 error, 2 warnings) in 2 files (2 fixable ...)``:
+    errors fail the run, warnings only with ``--strict``."""
     total = sum(len(r.violations) for r in reports)
     if not total:
         return f"All checks passed ({_plural(len(reports), 'file')})."
     files = sum(1 for r in reports if r.violations)
+    errors = sum(v.severity == "error" for r in reports for v in r.violations)
     fixable = sum(v.fixable for r in reports for v in r.violations)
-    line = f"Found {_plural(total, 'problem')} in {_plural(files, 'file')}"
+    kinds = ", ".join(
+        _plural(n, word) for n, word in ((errors, "error"), (total - errors, "warning")) if n
+    )
+    line = f"Found {_plural(total, 'problem')} ({kinds}) in {_plural(files, 'file')}"
     if fixable:
-        line += f" ({fixable} fixable with roadmaplint format)"
-    return line
+        line += f"; {fixable} fixable with `roadmaplint check --fix`"
+    return line + "."
 
 
 def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
+    """One line per violation, ``path:line:col: severity CODE [name] [*] message``
+    (``[*]``: a safe fix exists), then the summary."""
     lines = []
     for report in reports:
         for v in report.violations if not quiet else ():
             where = f"{v.path}:{v.line}:{v.column}:"
-            code = v.code
+            severity, code = v.severity, v.code
             if color:
                 where = click.style(where, bold=True)
-                code = click.style(code, fg="red" if v.severity == "error" else "yellow", bold=True)
+                severity = click.style(severity, fg="red" if v.severity == "error" else "yellow", bold=True)
+                code = click.style(code, bold=True)
             mark = " [*]" if v.fixable else ""
-            lines.append(f"{where} {code} [{v.name}]{mark} {v.message}")
+            lines.append(f"{where} {severity} {code} [{v.name}]{mark} {v.message}")
     if not quiet or any(r.violations for r in reports):
         lines.append(summary(reports))
     return "\n".join(lines)

@@ -37,9 +37,9 @@ def test_check_reports_path_line_col_code_and_summary(roadmap: Path) -> None:
     result = run("check", str(roadmap), "--select", "heading-style")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith(f"{roadmap}:1:1: RL501 [heading-style] [*] ")
-    assert lines[1].startswith(f"{roadmap}:3:1: RL501")
-    assert lines[-1] == "Found 2 problems in 1 file (2 fixable with roadmaplint format)"
+    assert lines[0].startswith(f"{roadmap}:1:1: error RL501 [heading-style] [*] ")
+    assert lines[1].startswith(f"{roadmap}:3:1: error RL501")
+    assert lines[-1] == "Found 2 problems (2 errors) in 1 file; 2 fixable with `roadmaplint check --fix`."
 
 
 def test_clean_file_exits_zero(tmp_path: Path) -> None:
@@ -89,8 +89,9 @@ def test_check_fix_writes_and_reports_what_remains(tmp_path: Path) -> None:
     path.write_text("# A #\n\n### Skipped a level\n", encoding="utf-8")
     result = run("check", "--fix", str(path), "--select", "RL501,RL505")
     assert path.read_text(encoding="utf-8") == "# A\n\n### Skipped a level\n"
-    assert result.exit_code == 1
-    assert "RL505" in result.output and "RL501" not in result.output
+    assert result.exit_code == 0  # what remains is a warning
+    assert "warning RL505" in result.output and "RL501" not in result.output
+    assert run("check", "--strict", str(path), "--select", "RL501,RL505").exit_code == 1
 
 
 def test_crlf_file_stays_crlf_and_keeps_mode(tmp_path: Path) -> None:
@@ -133,7 +134,7 @@ def test_stdin_format(tmp_path: Path) -> None:
         (lambda d: (d / "bin.md").write_bytes(b"# x\x00\x01") and d / "bin.md", "binary", 2),
         (lambda d: (d / "utf16.md").write_bytes("# x\n".encode("utf-16")) and d / "utf16.md", "UTF-16", 2),
         # a Latin-1 / Windows-1252 file is read by detection: a violation, not an error
-        (lambda d: (d / "latin.md").write_bytes(b"# caf\xe9\n") and d / "latin.md", "RL102 [invalid-utf8]", 1),
+        (lambda d: (d / "latin.md").write_bytes(b"# caf\xe9\n") and d / "latin.md", "error RL102 [invalid-utf8]", 1),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, make, message: str, code: int) -> None:
@@ -270,3 +271,66 @@ def test_version_and_module_entry_point() -> None:
     proc = subprocess.run([sys.executable, "-m", "roadmaplint", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0
     assert proc.stdout.startswith("roadmaplint, version ")
+
+
+# -- check reports problems; format does formatting ---------------------------
+
+# trailing spaces (line 3), three blank lines (5-7), no final newline: all
+# formatting; one broken anchor (line 8): a problem
+UNTIDY = "# Roadmap\n\n- ship it   \n\n\n\n\n- see [below](#nowhere)"
+
+
+def test_check_leaves_formatting_to_format(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(UNTIDY, encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    codes = [line.split()[2] for line in result.output.splitlines()[:-1]]
+    assert codes == ["RL401"]
+    assert result.output.splitlines()[-1] == "Found 1 problem (1 error) in 1 file."
+
+    # format --check reports the formatting; format applies it
+    assert run("format", "--check", str(path)).exit_code == 1
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_text(encoding="utf-8") == "# Roadmap\n\n- ship it\n\n- see [below](#nowhere)\n"
+
+
+@pytest.mark.parametrize("selector", ["RL502", "trailing-whitespace", "RL5", "ALL"])
+def test_check_reports_formatting_rules_when_selected(tmp_path: Path, selector: str) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(UNTIDY, encoding="utf-8")
+    result = run("check", str(path), "--select", selector)
+    assert "warning RL502 [trailing-whitespace] [*] 3 trailing spaces" in result.output
+
+
+def test_config_extend_select_brings_a_formatting_rule_into_check(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(UNTIDY, encoding="utf-8")
+    (tmp_path / ".roadmaplint.toml").write_text('extend-select = ["final-newline"]\n', encoding="utf-8")
+    codes = [line.split()[2] for line in run("check", str(path)).output.splitlines()[:-1]]
+    assert codes == ["RL401", "RL503"]
+
+
+def test_check_fix_applies_only_the_rules_check_runs(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text("# Roadmap\n\n## Now ##\n\n- ship it   \n\n## Next\n", encoding="utf-8")
+    run("check", "--fix", str(path), "--select", "RL501")
+    assert path.read_text(encoding="utf-8") == "# Roadmap\n\n## Now\n\n- ship it   \n\n## Next\n"
+
+
+def test_warnings_alone_pass_unless_strict(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text("# Roadmap\n\nSee https://example.com/plan for the plan.\n", encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 0
+    assert "warning RL405 [bare-url]" in result.output
+    assert result.output.splitlines()[-1].startswith("Found 1 problem (1 warning) in 1 file")
+    assert run("check", "--strict", str(path)).exit_code == 1
+
+
+def test_rules_lists_severity_and_formatting() -> None:
+    out = run("rules").output
+    assert "RL502  trailing-whitespace      format" in out
+    assert "RL401  broken-anchor            error" in out
+    assert "RL405  bare-url                 warning" in out
+    assert "fails it only with --strict" in out

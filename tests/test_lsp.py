@@ -180,7 +180,7 @@ async def test_diagnostics_in_utf16(client: LanguageClient, workdir: Path) -> No
         ("RL501", 0, 0, 0, 11),
         # "- 🦀 work " is 9 code points but 10 UTF-16 units
         ("RL101", 4, 10, 4, 13),
-        ("RL502", 4, 13, 4, 16),
+        # trailing whitespace is formatting: the formatter's job, not a diagnostic
         ("RL501", 7, 0, 7, 10),
     ]
     mojibake = diagnostics[1]
@@ -276,7 +276,7 @@ async def test_changes_are_relinted_once_debounced(client: LanguageClient, workd
 
     forget(client, uri)
     change(client, uri, DAMAGED, 6)
-    assert len(await published(client, uri)) == 4
+    assert len(await published(client, uri)) == 3
     forget(client, uri)
     close(client, uri)
     assert await published(client, uri) == []  # closed: cleared
@@ -308,17 +308,18 @@ async def test_broken_config_is_a_message_not_a_crash(client: LanguageClient, wo
     # linted again, with the new config
     (method,) = {r.method for r in client.registrations}
     assert method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-    (project / ".roadmaplint.toml").write_text('ignore = ["trailing-whitespace"]\n', encoding="utf-8")
+    (project / ".roadmaplint.toml").write_text('extend-select = ["trailing-whitespace"]\n', encoding="utf-8")
     forget(client, uri)
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(
             changes=[types.FileEvent(uri=(project / ".roadmaplint.toml").as_uri(), type=types.FileChangeType.Changed)]
         )
     )
-    assert [d.code for d in await published(client, uri)] == ["RL501", "RL101", "RL501"]
+    # a formatting rule the config selects is a diagnostic too
+    assert [d.code for d in await published(client, uri)] == ["RL501", "RL101", "RL502", "RL501"]
     close(client, uri)
     other = open_doc(client, workdir / "elsewhere.md", DAMAGED)
-    assert len(await published(client, other)) == 4
+    assert len(await published(client, other)) == 3
     close(client, other)
 
 
@@ -344,7 +345,7 @@ async def test_utf8_when_the_client_prefers_it(utf8_client: LanguageClient, work
     uri = open_doc(utf8_client, workdir / "utf8.md", DAMAGED)
     diagnostics = await published(utf8_client, uri)
     # "- 🦀 work " is 12 bytes; the mojibake's three characters 2 + 2 + 3
-    assert spans(diagnostics)[1:3] == [("RL101", 4, 12, 4, 19), ("RL502", 4, 19, 4, 22)]
+    assert spans(diagnostics)[1:3] == [("RL101", 4, 12, 4, 19), ("RL501", 7, 0, 7, 10)]
 
 
 def test_pygls_is_only_imported_by_lsp(workdir: Path) -> None:

@@ -73,7 +73,7 @@ def write(name: str, text: str) -> Path:
 
 def test_github_lines(tmp_path: Path) -> None:
     write("ROADMAP.md", DAMAGED)
-    result = run("check", "ROADMAP.md", "--format", "github")
+    result = run("check", "ROADMAP.md", "--format", "github", "--select", "RL5")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         '::error file=ROADMAP.md,line=1,col=1,endLine=1,endColumn=12,title=RL501 heading-style'
@@ -111,11 +111,11 @@ def test_github_paths_are_relative_to_the_workspace(tmp_path: Path, monkeypatch:
 
 def test_github_chosen_under_github_actions(tmp_path: Path) -> None:
     write("ROADMAP.md", DAMAGED)
-    result = run("check", "ROADMAP.md", env={"GITHUB_ACTIONS": "true"})
+    result = run("check", "ROADMAP.md", "--select", "RL5", env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 6 and all(line.startswith(("::error ", "::warning ")) for line in lines)
-    assert "Found 6 problems in 1 file" in result.stderr
+    assert "Found 6 problems (2 errors, 4 warnings) in 1 file" in result.stderr
 
     clean = write("clean/ROADMAP.md", CLEAN)
     result = run("check", str(clean), env={"GITHUB_ACTIONS": "true"})
@@ -126,10 +126,10 @@ def test_github_chosen_under_github_actions(tmp_path: Path) -> None:
 @pytest.mark.parametrize("env", [None, {"GITHUB_ACTIONS": "false"}, {"GITHUB_ACTIONS": "true"}])
 def test_text_otherwise(tmp_path: Path, env: dict[str, str] | None) -> None:
     write("ROADMAP.md", DAMAGED)
-    args = ["check", "ROADMAP.md"] + (["--format", "text"] if env and env["GITHUB_ACTIONS"] == "true" else [])
+    args = ["check", "ROADMAP.md", "--select", "RL5"] + (["--format", "text"] if env and env["GITHUB_ACTIONS"] == "true" else [])
     result = run(*args, env=env)
     assert result.exit_code == 1
-    assert result.stdout.startswith("ROADMAP.md:1:1: RL501 [heading-style] [*] ")
+    assert result.stdout.startswith("ROADMAP.md:1:1: error RL501 [heading-style] [*] ")
     assert "::" not in result.stdout
 
 
@@ -149,7 +149,7 @@ def validate(log: dict) -> None:
 
 def test_sarif_validates_and_lists_every_rule(tmp_path: Path) -> None:
     write("ROADMAP.md", DAMAGED)
-    log, code = sarif_of("ROADMAP.md")
+    log, code = sarif_of("ROADMAP.md", "--select", "RL5")
     assert code == 1
     validate(log)
     assert log["version"] == "2.1.0"
@@ -203,7 +203,7 @@ def to_offset(text: str, line: int, column: int) -> int:
 
 def test_sarif_fixes_give_what_format_gives(tmp_path: Path) -> None:
     path = write("ROADMAP.md", DAMAGED)
-    log, _ = sarif_of("ROADMAP.md")
+    log, _ = sarif_of("ROADMAP.md", "--select", "RL5")
     edits = []
     for result in log["runs"][0]["results"]:
         assert result.get("fixes"), result["ruleId"]  # every violation here has a safe fix
@@ -228,7 +228,7 @@ def test_sarif_fixes_give_what_format_gives(tmp_path: Path) -> None:
 def test_sarif_reports_a_failed_run(tmp_path: Path) -> None:
     write("ROADMAP.md", CLEAN)
     Path("roadmap.md").write_bytes(b"\x00binary")
-    log, code = sarif_of("ROADMAP.md", "roadmap.md")
+    log, code = sarif_of("ROADMAP.md", "roadmap.md", "--select", "RL5")
     assert code == 2
     validate(log)
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
@@ -239,7 +239,7 @@ def test_sarif_reports_a_failed_run(tmp_path: Path) -> None:
 def test_junit_cases_and_counts(tmp_path: Path) -> None:
     write("ROADMAP.md", DAMAGED)
     write("clean/ROADMAP.md", CLEAN)
-    result = run("check", "ROADMAP.md", "clean/ROADMAP.md", "--format", "junit")
+    result = run("check", "ROADMAP.md", "clean/ROADMAP.md", "--format", "junit", "--select", "RL5")
     assert result.exit_code == 1
     root = ET.fromstring(result.stdout)
     suite = root.find("testsuite") if root.tag == "testsuites" else root

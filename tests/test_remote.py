@@ -184,7 +184,7 @@ def test_cli_check_remote_with_cache(server: Server, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(path), "--check-remote", "--cache", str(cache),
                                       "--select", "RL4", "--strict"])
     assert result.exit_code == 1, result.output
-    assert f"{path}:3:9: RL410 [dead-link]" in result.output
+    assert f"{path}:3:9: warning RL410 [dead-link]" in result.output
     assert url(server, "/missing") in json.loads(cache.read_text(encoding="utf-8"))
 
 

@@ -379,7 +379,7 @@ def _doubt(src: Source) -> str:
     return "other code pages may read it differently"
 
 
-@rule(code="RL103", name="bom", fix="always",
+@rule(code="RL103", name="bom", severity="warning", fix="always",
       summary="The file starts with a UTF-8 byte-order mark.")
 def bom(doc: Document, options: dict) -> Iterator[Finding]:
     src = doc.source
@@ -394,7 +394,7 @@ _NEWLINE = lazy(r"\r\n|\r|\n")
 _NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 
 
-@rule(code="RL104", name="line-endings", fix="always",
+@rule(code="RL104", name="line-endings", severity="warning", fix="always",
       summary="Line endings are mixed (or not the configured style).",
       options={"style": {"enum": ["keep", "lf", "crlf"], "default": "keep",
                          "description": "`keep`: the file's majority style; or always `lf` / `crlf`."}})
@@ -596,7 +596,7 @@ def _identity(marker: str) -> str:
     return norm_marker(marker)
 
 
-@rule(code="RL108", name="status-marker-form", fix="always",
+@rule(code="RL108", name="status-marker-form", severity="warning", fix="always",
       summary="A status marker spelled differently from the legend's or spec's form (:white_check_mark: for ✅).")
 def status_marker_form(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding

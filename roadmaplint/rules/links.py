@@ -404,7 +404,7 @@ def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
                       Fix.safe(Edit(start, end, canonical), rewrites=True))
 
 
-@rule(code="RL404", name="insecure-link", fix="always",
+@rule(code="RL404", name="insecure-link", severity="warning", fix="always",
       summary="An http:// link to a host that serves https.",
       options={"hosts": {"type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
                          "description": "More hosts (and their subdomains) known to serve https."}})
@@ -476,7 +476,7 @@ def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(Span(start, end), f"no definition for reference [{label}]")
 
 
-@rule(code="RL407", name="unused-definition", fix="sometimes",
+@rule(code="RL407", name="unused-definition", severity="warning", fix="sometimes",
       summary="A link reference definition no link uses.")
 def unused_definition(doc: Document, options: dict) -> Iterator[Finding]:
     used = {label_key(lk.label) for lk in doc.links if lk.label}
@@ -493,7 +493,7 @@ def unused_definition(doc: Document, options: dict) -> Iterator[Finding]:
         yield Finding(d.span, f"definition [{d.label}] is not used", fix)
 
 
-@rule(code="RL408", name="duplicate-definition", fix="never",
+@rule(code="RL408", name="duplicate-definition", severity="warning", fix="never",
       summary="A second definition of a link label (only the first counts).")
 def duplicate_definition(doc: Document, options: dict) -> Iterator[Finding]:
     first: dict[str, Link] = {}

@@ -113,7 +113,7 @@ def _message(bad: str, before: str, missing: str | None) -> str:
     return text
 
 
-@rule(code="RL601", name="milestone-order", fix="sometimes",
+@rule(code="RL601", name="milestone-order", severity="warning", fix="sometimes",
       summary="Sections or items named by periods (Q3 2025, June 2025, v1.2) are not in calendar order.",
       options={"order": {"enum": ["ascending", "descending"], "default": "ascending",
                          "description": "`descending` for changelog-style roadmaps, newest first."}})
@@ -214,7 +214,7 @@ def _spec_item_order(doc: Document, section: Section, parents: list[Section]) ->
     return items.get("order") if isinstance(items, dict) else None
 
 
-@rule(code="RL602", name="item-order", fix="sometimes", default=False, spec_key="items.order",
+@rule(code="RL602", name="item-order", severity="warning", fix="sometimes", default=False, spec_key="items.order",
       summary="Items in a list are not ordered by status (or priority) as the spec asks.",
       options={"by": {"enum": ["status", "priority"], "default": "status",
                       "description": "Order items by their status, or by a priority marker (P0, [high])."},

@@ -52,7 +52,7 @@ def _line_span(item: Item) -> Span:
     return Span(item.span.start, item.marker_span.end)
 
 
-@rule(code="RL301", name="missing-status", fix="never",
+@rule(code="RL301", name="missing-status", severity="warning", fix="never",
       summary="An item that needs a status has none.")
 def missing_status(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding
@@ -82,7 +82,7 @@ def missing_status(doc: Document, options: dict) -> Iterator[Finding]:
             yield Finding(_line_span(item), f"item has no status: \"{_short(item.text)}\"")
 
 
-@rule(code="RL302", name="unknown-status", fix="never",
+@rule(code="RL302", name="unknown-status", severity="warning", fix="never",
       summary="An item uses a status marker that neither the spec nor the legend defines.")
 def unknown_status(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding
@@ -174,7 +174,7 @@ def _heading_of(doc: Document, section: Section) -> str:
     return doc.binding.status_heading(section).title
 
 
-@rule(code="RL304", name="legend-mismatch", fix="never",
+@rule(code="RL304", name="legend-mismatch", severity="warning", fix="never",
       summary="The legend is missing, or defines markers the spec or the items do not agree with.")
 def legend_mismatch(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding

@@ -53,7 +53,7 @@ def missing_section(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(_heading_span(doc, parent), f"missing {need}section \"{sec.name}\"{where}")
 
 
-@rule(code="RL202", name="unknown-section", fix="never",
+@rule(code="RL202", name="unknown-section", severity="warning", fix="never",
       summary="A section the spec does not name, where the spec allows no others.")
 def unknown_section(doc: Document, options: dict) -> Iterator[Finding]:
     for parent, specs, _, allow in _levels(doc):
@@ -65,7 +65,7 @@ def unknown_section(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(child.heading.span, f"unknown section \"{child.title}\" (expected one of {names})")
 
 
-@rule(code="RL203", name="duplicate-section", fix="never",
+@rule(code="RL203", name="duplicate-section", severity="warning", fix="never",
       summary="A section appears more often than the spec allows.")
 def duplicate_section(doc: Document, options: dict) -> Iterator[Finding]:
     for parent, specs, _, _ in _levels(doc):
@@ -78,7 +78,7 @@ def duplicate_section(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(_heading_span(doc, extra), f"duplicate section \"{extra.title}\" (first on line {first})")
 
 
-@rule(code="RL204", name="section-order", fix="sometimes",
+@rule(code="RL204", name="section-order", severity="warning", fix="sometimes",
       summary="Sections are not in the order the spec lists them.")
 def section_order(doc: Document, options: dict) -> Iterator[Finding]:
     for parent, specs, order, _ in _levels(doc):

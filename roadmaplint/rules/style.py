@@ -270,6 +270,7 @@ def _describe(ws: str, content: bool) -> str:
 
 @rule(
     code="RL502",
+    formatting=True,
     name="trailing-whitespace",
     summary="No spaces or tabs at the end of a line, except a two-space hard break.",
     fix="always",
@@ -342,6 +343,7 @@ def _open_block_at_end(doc: Document, last: int) -> bool:
 
 @rule(
     code="RL503",
+    formatting=True,
     name="final-newline",
     summary="The file ends with exactly one newline.",
     fix="always",
@@ -376,6 +378,7 @@ def final_newline(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
 
 @rule(
     code="RL504",
+    formatting=True,
     name="blank-lines",
     summary="No more than one blank line in a row.",
     fix="sometimes",
@@ -422,6 +425,7 @@ def blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     code="RL505",
     name="heading-increment",
     summary="Heading levels go up one at a time.",
+    severity="warning",
 )
 def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     previous = 0
@@ -555,9 +559,11 @@ def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Findin
 
 @rule(
     code="RL508",
+    formatting=True,
     name="heading-blank-lines",
     summary="A blank line before and after each top-level heading.",
     fix="always",
+    severity="warning",
 )
 def heading_blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     src = doc.source
