@@ -19,6 +19,15 @@ class Applicability(str, Enum):
     DISPLAY = "display"  # shown, never applied
 
 
+class Rendering(str, Enum):
+    """What a fix may change in the page GitHub renders (judged with
+    cmark-gfm, GitHub's own renderer)."""
+
+    SAME = "same"  # nothing: whitespace, blank lines, heading and list markup, BOM
+    REORDERED = "reordered"  # the same blocks in another order: section and milestone moves
+    REWRITTEN = "rewritten"  # the text the edits touch: mojibake, a URL's host, a marker's form
+
+
 @dataclass(frozen=True, order=True)
 class Edit:
     """Replace ``text[start:end]`` with ``replacement``."""
@@ -41,14 +50,23 @@ class Fix:
     # changes to the file rather than its text: drop the BOM, write UTF-8
     bom: bool | None = None
     encoding: str | None = None
+    # what the fix may change in the rendered page; None: REWRITTEN when the
+    # fix rewrites words, else SAME
+    effect: Rendering | None = None
+
+    @property
+    def renders(self) -> Rendering:
+        if self.effect is not None:
+            return self.effect
+        return Rendering.REWRITTEN if self.rewrites else Rendering.SAME
 
     @classmethod
-    def safe(cls, *edits: Edit, rewrites: bool = False) -> Fix:
-        return cls(tuple(edits), rewrites=rewrites)
+    def safe(cls, *edits: Edit, rewrites: bool = False, effect: Rendering | None = None) -> Fix:
+        return cls(tuple(edits), rewrites=rewrites, effect=effect)
 
     @classmethod
-    def unsafe(cls, *edits: Edit, rewrites: bool = False) -> Fix:
-        return cls(tuple(edits), Applicability.UNSAFE, rewrites)
+    def unsafe(cls, *edits: Edit, rewrites: bool = False, effect: Rendering | None = None) -> Fix:
+        return cls(tuple(edits), Applicability.UNSAFE, rewrites, effect=effect)
 
     @property
     def empty(self) -> bool:
