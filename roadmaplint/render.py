@@ -23,6 +23,10 @@ def html(text: str) -> str:
     """The HTML GitHub renders for ``text``, raw HTML kept (before GitHub's
     sanitiser, so a change to an HTML block shows too), with the white space
     between tags folded."""
+    return _BETWEEN_TAGS.sub("><", _raw(text)).strip()
+
+
+def _raw(text: str) -> str:
     global _render
     if _render is None:
         import cmarkgfm
@@ -33,7 +37,7 @@ def html(text: str) -> str:
         def _render(t: str) -> str:
             return cmarkgfm.github_flavored_markdown_to_html(t, options=options)
 
-    return _BETWEEN_TAGS.sub("><", _render(text)).strip()
+    return _render(text)
 
 
 def same(before: str, after: str) -> bool:
@@ -50,6 +54,6 @@ def same_blocks(before: str, after: str) -> bool:
 
 
 def _lines(text: str) -> Counter:
-    # one line per block element: compare the parts, not their order
-    raw = _BETWEEN_TAGS.sub(">\n<", html(text))
-    return Counter(line for line in raw.split("\n") if line.strip())
+    # cmark-gfm ends every block element's line: compare the lines, not
+    # their order
+    return Counter(line.strip() for line in _raw(text).split("\n") if line.strip())
