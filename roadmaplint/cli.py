@@ -66,6 +66,9 @@ def selection_options(f: Callable) -> Callable:
             click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
             click.option("--diff", is_flag=True, help="Show a unified diff of what fixes would change; write nothing."),
             click.option("-v", "--verbose", is_flag=True, help="Say which config and preset each file used."),
+            click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                         show_default=True, help="Colour the output (auto: on a terminal, unless NO_COLOR is set; "
+                         "FORCE_COLOR forces it)."),
         ]
     ):
         f = option(f)
@@ -83,6 +86,7 @@ class Run:
     unsafe_fixes: bool
     diff: bool
     verbose: bool
+    color: str = "auto"
     today: dt.date | None = None
     errors: int = 0
     cache: dict = dataclasses.field(default_factory=dict)
@@ -127,6 +131,7 @@ class Job:
     unsafe: bool = False
     diff: bool = False
     check_only: bool = False
+    data: bytes | None = None  # read from stdin: fixed text goes to Done.output
 
 
 @dataclasses.dataclass
@@ -139,6 +144,7 @@ class Done:
     changed: bool = False
     diff: str = ""
     error: str | None = None
+    output: bytes | None = None  # the fixed text of stdin
 
 
 def _work(job: Job) -> Done:
@@ -146,11 +152,15 @@ def _work(job: Job) -> Done:
     from .document import load
     from .engine import lint_document
     from .files import FileError, read, write
+    from .source import Source, SourceError
     from .spec import SpecError
 
     done = Done(job.path)
     try:
-        source = read(job.path)
+        try:
+            source = read(job.path) if job.data is None else Source.from_bytes(job.data, str(job.path))
+        except SourceError as exc:
+            raise FileError(f"{job.path}: {exc}") from None
         if job.mode == "check" and not job.diff:
             doc = load(source)
             done.violations = lint_document(doc, job.settings)
@@ -163,6 +173,8 @@ def _work(job: Job) -> Done:
                 if done.changed and job.mode != "format":  # nothing was written
                     doc = load(source)
                     done.violations = lint_document(doc, job.settings)
+            elif job.data is not None:
+                done.output = result.source.to_bytes()
             elif done.changed and not job.check_only:
                 write(job.path, result.source)
     except (FileError, SpecError, fixes.FixRefused) as exc:
@@ -234,8 +246,36 @@ def _changed(source: Any, result: Any) -> bool:
     return result.source.to_bytes() != source.to_bytes()
 
 
-def _color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+def use_color(choice: str, stream: Any = None) -> bool:
+    """``--color``: ``always``, ``never``, or ``auto``: a terminal, unless
+    ``NO_COLOR`` says no (it wins) or ``FORCE_COLOR`` says yes."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    stream = sys.stdout if stream is None else stream
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def color_diff(diff: str) -> str:
+    """A unified diff in git's colours."""
+    out = []
+    for line in diff.splitlines(keepends=True):
+        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        if line.startswith(("+++", "---")):
+            body = click.style(body, bold=True)
+        elif line.startswith("+"):
+            body = click.style(body, fg="green")
+        elif line.startswith("-"):
+            body = click.style(body, fg="red")
+        elif line.startswith("@@"):
+            body = click.style(body, fg="cyan")
+        elif line.startswith("#"):
+            body = click.style(body, fg="yellow")
+        out.append(body + end)
+    return "".join(out)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -246,11 +286,17 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write them.")
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
               help="Output format [default: text; github when GITHUB_ACTIONS=true].")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the report to FILE instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Print one line per rule (count, code, name, fixable) "
+              "instead of each problem.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path),
+              help="With `-`: the name of the file read from stdin, for config lookup and output.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
 @click.option("--check-remote", is_flag=True, help="Check that http(s) links answer (uses the network).")
 @click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -258,57 +304,93 @@ def cli(debug: bool) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
-def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, exit_zero: bool, strict: bool, quiet: bool,
+def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path | None, statistics: bool,
+          stdin_filename: Path | None, exit_zero: bool, strict: bool, quiet: bool,
           check_remote: bool, cache: Path | None, **options: Any) -> None:
-    """Check roadmap files (default: those found under the current directory)."""
-    from .output import FileReport, as_json, github, junit, sarif, summary, text
+    """Check roadmap files (default: those found under the current directory;
+    `-` reads stdin)."""
+    from . import output
 
     run = Run(**options)
-    files = _paths(paths)
+    if run.unsafe_fixes and not (fix or run.diff):
+        raise click.UsageError("--unsafe-fixes applies fixes: add --fix to write them, or --diff to see them")
+    stdin = paths == (Path("-"),)
+    if Path("-") in paths and not stdin:
+        raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
+    files = [stdin_filename or Path("-")] if stdin else _paths(paths)
+    data = sys.stdin.buffer.read() if stdin else None
     jobs = []
     for path in files:
-        settings = run.settings(path)
+        # stdin is configured like a ROADMAP.md in the working directory
+        settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
         settings.formatting = False  # formatting rules only when selected
         if check_remote:
             settings.check_remote, settings.cache = True, cache
             settings.extend_select = [*settings.extend_select, "dead-link"]
-        jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff))
+        jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff, data=data))
     reports = []
     for done in _run_jobs(jobs):
         if done.diff:
-            click.echo(done.diff, nl=False)
+            click.echo(color_diff(done.diff) if use_color(run.color) else done.diff, nl=False, color=True)
         if done.error is not None:
             run.error(done.error)
             continue
+        if done.output is not None and not run.diff:  # `check --fix -`: the text to stdout
+            sys.stdout.buffer.write(done.output)
+            sys.stdout.flush()
         run.say_preset(done)
-        reports.append(FileReport(str(done.path), done.violations, done.preset, done.source))
+        reports.append(output.FileReport(str(done.path), done.violations, done.preset, done.source))
     if fmt is None:  # in GitHub Actions, annotate the pull request
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    if fmt == "json":
-        click.echo(as_json(reports))
-    elif fmt == "sarif":
-        from .engine import all_rules
-
-        click.echo(sarif(reports, all_rules(), successful=not run.errors))
-    elif fmt == "junit":
-        click.echo(junit(reports))
-    elif fmt == "github":
-        # stdout holds workflow commands only; the summary is for the log
-        out = github(reports)
-        if out:
-            click.echo(out)
-        if reports:
-            click.echo(summary(reports), err=True)
-    else:
-        out = text(reports, _color(), quiet)
-        if out and reports:  # after an error, no "All checks passed"
-            click.echo(out, color=_color())
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and not output_file else "text"
+    # the report goes to stderr when stdout carries the fixed text
+    to_stderr = stdin and fix and not run.diff
+    stream = sys.stderr if to_stderr else sys.stdout
+    color = use_color(run.color, stream) and output_file is None
+    report = _report(reports, fmt, statistics, quiet, color, run.errors)
+    if fmt == "github" and reports and output_file is None:
+        click.echo(output.summary(reports), err=True)  # stdout holds workflow commands only
+    if report:
+        if output_file is not None:
+            _write_report(output_file, report)
+        else:
+            click.echo(report, err=to_stderr, color=color)
     if not files:
         click.echo("roadmaplint: no roadmap files found", err=True)
     failing = [v for r in reports for v in r.violations if strict or v.severity == "error"]
     if run.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_VIOLATIONS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool, errors: int) -> str:
+    """The report of a `check` run in ``fmt``."""
+    from . import output
+
+    if statistics and fmt in ("text", "json"):
+        if fmt == "json":
+            return output.statistics(reports, as_json=True)
+        lines = [output.statistics(reports), output.summary(reports)] if reports else []
+        return "\n".join(line for line in lines if line)
+    if fmt == "json":
+        return output.as_json(reports)
+    if fmt == "sarif":
+        from .engine import all_rules
+
+        return output.sarif(reports, all_rules(), successful=not errors)
+    if fmt == "junit":
+        return output.junit(reports)
+    if fmt == "github":
+        return output.github(reports)
+    # after an error with no report, no "All checks passed"
+    return output.text(reports, color, quiet) if reports else ""
+
+
+def _write_report(path: Path, report: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+            f.write(report + "\n")
+    except OSError as exc:
+        raise Failure(f"{path}: cannot write the report: {exc.strerror or exc}") from None
 
 
 @cli.command("format")
@@ -333,7 +415,8 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         except (SourceError, SpecError, fixes.FixRefused) as exc:
             raise Failure(f"{name}: {exc}") from None
         if run.diff:
-            click.echo(_diff(str(name), source, result.source), nl=False)
+            diff = _diff(str(name), source, result.source)
+            click.echo(color_diff(diff) if use_color(run.color) else diff, nl=False, color=True)
         elif not check_only:
             sys.stdout.buffer.write(result.source.to_bytes())
             sys.stdout.flush()
@@ -352,7 +435,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             continue
         changed += 1
         if done.diff:
-            click.echo(done.diff, nl=False)
+            click.echo(color_diff(done.diff) if use_color(run.color) else done.diff, nl=False, color=True)
         elif check_only:
             click.echo(f"Would reformat: {done.path}")
     verb = "would be reformatted" if check_only or run.diff else "reformatted"

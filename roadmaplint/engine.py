@@ -100,6 +100,11 @@ class Violation:
     def fixable(self) -> bool:
         return self.fix is not None and self.fix.applicability is Applicability.SAFE
 
+    @property
+    def unsafe_fixable(self) -> bool:
+        """A fix exists, applied only with ``--unsafe-fixes``."""
+        return self.fix is not None and self.fix.applicability is Applicability.UNSAFE
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -112,6 +117,8 @@ class Violation:
             "severity": self.severity,
             "message": self.message,
             "fixable": self.fixable,
+            # "safe", "unsafe" (applied only with --unsafe-fixes) or null
+            "fix": self.fix.applicability.value if self.fixable or self.unsafe_fixable else None,
         }
 
 

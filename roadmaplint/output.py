@@ -40,26 +40,34 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary(reports: list[FileReport]) -> str:
-    """``Found 3 problems (1 error, 2 warnings) in 2 files (2 fixable ...)``:
-    errors fail the run, warnings only with ``--strict``."""
+    """``Found 3 problems (1 error, 2 warnings) in 2 files; ...``: errors fail
+    the run, warnings only with ``--strict``."""
     total = sum(len(r.violations) for r in reports)
     if not total:
         return f"All checks passed ({_plural(len(reports), 'file')})."
     files = sum(1 for r in reports if r.violations)
     errors = sum(v.severity == "error" for r in reports for v in r.violations)
     fixable = sum(v.fixable for r in reports for v in r.violations)
+    unsafe = sum(v.unsafe_fixable for r in reports for v in r.violations)
     kinds = ", ".join(
         _plural(n, word) for n, word in ((errors, "error"), (total - errors, "warning")) if n
     )
     line = f"Found {_plural(total, 'problem')} ({kinds}) in {_plural(files, 'file')}"
     if fixable:
         line += f"; {fixable} fixable with `roadmaplint check --fix`"
+    if unsafe:
+        line += f"; {unsafe} more with `--fix --unsafe-fixes` [~]"
     return line + "."
+
+
+def mark(v: Violation) -> str:
+    """`` [*]`` for a safe fix, `` [~]`` for an unsafe one."""
+    return " [*]" if v.fixable else " [~]" if v.unsafe_fixable else ""
 
 
 def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
     """One line per violation, ``path:line:col: severity CODE [name] [*] message``
-    (``[*]``: a safe fix exists), then the summary."""
+    (``[*]``: a safe fix exists; ``[~]``: an unsafe one), then the summary."""
     lines = []
     for report in reports:
         for v in report.violations if not quiet else ():
@@ -69,11 +77,31 @@ def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
                 where = click.style(where, bold=True)
                 severity = click.style(severity, fg="red" if v.severity == "error" else "yellow", bold=True)
                 code = click.style(code, bold=True)
-            mark = " [*]" if v.fixable else ""
-            lines.append(f"{where} {severity} {code} [{v.name}]{mark} {v.message}")
+            lines.append(f"{where} {severity} {code} [{v.name}]{mark(v)} {v.message}")
     if not quiet or any(r.violations for r in reports):
         lines.append(summary(reports))
     return "\n".join(lines)
+
+
+def statistics(reports: list[FileReport], as_json: bool = False) -> str:
+    """One line per rule that found something, most found first: count,
+    code, name, and how many have a safe fix."""
+    rows: dict[str, dict[str, Any]] = {}
+    for r in reports:
+        for v in r.violations:
+            row = rows.setdefault(v.code, {"code": v.code, "name": v.name, "severity": v.severity,
+                                           "count": 0, "fixable": 0})
+            row["count"] += 1
+            row["fixable"] += v.fixable
+    ordered = sorted(rows.values(), key=lambda row: (-row["count"], row["code"]))
+    if as_json:
+        return json.dumps(ordered, indent=2)
+    width = max((len(str(row["count"])) for row in ordered), default=1)
+    return "\n".join(
+        (f"{row['count']:>{width}}  {row['code']}  {row['name']:<24} {row['severity']:<8}"
+         + (f" [*] {row['fixable']} fixable" if row["fixable"] else "")).rstrip()
+        for row in ordered
+    )
 
 
 def as_json(reports: list[FileReport]) -> str:

@@ -57,8 +57,8 @@ def test_json_output_shape(roadmap: Path) -> None:
     assert data["files"] == [{"path": str(roadmap), "preset": "generic", "violations": 2}]
     first = data["violations"][0]
     assert set(first) == {"path", "line", "column", "end_line", "end_column", "code", "name",
-                          "severity", "message", "fixable"}
-    assert (first["line"], first["column"], first["code"], first["fixable"]) == (1, 1, "RL501", True)
+                          "severity", "message", "fixable", "fix"}
+    assert (first["line"], first["column"], first["code"], first["fixable"], first["fix"]) == (1, 1, "RL501", True, "safe")
 
 
 def test_format_fixes_then_leaves_file_alone(roadmap: Path) -> None:
@@ -334,3 +334,98 @@ def test_rules_lists_severity_and_formatting() -> None:
     assert "RL401  broken-anchor            error" in out
     assert "RL405  bare-url                 warning" in out
     assert "fails it only with --strict" in out
+
+
+# -- stdin, output file, statistics, colour, unsafe fixes ---------------------
+
+# a closed heading among open ones (safe fix), a bold line used as a heading
+# (unsafe fix), a broken anchor (no fix)
+MIXED = "# Roadmap\n\n## Now ##\n\n- see [soon](#soon)\n\n## Next\n\n**MVP**\n\n- ship\n"
+
+
+def test_check_reads_stdin_with_a_filename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / ".roadmaplint.toml").write_text('ignore = ["broken-anchor"]\n', encoding="utf-8")
+    result = run("check", "-", input=MIXED)
+    assert result.exit_code == 1
+    assert result.output.startswith("-:3:1: error RL501 [heading-style] [*] ")
+    assert "RL401" in result.output
+    # --stdin-filename names the file in the report and finds its config
+    result = run("check", "-", "--stdin-filename", "docs/ROADMAP.md", input=MIXED)
+    assert result.output.startswith("docs/ROADMAP.md:3:1: error RL501")
+    assert "RL401" not in result.output
+    # the same exit codes as for a file
+    assert run("check", "-", input="# Roadmap\n\n- ship\n").exit_code == 0
+    assert run("check", "-", input=b"\xff\xfe# x").exit_code == 2
+
+
+def test_check_fix_on_stdin_writes_the_text_to_stdout(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "roadmaplint", "check", "--fix", "-"],
+                          input=MIXED.encode(), capture_output=True, cwd=tmp_path)
+    assert proc.stdout.decode() == MIXED.replace("## Now ##", "## Now")
+    assert b"RL401" in proc.stderr and b"RL501" not in proc.stderr
+    assert proc.returncode == 1
+
+
+def test_output_file_takes_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(MIXED, encoding="utf-8")
+    for fmt in ("text", "json", "sarif", "junit", "github"):
+        out = tmp_path / f"report.{fmt}"
+        result = run("check", str(path), "--format", fmt, "-o", str(out))
+        assert result.exit_code == 1
+        assert "RL401" not in result.output  # nothing on stdout but what stderr got
+        assert "RL401" in out.read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["version"] == 1
+    result = run("check", str(path), "-o", str(tmp_path / "no" / "such" / "dir.txt"))
+    assert result.exit_code == 2 and "cannot write the report" in result.output
+
+
+def test_statistics_count_per_rule(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(MIXED + "\n## Later ##\n\n- more\n", encoding="utf-8")
+    result = run("check", str(path), "--statistics")
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["2", "RL501", "heading-style", lines[0].split()[3], "[*]", "2", "fixable"]
+    assert [line.split()[1] for line in lines[:-1]] == ["RL501", "RL206", "RL401"]
+    assert lines[-1].startswith("Found 4 problems")
+    data = json.loads(run("check", str(path), "--statistics", "--format", "json").output)
+    assert data[0] == {"code": "RL501", "name": "heading-style", "severity": data[0]["severity"],
+                       "count": 2, "fixable": 2}
+
+
+def test_unsafe_fixes_are_marked_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(MIXED, encoding="utf-8")
+    out = run("check", str(path)).output
+    assert "RL206 [pseudo-heading] [~] " in out
+    assert "RL401 [broken-anchor] no heading" in out  # no fix: no mark
+    assert "; 1 fixable with `roadmaplint check --fix`; 1 more with `--fix --unsafe-fixes` [~]." in out
+    # --unsafe-fixes without --fix or --diff would silently write nothing: a usage error
+    result = run("check", str(path), "--unsafe-fixes")
+    assert result.exit_code == 2 and "add --fix" in result.output
+    assert run("check", str(path), "--unsafe-fixes", "--diff").exit_code == 1
+    assert path.read_text(encoding="utf-8") == MIXED
+    run("check", str(path), "--unsafe-fixes", "--fix")
+    assert "## MVP" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        ([], {}, False),  # not a terminal
+        (["--color", "always"], {}, True),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    ],
+)
+def test_color_choice(tmp_path: Path, args: list[str], env: dict[str, str], colored: bool) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(MIXED, encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    for command in (["check", str(path)], ["format", "--diff", str(path)]):
+        proc = subprocess.run([sys.executable, "-m", "roadmaplint", *command, *args],
+                              capture_output=True, text=True, env={**clean, **env})
+        assert ("\x1b[" in proc.stdout) is colored, (command, proc.stdout)
