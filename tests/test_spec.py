@@ -170,6 +170,56 @@ def test_sections_match_by_name_alias_and_pattern() -> None:
     assert "\"Ideas\"" in found[0].message
 
 
+@pytest.mark.parametrize(
+    "title, name",
+    [("Now (Q1 2025)", "now"), ("Next — Q3 2026", "next"), ("2. Later:", "later"),
+     ("Short term (0–3 months)", "short term"), ("Later - TBD", "later"), ("Next: Jan–Mar 2026", "next"),
+     ("Later Torch Work", "later torch work"), ("Q3 2025", "q3 2025"), ("Mid Q4 (November)", "mid q4"),
+     ("Version 0.9 — January 2027", "version 0.9")],
+)
+def test_section_name_sets_a_trailing_date_or_period_aside(title: str, name: str) -> None:
+    from roadmaplint.spec import section_name
+
+    assert section_name(title_key(title)) == name
+
+
+def test_horizons_match_whole_names_not_first_words() -> None:
+    # three sections that begin with "Later" are three sections of their own,
+    # not three "Later" horizons: no duplicate-section
+    text = ("# Roadmap\n\n## Now (Q1 2027)\n\n- a\n\n## Next — Q3 2027\n\n- b\n\n"
+            "## Later Torch Work\n\n- c\n\n## Later Agent Automation\n\n- d\n\n## Later R Work\n\n- e\n")
+    doc = load(Source(text, "ROADMAP.md"))
+    assert lint_document(doc, Settings(select=["RL2"])) == []
+    assert doc.binding.spec.name == "horizons"
+    assert [s.spec.name if s.spec else None for s in doc.binding.container.children] == [
+        "Now", "Next", None, None, None]
+    # the whole name, with a date set aside, is the horizon: two are a duplicate
+    text = "# Roadmap\n\n## 1. Now:\n\n- a\n\n## Later (2027)\n\n- b\n\n## Later — H2 2028\n\n- c\n"
+    found = lint(text)
+    assert [(v.line, v.code) for v in found] == [(11, "RL203")]
+    assert found[0].message == 'duplicate section "Later — H2 2028" (first on line 7)'
+
+
+def test_milestone_patterns_still_match_the_whole_heading() -> None:
+    spec = {"sections": [{"name": "Milestone", "pattern": r"^(q[1-4] \d{4}|v\d+\.\d+)$", "repeat": {"min": 2}}],
+            "allow_unknown_sections": False}
+    assert lint("# Roadmap\n\n## Q3 2025\n\n- a\n\n## v1.2\n\n- b\n", spec) == []
+
+
+def test_empty_section_is_a_named_section_with_nothing_in_it() -> None:
+    spec = {"sections": [{"name": "Now"}, {"name": "Next", "required": True}]}
+    found = lint("# Roadmap\n\n## Now\n\n- a\n\n## Next\n", spec, "RL205")
+    assert [(v.line, v.message) for v in found] == [(7, 'section "Next" is empty')]
+    # headings the spec does not name: a title, a heading that is the content
+    text = ("# Roadmap\n\n## Now\n\n- a\n\n## Expected date of completion: TBA\n\n"
+            "## We rewrite the parser in the spring.\n")
+    assert lint(text, spec, "RL205") == []
+    assert lint("# Moved\n\n## See docs/plan.md\n", None, "RL205") == []
+    # a catch-all pattern names no section
+    themes = {"sections": [{"name": "Theme", "pattern": ".", "repeat": {"min": 0}}]}
+    assert lint("# Roadmap\n\n## Speed\n\n## Plugins\n\n- a\n", themes, "RL205") == []
+
+
 def test_missing_section_at_parent_or_start() -> None:
     spec = {"sections": [{"name": "Now", "required": True}, {"name": "Later"}]}
     found = lint("# Roadmap\n\n## Later\n\n- a\n", spec)
