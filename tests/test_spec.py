@@ -351,6 +351,70 @@ def test_seed_is_detected_as_its_preset(seed: Path, tmp_path: Path) -> None:
     assert f"{seed}: config none; preset {want} (detected)" in result.stderr
 
 
+def detected(text: str) -> str:
+    from roadmaplint.bind import detect
+
+    return detect(load(Source(text, "ROADMAP.md")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # themes with Why / Goal parts as subheadings, and a milestone by period
+        "# Roadmap\n\n## A. ⚡ Fast handshakes\n\n### Why\n\nRound trips are slow.\n\n### Goal\n\n"
+        "One round trip.\n\n#### End of Q4 (December)\n\n- Early data\n\n## B. 🧠 Smart dialing\n\n"
+        "Dial fewer peers.\n\n### Q1 2027\n\n- Ranking\n",
+        # themes with labelled paragraphs
+        "# Roadmap\n\n## Speed\n\n**Why**: it is slow.\n\n**How**: cache it.\n\n"
+        "## Plugins\n\n**Goal**: third-party hooks.\n\n**How**: a small API.\n",
+    ],
+)
+def test_themes_are_detected(text: str) -> None:
+    assert detected(text) == "themes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Roadmap\n\n| Symbol | Meaning |\n|---|---|\n| ✅ | Done |\n| 🚧 | In progress |\n\n"
+        "## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+        "# Roadmap\n\n| | |\n|---|---|\n| ✅ | done |\n| 🚧 | in progress |\n\n## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+        "# Roadmap\n\nLegend: ✅ done, 🚧 in progress, 💤 not started\n\n## Next\n\n- ✅ Parser\n- 💤 Sync\n",
+        "# Roadmap\n\n**Legend:**\n\n- ✅ shipped\n- 🚧 being built\n\n## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+        "# Roadmap\n\nLegend:\n✅ done\n🚧 in progress\n\n## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+    ],
+    ids=["table", "table-without-header", "line", "label-above-list", "label-and-lines"],
+)
+def test_status_legend_is_detected_in_a_table_or_a_line(text: str) -> None:
+    assert detected(text) == "status-legend"
+    doc = load(Source(text, "ROADMAP.md"))
+    assert lint_document(doc, Settings(select=["RL3"])) == []
+    assert doc.binding.legend.entries[0].marker.value == "✅"
+    assert doc.binding.legend.entries[1].status in ("in-progress", "being-built")
+
+
+def test_a_table_of_work_with_a_status_column_is_not_a_legend() -> None:
+    text = ("# Roadmap\n\n| Status | Item |\n|---|---|\n| ✅ | Parser |\n| 🚧 | Sync |\n\n"
+            "## Next\n\n- Plugins\n")
+    assert detected(text) != "status-legend"
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [("Now", "Next", "Later"), ("Now", "Soon", "Later"), ("Short Term", "Longer Term"),
+     ("Short-term goals", "Long-term goals"), ("Now (Q1 2027)", "Later — 2028")],
+)
+def test_horizons_are_detected(titles: tuple[str, ...]) -> None:
+    text = "# Roadmap\n\n" + "".join(f"## {t}\n\n- item {i}\n\n" for i, t in enumerate(titles))
+    assert detected(text) == "horizons"
+    assert lint(text) == []
+
+
+def test_first_words_of_a_horizon_are_not_horizons() -> None:
+    text = "# Roadmap\n\n## Later Torch Work\n\n- a\n\n## Next Gen Renderer\n\n- b\n\n## Nowcasting\n\n- c\n"
+    assert detected(text) == "features"
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 def test_corpus_checks_nearly_clean_with_no_config() -> None:
     """The real roadmaps: no crash, every one gets a preset, and structure and
