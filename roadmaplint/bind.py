@@ -5,10 +5,11 @@ when the config says ``auto``."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .document import Block, Document, Item, Section, Span
-from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_name, title_key
+from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
 from .lazyre import lazy
 
 _E = (
@@ -399,11 +400,30 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Binding:
     return binding
 
 
+def _unique_leads(sections: list[Section]) -> dict[int, str]:
+    """id(section) -> the lead of its title (see spec.section_lead), for the
+    sections whose lead no other of ``sections`` shares."""
+    leads = {id(s): lead for s in sections if s.heading is not None and (lead := section_lead(title_key(s.title)))}
+    counts = Counter(leads.values())
+    return {k: v for k, v in leads.items() if counts[v] == 1}
+
+
+def match_section(specs: list[SectionSpec], section: Section, leads: dict[int, str]) -> SectionSpec | None:
+    """The spec section a heading is: by its whole name (a trailing date or
+    period set aside), else by a lead no sibling shares."""
+    key = title_key(section.title)
+    match = next((s for s in specs if s.matches(key, section.level)), None)
+    lead = leads.get(id(section))
+    if match is None and lead:
+        match = next((s for s in specs if s.matches(lead, section.level)), None)
+    return match
+
+
 def _bind_sections(binding: Binding, sections: list[Section], specs: list[SectionSpec],
                    implied: tuple[str, Section] | None) -> None:
+    leads = _unique_leads(sections)
     for section in sections:
-        key = title_key(section.title)
-        match = next((s for s in specs if s.matches(key, section.level)), None)
+        match = match_section(specs, section, leads)
         section.spec = match
         own = (match.status if match else None) or _section_status(section)
         here = (own, section) if own else implied
@@ -510,12 +530,12 @@ def detect(doc: Document) -> str:
         return "status-legend"
     top = container(doc)
     sections = [s for s in top.walk() if s.heading is not None and s is not top]
-    keys = [title_key(s.title) for s in sections]
     statuses = {_section_status(s) for s in sections} - {None}
     if "done" in statuses and len(statuses) >= 2:
         return "checklist"
     horizons = preset("horizons").sections
-    hits = {i for key, s in zip(keys, sections) for i, spec in enumerate(horizons) if spec.matches(key, s.level)}
+    leads = _unique_leads(sections)
+    hits = {id(spec) for s in sections if (spec := match_section(horizons, s, leads)) is not None}
     if len(hits) >= 2:
         return "horizons"
     if _themed(doc, sections):

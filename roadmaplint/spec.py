@@ -310,6 +310,21 @@ def section_name(key: str) -> str:
     return name
 
 
+_LEAD = re.compile(r"\s+[-–—]\s+|:\s+")
+
+
+def section_lead(key: str) -> str | None:
+    """The part of a title key before a separator (`` — ``, `` - ``, ``: ``),
+    when there is one: ``future items - subject to discussion`` leads with
+    ``future items``. A heading is bound by its lead only when no sibling
+    shares it: "Later — Torch work" and "Later — Agents" are topics."""
+    m = _LEAD.search(key)
+    if m is None:
+        return None
+    lead = section_name(key[: m.start()].rstrip())
+    return lead if re.search(r"[^\W\d_]", lead) else None
+
+
 @dataclass
 class SectionSpec:
     name: str

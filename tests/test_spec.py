@@ -200,6 +200,20 @@ def test_horizons_match_whole_names_not_first_words() -> None:
     assert found[0].message == 'duplicate section "Later — H2 2028" (first on line 7)'
 
 
+def test_a_heading_is_its_name_before_a_separator_when_no_sibling_shares_it() -> None:
+    # "Future Items - Subject to discussion" is the features preset's Future
+    # section: empty, it is an empty section
+    text = "# Roadmap\n\n## Parser\n\n- a\n\n## Future Items - Subject to discussion\n"
+    doc = load(Source(text, "ROADMAP.md"))
+    found = lint_document(doc, Settings(select=["RL205"], preset="features"))
+    assert [(v.line, v.code) for v in found] == [(7, "RL205")]
+    assert doc.binding.container.children[1].spec.name == "Future"
+    # two headings that share the lead are topics, not two "Later" sections
+    text = ("# Roadmap\n\n## Now\n\n- a\n\n## Later — Torch Work\n\n- b\n\n"
+            "## Later — Agent Automation\n\n- c\n")
+    assert lint(text) == []
+
+
 def test_milestone_patterns_still_match_the_whole_heading() -> None:
     spec = {"sections": [{"name": "Milestone", "pattern": r"^(q[1-4] \d{4}|v\d+\.\d+)$", "repeat": {"min": 2}}],
             "allow_unknown_sections": False}

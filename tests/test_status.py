@@ -231,6 +231,18 @@ def test_seed_003_every_item_uses_a_legend_marker() -> None:
         assert {e.marker.value for e in doc.binding.legend.entries} == {"✅", "🦀", "💤"}
 
 
+@pytest.mark.skipif(not SEED_003.is_file(), reason="../shared/seeds is absent")
+def test_seed_003_has_no_status_finding_after_the_real_mojibake_fix() -> None:
+    from roadmaplint import fixes
+
+    source = Source.from_bytes(SEED_003.read_bytes(), "003.md")
+    fixed = fixes.fix(source, Settings(), unsafe=True).source
+    assert "âœ…" not in fixed.text and "✅" in fixed.text
+    doc = load(fixed)
+    assert lint_document(doc, Settings(select=["RL3"])) == []
+    assert doc.binding.spec.preset == "status-legend"
+
+
 @pytest.mark.skipif(not SEED_004.is_file(), reason="../shared/seeds is absent")
 def test_seed_004_needs_no_markers() -> None:
     text = SEED_004.read_bytes().decode("utf-8")
