@@ -302,6 +302,8 @@ def section_name(key: str) -> str:
     ``next — q3 2026`` and ``later (6-12 months)`` are ``now``, ``next`` and
     ``later``; a heading that is only a period (``q3 2025``) keeps it."""
     name = key
+    if len(key) > 2 * TITLE_LIMIT:  # no section's name is that long
+        return key
     for _ in range(3):
         shorter = _TRAILING.sub("", name).rstrip(" :-–—,")
         if shorter == name or not re.search(r"[^\W\d_]", shorter):
@@ -318,7 +320,7 @@ def section_lead(key: str) -> str | None:
     when there is one: ``future items - subject to discussion`` leads with
     ``future items``. A heading is bound by its lead only when no sibling
     shares it: "Later — Torch work" and "Later — Agents" are topics."""
-    m = _LEAD.search(key)
+    m = _LEAD.search(key[: 2 * TITLE_LIMIT])
     if m is None:
         return None
     lead = section_name(key[: m.start()].rstrip())
