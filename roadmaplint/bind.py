@@ -5,10 +5,11 @@ when the config says ``auto``."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .document import Block, Document, Item, Section, Span
-from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, title_key
+from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
 from .lazyre import lazy
 
 _E = (
@@ -179,16 +180,30 @@ _LEGEND_TITLE = lazy(r"(?:(?:status|emoji|icon|marker)s? )?(?:legend|key)|status
 _PAIR = lazy(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-–—]?\s*([^,;|·\n]+)")
 
 
+# a paragraph that names what follows it (or itself) as the legend:
+# "Legend:", "**Status key:**"
+_LEGEND_LABEL = lazy(rf"^[\W_]*(?:{_LEGEND_TITLE.pattern})[*_]*\s*[:：][*_]*\s*", re.I)
+
+
 def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None:
-    """A list (or a one-paragraph line) near the top that defines markers.
-    Without a heading that says so, it must define statuses in a few words
-    each, and the items after it must use its markers."""
+    """A list, a table or a line near the top that defines markers. Without
+    a heading or a label ("Legend:") that says so, it must define statuses in
+    a few words each, and the items after it must use its markers."""
+    label_before = False
     for section, block in _early_blocks(doc):
-        titled = bool(section.heading and _LEGEND_TITLE.fullmatch(title_key(section.title)))
+        titled = bool(section.heading and _LEGEND_TITLE.fullmatch(title_key(section.title))) or label_before
+        label_before = False
         if block.type == "list":
             legend = _list_legend(doc, block, items_by_block, titled)
         elif block.type == "paragraph":
-            legend = _paragraph_legend(doc, block, titled)
+            raw = doc.text[block.span.start : block.span.end]
+            label = _LEGEND_LABEL.match(raw)
+            if label and not raw[label.end():].strip():
+                label_before = True  # "**Legend:**" above a list or a table
+                continue
+            legend = _paragraph_legend(doc, block, titled or bool(label))
+        elif block.type == "table":
+            legend = _table_legend(doc, block, titled)
         else:
             continue
         if legend is not None and (titled or _used(doc, legend)):
@@ -259,7 +274,9 @@ _FILLER = lazy(
 
 def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
     raw = doc.text[block.span.start : block.span.end]
-    if "\n" in raw.strip() or len(raw) > 300:
+    # one line; a labelled legend ("Legend:" and a marker a line) may have a few
+    lines = raw.strip().count("\n") + 1
+    if (lines > 1 and not titled) or lines > 8 or len(raw) > (600 if titled else 300):
         return None
     entries = []
     for m in _PAIR.finditer(raw):
@@ -272,6 +289,71 @@ def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | Non
         marker = Marker(token, Span(start, start + len(token)), "mojibake" if value != token else "emoji", value)
         entries.append(LegendEntry(marker, desc, status_word(desc) or _slug(desc)))
     if len(entries) < 2 or len({e.marker.key for e in entries}) < len(entries):
+        return None
+    if not titled and not _defines_statuses(entries):
+        return None
+    return Legend(block, entries)
+
+
+# a header that says the table is a legend: "Symbol | Meaning", "Status | Description"
+# (not "Status | Item", a table of work)
+_HEADER_WORDS = lazy(r"\b(?:symbols?|icons?|emojis?|markers?|legend|key|meanings?|means|descriptions?|definitions?)\b", re.I)
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a table row text[start:end] as (start, end) offsets,
+    trimmed of spaces; pipes escaped with a backslash are cell text."""
+    bounds = [start - 1] + [i for i in range(start, end) if text[i] == "|" and text[i - 1] != "\\"] + [end]
+    cells = []
+    for a, b in zip(bounds, bounds[1:]):
+        a += 1
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        cells.append((a, b))
+    if text[start:end].lstrip().startswith("|"):
+        cells = cells[1:]
+    if text[start:end].rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _table_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
+    """A table whose rows each pair a marker with its meaning:
+    ``| ✅ | Done |``. Its header ("Symbol | Meaning") may say so."""
+    text = doc.text
+    rows = []
+    pos = block.span.start
+    while pos < block.span.end:
+        end = text.find("\n", pos, block.span.end)
+        end = block.span.end if end < 0 else end
+        rows.append((pos, end))
+        pos = end + 1
+    if len(rows) < 4 or len(rows) > 14:  # a header, its delimiter row, two markers or more
+        return None
+    header = text[rows[0][0] : rows[0][1]]
+    titled = titled or bool(_HEADER_WORDS.search(header))
+    entries = []
+    for start, end in rows[2:]:
+        cells = [(a, b) for a, b in _cells(text, start, end)]
+        found = None
+        for i, (a, b) in enumerate(cells):
+            a2 = a
+            while a2 < b and text[a2] in "*_`":
+                a2 += 1
+            marker = marker_at(text, a2, b)
+            if marker is None or marker.kind == "link":
+                continue
+            rest = text[marker.span.end : b].strip(" \t*_`:=-–—")
+            desc = rest or next((text[c:d].strip(" *_`") for c, d in cells[i + 1 :] if text[c:d].strip(" *_`")), "")
+            found = (marker, desc)
+            break
+        if found is None or not found[1] or len(found[1].split()) > 8:
+            return None
+        marker, desc = found
+        entries.append(LegendEntry(marker, desc, status_word(desc) or _slug(desc)))
+    if len({e.marker.key for e in entries}) < len(entries):
         return None
     if not titled and not _defines_statuses(entries):
         return None
@@ -318,11 +400,30 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Binding:
     return binding
 
 
+def _unique_leads(sections: list[Section]) -> dict[int, str]:
+    """id(section) -> the lead of its title (see spec.section_lead), for the
+    sections whose lead no other of ``sections`` shares."""
+    leads = {id(s): lead for s in sections if s.heading is not None and (lead := section_lead(title_key(s.title)))}
+    counts = Counter(leads.values())
+    return {k: v for k, v in leads.items() if counts[v] == 1}
+
+
+def match_section(specs: list[SectionSpec], section: Section, leads: dict[int, str]) -> SectionSpec | None:
+    """The spec section a heading is: by its whole name (a trailing date or
+    period set aside), else by a lead no sibling shares."""
+    key = title_key(section.title)
+    match = next((s for s in specs if s.matches(key, section.level)), None)
+    lead = leads.get(id(section))
+    if match is None and lead:
+        match = next((s for s in specs if s.matches(lead, section.level)), None)
+    return match
+
+
 def _bind_sections(binding: Binding, sections: list[Section], specs: list[SectionSpec],
                    implied: tuple[str, Section] | None) -> None:
+    leads = _unique_leads(sections)
     for section in sections:
-        key = title_key(section.title)
-        match = next((s for s in specs if s.matches(key, section.level)), None)
+        match = match_section(specs, section, leads)
         section.spec = match
         own = (match.status if match else None) or _section_status(section)
         here = (own, section) if own else implied
@@ -391,6 +492,37 @@ def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, impli
 _THEME_PARA = lazy(r"^\W*(why|goals?|how)\W*:", re.I)
 
 
+# the parts of a theme, by the names the themes preset gives them
+_THEME_PARTS = {"why": "why", "motivation": "why", "goal": "goal", "goals": "goal", "objective": "goal",
+                "objectives": "goal", "how": "how", "approach": "how"}
+
+
+def _themed(doc: Document, sections: list[Section]) -> bool:
+    """Themed sections, each with two or more of Why / Goal / How (as
+    subheadings or as labelled paragraphs, "**Why**: ..."), and milestone
+    sections by period ("Q1 2025", "End of Q4 (December)")."""
+    labels: list[str] = []
+    themed = 0
+    for section in sections:
+        parts = {_THEME_PARTS.get(section_name(title_key(c.title)).rstrip("?")) for c in section.children}
+        for block in section.blocks:
+            if block.type == "paragraph":
+                m = _THEME_PARA.match(doc.text[block.span.start : block.span.end])
+                if m:
+                    labels.append(_THEME_PARTS[m.group(1).lower()])
+                    parts.add(labels[-1])
+        themed += len(parts - {None}) >= 2
+    top = container(doc)
+    for block in top.blocks:  # the preamble, or the title's own text
+        if block.type == "paragraph" and (m := _THEME_PARA.match(doc.text[block.span.start : block.span.end])):
+            labels.append(_THEME_PARTS[m.group(1).lower()])
+    milestone = preset("themes").sections[0]
+    periods = sum(1 for s in sections if milestone.matches(title_key(s.title), s.level))
+    if len(labels) >= 4 and len(set(labels)) >= 2:
+        themed = max(themed, 2)
+    return themed >= 2 or (themed >= 1 and periods >= 1)
+
+
 def detect(doc: Document) -> str:
     """Choose the preset that fits the document: the seeds are the reference."""
     items_by_block = {id(it.block): it for it in doc.items() if it.block is not None}
@@ -398,23 +530,15 @@ def detect(doc: Document) -> str:
         return "status-legend"
     top = container(doc)
     sections = [s for s in top.walk() if s.heading is not None and s is not top]
-    keys = [title_key(s.title) for s in sections]
     statuses = {_section_status(s) for s in sections} - {None}
     if "done" in statuses and len(statuses) >= 2:
         return "checklist"
     horizons = preset("horizons").sections
-    hits = {i for key, s in zip(keys, sections) for i, spec in enumerate(horizons) if spec.matches(key, s.level)}
+    leads = _unique_leads(sections)
+    hits = {id(spec) for s in sections if (spec := match_section(horizons, s, leads)) is not None}
     if len(hits) >= 2:
         return "horizons"
-    labels = [
-        m.group(1).lower().rstrip("s")
-        for b in doc.walk_blocks()
-        if b.type == "paragraph" and (m := _THEME_PARA.match(doc.text[b.span.start : b.span.end]))
-    ]
-    themed = sum(1 for s in sections if {title_key(c.title) for c in s.children} >= {"why", "how"})
-    if len(labels) >= 4 and len(set(labels)) >= 2:
-        themed = max(themed, 2)
-    if themed >= 2:
+    if _themed(doc, sections):
         return "themes"
     items = list(doc.items())
     boxes = sum(1 for it in items if it.checkbox is not None)

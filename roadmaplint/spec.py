@@ -283,6 +283,50 @@ def title_key(title: str) -> str:
     return text.rstrip(" :").casefold()
 
 
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+# a date or period closing a heading: "Q3 2026", "(0-3 months)", "2025-26", "v1.2"
+_PERIOD = (rf"(?:(?:early|mid|late|end of|by|until|from|since|in|due|target|eta)\s+)?"
+           rf"(?:(?:q[1-4]|h[12]|{_MONTHS})(?:[ ,/'’-]*(?:\d{{2}}|\d{{4}}))?|\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?|"
+           rf"v?\d+(?:\.\d+)+|\d+\s*[-–]\s*\d+\s*(?:days?|weeks?|months?|years?)|\d+\+?\s*(?:days?|weeks?|months?|years?)|tbd|tba)")
+_TRAILING = re.compile(
+    rf"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\]"  # "(Q1 2025)", "[next release]"
+    rf"|\s*(?:\s[-–—|]|[:,])\s*{_PERIOD}(?:\s*[-–/]\s*{_PERIOD})?)\s*[.:]?$",  # "— Q3 2026", ": Jan-Mar 2025"
+    re.I,
+)
+
+
+def section_name(key: str) -> str:
+    """A title key (see title_key) without a trailing date, period or
+    parenthetical: the name a heading gives its section. ``now (q1 2025)``,
+    ``next — q3 2026`` and ``later (6-12 months)`` are ``now``, ``next`` and
+    ``later``; a heading that is only a period (``q3 2025``) keeps it."""
+    name = key
+    if len(key) > 2 * TITLE_LIMIT:  # no section's name is that long
+        return key
+    for _ in range(3):
+        shorter = _TRAILING.sub("", name).rstrip(" :-–—,")
+        if shorter == name or not re.search(r"[^\W\d_]", shorter):
+            break
+        name = shorter
+    return name
+
+
+_LEAD = re.compile(r"\s+[-–—]\s+|:\s+")
+
+
+def section_lead(key: str) -> str | None:
+    """The part of a title key before a separator (`` — ``, `` - ``, ``: ``),
+    when there is one: ``future items - subject to discussion`` leads with
+    ``future items``. A heading is bound by its lead only when no sibling
+    shares it: "Later — Torch work" and "Later — Agents" are topics."""
+    m = _LEAD.search(key[: 2 * TITLE_LIMIT])
+    if m is None:
+        return None
+    lead = section_name(key[: m.start()].rstrip())
+    return lead if re.search(r"[^\W\d_]", lead) else None
+
+
 @dataclass
 class SectionSpec:
     name: str
@@ -304,9 +348,21 @@ class SectionSpec:
         self.keys = {title_key(n) for n in (self.name, *self.aliases)}
 
     def matches(self, key: str, level: int) -> bool:
+        """Whether a heading with this title key (see title_key) is this
+        section: its whole name or an alias, once a trailing date or period
+        is set aside, or its pattern (searched in the key and in the name)."""
         if self.level is not None and level != self.level:
             return False
-        return key in self.keys or bool(self.pattern and search(self.pattern, key))
+        name = section_name(key)
+        if key in self.keys or name in self.keys:
+            return True
+        return bool(self.pattern and (search(self.pattern, key) or search(self.pattern, name)))
+
+    @property
+    def catch_all(self) -> bool:
+        """A pattern that any heading matches (like ``.``): the section is
+        whatever heading is left, not one the spec names."""
+        return bool(self.pattern and self.pattern.search("-"))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> SectionSpec:

@@ -170,6 +170,70 @@ def test_sections_match_by_name_alias_and_pattern() -> None:
     assert "\"Ideas\"" in found[0].message
 
 
+@pytest.mark.parametrize(
+    "title, name",
+    [("Now (Q1 2025)", "now"), ("Next — Q3 2026", "next"), ("2. Later:", "later"),
+     ("Short term (0–3 months)", "short term"), ("Later - TBD", "later"), ("Next: Jan–Mar 2026", "next"),
+     ("Later Torch Work", "later torch work"), ("Q3 2025", "q3 2025"), ("Mid Q4 (November)", "mid q4"),
+     ("Version 0.9 — January 2027", "version 0.9")],
+)
+def test_section_name_sets_a_trailing_date_or_period_aside(title: str, name: str) -> None:
+    from roadmaplint.spec import section_name
+
+    assert section_name(title_key(title)) == name
+
+
+def test_horizons_match_whole_names_not_first_words() -> None:
+    # three sections that begin with "Later" are three sections of their own,
+    # not three "Later" horizons: no duplicate-section
+    text = ("# Roadmap\n\n## Now (Q1 2027)\n\n- a\n\n## Next — Q3 2027\n\n- b\n\n"
+            "## Later Torch Work\n\n- c\n\n## Later Agent Automation\n\n- d\n\n## Later R Work\n\n- e\n")
+    doc = load(Source(text, "ROADMAP.md"))
+    assert lint_document(doc, Settings(select=["RL2"])) == []
+    assert doc.binding.spec.name == "horizons"
+    assert [s.spec.name if s.spec else None for s in doc.binding.container.children] == [
+        "Now", "Next", None, None, None]
+    # the whole name, with a date set aside, is the horizon: two are a duplicate
+    text = "# Roadmap\n\n## 1. Now:\n\n- a\n\n## Later (2027)\n\n- b\n\n## Later — H2 2028\n\n- c\n"
+    found = lint(text)
+    assert [(v.line, v.code) for v in found] == [(11, "RL203")]
+    assert found[0].message == 'duplicate section "Later — H2 2028" (first on line 7)'
+
+
+def test_a_heading_is_its_name_before_a_separator_when_no_sibling_shares_it() -> None:
+    # "Future Items - Subject to discussion" is the features preset's Future
+    # section: empty, it is an empty section
+    text = "# Roadmap\n\n## Parser\n\n- a\n\n## Future Items - Subject to discussion\n"
+    doc = load(Source(text, "ROADMAP.md"))
+    found = lint_document(doc, Settings(select=["RL205"], preset="features"))
+    assert [(v.line, v.code) for v in found] == [(7, "RL205")]
+    assert doc.binding.container.children[1].spec.name == "Future"
+    # two headings that share the lead are topics, not two "Later" sections
+    text = ("# Roadmap\n\n## Now\n\n- a\n\n## Later — Torch Work\n\n- b\n\n"
+            "## Later — Agent Automation\n\n- c\n")
+    assert lint(text) == []
+
+
+def test_milestone_patterns_still_match_the_whole_heading() -> None:
+    spec = {"sections": [{"name": "Milestone", "pattern": r"^(q[1-4] \d{4}|v\d+\.\d+)$", "repeat": {"min": 2}}],
+            "allow_unknown_sections": False}
+    assert lint("# Roadmap\n\n## Q3 2025\n\n- a\n\n## v1.2\n\n- b\n", spec) == []
+
+
+def test_empty_section_is_a_named_section_with_nothing_in_it() -> None:
+    spec = {"sections": [{"name": "Now"}, {"name": "Next", "required": True}]}
+    found = lint("# Roadmap\n\n## Now\n\n- a\n\n## Next\n", spec, "RL205")
+    assert [(v.line, v.message) for v in found] == [(7, 'section "Next" is empty')]
+    # headings the spec does not name: a title, a heading that is the content
+    text = ("# Roadmap\n\n## Now\n\n- a\n\n## Expected date of completion: TBA\n\n"
+            "## We rewrite the parser in the spring.\n")
+    assert lint(text, spec, "RL205") == []
+    assert lint("# Moved\n\n## See docs/plan.md\n", None, "RL205") == []
+    # a catch-all pattern names no section
+    themes = {"sections": [{"name": "Theme", "pattern": ".", "repeat": {"min": 0}}]}
+    assert lint("# Roadmap\n\n## Speed\n\n## Plugins\n\n- a\n", themes, "RL205") == []
+
+
 def test_missing_section_at_parent_or_start() -> None:
     spec = {"sections": [{"name": "Now", "required": True}, {"name": "Later"}]}
     found = lint("# Roadmap\n\n## Later\n\n- a\n", spec)
@@ -299,6 +363,70 @@ def test_seed_is_detected_as_its_preset(seed: Path, tmp_path: Path) -> None:
     assert json.loads(result.output)["files"][0]["preset"] == want
     result = run("check", str(seed), "--select", "RL2,RL3", "-v")
     assert f"{seed}: config none; preset {want} (detected)" in result.stderr
+
+
+def detected(text: str) -> str:
+    from roadmaplint.bind import detect
+
+    return detect(load(Source(text, "ROADMAP.md")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # themes with Why / Goal parts as subheadings, and a milestone by period
+        "# Roadmap\n\n## A. ⚡ Fast handshakes\n\n### Why\n\nRound trips are slow.\n\n### Goal\n\n"
+        "One round trip.\n\n#### End of Q4 (December)\n\n- Early data\n\n## B. 🧠 Smart dialing\n\n"
+        "Dial fewer peers.\n\n### Q1 2027\n\n- Ranking\n",
+        # themes with labelled paragraphs
+        "# Roadmap\n\n## Speed\n\n**Why**: it is slow.\n\n**How**: cache it.\n\n"
+        "## Plugins\n\n**Goal**: third-party hooks.\n\n**How**: a small API.\n",
+    ],
+)
+def test_themes_are_detected(text: str) -> None:
+    assert detected(text) == "themes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Roadmap\n\n| Symbol | Meaning |\n|---|---|\n| ✅ | Done |\n| 🚧 | In progress |\n\n"
+        "## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+        "# Roadmap\n\n| | |\n|---|---|\n| ✅ | done |\n| 🚧 | in progress |\n\n## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+        "# Roadmap\n\nLegend: ✅ done, 🚧 in progress, 💤 not started\n\n## Next\n\n- ✅ Parser\n- 💤 Sync\n",
+        "# Roadmap\n\n**Legend:**\n\n- ✅ shipped\n- 🚧 being built\n\n## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+        "# Roadmap\n\nLegend:\n✅ done\n🚧 in progress\n\n## Next\n\n- ✅ Parser\n- 🚧 Sync\n",
+    ],
+    ids=["table", "table-without-header", "line", "label-above-list", "label-and-lines"],
+)
+def test_status_legend_is_detected_in_a_table_or_a_line(text: str) -> None:
+    assert detected(text) == "status-legend"
+    doc = load(Source(text, "ROADMAP.md"))
+    assert lint_document(doc, Settings(select=["RL3"])) == []
+    assert doc.binding.legend.entries[0].marker.value == "✅"
+    assert doc.binding.legend.entries[1].status in ("in-progress", "being-built")
+
+
+def test_a_table_of_work_with_a_status_column_is_not_a_legend() -> None:
+    text = ("# Roadmap\n\n| Status | Item |\n|---|---|\n| ✅ | Parser |\n| 🚧 | Sync |\n\n"
+            "## Next\n\n- Plugins\n")
+    assert detected(text) != "status-legend"
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [("Now", "Next", "Later"), ("Now", "Soon", "Later"), ("Short Term", "Longer Term"),
+     ("Short-term goals", "Long-term goals"), ("Now (Q1 2027)", "Later — 2028")],
+)
+def test_horizons_are_detected(titles: tuple[str, ...]) -> None:
+    text = "# Roadmap\n\n" + "".join(f"## {t}\n\n- item {i}\n\n" for i, t in enumerate(titles))
+    assert detected(text) == "horizons"
+    assert lint(text) == []
+
+
+def test_first_words_of_a_horizon_are_not_horizons() -> None:
+    text = "# Roadmap\n\n## Later Torch Work\n\n- a\n\n## Next Gen Renderer\n\n- b\n\n## Nowcasting\n\n- c\n"
+    assert detected(text) == "features"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")

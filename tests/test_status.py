@@ -40,12 +40,27 @@ def test_marker_outside_the_legend() -> None:
     assert check(text) == [(10, "RL302")]
 
 
-def test_marker_the_spec_knows_but_the_legend_lacks_is_reported_at_the_legend() -> None:
-    text = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n\n## Next\n\n- ✅ Parser\n- 💤 Sync\n"
+def test_marker_the_spec_knows_but_the_legend_lacks_is_reported_at_the_item() -> None:
+    # 💤 is a status every preset knows, but this legend does not define it:
+    # the item that uses it is reported, at the marker, naming it
+    text = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n\n## Next\n\n- ✅ Parser\n- 💤 Sync\n  - 💤 Two-way\n"
     doc = load(Source(text, "ROADMAP.md"))
     found = lint_document(doc, Settings(select=["RL3"]))
-    assert [(v.line, v.code) for v in found] == [(3, "RL304")]
-    assert found[0].message == 'items use "💤" (line 9) but the legend does not define it'
+    assert [(v.line, v.column, v.code) for v in found] == [(9, 3, "RL302"), (10, 5, "RL302")]
+    assert found[0].message == 'unknown status marker "💤" (the legend defines ✅ 🚧)'
+    # the legend itself is not reported for what it lacks
+    assert lint_document(load(Source(text, "ROADMAP.md")), Settings(select=["RL304"])) == []
+
+
+def test_legend_mismatch_is_a_legend_marker_the_spec_does_not_know() -> None:
+    spec = {"statuses": {"done": {"markers": ["✅"]}, "in-progress": {"markers": ["🚧"]}}}
+    text = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n- ⏸️ on hold\n\n## Next\n\n- ✅ Parser\n- ⏸️ Sync\n"
+    doc = load(Source(text, "ROADMAP.md"))
+    found = lint_document(doc, Settings(select=["RL304"], spec=spec))
+    assert [(v.line, v.column) for v in found] == [(5, 3)]
+    assert found[0].message == 'legend marker "⏸️" is not a status in the spec'
+    # the item uses a marker its legend defines: nothing at the item
+    assert check(text, spec, "RL302") == []
 
 
 def test_item_without_a_status_where_the_preset_requires_one() -> None:
@@ -214,6 +229,18 @@ def test_seed_003_every_item_uses_a_legend_marker() -> None:
         work = [it for it in doc.items() if not it.in_legend]
         assert work and all(it.status_source == "marker" for it in work)
         assert {e.marker.value for e in doc.binding.legend.entries} == {"✅", "🦀", "💤"}
+
+
+@pytest.mark.skipif(not SEED_003.is_file(), reason="../shared/seeds is absent")
+def test_seed_003_has_no_status_finding_after_the_real_mojibake_fix() -> None:
+    from roadmaplint import fixes
+
+    source = Source.from_bytes(SEED_003.read_bytes(), "003.md")
+    fixed = fixes.fix(source, Settings(), unsafe=True).source
+    assert "âœ…" not in fixed.text and "✅" in fixed.text
+    doc = load(fixed)
+    assert lint_document(doc, Settings(select=["RL3"])) == []
+    assert doc.binding.spec.preset == "status-legend"
 
 
 @pytest.mark.skipif(not SEED_004.is_file(), reason="../shared/seeds is absent")

@@ -93,13 +93,16 @@ def unknown_status(doc: Document, options: dict) -> Iterator[Finding]:
     policies = _policies(doc)
     for section, item, _ in _items(doc):
         marker = item.status_marker
-        if marker is None or item.status_source == "marker" or marker.kind == "link":
+        if marker is None or marker.kind == "link":
             continue
-        known = spec.status_of(marker.value) is not None
-        if legend is not None and known:
-            continue  # legend-mismatch reports it once, at the legend
+        if legend is not None and legend.status_of(marker) is not None:
+            continue
+        if legend is None and item.status_source == "marker":
+            continue
         if legend is None and marker.kind != "bracket" and policies[id(section)] != "required":
             continue  # a decorative emoji, where nothing asks for markers
+        # with a legend, a marker it does not define is reported here, at the
+        # item, even when the spec knows it: the reader looks it up there
         defined = " ".join(e.marker.value for e in legend.entries) if legend else ""
         hint = f" (the legend defines {defined})" if defined else ""
         yield Finding(marker.span, f"unknown status marker \"{marker.text}\"{hint}")
@@ -175,7 +178,7 @@ def _heading_of(doc: Document, section: Section) -> str:
 
 
 @rule(code="RL304", name="legend-mismatch", severity="warning", fix="never",
-      summary="The legend is missing, or defines markers the spec or the items do not agree with.")
+      summary="The legend is missing where the spec requires one, or defines markers the spec does not know.")
 def legend_mismatch(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding
     if binding is None:
@@ -193,15 +196,6 @@ def legend_mismatch(doc: Document, options: dict) -> Iterator[Finding]:
         for entry in legend.entries:
             if spec.status_of(entry.marker.value) is None:
                 yield Finding(entry.marker.span, f"legend marker \"{entry.marker.text}\" is not a status in the spec")
-    reported: set[str] = set()
-    for _, item, _ in _items(doc):
-        marker = item.status_marker
-        if marker is None or marker.kind == "link" or legend.status_of(marker) is not None:
-            continue
-        if spec.status_of(marker.value) is not None and marker.key not in reported:
-            reported.add(marker.key)
-            line = doc.source.position(marker.span.start)[0]
-            yield Finding(legend.block.span, f"items use \"{marker.text}\" (line {line}) but the legend does not define it")
 
 
 def _short(text: str, limit: int = 50) -> str:

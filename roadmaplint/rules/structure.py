@@ -118,11 +118,16 @@ def _reorder_fix(doc: Document, children: list[Section], index: dict[int, int]) 
 
 
 @rule(code="RL205", name="empty-section", fix="never", severity="warning",
-      summary="A section with a heading and nothing under it.")
+      summary="A section the spec names (like \"Now\") with nothing under it.")
 def empty_section(doc: Document, options: dict) -> Iterator[Finding]:
+    # Only the sections the spec (or the preset) names: any other heading
+    # with nothing under it is a title, a heading that is itself the content
+    # ("Expected date of completion: TBA") or one of a pointer file's.
     heads = [h for h in doc.headings if h.block.depth == 0]
     for section in doc.root.walk():
         if section.heading is None or section.blocks or section.children:
+            continue
+        if section.spec is None or section.spec.catch_all:
             continue
         if section.heading is heads[0] and len(heads) > 1 and heads[1].level < section.level:
             continue  # a first heading above shallower ones is the file's title
