@@ -19,7 +19,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 seeds = sorted(SEEDS.glob("*.md")) if SEEDS.is_dir() else []
 needs_seeds = pytest.mark.skipif(not seeds, reason="../shared/seeds is absent")
 
-CLOSED = "# Roadmap #\n\n## Now ##\n\n- ship it\n"
+# two closed ATX headings among three open ones: heading-style reports the two
+CLOSED = "# Roadmap #\n\n## Now ##\n\n- ship it\n\n### Search\n\n### Sync\n\n### Plugins\n"
+FORMATTED = "# Roadmap\n\n## Now\n\n- ship it\n\n### Search\n\n### Sync\n\n### Plugins\n"
 
 
 def run(*args: str, input: str | bytes | None = None):
@@ -63,7 +65,7 @@ def test_json_output_shape(roadmap: Path) -> None:
 
 def test_format_fixes_then_leaves_file_alone(roadmap: Path) -> None:
     assert run("format", str(roadmap)).exit_code == 0
-    assert roadmap.read_text(encoding="utf-8") == "# Roadmap\n\n## Now\n\n- ship it\n"
+    assert roadmap.read_text(encoding="utf-8") == FORMATTED
     before = roadmap.stat().st_mtime_ns
     os.utime(roadmap, ns=(before - 10**9, before - 10**9))
     result = run("format", str(roadmap))
@@ -86,27 +88,27 @@ def test_format_check_and_diff_write_nothing(roadmap: Path) -> None:
 
 def test_check_fix_writes_and_reports_what_remains(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
-    path.write_text("# A #\n\n### Skipped a level\n", encoding="utf-8")
+    path.write_text("# A #\n\n## B\n\n#### Skipped a level\n", encoding="utf-8")
     result = run("check", "--fix", str(path), "--select", "RL501,RL505")
-    assert path.read_text(encoding="utf-8") == "# A\n\n### Skipped a level\n"
+    assert path.read_text(encoding="utf-8") == "# A\n\n## B\n\n#### Skipped a level\n"
     assert result.exit_code == 1
     assert "RL505" in result.output and "RL501" not in result.output
 
 
 def test_crlf_file_stays_crlf_and_keeps_mode(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
-    path.write_bytes(b"Roadmap\r\n=======\r\n\r\n- item   \r\n")
+    path.write_bytes(b"Roadmap\r\n=======\r\n\r\n## Now\r\n\r\n## Next\r\n\r\n- item   \r\n")
     path.chmod(0o640)
     assert run("format", str(path)).exit_code == 0
-    assert path.read_bytes() == b"# Roadmap\r\n\r\n- item\r\n"
+    assert path.read_bytes() == b"# Roadmap\r\n\r\n## Now\r\n\r\n## Next\r\n\r\n- item\r\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
 def test_bom_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
-    path.write_bytes(b"\xef\xbb\xbf# Roadmap #\n")
+    path.write_bytes(b"\xef\xbb\xbf# Roadmap #\n\n## Now\n\n## Next\n")
     run("format", str(path), "--select", "heading-style")
-    assert path.read_bytes() == b"\xef\xbb\xbf# Roadmap\n"
+    assert path.read_bytes() == b"\xef\xbb\xbf# Roadmap\n\n## Now\n\n## Next\n"
 
 
 def test_failed_write_leaves_the_original(roadmap: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,9 +123,9 @@ def test_failed_write_leaves_the_original(roadmap: Path, monkeypatch: pytest.Mon
 
 
 def test_stdin_format(tmp_path: Path) -> None:
-    result = run("format", "-", input="# Title #\n")
+    result = run("format", "-", input="# Title #\n\n## Now\n\n## Next\n")
     assert result.exit_code == 0
-    assert result.output == "# Title\n"
+    assert result.output == "# Title\n\n## Now\n\n## Next\n"
 
 
 @pytest.mark.parametrize(
@@ -190,12 +192,13 @@ def test_suppression_comments(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
     path.write_text(
         "# A #\n\n<!-- roadmaplint-disable-next-line RL501 -->\n## B ##\n\n"
-        "<!-- roadmaplint-disable heading-style -->\n## C ##\n<!-- roadmaplint-enable -->\n\n## D ##\n",
+        "<!-- roadmaplint-disable heading-style -->\n## C ##\n<!-- roadmaplint-enable -->\n\n## D ##\n"
+        "\n## E\n\n## F\n\n## G\n\n## H\n\n## I\n",  # open ATX headings outnumber the closed ones
         encoding="utf-8",
     )
     data = json.loads(run("check", str(path), "--select", "RL501", "--format", "json").output)
     assert [v["line"] for v in data["violations"]] == [1, 10]
-    path.write_text("<!-- roadmaplint-disable-file -->\n# A #\n", encoding="utf-8")
+    path.write_text("<!-- roadmaplint-disable-file -->\n# A #\n\n## B\n\n## C\n", encoding="utf-8")
     assert run("check", str(path), "--select", "RL501").exit_code == 0
 
 

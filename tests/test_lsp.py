@@ -38,6 +38,14 @@ DAMAGED = (
     "## Next ##\n"
     "\n"
     "- plan the next thing\n"
+    "\n"
+    "### Search\n"  # open ATX headings outnumber the closed ones: those two are reported
+    "\n"
+    "- index the notes\n"
+    "\n"
+    "### Sync\n"
+    "\n"
+    "- between devices\n"
 )
 CLEAN = "# Roadmap\n\n## Now\n\n- 🦀 work ✅\n"
 
