@@ -427,7 +427,7 @@ def test_seed_headings(seed: str, options: dict) -> None:
 def test_a_second_title_is_reported() -> None:
     text = "# Roadmap\n\n## Next\n\n## Later\n\n# Another\n\n- x\n"
     (v,) = lint(Source(text), Settings(select=["RL506"]))
-    assert (v.line, v.message) == (7, "level-1 heading after the title on line 1; its sections are level 2")
+    assert (v.line, v.message) == (7, "level-1 heading after the title on line 1; the title's sections are level 2")
 
 
 @pytest.mark.parametrize(

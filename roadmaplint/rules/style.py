@@ -511,7 +511,7 @@ def single_title(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     line = doc.source.line_of(title.span.start) + 1
     level = min(h.level for h in sections)
     for part in parts:
-        yield Finding(part[0].span, f"level-1 heading after the title on line {line}; its sections are level {level}")
+        yield Finding(part[0].span, f"level-1 heading after the title on line {line}; the title's sections are level {level}")
 
 
 # -- RL507 list-marker-style --------------------------------------------------
@@ -648,23 +648,28 @@ def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Findin
         found.append((lst, siblings, index, (level, kind), quotes, items, bullet))
         if not (level == quotes == 0 and len(found) == 1 and _banner(doc, lst, items)):
             votes.setdefault((level, kind), []).append((bullet, src.line_of(lst.span.start) + 1))
+    chosen: dict[tuple[int, str], tuple[str, str]] = {}  # (level, kind) -> (bullet, why), once per level
+    for key, at in votes.items():
+        lists = "task lists" if key[1] == "task" else "lists"
+        counts: dict[str, int] = {}  # in order of first use
+        for b, _ in at:
+            counts[b] = counts.get(b, 0) + 1
+        want = max(counts, key=counts.__getitem__)  # the first of equal counts
+        if counts[want] == len(at):
+            where = f" like the other {lists} at this level"
+        elif list(counts.values()).count(counts[want]) == 1:
+            where = f" like most {lists} at this level ({counts[want]} of {len(at)})"
+        else:  # a tie: the first list decides
+            line = next(n for b, n in at if b == want)
+            where = f" like the first of the {lists} at this level (line {line})"
+        chosen[key] = want, where
     for lst, siblings, index, key, quotes, items, bullet in found:
         if fixed:
             want, where = fixed, ""
+        elif key in chosen:
+            want, where = chosen[key]
         else:
-            at = votes.get(key)
-            if not at:
-                continue  # the banner list alone at its level
-            lists = "task lists" if key[1] == "task" else "lists"
-            marks = [b for b, _ in at]
-            counts = {b: marks.count(b) for b in marks}  # in order of first use
-            want = max(counts, key=counts.__getitem__)  # the first of equal counts
-            if counts[want] == len(marks):
-                where = f" like the other {lists} at this level"
-            elif list(counts.values()).count(counts[want]) == 1:
-                where = f" like most {lists} at this level ({counts[want]} of {len(marks)})"
-            else:  # a tie: the first list decides
-                where = f" like the first of the {lists} at this level (line {at[marks.index(want)][1]})"
+            continue  # the banner list alone at its level
         if bullet == want:
             continue
         message = f'bullet "{bullet}"; use "{want}"{where}'
