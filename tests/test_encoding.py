@@ -291,8 +291,11 @@ def test_ambiguous_bytes_get_an_unsafe_fix(tmp_path: Path) -> None:
 
 
 def test_a_fix_the_code_page_cannot_hold_rewrites_the_file_as_utf8() -> None:
+    # the user's spec writes "done" as ✅; a Windows-1252 file cannot hold it
     data = "# Café menu\n\n- :white_check_mark: Soup\n".encode("cp1252")
-    assert fixed(data, "status-marker-form") == "# Café menu\n\n- ✅ Soup\n".encode("utf-8")
+    settings = Settings(select=["status-marker-form"], spec={"statuses": {"done": {"markers": ["✅", ":white_check_mark:"]}}})
+    result = fixes.fix(Source.from_bytes(data), settings).source.to_bytes()
+    assert result == "# Café menu\n\n- ✅ Soup\n".encode("utf-8")
 
 
 def test_utf8_inside_a_legacy_file_is_repaired_only_on_request() -> None:
@@ -402,7 +405,7 @@ LEGEND = "# Roadmap\n\n## Legend\n\n- ✅ done\n- ⚡️ in progress\n\n## Now\n
 def test_shortcode_becomes_the_legends_emoji() -> None:
     text = LEGEND + "- :white_check_mark: Import\n- ✅ Export\n"
     (v,) = found(text, "status-marker-form")
-    assert v.message == 'status marker ":white_check_mark:"; write it as "✅"'
+    assert v.message == 'status marker ":white_check_mark:"; write it as "✅", the legend\'s form'
     assert fixed(text, "status-marker-form").decode("utf-8") == LEGEND + "- ✅ Import\n- ✅ Export\n"
 
 
@@ -415,10 +418,43 @@ def test_variation_selector_follows_the_legend() -> None:
 
 
 def test_capital_task_box() -> None:
-    text = "# Roadmap\n\n- [X] Import\n- [x] Export\n- [ ] Sync\n"
+    # two "[x]", one "[X]": the odd one out follows the others
+    text = "# Roadmap\n\n- [x] Import\n- [X] Export\n- [x] Print\n- [ ] Sync\n"
     (v,) = found(text, "status-marker-form")
-    assert v.message == 'task box "[X]"; write it as "[x]"'
+    assert v.message == 'task box "[X]"; write it as "[x]", the form this file uses most'
     assert fixed(text, "status-marker-form").decode("utf-8") == text.replace("[X]", "[x]")
+    # a tie: the first one decides
+    tie = "# Roadmap\n\n- [X] Import\n- [x] Export\n- [ ] Sync\n"
+    (v,) = found(tie, "status-marker-form")
+    assert v.message == 'task box "[x]"; write it as "[X]", the form this file uses first'
+    assert fixed(tie, "status-marker-form").decode("utf-8") == tie.replace("[x]", "[X]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Roadmap\n\n- [X] Import\n- [X] Export\n- [ ] Sync\n",  # [X] throughout
+        "# Roadmap\n\n- :white_check_mark: Import\n- :white_check_mark: Export\n- :construction: Sync\n",
+        "# Roadmap\n\n- ⚡ Import\n- ⚡ Export\n",  # no U+FE0F, throughout
+    ],
+)
+def test_one_form_throughout_is_clean(text: str) -> None:
+    assert found(text, "status-marker-form") == []
+
+
+def test_the_form_most_items_use_wins() -> None:
+    text = "# Roadmap\n\n- :white_check_mark: Import\n- ✅ Export\n- :white_check_mark: Sync\n"
+    (v,) = found(text, "status-marker-form")
+    assert (v.line, v.message) == (4, 'status marker "✅"; write it as ":white_check_mark:", the form this file uses most')
+    assert fixed(text, "status-marker-form").decode("utf-8") == text.replace("✅", ":white_check_mark:")
+
+
+def test_a_spec_names_the_task_box() -> None:
+    text = "# Roadmap\n\n- [x] Import\n- [x] Export\n"
+    settings = Settings(select=["status-marker-form"], spec={"statuses": {"done": {"markers": ["[X]"]}}})
+    vs = lint(Source(text), settings)
+    assert [(v.line, v.message) for v in vs] == [(n, 'task box "[x]"; write it as "[X]", your spec\'s form') for n in (3, 4)]
+    assert fixes.fix(Source(text), settings).source.text == text.replace("[x]", "[X]")
 
 
 def test_presets_do_not_respell_what_the_author_wrote() -> None:

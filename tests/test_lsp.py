@@ -38,6 +38,14 @@ DAMAGED = (
     "## Next ##\n"
     "\n"
     "- plan the next thing\n"
+    "\n"
+    "### Search\n"  # open ATX headings outnumber the closed ones: those two are reported
+    "\n"
+    "- index the notes\n"
+    "\n"
+    "### Sync\n"
+    "\n"
+    "- between devices\n"
 )
 CLEAN = "# Roadmap\n\n## Now\n\n- 🦀 work ✅\n"
 
@@ -366,7 +374,7 @@ def test_pygls_is_only_imported_by_lsp(workdir: Path) -> None:
         "print(run(['lsp']))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
-    assert proc.stdout.splitlines()[-2:] == ["1 False False", "2"], proc.stderr
+    assert proc.stdout.splitlines()[-2:] == ["0 False False", "2"], proc.stderr
     assert proc.stderr.startswith("roadmaplint: error: the language server needs pygls: pip install 'roadmaplint[lsp]'")
     assert len(proc.stderr.strip().splitlines()) == 1
 

@@ -14,7 +14,12 @@ from roadmaplint.document import load
 from roadmaplint.engine import Settings, lint
 from roadmaplint.source import Source
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# the seeds sit beside the project (/work/shared beside /work/main), or two
+# levels up from a worktree in /work/wt/<name>
+SEEDS = next(
+    (p for p in (Path(__file__).resolve().parents[n] / "shared" / "seeds" for n in (2, 3)) if p.is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "seeds",
+)
 MARK = "  ◀ "  # what follows on a fixture line is expectations, not text
 
 
@@ -72,7 +77,7 @@ Roadmap  ◀ RL501 1:1
 
 ## Short-term ##  ◀ RL501 4:1
 
-### Packaging
+## Packaging
 
 Long-term  ◀ RL501 8:1
 plans
@@ -83,6 +88,14 @@ plans
 
 - Item heading  ◀ RL501 15:3
   ---
+
+## Mid-term
+
+## Later
+
+## Much later
+
+### Maybe
 
 ```
 # not a heading ##
@@ -160,11 +173,15 @@ SINGLE_TITLE = """\
 
 ## Next
 
-# Another  ◀ RL506 5:1
+## Later
+
+### Much later
+
+# Another  ◀ RL506 9:1
 
 > # Quoted title
 
-Third  ◀ RL506 9:1
+Third  ◀ RL506 13:1
 =====
 """
 
@@ -177,12 +194,17 @@ LIST_MARKER = """\
 Text.
 
 * three  ◀ RL507 8:1
-  - nested  ◀ RL507 9:3
+  * nested
 
-> + quoted  ◀ RL507 11:3
+Text.
+
+- four
+  * nested
+
+> + quoted  ◀ RL507 16:3
 
 1. ordered
-   - nested in ordered  ◀ RL507 14:4
+   - nested in ordered  ◀ RL507 19:4
 """
 
 HEADING_BLANK_LINES = """\
@@ -257,57 +279,135 @@ def test_final_newline_fix(text: str, result: str) -> None:
 
 def test_closed_and_setext_become_open_atx_and_nothing_else_changes() -> None:
     text = "Roadmap\n=======\n\nSome  \ntext.\n\n## Next ##  \n\nLater\nplans\n-----\n- x\n"
-    assert fixed(text, "RL501") == "# Roadmap\n\nSome  \ntext.\n\n## Next  \n\n## Later plans\n- x\n"
+    assert fixed(text, "RL501", style="atx") == "# Roadmap\n\nSome  \ntext.\n\n## Next  \n\n## Later plans\n- x\n"
 
 
 def test_heading_style_edits_are_minimal() -> None:
-    (v,) = lint(Source("## Next ##\n"), Settings(select=["RL501"]))
+    atx = Settings(select=["RL501"], options={"heading-style": {"style": "atx"}})
+    (v,) = lint(Source("## Next ##\n"), atx)
     assert v.fix is not None
     assert [(e.start, e.end, e.replacement) for e in v.fix.edits] == [(7, 10, "")]
-    (v,) = lint(Source("Next\n====\n"), Settings(select=["RL501"]))
+    (v,) = lint(Source("Next\n====\n"), atx)
     assert v.fix is not None
     assert [(e.start, e.end, e.replacement) for e in v.fix.edits] == [(0, 0, "# "), (4, 9, "")]
     assert v.message == 'Setext heading; use ATX style "# Next"'
 
 
 def test_setext_in_block_quote() -> None:
-    assert fixed("> Quoted\n> ------\n> text\n", "RL501") == "> ## Quoted\n> text\n"
-    assert fixed("- Item\n  ---\n", "RL501") == "- ## Item\n"
+    assert fixed("> Quoted\n> ------\n> text\n", "RL501", style="atx") == "> ## Quoted\n> text\n"
+    assert fixed("- Item\n  ---\n", "RL501", style="atx") == "- ## Item\n"
     # several lines inside a container: reported, not fixed
     text = "> Two\n> lines\n> ---\n"
-    assert found(text, "RL501") == [(1, 3, "RL501")]
-    assert fixed(text, "RL501") == text
+    assert found(text, "RL501", style="atx") == [(1, 3, "RL501")]
+    assert fixed(text, "RL501", style="atx") == text
 
 
 @pytest.mark.parametrize("text", ["Release ##\n==========\n", "Hard\\\nbreak\n=====\n"])
 def test_setext_without_safe_fix(text: str) -> None:
-    assert found(text, "RL501") == [(1, 1, "RL501")]
+    assert found(text, "RL501", style="atx") == [(1, 1, "RL501")]
+    assert fixed(text, "RL501", style="atx") == text
+    # the same heading among open ATX ones: the default reports it, unfixed
+    among = text + "\n## Next\n\n## Later\n"
+    assert found(among, "RL501") == [(1, 1, "RL501")]
+    assert fixed(among, "RL501") == among
+
+
+# a Setext document: levels 1-2 underlined, levels 3-6 in ATX (Setext has no
+# form for them)
+SETEXT_DOC = "Roadmap\n=======\n\nNext\n----\n\n### Search\n\n### Sync\n\nLater\n-----\n\n### Plugins\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Roadmap #\n\n## Next ##\n\n### Search ###\n",  # closed ATX throughout
+        SETEXT_DOC,
+        "# Roadmap\n\n## Next\n\n#### Deep\n",
+        "No headings at all.\n",
+    ],
+)
+def test_a_consistent_document_is_clean(text: str) -> None:
+    assert found(text, "RL501") == []
+
+
+def test_the_minority_style_is_reported() -> None:
+    # three open ATX headings, one closed, one Setext: the open ATX style wins
+    text = "# Roadmap\n\n## Next ##\n\n## Later\n\nMaybe\n-----\n\n## Never\n"
+    vs = lint(Source(text), Settings(select=["RL501"]))
+    assert [(v.line, v.message) for v in vs] == [
+        (3, 'closed ATX heading; use "## Next" like most headings in this file'),
+        (7, 'Setext heading; use ATX style "## Maybe" like most headings in this file'),
+    ]
+    assert fixed(text, "RL501") == "# Roadmap\n\n## Next\n\n## Later\n\n## Maybe\n\n## Never\n"
+    # closed ATX wins: the open and Setext headings get closed
+    closed = "# Roadmap #\n\n## Next ##\n\n## Later\n\nMaybe\n-----\n\n### Search ###\n"
+    assert found(closed, "RL501") == [(5, 1, "RL501"), (7, 1, "RL501")]
+    assert fixed(closed, "RL501") == "# Roadmap #\n\n## Next ##\n\n## Later ##\n\n## Maybe ##\n\n### Search ###\n"
+
+
+def test_a_tie_goes_to_the_first_heading() -> None:
+    # one Setext and one ATX heading at levels 1-2: the first one's style wins;
+    # ATX is not turned into Setext (the text could then read differently)
+    text = "Roadmap\n=======\n\n## Next\n\n### Search\n"
+    (v,) = lint(Source(text), Settings(select=["RL501"]))
+    assert (v.line, v.fix) == (4, None)
+    assert v.message == "open ATX heading; use Setext style (text underlined with = or -) like most headings in this file"
+    assert fixed(text, "RL501") == text
+    assert found("## Next\n\nRoadmap\n=======\n", "RL501") == [(3, 1, "RL501")]
+
+
+def test_setext_majority_reports_atx_at_levels_1_and_2_only() -> None:
+    text = SETEXT_DOC + "\n## Open\n\n# Top #\n"
+    assert found(text, "RL501") == [(16, 1, "RL501"), (18, 1, "RL501")]
     assert fixed(text, "RL501") == text
 
 
-def test_heading_style_consistent() -> None:
-    text = "# Roadmap #\n\n## Next\n\nLater\n-----\n"
-    assert found(text, "RL501", style="consistent") == [(3, 1, "RL501"), (5, 1, "RL501")]
-    assert fixed(text, "RL501", style="consistent") == "# Roadmap #\n\n## Next ##\n\n## Later ##\n"
-    setext = "Roadmap\n=======\n\n## Next\n\n### Deeper\n"
-    assert found(setext, "RL501", style="consistent") == [(4, 1, "RL501")]
-    assert fixed(setext, "RL501", style="consistent") == setext
-    assert found("# Roadmap\n\n## Next\n", "RL501", style="consistent") == []
+SETEXT_MIXED = "Roadmap\n=======\n\nNext\n----\n\n### Search ###\n\n#### Sync\n"
 
 
-@pytest.mark.parametrize("seed", ["000_*.md", "003_*.md"])
-def test_seed_headings(seed: str) -> None:
-    """Only heading lines change; Setext underlines go; nothing else moves."""
+@pytest.mark.parametrize(
+    "style, expected, result",
+    [
+        ("atx", [(1, 1), (4, 1), (7, 1)], "# Roadmap\n\n## Next\n\n### Search\n\n#### Sync\n"),
+        ("atx_closed", [(1, 1), (4, 1), (9, 1)], "# Roadmap #\n\n## Next ##\n\n### Search ###\n\n#### Sync ####\n"),
+        ("setext", [], SETEXT_MIXED),
+        ("setext_with_atx", [(7, 1)], "Roadmap\n=======\n\nNext\n----\n\n### Search\n\n#### Sync\n"),
+        ("setext_with_atx_closed", [(9, 1)], SETEXT_MIXED.replace("#### Sync", "#### Sync ####")),
+    ],
+)
+def test_heading_style_options(style: str, expected: list, result: str) -> None:
+    assert [(line, col) for line, col, _ in found(SETEXT_MIXED, "RL501", style=style)] == expected
+    assert fixed(SETEXT_MIXED, "RL501", style=style) == result
+
+
+def test_setext_option_reports_atx_at_levels_1_and_2_without_a_fix() -> None:
+    text = "# Roadmap\n\n## Next ##\n\n### Search\n"
+    assert found(text, "RL501", style="setext") == [(1, 1, "RL501"), (3, 1, "RL501")]
+    assert fixed(text, "RL501", style="setext") == text
+
+
+def test_seed_000_closed_atx_is_clean() -> None:
+    paths = sorted(SEEDS.glob("000_*.md"))
+    if not paths:
+        pytest.skip(f"seeds not present in {SEEDS}")
+    assert found(Source.from_bytes(paths[0].read_bytes()).text, "RL501") == []
+
+
+@pytest.mark.parametrize("seed, options", [("000_*.md", {"style": "atx"}), ("003_*.md", {})])
+def test_seed_headings(seed: str, options: dict) -> None:
+    """Only heading lines change; Setext underlines go; nothing else moves.
+    Seed 003 has three Setext headings among six ATX ones: the default turns
+    them into ATX."""
     paths = sorted(SEEDS.glob(seed))
     if not paths:
-        pytest.skip("seeds not present")
+        pytest.skip(f"seeds not present in {SEEDS}")
     source = Source.from_bytes(paths[0].read_bytes())
     headings = load(source).headings
     assert any(h.style != "atx" for h in headings)
     underlines = {source.line_of(h.span.end) for h in headings if h.style == "setext"}
     starts = {source.line_of(h.span.start) for h in headings}
     before = [(i, line) for i, line in enumerate(source.lines()) if i not in underlines]
-    result = fixes.fix(source, Settings(select=["RL501"])).source
+    result = fixes.fix(source, Settings(select=["RL501"], options={"heading-style": options})).source
     after = result.lines()
     assert len(after) == len(before)
     for (i, old), new in zip(before, after):
@@ -317,7 +417,39 @@ def test_seed_headings(seed: str) -> None:
         else:
             assert new == old
     assert result.newline == source.newline
-    assert found(result.text, "RL501") == []
+    assert found(result.text, "RL501", **options) == []
+
+
+
+# -- single-title -----------------------------------------------------------------
+
+
+def test_a_second_title_is_reported() -> None:
+    text = "# Roadmap\n\n## Next\n\n## Later\n\n# Another\n\n- x\n"
+    (v,) = lint(Source(text), Settings(select=["RL506"]))
+    assert (v.line, v.message) == (7, "level-1 heading after the title on line 1; the title's sections are level 2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # level-1 headings are the sections, each with sub-sections of its own
+        "# Step 1\n\n### Wiring\n\n### Testing\n\n# Step 2\n\n### Setup\n",
+        "# Version 1\n\n## Features\n\n## Fixes\n\n# Version 2\n\n## Features\n",
+        # level-1 sections with content and no sub-sections
+        "# Roadmap\n\nIntro.\n\n# Q1\n\n- a\n\n# Q2\n\n- b\n",
+        # more level-1 headings than sections under the first one
+        "# Roadmap\n\n## Goals\n\n## Status\n\n# Q1\n\n# Q2\n\n# Q3\n",
+        # one sub-section is not a title's outline
+        "# Lazy loading\n\n## Benefits\n\n# Custom fonts\n",
+        # the file does not open with a level-1 heading
+        "## Intro\n\n# Part 1\n\n## A\n\n## B\n\n# Part 2\n",
+        # a level-1 heading in a quote is not part of the outline
+        "# Roadmap\n\n## Next\n\n## Later\n\n> # Quoted\n",
+    ],
+)
+def test_level_1_sections_are_not_titles(text: str) -> None:
+    assert found(text, "RL506") == []
 
 
 # -- trailing-whitespace ----------------------------------------------------------
@@ -394,10 +526,71 @@ def test_list_fix_does_not_make_thematic_breaks() -> None:
 
 
 def test_list_fix_changes_only_the_marker() -> None:
-    text = "- a\n\ntext\n\n* [ ] b\n  * c\n\n> * d\n"
+    text = "- a\n\ntext\n\n- b\n\ntext\n\n* **c**\n  * d\n\n> * e\n"
     result = fixed(text, "RL507")
-    assert result == "- a\n\ntext\n\n- [ ] b\n  * c\n\n> - d\n"
+    assert result == "- a\n\ntext\n\n- b\n\ntext\n\n- **c**\n  * d\n\n> - e\n"
     assert shape(result) == shape(text)
+
+
+def test_the_bullet_most_lists_use_wins() -> None:
+    # two "-" lists and one "*" list: the "*" list is the odd one out, though it comes first
+    text = "* a\n\ntext\n\n- b\n\ntext\n\n- c\n"
+    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    assert (v.line, v.message) == (1, 'bullet "*"; use "-" like most lists at this level (2 of 3)')
+    assert fixed(text, "RL507") == "- a\n\ntext\n\n- b\n\ntext\n\n- c\n"
+    # more "-" lists than any other bullet, though not more than half
+    most = text + "\ntext\n\n+ d\n"
+    assert [(v.line, v.message) for v in lint(Source(most), Settings(select=["RL507"]))][-1] == (
+        13, 'bullet "+"; use "-" like most lists at this level (2 of 4)'
+    )
+    # a tie: the first list decides
+    tie = "* a\n\ntext\n\n- b\n"
+    (v,) = lint(Source(tie), Settings(select=["RL507"]))
+    assert (v.line, v.message) == (5, 'bullet "-"; use "*" like the first of the lists at this level (line 1)')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "* a\n  - b\n\ntext\n\n* c\n  - d\n",  # one bullet per level
+        "* [x] a\n  * b\n\n+ c\n",  # the top-level lists are consistent by themselves
+        # "-" for task lists, "*" for other lists, throughout
+        "# Roadmap\n\n- [x] Import\n- [ ] Export\n\n## Fields\n\n* date\n* price\n  * currency\n",
+        # a sub-list indented less than its parent item's text: CommonMark
+        # starts a sibling list, but it reads (and is written) as nested
+        "* Parser\n - lexer\n - grammar\n* Printer\n - colours\n\ntext\n\n* Docs\n  - guide\n",
+    ],
+)
+def test_consistent_lists_are_clean(text: str) -> None:
+    assert found(text, "RL507") == []
+
+
+def test_task_lists_agree_among_themselves() -> None:
+    text = "- [x] a\n\ntext\n\n* [ ] b\n\ntext\n\n- [ ] c\n\n* plain\n"
+    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    assert (v.line, v.message) == (5, 'bullet "*"; use "-" like most task lists at this level (2 of 3)')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "* [Deutsch](README.de.md)\n\n# Roadmap\n\n- Search\n",  # before the title
+        "# Roadmap\n\n* [Deutsch](README.de.md) | [Français](README.fr.md)\n\n## Next\n\n- Search\n",  # under it
+    ],
+)
+def test_a_language_switcher_does_not_set_the_style(text: str) -> None:
+    # without the exception the switcher, first in the file, would win the
+    # tie and "- Search" would be the one reported
+    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    assert (text[v.span.start], v.message) == ("*", 'bullet "*"; use "-" like the other lists at this level')
+
+
+def test_a_one_item_list_further_down_does_set_the_style() -> None:
+    # not at the top of the file (or without a link): an ordinary list
+    text = "# Roadmap\n\n## Next\n\n* [Search](search.md)\n\n## Later\n\n- Sync\n"
+    assert found(text, "RL507") == [(9, 1, "RL507")]
+    plain = "# Roadmap\n\n* Search\n\n## Later\n\n- Sync\n"
+    assert found(plain, "RL507") == [(7, 1, "RL507")]
 
 
 def test_list_marker_fixed_style() -> None:
@@ -511,4 +704,4 @@ def test_fix_properties() -> None:
 def test_newline_style_survives_a_pass_without_line_breaks() -> None:
     # pass 1 turns the heading into "# Title", which has no line break left
     # to tell the style by; pass 2 must still add "\r\n", not "\n"
-    assert fixed("Title\r\n=====", "RL501", "RL503") == "# Title\r\n"
+    assert fixed("Title\r\n=====", "RL501", "RL503", style="atx") == "# Title\r\n"

@@ -596,8 +596,26 @@ def _identity(marker: str) -> str:
     return norm_marker(marker)
 
 
+def _form(text: str) -> str:
+    """How a marker is spelled, as far as this rule cares: exactly, but for
+    the case of a bracket word, which is left to the author."""
+    return text.casefold() if text.startswith("[") else text
+
+
+def _most(forms: list[str], exact: bool = False) -> tuple[str, str]:
+    """The form written most often (the earliest one breaks a tie), and why."""
+    keys = forms if exact else [_form(f) for f in forms]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    best = max(counts, key=counts.__getitem__)  # the first of equal counts: counts is in order of first use
+    tie = list(counts.values()).count(counts[best]) > 1
+    why = "the form this file uses first" if tie else "the form this file uses most"
+    return forms[keys.index(best)], why
+
+
 @rule(code="RL108", name="status-marker-form", severity="warning", fix="always",
-      summary="A status marker spelled differently from the legend's or spec's form (:white_check_mark: for ✅).")
+      summary="One status marker written in two forms (:white_check_mark: and ✅, [X] and [x]).")
 def status_marker_form(doc: Document, options: dict) -> Iterator[Finding]:
     binding = doc.binding
     if binding is None:
@@ -612,26 +630,43 @@ def status_marker_form(doc: Document, options: dict) -> Iterator[Finding]:
         for entry in binding.legend.entries:
             if entry.marker.kind != "mojibake":
                 legend.setdefault(_identity(entry.marker.text), entry.marker.text)
+    # the user's spec names a form: the first marker it lists for the status
     spec: dict[str, str] = {}
-    for status in binding.spec.statuses.values():
-        prefers_shortcode = user and bool(status.markers) and status.markers[0].startswith(":")
-        for m in status.markers:
-            if shortcodes or prefers_shortcode or not m.startswith(":"):
-                spec.setdefault(_identity(m), m)
-    # a preset prefers emoji to shortcodes; how to spell an emoji (U+FE0F)
-    # or a bracket word is the legend's or the user's spec's to say
+    if user:
+        for status in binding.spec.statuses.values():
+            for m in status.markers:
+                if shortcodes or status.markers[0].startswith(":") or not m.startswith(":"):
+                    spec.setdefault(_identity(m), m)
     text = doc.text
+    # every marker as written, by what it is; and every task box
+    written: dict[str, list[Any]] = {}
+    boxes: list[tuple[Any, int]] = []
     for item in items:
         marker = item.status_marker
         if marker is not None and marker.kind in ("emoji", "shortcode", "bracket"):
-            key = _identity(marker.text)
-            want = legend.get(key) or (spec.get(key) if user or marker.kind == "shortcode" else None)
-            if want is not None and _identity(want) == key and want.casefold() != marker.text.casefold():
-                yield Finding(marker.span, f"status marker \"{marker.text}\"; write it as \"{want}\"",
-                              _text_fix(doc.source, Edit(marker.span.start, marker.span.end, want)))
-        if item.checkbox == "X" and {**spec, **legend}.get("[x]", "[x]") == "[x]" and item.block is not None:
+            written.setdefault(_identity(marker.text), []).append(marker)
+        if item.checkbox in ("x", "X") and item.block is not None:
             first = next((c for c in item.block.children if c.type == "paragraph"), None)
-            if first is not None and text.startswith("[X]", first.span.start):
-                i = first.span.start + 1
-                yield Finding(Span(i - 1, i + 2), "task box \"[X]\"; write it as \"[x]\"",
-                              Fix.safe(Edit(i, i + 1, "x"), rewrites=True))
+            if first is not None and text.startswith(f"[{item.checkbox}]", first.span.start):
+                boxes.append((item, first.span.start))
+    for key, markers in written.items():
+        named = legend.get(key) or spec.get(key)
+        if named is not None and _identity(named) != key:
+            named = None
+        if named is None and len({_form(m.text) for m in markers}) < 2:
+            continue  # one form throughout: the file's own spelling
+        want, why = (named, "the legend's form" if key in legend else "your spec's form") if named else _most([m.text for m in markers])
+        for marker in markers:
+            if _form(marker.text) != _form(want):
+                yield Finding(marker.span, f"status marker \"{marker.text}\"; write it as \"{want}\", {why}",
+                              _text_fix(doc.source, Edit(marker.span.start, marker.span.end, want)))
+    if boxes:
+        named = next((f for f in (legend.get("[x]"), spec.get("[x]")) if f in ("[x]", "[X]")), None)
+        if named:
+            want, why = named, "the legend's form" if legend.get("[x]") == named else "your spec's form"
+        else:
+            want, why = _most([f"[{item.checkbox}]" for item, _ in boxes], exact=True)
+        for item, at in boxes:
+            if f"[{item.checkbox}]" != want:
+                yield Finding(Span(at, at + 3), f"task box \"[{item.checkbox}]\"; write it as \"{want}\", {why}",
+                              Fix.safe(Edit(at + 1, at + 2, want[1]), rewrites=True))

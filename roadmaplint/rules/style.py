@@ -185,12 +185,12 @@ def _atx_text(doc: Document, h: Heading) -> str:
     return doc.text[span.start : span.end] if span else h.title
 
 
-def _open_atx(doc: Document, h: Heading) -> Finding:
+def _open_atx(doc: Document, h: Heading, why: str = "") -> Finding:
     text = _atx_text(doc, h) if h.style == "closed" else _setext_text(doc, h)
     target = f"{'#' * h.level} {text}".rstrip()
     if h.style == "setext":
         edits = _setext_edits(doc, h, closing=False)
-        message = f'Setext heading; use ATX style "{_quote(target)}"' if edits else "Setext heading; use ATX style"
+        message = f'Setext heading; use ATX style "{_quote(target)}"{why}' if edits else f"Setext heading; use ATX style{why}"
     else:
         # delete the closing sequence and the whitespace before it, nothing else
         span = h.text_span
@@ -198,51 +198,95 @@ def _open_atx(doc: Document, h: Heading) -> Finding:
         closing = doc.text[cut : h.span.end]
         ok = re.fullmatch(r"[ \t]+#+", closing) is not None
         edits = [Edit(cut, h.span.end, "")] if ok else None
-        message = f'closed ATX heading; use "{_quote(target)}"'
+        message = f'closed ATX heading; use "{_quote(target)}"{why}'
     return Finding(h.span, message, Fix.safe(*edits) if edits else None)
+
+
+_HEADING_STYLES = ["consistent", "atx", "atx_closed", "setext", "setext_with_atx", "setext_with_atx_closed"]
+_STYLE_NAME = {"atx": "open ATX", "closed": "closed ATX", "setext": "Setext"}
+
+
+def _majority(styles: list[str]) -> str | None:
+    """The style most of ``styles`` have; the earliest one breaks a tie."""
+    counts: dict[str, int] = {}
+    for s in styles:
+        counts[s] = counts.get(s, 0) + 1
+    # max() keeps the first of equal counts, and counts is in order of first use
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _wanted(doc: Document, option: str) -> tuple[str, str | None, str]:
+    """(style for levels 1-2, style for ATX headings or None for either,
+    why): what each heading should look like under ``option``."""
+    if option == "atx":
+        return "atx", "atx", ""
+    if option == "atx_closed":
+        return "closed", "closed", ""
+    if option == "setext":
+        return "setext", None, ""
+    if option == "setext_with_atx":
+        return "setext", "atx", ""
+    if option == "setext_with_atx_closed":
+        return "setext", "closed", ""
+    # consistent: two questions, each settled by the document's majority.
+    # Setext or ATX is asked of levels 1 and 2 only, the levels where Setext
+    # exists; open or closed is asked of every ATX heading.
+    low = [h.style for h in doc.headings if h.level <= 2]
+    top = _majority(["setext" if s == "setext" else "atx" for s in low]) or "atx"
+    atx = _majority([h.style for h in doc.headings if h.style != "setext"]) or "atx"
+    return ("setext" if top == "setext" else atx), atx, " like most headings in this file"
+
+
+def _closed_atx(doc: Document, h: Heading, why: str) -> Finding:
+    marks = "#" * h.level
+    if h.style == "setext":
+        edits = _setext_edits(doc, h, closing=True)
+    else:
+        end = h.text_span.end if h.text_span else h.span.end
+        edits = [Edit(end, end, " " + marks)]
+    text = _atx_text(doc, h) if h.style != "setext" else _setext_text(doc, h)
+    target = f"{marks} {text} {marks}"
+    return Finding(
+        h.span,
+        f'{_STYLE_NAME[h.style]} heading; use "{_quote(target)}"{why}',
+        Fix.safe(*edits) if edits else None,
+    )
 
 
 @rule(
     code="RL501",
     name="heading-style",
-    summary="Headings use one style: open ATX (`# Title`) by default.",
+    summary="Headings use one style: the style most of the file's headings use.",
     fix="sometimes",
     options={
         "style": {
             "type": "string",
-            "enum": ["atx", "consistent"],
-            "default": "atx",
-            "description": 'Required style: "atx" (open ATX, `# Title`) or "consistent" (the style of the first heading).',
+            "enum": _HEADING_STYLES,
+            "default": "consistent",
+            "description": (
+                'Required style: "consistent" (the style most headings of the file use), "atx" (`# Title`), '
+                '"atx_closed" (`# Title #`), "setext" (levels 1-2 underlined, levels 3-6 any ATX), '
+                '"setext_with_atx" (levels 1-2 underlined, levels 3-6 open ATX) or '
+                '"setext_with_atx_closed" (levels 1-2 underlined, levels 3-6 closed ATX).'
+            ),
         }
     },
+    severity="warning",
 )
 def heading_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     if not doc.headings:
         return
-    want = options["style"]
-    first = doc.headings[0]
-    if want == "consistent":
-        want = first.style
-    where = f"line {doc.source.line_of(first.span.start) + 1}"
+    top, atx, why = _wanted(doc, options["style"])
     for h in doc.headings:
-        if h.style == want:
+        want = top if h.level <= 2 else atx
+        if want is None or h.style == want:
             continue
         if want == "atx":
-            yield _open_atx(doc, h)
+            yield _open_atx(doc, h, why)
         elif want == "closed":
-            marks = "#" * h.level
-            if h.style == "setext":
-                edits = _setext_edits(doc, h, closing=True)
-            else:
-                end = h.text_span.end if h.text_span else h.span.end
-                edits = [Edit(end, end, " " + marks)]
-            yield Finding(
-                h.span,
-                f"{'Setext' if h.style == 'setext' else 'open ATX'} heading; close it like the first heading ({where})",
-                Fix.safe(*edits) if edits else None,
-            )
-        elif h.level <= 2:  # Setext has no levels 3 to 6: any ATX style is fine there
-            yield Finding(h.span, f"ATX heading; use Setext style like the first heading ({where})")
+            yield _closed_atx(doc, h, why)
+        else:  # Setext: turning a line of text into a Setext heading can change how it reads
+            yield Finding(h.span, f"{_STYLE_NAME[h.style]} heading; use Setext style (text underlined with = or -){why}")
 
 
 # -- RL502 trailing-whitespace ------------------------------------------------
@@ -443,33 +487,73 @@ def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Findin
 @rule(
     code="RL506",
     name="single-title",
-    summary="At most one level-1 heading.",
+    summary="A file with a title and lower-level sections has no second level-1 heading.",
+    severity="warning",
 )
 def single_title(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
-    title: Heading | None = None
-    for h in doc.headings:
-        if h.block.depth or h.level != 1:
-            continue
-        if title is None:
-            title = h
-            continue
-        line = doc.source.line_of(title.span.start) + 1
-        yield Finding(h.span, f"another level-1 heading; the title is on line {line}")
+    # Only headings at the top level count: a heading quoted in a block quote
+    # or a list item is not part of the file's outline.
+    outline = [h for h in doc.headings if not h.block.depth]
+    if not outline or outline[0].level != 1:
+        return
+    title = outline[0]
+    parts: list[list[Heading]] = []  # each later level-1 heading with the headings under it
+    sections: list[Heading] = []  # the headings under the title
+    for h in outline[1:]:
+        if h.level == 1:
+            parts.append([h])
+        elif parts:
+            parts[-1].append(h)
+        else:
+            sections.append(h)
+    # The file has a title when the first heading is level 1 and its sections
+    # (at least two of them, and more than the later level-1 headings) are
+    # lower: then a later level-1 heading is one more title. Where a later
+    # level-1 heading has sections of its own, or where level-1 headings
+    # outnumber the sections under the first, level 1 is the file's section
+    # level and there is no title to repeat.
+    if len(sections) < 2 or len(sections) <= len(parts) or any(len(part) > 1 for part in parts):
+        return
+    line = doc.source.line_of(title.span.start) + 1
+    level = min(h.level for h in sections)
+    for part in parts:
+        yield Finding(part[0].span, f"level-1 heading after the title on line {line}; the title's sections are level {level}")
 
 
 # -- RL507 list-marker-style --------------------------------------------------
 
 
-def _lists(blocks: list[Block], level: int = 0, quotes: int = 0) -> Iterator[tuple[Block, list[Block], int, int, int]]:
+def _column(src: Source, block: Block) -> int:
+    return block.span.start - src.line_start(src.line_of(block.span.start))
+
+
+def _lists(
+    src: Source, blocks: list[Block], tasks: set[int], level: int = 0, quotes: int = 0, kind: str | None = None
+) -> Iterator[tuple[Block, list[Block], int, int, int, str]]:
     """(list, its siblings, its index among them, nesting level, enclosing
-    block quotes) in document order; the level counts list items only."""
+    block quotes, kind) in document order.
+
+    The level counts the list items a list sits in, and one more for a list
+    that directly follows a sibling list with its marker further right: in
+    `* a\n - b` CommonMark starts a second list at the same depth (the `-`
+    is not indented past the content of `a`), but the author wrote a
+    sub-list. The kind is "task" for a list whose first item opens with a
+    task box, and for every list nested in one, else "plain": many files
+    write task lists with one bullet and other lists with another."""
+    seen: dict[int, tuple[int, str]] = {}  # sibling index -> (level, kind)
     for i, block in enumerate(blocks):
         if block.type == "list":
-            yield block, blocks, i, level, quotes
+            items = [c for c in block.children if c.type == "list_item"]
+            here, own = level, kind or ("task" if items and id(items[0]) in tasks else "plain")
+            before = blocks[i - 1] if i else None
+            if before is not None and before.type == "list" and _column(src, block) > _column(src, before):
+                here, own = seen[i - 1][0] + 1, seen[i - 1][1]
+            seen[i] = here, own
+            yield block, blocks, i, here, quotes, own
             for item in block.children:
-                yield from _lists(item.children, level + 1, quotes)
+                yield from _lists(src, item.children, tasks, here + 1, quotes, own)
         elif block.type == "block_quote":
-            yield from _lists(block.children, level, quotes + 1)
+            yield from _lists(src, block.children, tasks, level, quotes + 1, kind)
 
 
 def _quotes(line: str) -> int:
@@ -520,6 +604,24 @@ def _bullet_fix(doc: Document, lst: Block, siblings: list[Block], index: int, qu
     return Fix.safe(*edits)
 
 
+def _banner(doc: Document, lst: Block, items: list[Block]) -> bool:
+    """True for a line of links at the top of the file, such as a language
+    switcher (`* [Deutsch](README.de.md)`): a list of one item that holds a
+    link and no sub-list, before the first heading or as the first block
+    right under it. It is not one of the file's lists."""
+    if len(items) != 1 or any(c.type == "list" for c in items[0].children):
+        return False
+    if not any(it.block is items[0] and it.links for it in doc.items()):
+        return False
+    heads = [h for h in doc.headings if not h.block.depth]
+    if not heads:
+        return False
+    if lst.span.start < heads[0].span.start:
+        return True
+    after = [b for b in doc.blocks if b.span.start >= heads[0].span.end]
+    return bool(after) and after[0] is lst
+
+
 @rule(
     code="RL507",
     name="list-marker-style",
@@ -530,23 +632,53 @@ def _bullet_fix(doc: Document, lst: Block, siblings: list[Block], index: int, qu
             "type": "string",
             "enum": ["consistent", "dash", "asterisk", "plus"],
             "default": "consistent",
-            "description": 'The bullet to use: "consistent" (the first bullet seen at each nesting level) or "dash" (-), "asterisk" (*), "plus" (+).',
+            "description": (
+                'The bullet to use: "consistent" (at each nesting level, the bullet most lists at that level use) '
+                'or "dash" (-), "asterisk" (*), "plus" (+).'
+            ),
         }
     },
+    severity="warning",
 )
 def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     fixed = _BULLETS.get(options["style"])
-    first: dict[int, tuple[str, int]] = {}  # level -> (bullet, 1-based line)
-    for lst, siblings, index, level, quotes in _lists(doc.blocks):
+    src = doc.source
+    found = []
+    # (level, kind) -> (bullet, 1-based line) of each list there that sets the style
+    votes: dict[tuple[int, str], list[tuple[str, int]]] = {}
+    tasks = {id(it.block) for it in doc.items() if it.checkbox is not None and it.block is not None}
+    for lst, siblings, index, level, quotes, kind in _lists(src, doc.blocks, tasks):
         items = [c for c in lst.children if c.type == "list_item"]
         if lst.attrs.get("ordered") or not items:
             continue
         bullet = items[0].attrs.get("marker", "")
-        seen = first.setdefault(level, (bullet, doc.source.line_of(lst.span.start) + 1))
-        want = fixed or seen[0]
+        found.append((lst, siblings, index, (level, kind), quotes, items, bullet))
+        if not (level == quotes == 0 and len(found) == 1 and _banner(doc, lst, items)):
+            votes.setdefault((level, kind), []).append((bullet, src.line_of(lst.span.start) + 1))
+    chosen: dict[tuple[int, str], tuple[str, str]] = {}  # (level, kind) -> (bullet, why), once per level
+    for key, at in votes.items():
+        lists = "task lists" if key[1] == "task" else "lists"
+        counts: dict[str, int] = {}  # in order of first use
+        for b, _ in at:
+            counts[b] = counts.get(b, 0) + 1
+        want = max(counts, key=counts.__getitem__)  # the first of equal counts
+        if counts[want] == len(at):
+            where = f" like the other {lists} at this level"
+        elif list(counts.values()).count(counts[want]) == 1:
+            where = f" like most {lists} at this level ({counts[want]} of {len(at)})"
+        else:  # a tie: the first list decides
+            line = next(n for b, n in at if b == want)
+            where = f" like the first of the {lists} at this level (line {line})"
+        chosen[key] = want, where
+    for lst, siblings, index, key, quotes, items, bullet in found:
+        if fixed:
+            want, where = fixed, ""
+        elif key in chosen:
+            want, where = chosen[key]
+        else:
+            continue  # the banner list alone at its level
         if bullet == want:
             continue
-        where = "" if fixed else f" like line {seen[1]}"
         message = f'bullet "{bullet}"; use "{want}"{where}'
         # one fix for the whole list: fixing it item by item would split it
         fix = _bullet_fix(doc, lst, siblings, index, quotes, want)
