@@ -291,7 +291,7 @@ def test_items_that_mention_versions_are_no_milestones() -> None:
 
 # -- RL602 item-order ------------------------------------------------------------------
 
-MIXED = "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [x] Plugin API\n- [ ] Themes\n- [x] Packages\n"
+MIXED = "# Roadmap\n\n## 1.0\n\n- [x] Plugin API\n- [ ] Sync\n- [x] Packages\n- [ ] Themes\n"
 
 
 def test_item_order_is_off_by_default() -> None:
@@ -300,13 +300,36 @@ def test_item_order_is_off_by_default() -> None:
 
 def test_item_order_by_status_when_selected() -> None:
     assert found(MIXED, "RL602") == [
-        (6, '"Plugin API" (done) should come before "Sync" (planned)', True)]
+        (7, '"Packages" (done) should come before "Sync" (planned)', True)]
     assert fixed(MIXED, "RL602") == "# Roadmap\n\n## 1.0\n\n- [x] Plugin API\n- [x] Packages\n- [ ] Sync\n- [ ] Themes\n"
 
 
 def test_item_order_with_its_own_status_order() -> None:
     after = fixed(MIXED, "RL602", statuses=["planned", "done"])
     assert after == "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n- [x] Packages\n"
+
+
+PLANNED_FIRST = ("# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n\n"
+                 "## 0.9\n\n- [ ] Docs\n- [x] Parser\n- [x] Packages\n\n"
+                 "## 0.8\n\n- [ ] Site\n- [x] Lexer\n- [ ] Logo\n")
+
+
+def test_a_roadmap_that_lists_open_work_first_is_checked_that_way() -> None:
+    assert found(PLANNED_FIRST, "RL602") == [(19, '"Logo" (planned) should come before "Lexer" (done)', True)]
+    assert fixed(PLANNED_FIRST, "RL602").endswith("## 0.8\n\n- [ ] Site\n- [ ] Logo\n- [x] Lexer\n")
+
+
+def test_a_status_order_the_user_gives_is_followed_as_written() -> None:
+    settings = Settings(select=["RL602"], spec={"items": {"order": ["done", "planned"]}})
+    assert [v.line for v in lint(Source(PLANNED_FIRST), settings)] == [7, 12, 18]
+    assert [v.line for v in lint(Source(PLANNED_FIRST), Settings(select=["RL602"], options={
+        "item-order": {"statuses": ["done", "in-progress", "planned"]}}))] == [7, 12, 18]
+
+
+@pytest.mark.parametrize("order, lines", [("chronological", [7, 12, 18]), ("reverse-chronological", [19])])
+def test_the_spec_order_fixes_which_end_done_work_goes(order: str, lines: list[int]) -> None:
+    settings = Settings(select=["RL602"], spec={"extends": "generic", "order": order, "items": {"order": "status"}})
+    assert [v.line for v in lint(Source(PLANNED_FIRST), settings)] == lines
 
 
 def test_item_order_by_priority() -> None:

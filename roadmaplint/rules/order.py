@@ -277,16 +277,22 @@ def _priority(text: str) -> int | None:
     return int(word) if word.isdigit() else _LEVELS.get(word)
 
 
-def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str]]:
-    """(by, statuses) from the rule's options, replaced by the spec's
-    ``items.order`` where it has one."""
+_STATUS_ORDER = ["done", "in-progress", "planned", "blocked", "dropped"]
+
+
+def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str], bool]:
+    """(by, statuses, given) from the rule's options, replaced by the spec's
+    ``items.order`` where it has one. ``given``: the user spelled out the
+    order of statuses (a list in the spec, or ``statuses`` in the options),
+    which is then followed as written, never reversed."""
     by = options.get("by", "status")
-    statuses = list(options.get("statuses") or [])
+    statuses = list(options.get("statuses") or _STATUS_ORDER)
+    given = statuses != _STATUS_ORDER
     if isinstance(spec_order, list):
-        by, statuses = "status", [str(s) for s in spec_order]
+        by, statuses, given = "status", [str(s) for s in spec_order], True
     elif spec_order in ("status", "priority"):
         by = spec_order
-    return by, statuses
+    return by, statuses, given and by == "status"
 
 
 def _spec_item_order(doc: Document, section: Section, parents: list[Section]) -> Any:
@@ -306,10 +312,11 @@ def _spec_item_order(doc: Document, section: Section, parents: list[Section]) ->
                       "description": "Order items by their status, or by a priority marker (P0, [high])."},
                "statuses": {"type": "array", "items": {"type": "string"},
                             "default": ["done", "in-progress", "planned", "blocked", "dropped"],
-                            "description": "The status order; items with a status not listed come last."}})
+                            "description": "The status order; items with a status not listed come last. Given here (or as a list in the spec `items.order`), it is followed as written; otherwise a roadmap may list it either way round."}})
 def item_order(doc: Document, options: dict) -> Iterator[Finding]:
+    lists: list[tuple[list[Item], list[int], list[str], int, bool]] = []  # items, keys, labels, unranked, given
     for section, parents in _sections(doc):
-        by, statuses = _item_order_settings(_spec_item_order(doc, section, parents), options)
+        by, statuses, given = _item_order_settings(_spec_item_order(doc, section, parents), options)
         year = D.context_year(section, [*parents, section])
         for items in _lists(section):
             if len(items) < 2 or any(it.in_legend for it in items):
@@ -321,23 +328,61 @@ def item_order(doc: Document, options: dict) -> Iterator[Finding]:
                 marks = [_priority(it.text) for it in items]
                 if sum(m is not None for m in marks) < 2:
                     continue
-                keys: list[Any] = [99 if m is None else m for m in marks]
+                keys: list[int] = [99 if m is None else m for m in marks]
                 label = [f"P{m}" if m is not None else "no priority" for m in marks]
+                lists.append((items, keys, label, 99, False))
             else:
                 # work whose status is unknown is not judged
                 if any(it.status is None for it in items) or len({it.status for it in items}) < 2:
                     continue
                 keys = [statuses.index(it.status) if it.status in statuses else len(statuses) for it in items]
                 label = [str(it.status) for it in items]
-            wrong = next(((j, i) for j in range(len(keys)) for i in range(j) if keys[j] < keys[i]), None)
-            if wrong is None:
-                continue
-            j, i = wrong
-            edit = move_items(doc, items, stable_order(keys))
-            yield Finding(_item_span(items[j]),
-                          f"\"{_short(items[j].text)}\" ({label[j]}) should come before "
-                          f"\"{_short(items[i].text)}\" ({label[i]})",
-                          Fix.safe(edit) if edit else None)
+                lists.append((items, keys, label, len(statuses), given))
+    descending = _items_direction(doc, lists)
+    for items, keys, label, unranked, given in lists:
+        # ranked items in the roadmap's direction, then the unranked ones
+        down = descending and not given
+        sort = [(1, 0) if k >= unranked else (0, -k if down else k) for k in keys]
+        wrong = _first_misplaced(sort)
+        if wrong is None:
+            continue
+        j, i = wrong
+        edit = move_items(doc, items, stable_order(sort))
+        yield Finding(_item_span(items[j]),
+                      f"\"{_short(items[j].text)}\" ({label[j]}) should come before "
+                      f"\"{_short(items[i].text)}\" ({label[i]})",
+                      Fix.safe(edit) if edit else None)
+
+
+def _items_direction(doc: Document, lists: list[tuple[list[Item], list[int], list[str], int, bool]]) -> bool:
+    """Whether the roadmap lists its work the other way round (planned
+    before done, P3 before P0): its spec's `order` says so
+    (reverse-chronological: the newest, future work first), or, without
+    one, more items stand in place that way across the lists whose order
+    the user did not spell out. Done (or P0) first on a tie."""
+    fixed = DIRECTIONS.get(doc.binding.spec.order) if doc.binding else None
+    if fixed is not None:
+        return fixed
+    up = down = 0
+    for _, keys, _, unranked, given in lists:
+        if given:
+            continue
+        seq = [k for k in keys if k < unranked]
+        up += len(_run(seq))
+        down += len(_run([-k for k in seq]))
+    return down > up
+
+
+def _first_misplaced(keys: list[Any]) -> tuple[int, int] | None:
+    """(the first item that should come earlier, the first item it should
+    precede), in linear time."""
+    top = None
+    for j, key in enumerate(keys):
+        if top is not None and key < top:
+            return j, next(i for i in range(j) if keys[i] > key)
+        if top is None or key > top:
+            top = key
+    return None
 
 
 # -- RL603 overdue-item ---------------------------------------------------------------------
