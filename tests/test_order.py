@@ -147,8 +147,11 @@ def test_two_milestones_are_in_order_either_way() -> None:
 
 @pytest.mark.parametrize("later", ["Later", "Up next", "Future", "Backlog"])
 def test_a_later_section_stays_last(later: str) -> None:
-    text = f"# Roadmap\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## {later}\n\n- c\n"
-    assert headings(fixed(text, "RL601")) == ["Roadmap", "Q1 2025", "Q2 2025", later]
+    text = f"# Roadmap\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## Q3 2025\n\n- d\n\n## {later}\n\n- c\n"
+    assert headings(fixed(text, "RL601")) == ["Roadmap", "Q1 2025", "Q2 2025", "Q3 2025", later]
+    # newest first, a later section ends the list all the same
+    newest = f"# Roadmap\n\n## v0.2\n\n- b\n\n## v0.1\n\n- a\n\n## {later}\n\n- c\n"
+    assert found(newest, "RL601") == []
     in_order = f"# Roadmap\n\n## Q1 2025\n\n- a\n\n## {later}\n\n- c\n"
     assert found(in_order, "RL601") == []
     early = f"# Roadmap\n\n## {later}\n\n- c\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- b\n"

@@ -92,8 +92,8 @@ def direction(keys: list[Any]) -> bool:
     direction that keeps more of them in place (the longer run already in
     that order) wins; when neither does, oldest first."""
     rank = _ranks(keys)
-    # a "Later" counts as the newest: after the dated ones it says oldest first
-    seq = [len(rank) if k == "later" else rank[k] for k in keys if k is not None]
+    # a "Later" or "Ideas" section says nothing: it ends a list either way
+    seq = [rank[k] for k in keys if k is not None and k != "later"]
     return len(_run([-r for r in seq])) > len(_run(seq))
 
 
