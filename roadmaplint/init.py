@@ -101,7 +101,10 @@ def _dated_pattern(section: Section) -> tuple[str, str, str] | None:
     if not before:
         return None
     shown = title[: period.start_offset] if period is not None and not is_version else ""
-    shown = shown.rstrip(_SEPARATORS) or before
+    if not shown.rstrip(_SEPARATORS):
+        at_title = title.casefold().find(before)  # the name as written, not lower-cased
+        shown = title[at_title : at_title + len(before)] if at_title >= 0 else before
+    shown = shown.rstrip(_SEPARATORS)
     # the rest of the title keeps sections apart that differ only there;
     # a second period there moves on too (`Q4’22/Q1’23`)
     after = key[end : max(end, 60)]
@@ -147,6 +150,8 @@ def infer(doc: Document) -> dict[str, Any]:
             # no status: the heading's own words give it, and the next
             # milestone's may differ
             kind, pattern, name = how
+            if kind == "milestone" and counts[key] == 1:
+                name = section.title  # one of its kind: its own title says it best
             base, n = name, 1
             while name.casefold() in names:
                 n += 1
