@@ -4,13 +4,114 @@ a `.roadmaplint.toml`."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
+from . import dates as D
 from .bind import container
-from .document import Document
+from .document import Document, Section
 from .engine import Settings, lint_document
-from .spec import title_key
+from .spec import _risk, title_key
+
+# a period or version written in a heading, as a pattern that matches the
+# next one too: "q3 2025" -> q[1-4] \d{4}, "june 2026" -> any month, "v1.2" -> v\d{1,4}\.\d{1,4}
+_MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"
+_TOKEN = re.compile(
+    r"(?P<q>\bq[1-4]\b)|(?P<h>\bh[12]\b)|(?P<month>\b(?:" + "|".join(sorted(D.MONTHS, key=len, reverse=True)) + r")\b\.?)"
+    r"|(?P<season>\b(?:spring|summer|autumn|fall|winter)\b)|(?P<year>\d{4})|(?P<num>\d+)|(?P<other>.)",
+    re.S,
+)
+_KINDS = [("q[1-4]", "Quarters"), ("h[12]", "Halves"), (_MONTH, "Months"), ("(?:spring", "Seasons")]
+_SEPARATORS = " \t([{-–—:,|/"
+
+
+def _shape(text: str) -> str:
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "q":
+            out.append("q[1-4]")
+        elif kind == "h":
+            out.append("h[12]")
+        elif kind == "month":
+            out.append(_MONTH + (r"\.?" if m.group(0).endswith(".") else ""))
+        elif kind == "season":
+            out.append("(?:spring|summer|autumn|fall|winter)")
+        elif kind == "year":
+            out.append(r"\d{4}")
+        elif kind == "num":
+            out.append(r"\d{1,4}")
+        else:
+            out.append(_escape(m.group(0)))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return re.escape(text).replace("\\ ", " ").replace("\\-", "-")
+
+
+def _version_shape(text: str) -> str:
+    """`v1.2`, `1.10.0`, `2.0.0-rc1` -> one pattern for every such version."""
+    m = re.match(r"(\D*)\d+(\.\d+)?", text)
+    assert m is not None
+    return _escape(m.group(1)) + (r"\d{1,4}\.\d{1,4}(?:\.\d{1,4})?" if m.group(2) else r"\d{1,4}")
+
+
+def _dated(section: Section) -> tuple[str, str, str] | None:
+    """How a heading named by a period or a version is matched so that the
+    next period's heading matches too: ("milestone", pattern, name) when
+    the name leads the title (`Q3 2025`, `v1.2: Plugins`, `hledger 1.40`),
+    ("named", pattern, name) when it follows a name of its own, which
+    becomes the section's name (`Now (Q1 2025)` -> `Now`); None for a
+    heading without one."""
+    found = _dated_pattern(section)
+    if found is None:
+        return None
+    key = title_key(section.title)
+    return found if re.search(found[1], key[:80]) and not _risk(found[1]) else None
+
+
+def _dated_pattern(section: Section) -> tuple[str, str, str] | None:
+    title, key = section.title, title_key(section.title)
+    name = D.name_of(title)
+    period = name.period or D.find_period(title)  # "Next (Q2 2025)" is named "Next"
+    found: list[tuple[int, bool, str, bool]] = []  # (where in the key, leads the title, text, a version)
+    if period is not None:
+        text = " ".join(period.text.split()).casefold()
+        at = key.find(text)
+        if at >= 0 and text:
+            found.append((at, name.period_strong, text, False))
+    version = D.version_at(key)
+    if name.version is not None and version is not None:
+        found.append((version.start, name.version_strong, key[version.start : version.end], True))
+    if not found:
+        return None
+    at, strong, text, is_version = min(found, key=lambda f: (not f[1], f[0]))
+    shape = _version_shape(text) if is_version else _shape(text)
+    end = at + len(text)
+    if end > 70:  # specs see a heading's first 80 characters
+        return None
+    if strong:
+        label = ("Versions" if is_version else next((word for part, word in _KINDS if part in shape), None)
+                 or ("Years" if re.fullmatch(r"\d{4}", text) else "Dates"))
+        prefix = key[:at].strip(" ([{")
+        return "milestone", "^" + _escape(key[:at]) + shape + r"(?!\w)", f"{prefix} {label.lower()}" if prefix else label
+    before = key[:at].rstrip(_SEPARATORS)
+    if not before:
+        return None
+    shown = title[: period.start_offset] if period is not None and not is_version else ""
+    if not shown.rstrip(_SEPARATORS):
+        at_title = title.casefold().find(before)  # the name as written, not lower-cased
+        shown = title[at_title : at_title + len(before)] if at_title >= 0 else before
+    shown = shown.rstrip(_SEPARATORS)
+    # the rest of the title keeps sections apart that differ only there;
+    # a second period there moves on too (`Q4’22/Q1’23`)
+    after = key[end : max(end, 60)]
+    pattern = "^" + _escape(key[:at]) + shape + _shape(after)
+    if _risk(pattern):
+        pattern = "^" + _escape(key[:at]) + shape + _escape(after)
+    return "named", pattern, shown
 
 
 def infer(doc: Document) -> dict[str, Any]:
@@ -23,24 +124,49 @@ def infer(doc: Document) -> dict[str, Any]:
     if len(titles) == 1:
         spec["title"] = {"required": True}
     top = container(doc)
-    # headings compare as the spec matches them: "🚀 Now" and "Now:" are one section
-    counts = Counter(title_key(s.title) for s in top.children if s.heading is not None)
+    headed = [s for s in top.children if s.heading is not None]
+    # a heading named by a period or a version matches by a pattern, so that
+    # next quarter's heading still does; the others by name, compared as the
+    # spec matches them ("🚀 Now" and "Now:" are one section)
+    dated = {id(s): _dated(s) for s in headed}
+    group = {id(s): (dated[id(s)][1] if dated[id(s)] else title_key(s.title)) for s in headed}
+    counts = Counter(group.values())
     sections: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for section in top.children:
-        key = title_key(section.title)
-        if section.heading is None or key in seen or not key:
+    names: set[str] = set()
+    for section in headed:
+        key = group[id(section)]
+        if key in seen or not key:
             continue
         seen.add(key)
-        entry: dict[str, Any] = {"name": section.title, "level": section.level, "required": True}
-        if counts[key] > 1:
-            entry["repeat"] = {"min": 1, "max": counts[key]}
-        if section.implied_status:
-            entry["status"] = section.implied_status
+        how = dated[id(section)]
+        if how is None:
+            entry: dict[str, Any] = {"name": section.title, "level": section.level, "required": True}
+            if counts[key] > 1:
+                entry["repeat"] = {"min": 1, "max": counts[key]}
+            if section.implied_status:
+                entry["status"] = section.implied_status
+        else:
+            # no status: the heading's own words give it, and the next
+            # milestone's may differ
+            kind, pattern, name = how
+            if kind == "milestone" and counts[key] == 1:
+                name = section.title  # one of its kind: its own title says it best
+            base, n = name, 1
+            while name.casefold() in names:
+                n += 1
+                name = f"{base} {n}"
+            entry = {"name": name, "pattern": pattern, "level": section.level}
+            if kind == "milestone" or counts[key] > 1:
+                entry["repeat"] = {"min": 1}
+            else:
+                entry["required"] = True
+        names.add(entry["name"].casefold())
         sections.append(entry)
+    sections = _bound(sections, headed)
     if sections:
         spec["sections"] = sections
-        spec["order"] = "strict"
+        spec["order"] = _order([s.title for s in headed])
     spec["allow_unknown_sections"] = True
 
     markers: dict[str, list[str]] = {}
@@ -61,6 +187,42 @@ def infer(doc: Document) -> dict[str, Any]:
     if work and all(it.status is not None for it in work):
         spec["items"] = {"status": "required"}
     return spec
+
+
+def _bound(entries: list[dict[str, Any]], headed: list[Section]) -> list[dict[str, Any]]:
+    """The entries as the spec will bind them: a heading binds to the first
+    entry that matches it, so an entry whose headings an earlier pattern
+    takes (`v0.1.x` under `^v\\d{1,4}\\.\\d{1,4}`) goes, and a pattern that takes
+    several headings may repeat."""
+    from .spec import SectionSpec
+
+    compiled = [SectionSpec.from_data(e) for e in entries]
+    claimed: Counter[int] = Counter()
+    for section in headed:
+        key = title_key(section.title)
+        first = next((i for i, c in enumerate(compiled) if c.matches(key, section.level)), None)
+        if first is not None:
+            claimed[first] += 1
+    out = []
+    for i, entry in enumerate(entries):
+        if not claimed[i]:
+            continue
+        if claimed[i] > compiled[i].max if compiled[i].max is not None else False:
+            entry["repeat"] = {"min": 1, "max": claimed[i]}
+            entry.pop("required", None)
+        out.append(entry)
+    return out
+
+
+def _order(titles: list[str]) -> str:
+    """`strict` for sections known by name; for a list of milestones, the
+    direction it is written in, so that milestone-order keeps it that way."""
+    from .rules.order import _milestones, direction
+
+    found = _milestones([D.name_of(t) for t in titles], weak=True)
+    if found is None:
+        return "strict"
+    return "reverse-chronological" if direction(found[1]) else "chronological"
 
 
 def config_text(doc: Document, spec: dict[str, Any]) -> str:

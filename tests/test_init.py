@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 
 from roadmaplint.cli import cli
 from roadmaplint.config import load_config
+from roadmaplint.engine import Settings, lint
+from roadmaplint.source import Source
 from roadmaplint.spec import validate
 
 if sys.version_info >= (3, 11):
@@ -18,7 +21,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = next((p / "shared" / "seeds" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()),
+             Path(__file__).resolve().parents[2] / "shared" / "seeds")
 seeds = sorted(SEEDS.glob("0*.md")) if SEEDS.is_dir() else []
 needs_seeds = pytest.mark.skipif(not seeds, reason="../shared/seeds is absent")
 
@@ -125,3 +129,124 @@ def test_rules_the_roadmap_fails_are_listed_under_ignore(tmp_path: Path) -> None
     text = "# Roadmap\n\n## Now\n\nMVP\n\n- Parser\n\n## Later\n"
     data = tomllib.loads(round_trip(project(tmp_path, text)))
     assert data["ignore"] == ["empty-section", "pseudo-heading"]
+
+
+# -- dated headings: the spec still holds next quarter ------------------------------------
+
+STRUCTURE = ["RL201", "RL202", "RL203", "RL204"]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+_SHORT = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+_PERIOD = re.compile(r"\bQ([1-4]) (\d{4})|\bH([12]) (\d{4})|\b(" + "|".join(map(re.escape, _MONTHS + _SHORT))
+                     + r") (\d{4})|\bv(\d+)\.(\d+)|\b(\d{4})\b")
+
+
+def _next(m: re.Match) -> str:
+    q, qy, h, hy, month, my, major, minor, year = m.groups()
+    if q:
+        return f"Q{int(q) % 4 + 1} {int(qy) + (q == '4')}"
+    if h:
+        return f"H{int(h) % 2 + 1} {int(hy) + (h == '2')}"
+    if month:
+        names = _MONTHS if month in _MONTHS else _SHORT
+        i = names.index(month)
+        return f"{names[(i + 1) % 12]} {int(my) + (i == 11)}"
+    if major:
+        return f"v{major}.{int(minor) + 1}"
+    return str(int(year) + 1)
+
+
+def roll_forward(text: str) -> str:
+    """Every dated heading one period later: Q1 -> Q2, June -> July, v1.2 -> v1.3, 2025 -> 2026."""
+    return re.sub(r"(?m)^(#+ .*)$", lambda line: _PERIOD.sub(_next, line.group(1)), text)
+
+
+def inferred_spec(tmp_path: Path, text: str) -> dict:
+    roadmap = project(tmp_path, text)
+    result = run("init", str(roadmap))
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((tmp_path / ".roadmaplint.toml").read_text(encoding="utf-8"))
+    validate(data["spec"], "init")
+    return data
+
+
+def violations(text: str, spec: dict, select: list[str]) -> list[str]:
+    return [f"{v.code} {v.message}" for v in lint(Source(text), Settings(spec=spec, select=select))]
+
+
+DATED = {
+    "horizons": "# Roadmap\n\n## Now (Q1 2025)\n\n- Parser\n\n## Next (Q2 2025)\n\n- Plugins\n\n## Later\n\n- Sync\n",
+    "quarters": "# Roadmap\n\n## Overview\n\nWhat we plan.\n\n## Q3 2025\n\n- Parser\n\n## Q4 2025\n\n- Plugins\n\n"
+                "## Q1 2026\n\n- Sync\n\n## Ideas\n\n- Themes\n",
+    "releases": "# Releases\n\n## v1.3\n\n- Sync\n\n## v1.2\n\n- Plugins\n\n## v1.1\n\n- Parser\n",
+    "months": "# Roadmap\n\n## June 2026\n\n- Parser\n\n## July 2026\n\n- Plugins\n\n## December 2026\n\n- Sync\n",
+    "years and halves": "# Roadmap\n\n## 2025\n\n- Parser\n\n## H1 2026\n\n- Plugins\n\n## H2 2026\n\n- Sync\n",
+    "phases": "# Roadmap\n\n## Phase 1 (Q1 2025)\n\n- Parser\n\n## Phase 2 (Q3 2025)\n\n- Plugins\n",
+    "patch releases": "# Roadmap\n\n## v0.1 — Parser\n\n- a\n\n## v0.1.x — Fixes\n\n- b\n\n## v0.2 — Plugins\n\n- c\n",
+    "abbreviated months": "# Plan\n\n## Work (Jun. 2026)\n\n- a\n\n## Talks (Sept. 2026, Oct. 2026)\n\n- b\n",
+}
+
+
+@pytest.mark.parametrize("name", DATED)
+def test_the_spec_still_holds_when_every_date_moves_on(name: str, tmp_path: Path) -> None:
+    text = DATED[name]
+    data = inferred_spec(tmp_path, text)
+    assert "ignore" not in data
+    later = roll_forward(text)
+    assert later != text
+    assert violations(text, data["spec"], [*STRUCTURE, "RL601"]) == []
+    assert violations(later, data["spec"], [*STRUCTURE, "RL601"]) == []
+
+
+def test_a_dated_heading_becomes_its_name_without_the_date(tmp_path: Path) -> None:
+    spec = inferred_spec(tmp_path, DATED["horizons"])["spec"]
+    assert [(s["name"], s.get("pattern")) for s in spec["sections"]] == [
+        ("Now", "^now \\(q[1-4] \\d{4}\\)"), ("Next", "^next \\(q[1-4] \\d{4}\\)"), ("Later", None)]
+    assert spec["order"] == "strict"  # known by name: the order of the names
+    # the section is still required under its name
+    gone = DATED["horizons"].replace("## Now (Q1 2025)\n\n- Parser\n\n", "")
+    assert violations(gone, spec, STRUCTURE) == ['RL201 missing section "Now" under "Roadmap"']
+
+
+def test_milestones_become_a_repeating_pattern_in_the_documents_direction(tmp_path: Path) -> None:
+    spec = inferred_spec(tmp_path, DATED["quarters"])["spec"]
+    assert spec["sections"][1] == {"name": "Quarters", "pattern": "^q[1-4] \\d{4}(?!\\w)", "level": 2,
+                                   "repeat": {"min": 1}}
+    assert spec["order"] == "chronological"
+    (tmp_path / "releases").mkdir()
+    assert inferred_spec(tmp_path / "releases", DATED["releases"])["spec"]["order"] == "reverse-chronological"
+    # a fourth quarter is welcome; one out of its place is reported
+    more = DATED["quarters"].replace("## Ideas", "## Q2 2026\n\n- Docs\n\n## Ideas")
+    assert violations(more, spec, [*STRUCTURE, "RL601"]) == []
+    swapped = DATED["quarters"].replace("Q3 2025", "Q9").replace("Q4 2025", "Q3 2025").replace("Q9", "Q4 2025")
+    assert [v[:15] for v in violations(swapped, spec, [*STRUCTURE, "RL601"])] == ['RL601 "Q3 2025"']
+
+
+# the shared folder next to the checkout (or next to the folder of its worktrees)
+SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()), None)
+EVERY = (sorted((SHARED / "corpus" / "roadmaps").glob("*")) + sorted((SHARED / "seeds").glob("0*.md"))
+         if SHARED else [])
+
+
+@pytest.mark.skipif(not EVERY, reason="../shared/corpus and ../shared/seeds are absent")
+def test_init_on_every_corpus_file_checks_clean_for_structure(tmp_path: Path) -> None:
+    from roadmaplint.document import load
+    from roadmaplint.engine import bind
+    from roadmaplint.init import config_text, infer
+
+    failures = []
+    for i, path in enumerate(EVERY):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        roadmap = folder / "ROADMAP.md"
+        shutil.copyfile(path, roadmap)
+        source = Source.from_bytes(roadmap.read_bytes(), str(roadmap))
+        doc = load(source)
+        bind(doc, Settings())
+        data = tomllib.loads(config_text(doc, infer(doc)))
+        validate(data["spec"], path.name)
+        found = violations(source.text, data["spec"], STRUCTURE)
+        if found or {"missing-section", "unknown-section", "duplicate-section", "section-order"} & set(
+                data.get("ignore", [])):
+            failures.append((path.name, found[:2], data.get("ignore")))
+    assert failures == []

@@ -82,7 +82,10 @@ def test_format_puts_periods_in_calendar_order(tmp_path: Path) -> None:
 
 
 def test_check_names_the_misplaced_period() -> None:
-    assert found(QUARTERS, "RL601") == [(7, '"Q1 2024" should come before "Q4 2024"', True)]
+    # the run the list starts with (Q4 2024, 2025) is taken as right; one fix moves both
+    assert found(QUARTERS, "RL601") == [
+        (7, '"Q1 2024" should come before "Q4 2024" in a list ordered oldest first', True),
+        (15, '"Q2 2024" should come before "Q4 2024" in a list ordered oldest first', False)]
 
 
 GO_ROADMAP = """\
@@ -122,7 +125,7 @@ def test_two_swapped_milestones_are_reported_and_fixed() -> None:
     swapped = GO_ROADMAP.replace("#### Mid Q1 (February)", "#### @@").replace(
         "#### End of Q1 (March)", "#### Mid Q1 (February)").replace("#### @@", "#### End of Q1 (March)")
     assert found(swapped, "RL601") == [
-        (24, '"Mid Q1 (February)" should come before "End of Q1 (March)"', True)]
+        (24, '"Mid Q1 (February)" should come before "End of Q1 (March)" in a list ordered oldest first', True)]
     after = fixed(swapped, "RL601")
     assert after.index("Mid Q1 (February)\n- Interoperability tests") < after.index(
         "End of Q1 (March)\n- Browser connectivity")
@@ -130,14 +133,25 @@ def test_two_swapped_milestones_are_reported_and_fixed() -> None:
 
 
 def test_years_are_ordered_too() -> None:
+    years = "# Plan\n\n## 2024\n\n- b\n\n## 2023\n\n- a\n\n## 2025\n\n- c\n"
+    assert [m for _, m, _ in found(years, "RL601")] == [
+        '"2023" should come before "2024" in a list ordered oldest first']
+    assert headings(fixed(years, "RL601")) == ["Plan", "2023", "2024", "2025"]
+
+
+def test_two_milestones_are_in_order_either_way() -> None:
     years = GO_ROADMAP.replace("### 2022", "### @@").replace("### 2023", "### 2022").replace("### @@", "### 2023")
-    assert [m for _, m, _ in found(years, "RL601")] == ['"2022" should come before "2023"']
+    assert found(years, "RL601") == []
+    assert found("# Plan\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n", "RL601") == []
 
 
 @pytest.mark.parametrize("later", ["Later", "Up next", "Future", "Backlog"])
 def test_a_later_section_stays_last(later: str) -> None:
-    text = f"# Roadmap\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## {later}\n\n- c\n"
-    assert headings(fixed(text, "RL601")) == ["Roadmap", "Q1 2025", "Q2 2025", later]
+    text = f"# Roadmap\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## Q3 2025\n\n- d\n\n## {later}\n\n- c\n"
+    assert headings(fixed(text, "RL601")) == ["Roadmap", "Q1 2025", "Q2 2025", "Q3 2025", later]
+    # newest first, a later section ends the list all the same
+    newest = f"# Roadmap\n\n## v0.2\n\n- b\n\n## v0.1\n\n- a\n\n## {later}\n\n- c\n"
+    assert found(newest, "RL601") == []
     in_order = f"# Roadmap\n\n## Q1 2025\n\n- a\n\n## {later}\n\n- c\n"
     assert found(in_order, "RL601") == []
     early = f"# Roadmap\n\n## {later}\n\n- c\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- b\n"
@@ -150,12 +164,16 @@ CHANGELOG = "# Roadmap\n\n## v2.0\n\n- b\n\n## v1.10\n\n- a\n\n## v1.2\n\n- c\n"
 def test_versions_in_order() -> None:
     ascending = "# Roadmap\n\n## v1.2\n\n- c\n\n## v1.10\n\n- a\n\n## v2.0\n\n- b\n"
     assert found(ascending, "RL601") == []
-    assert headings(fixed(CHANGELOG, "RL601")) == ["Roadmap", "v1.2", "v1.10", "v2.0"]
+    mixed = "# Roadmap\n\n## v1.10\n\n- a\n\n## v2.0\n\n- b\n\n## v1.2\n\n- c\n"
+    assert headings(fixed(mixed, "RL601")) == ["Roadmap", "v1.2", "v1.10", "v2.0"]
 
 
-def test_descending_order_for_changelog_style_roadmaps(tmp_path: Path) -> None:
+def test_the_order_option_fixes_the_direction(tmp_path: Path) -> None:
+    assert found(CHANGELOG, "RL601") == []  # newest first, as the list is written
     assert found(CHANGELOG, "RL601", order="descending") == []
-    assert found(CHANGELOG, "RL601") != []
+    assert [m for _, m, _ in found(CHANGELOG, "RL601", order="ascending")] == [
+        '"v1.10" should come before "v2.0" in a list ordered oldest first',
+        '"v1.2" should come before "v2.0" in a list ordered oldest first']
     (tmp_path / ".roadmaplint.toml").write_text('[rules.milestone-order]\norder = "descending"\n')
     path = tmp_path / "ROADMAP.md"
     path.write_text("# Roadmap\n\n## v1.2\n\n- c\n\n## v2.0\n\n- b\n\n## Later\n\n- d\n", encoding="utf-8")
@@ -166,8 +184,76 @@ def test_descending_order_for_changelog_style_roadmaps(tmp_path: Path) -> None:
 def test_a_sibling_without_a_period_is_reported_without_a_fix() -> None:
     text = "# Roadmap\n\n## Q3 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- c\n\n## Stretch goals\n\n- d\n"
     assert found(text, "RL601") == [
-        (7, '"Q1 2025" should come before "Q3 2025" (no fix: "Stretch goals" names no date or version)', False)]
+        (3, '"Q3 2025" should come after "Q2 2025" in a list ordered oldest first '
+            '(no fix: "Stretch goals" names no date or version)', False)]
     assert fixed(text, "RL601") == text
+
+
+RELEASES = "# Releases\n\n## v2.1.0\n\n- a\n\n## v2.0.0\n\n- b\n\n## v1.4.0\n\n- c\n\n## v1.3.0\n\n- d\n"
+
+
+def test_a_newest_first_release_list_is_in_order() -> None:
+    assert found(RELEASES, "RL601") == []
+    assert fixed(RELEASES, "RL601") == RELEASES
+
+
+def test_a_release_out_of_a_newest_first_list_moves_the_same_way() -> None:
+    text = RELEASES.replace("v2.0.0", "@@").replace("v1.4.0", "v2.0.0").replace("@@", "v1.4.0")
+    assert headings(text) == ["Releases", "v2.1.0", "v1.4.0", "v2.0.0", "v1.3.0"]
+    assert found(text, "RL601") == [
+        (11, '"v2.0.0" should come before "v1.4.0" in a list ordered newest first', True)]
+    assert headings(fixed(text, "RL601")) == ["Releases", "v2.1.0", "v2.0.0", "v1.4.0", "v1.3.0"]
+
+
+def test_quarters_in_no_order_are_sorted_oldest_first() -> None:
+    text = "# Plan\n\n## Q3 2025\n\n- a\n\n## Q1 2025\n\n- b\n\n## Q2 2026\n\n- c\n\n## Q4 2025\n\n- d\n"
+    assert found(text, "RL601") == [
+        (7, '"Q1 2025" should come before "Q3 2025" in a list ordered oldest first', True),
+        (15, '"Q4 2025" should come before "Q2 2026" in a list ordered oldest first', False)]
+    assert headings(fixed(text, "RL601")) == ["Plan", "Q1 2025", "Q3 2025", "Q4 2025", "Q2 2026"]
+
+
+@pytest.mark.parametrize("order, descending", [("chronological", False), ("reverse-chronological", True)])
+def test_the_spec_fixes_the_direction(order: str, descending: bool) -> None:
+    ascending = "# Plan\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- b\n\n## Q3 2025\n\n- c\n"
+    newest = "# Plan\n\n## Q3 2025\n\n- c\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n"
+    settings = Settings(select=["RL601"], spec={"extends": "generic", "order": order})
+    right, wrong = (newest, ascending) if descending else (ascending, newest)
+    assert lint(Source(right), settings) == []
+    messages = [v.message for v in lint(Source(wrong), settings)]
+    assert len(messages) == 2
+    assert all(m.endswith(f"in a list ordered {'newest' if descending else 'oldest'} first") for m in messages)
+    assert fixes.fix(Source(wrong), settings).text == right
+
+
+def test_the_spec_direction_is_for_its_own_level() -> None:
+    # the spec orders the top-level sections; the list under one of them keeps its own direction
+    text = "# Plan\n\n## Q1 2025\n\n- v1.3: c\n- v1.2: b\n- v1.1: a\n\n## Q2 2025\n\n- d\n"
+    settings = Settings(select=["RL601"], spec={"extends": "generic", "order": "chronological"})
+    assert lint(Source(text), settings) == []
+    swapped = text.replace("Q1 2025", "@@").replace("Q2 2025", "Q1 2025").replace("@@", "Q2 2025")
+    assert [v.line for v in lint(Source(swapped), settings)] == [9]
+
+
+def test_four_hundred_sections_are_ordered_at_once() -> None:
+    import random
+    import time
+
+    # oldest first, with a quarter of them in random places
+    rng = random.Random(7)
+    versions = list(range(400))
+    moved = sorted(rng.sample(range(400), 100))
+    values = [versions[i] for i in moved]
+    rng.shuffle(values)
+    for i, v in zip(moved, values):
+        versions[i] = v
+    text = "# Releases\n\n" + "".join(f"## v1.{n}\n\n- item {n}\n\n" for n in versions).rstrip("\n") + "\n"
+    began = time.perf_counter()
+    after = fixed(text, "RL601")
+    assert time.perf_counter() - began < 20
+    assert headings(after)[1:] == [f"v1.{n}" for n in range(400)]
+    newest = "# Releases\n\n" + "".join(f"## v1.{n}\n\n- item {n}\n\n" for n in reversed(range(400)))
+    assert found(newest.rstrip("\n") + "\n", "RL601") == []
 
 
 @pytest.mark.parametrize(
@@ -189,13 +275,14 @@ def test_no_milestones_where_titles_only_mention_dates(titles: list[str]) -> Non
 
 
 def test_siblings_written_alike_may_name_the_period_later() -> None:
-    text = "# Roadmap\n\n## Phase 2 (Q3 2025)\n\n- b\n\n## Phase 1 (Q1 2025)\n\n- a\n"
-    assert headings(fixed(text, "RL601")) == ["Roadmap", "Phase 1 (Q1 2025)", "Phase 2 (Q3 2025)"]
+    text = "# Roadmap\n\n## Phase 2 (Q3 2025)\n\n- b\n\n## Phase 1 (Q1 2025)\n\n- a\n\n## Phase 3 (Q4 2025)\n\n- c\n"
+    assert headings(fixed(text, "RL601")) == ["Roadmap", "Phase 1 (Q1 2025)", "Phase 2 (Q3 2025)", "Phase 3 (Q4 2025)"]
 
 
 def test_dated_items_are_ordered() -> None:
     text = "# Log\n\n## 2025\n\n- 2025-03-02: importer\n- 2025-01-15: parser\n  with tests\n- 2025-02-01: docs\n"
-    assert found(text, "RL601") == [(6, '"2025-01-15: parser with tests" should come before "2025-03-02: importer"', True)]
+    assert found(text, "RL601") == [
+        (5, '"2025-03-02: importer" should come after "2025-02-01: docs" in a list ordered oldest first', True)]
     assert fixed(text, "RL601") == (
         "# Log\n\n## 2025\n\n- 2025-01-15: parser\n  with tests\n- 2025-02-01: docs\n- 2025-03-02: importer\n")
 
@@ -207,7 +294,7 @@ def test_items_that_mention_versions_are_no_milestones() -> None:
 
 # -- RL602 item-order ------------------------------------------------------------------
 
-MIXED = "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [x] Plugin API\n- [ ] Themes\n- [x] Packages\n"
+MIXED = "# Roadmap\n\n## 1.0\n\n- [x] Plugin API\n- [ ] Sync\n- [x] Packages\n- [ ] Themes\n"
 
 
 def test_item_order_is_off_by_default() -> None:
@@ -216,13 +303,36 @@ def test_item_order_is_off_by_default() -> None:
 
 def test_item_order_by_status_when_selected() -> None:
     assert found(MIXED, "RL602") == [
-        (6, '"Plugin API" (done) should come before "Sync" (planned)', True)]
+        (7, '"Packages" (done) should come before "Sync" (planned)', True)]
     assert fixed(MIXED, "RL602") == "# Roadmap\n\n## 1.0\n\n- [x] Plugin API\n- [x] Packages\n- [ ] Sync\n- [ ] Themes\n"
 
 
 def test_item_order_with_its_own_status_order() -> None:
     after = fixed(MIXED, "RL602", statuses=["planned", "done"])
     assert after == "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n- [x] Packages\n"
+
+
+PLANNED_FIRST = ("# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n\n"
+                 "## 0.9\n\n- [ ] Docs\n- [x] Parser\n- [x] Packages\n\n"
+                 "## 0.8\n\n- [ ] Site\n- [x] Lexer\n- [ ] Logo\n")
+
+
+def test_a_roadmap_that_lists_open_work_first_is_checked_that_way() -> None:
+    assert found(PLANNED_FIRST, "RL602") == [(19, '"Logo" (planned) should come before "Lexer" (done)', True)]
+    assert fixed(PLANNED_FIRST, "RL602").endswith("## 0.8\n\n- [ ] Site\n- [ ] Logo\n- [x] Lexer\n")
+
+
+def test_a_status_order_the_user_gives_is_followed_as_written() -> None:
+    settings = Settings(select=["RL602"], spec={"items": {"order": ["done", "planned"]}})
+    assert [v.line for v in lint(Source(PLANNED_FIRST), settings)] == [7, 12, 18]
+    assert [v.line for v in lint(Source(PLANNED_FIRST), Settings(select=["RL602"], options={
+        "item-order": {"statuses": ["done", "in-progress", "planned"]}}))] == [7, 12, 18]
+
+
+@pytest.mark.parametrize("order, lines", [("chronological", [7, 12, 18]), ("reverse-chronological", [19])])
+def test_the_spec_order_fixes_which_end_done_work_goes(order: str, lines: list[int]) -> None:
+    settings = Settings(select=["RL602"], spec={"extends": "generic", "order": order, "items": {"order": "status"}})
+    assert [v.line for v in lint(Source(PLANNED_FIRST), settings)] == lines
 
 
 def test_item_order_by_priority() -> None:
@@ -350,7 +460,9 @@ def test_mixed_date_styles_when_selected() -> None:
 
 # -- the shared corpus -------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2] / "shared"
+# the shared folder next to the checkout (or next to the folder of its worktrees)
+ROOT = next((p / "shared" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()),
+            Path(__file__).resolve().parents[2] / "shared")
 CORPUS = sorted((ROOT / "corpus" / "roadmaps").glob("*.md")) + sorted((ROOT / "seeds").glob("*.md"))
 
 

@@ -3,6 +3,7 @@ status order, overdue work and stale roadmaps."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -56,20 +57,78 @@ def _milestones(names: list[D.Name], weak: bool) -> tuple[str, list[Any]] | None
     return (best[0], best[1]) if best else None
 
 
-def _out_of_order(keys: list[Any], descending: bool) -> tuple[int, int] | None:
-    """(the first sibling out of place, the earlier one it should precede)."""
-    seen: list[int] = []
-    for j, key in enumerate(keys):
-        if key is None or (key == "later" and descending):
+def _run(seq: list[int]) -> list[int]:
+    """Positions of a longest non-decreasing subsequence of ``seq``, the
+    one that keeps the earliest positions (the top of a list is taken as
+    right, what came later as misplaced). O(n log n)."""
+    # the length of the longest run starting at each position (patience
+    # sorting, from the end)
+    starts = [0] * len(seq)
+    tails: list[int] = []
+    for pos in range(len(seq) - 1, -1, -1):
+        value = -seq[pos]
+        k = bisect.bisect_right(tails, value)
+        if k == len(tails):
+            tails.append(value)
+        else:
+            tails[k] = value
+        starts[pos] = k + 1
+    out: list[int] = []
+    need, last = len(tails), None
+    for pos, value in enumerate(seq):
+        if need and starts[pos] == need and (last is None or value >= last):
+            out.append(pos)
+            last, need = value, need - 1
+    return out
+
+
+def _ranks(keys: list[Any]) -> dict[Any, int]:
+    values = sorted({k for k in keys if k is not None and k != "later"})
+    return {v: i for i, v in enumerate(values)}
+
+
+def direction(keys: list[Any]) -> bool:
+    """Whether siblings keyed by date or version run newest first: the
+    direction that keeps more of them in place (the longer run already in
+    that order) wins; when neither does, oldest first."""
+    rank = _ranks(keys)
+    # a "Later" or "Ideas" section says nothing: it ends a list either way
+    seq = [rank[k] for k in keys if k is not None and k != "later"]
+    return len(_run([-r for r in seq])) > len(_run(seq))
+
+
+def _misplaced(keys: list[Any], descending: bool) -> list[tuple[int, int, bool]]:
+    """(misplaced sibling, the sibling it should precede or follow, True
+    for precede) for each sibling out of place in the given direction: the
+    siblings outside a longest run already in order. "Later" siblings
+    belong last when ascending and stay where they are when descending."""
+    rank = _ranks(keys)
+    top = len(rank)
+    where: list[int] = []
+    seq: list[int] = []
+    for i, k in enumerate(keys):
+        if k is None or (k == "later" and descending):
             continue
-        for i in seen:
-            prev = keys[i]
-            if key == "later":
-                continue
-            if prev == "later" or (prev < key if descending else key < prev):
-                return j, i
-        seen.append(j)
-    return None
+        r = top if k == "later" else rank[k]
+        where.append(i)
+        seq.append(-r if descending else r)
+    keep = _run(seq)
+    kept = set(keep)
+    values = [seq[p] for p in keep]  # non-decreasing
+    out = []
+    for p, value in enumerate(seq):
+        if p in kept:
+            continue
+        # kept siblings before it that should come after it, or after it
+        # that should come before it; one exists, or the run were longer
+        n_before = bisect.bisect_left(keep, p)
+        first_greater = bisect.bisect_right(values, value, 0, n_before)
+        if first_greater < n_before:
+            out.append((where[p], where[keep[first_greater]], True))
+        else:
+            last_smaller = bisect.bisect_left(values, value, n_before) - 1
+            out.append((where[p], where[keep[last_smaller]], False))
+    return out
 
 
 def _target(keys: list[Any], descending: bool) -> list[int]:
@@ -84,58 +143,85 @@ def _target(keys: list[Any], descending: bool) -> list[int]:
     order = list(range(len(keys)))
     for slot, i in zip(moving, ranked):
         order[slot] = i
-    assert sorted(order) == list(range(len(keys))) and all(order[i] == i for i in fixed)
     return order
 
 
-def _check_siblings(titles: list[str], year: int | None, descending: bool, weak: bool
-                    ) -> tuple[list[int], int, int, str | None] | None:
-    """(sorted order, misplaced index, the index it should precede, the
-    title of a sibling without a name), or None when the siblings are no
-    milestone list or are in order. The order is empty when a sibling
-    names no period (report, but no fix)."""
+# the spec's `order` of a level, and the direction it fixes
+DIRECTIONS = {"chronological": False, "reverse-chronological": True}
+
+
+def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, weak: bool
+                    ) -> tuple[list[int], list[tuple[int, int, bool]], bool, str | None] | None:
+    """(sorted order, the misplaced siblings, descending, the title of a
+    sibling without a name), or None when the siblings are no milestone
+    list or are in order. ``fixed`` is the direction the spec or the
+    options give (True: newest first), None to follow the siblings' own.
+    The order is empty when a sibling names no period (report, but no fix)."""
     found = _milestones([D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
     _, keys = found
-    wrong = _out_of_order(keys, descending)
-    if wrong is None:
+    descending = direction(keys) if fixed is None else fixed
+    wrong = _misplaced(keys, descending)
+    if not wrong:
         return None
     missing = next((titles[i] for i, k in enumerate(keys) if k is None), None)
     order = _target(keys, descending) if missing is None else []
-    return order, wrong[0], wrong[1], missing
+    return order, wrong, descending, missing
 
 
-def _message(bad: str, before: str, missing: str | None) -> str:
-    text = f"\"{_short(bad)}\" should come before \"{_short(before)}\""
+def _message(bad: str, other: str, precede: bool, descending: bool, missing: str | None) -> str:
+    where = "before" if precede else "after"
+    text = (f"\"{_short(bad)}\" should come {where} \"{_short(other)}\" in a list ordered "
+            f"{'newest' if descending else 'oldest'} first")
     if missing is not None:
         text += f" (no fix: \"{_short(missing)}\" names no date or version)"
     return text
 
 
+def _spec_direction(doc: Document, parent: Section) -> bool | None:
+    """The direction the spec fixes for the children of ``parent``: its
+    `order` where that is chronological or reverse-chronological."""
+    binding = doc.binding
+    if binding is None:
+        return None
+    if parent is binding.container:
+        return DIRECTIONS.get(binding.spec.order)
+    return DIRECTIONS.get(parent.spec.order) if parent.spec is not None else None
+
+
 @rule(code="RL601", name="milestone-order", severity="warning", fix="sometimes",
-      summary="Sections or items named by periods (Q3 2025, June 2025, v1.2) are not in calendar order.",
-      options={"order": {"enum": ["ascending", "descending"], "default": "ascending",
-                         "description": "`descending` for changelog-style roadmaps, newest first."}})
+      summary="Sections or items named by periods (Q3 2025, June 2025, v1.2) are out of the order the document uses.",
+      options={"order": {"enum": ["auto", "ascending", "descending"], "default": "auto",
+                         "description": "`auto` follows the order each list already mostly has; "
+                                        "`ascending` (oldest first) or `descending` (newest first) fixes it."}})
 def milestone_order(doc: Document, options: dict) -> Iterator[Finding]:
-    descending = options.get("order") == "descending"
+    fixed = {"ascending": False, "descending": True}.get(options.get("order", "auto"))
     for section, parents in _sections(doc):
         year = D.context_year(section, [*parents, section])
         children = [c for c in section.children if c.heading is not None]
-        found = _check_siblings([c.title for c in children], year, descending, weak=True)
+        spec_fixed = _spec_direction(doc, section)
+        found = _check_siblings([c.title for c in children], year,
+                                fixed if spec_fixed is None else spec_fixed, weak=True)
         if found is not None:
-            order, bad, before, missing = found
+            order, wrong, descending, missing = found
             edit = move_sections(doc, children, order) if order else None
-            yield Finding(children[bad].heading.span,  # type: ignore[union-attr]
-                          _message(children[bad].title, children[before].title, missing),
-                          Fix.safe(edit) if edit else None)
+            fix = Fix.safe(edit) if edit else None
+            for bad, other, precede in wrong:
+                yield Finding(children[bad].heading.span,  # type: ignore[union-attr]
+                              _message(children[bad].title, children[other].title, precede, descending, missing),
+                              fix)
+                fix = None  # one move puts every sibling in place
         for items in _lists(section):
-            found = _check_siblings([it.text for it in items], year, descending, weak=False)
+            found = _check_siblings([it.text for it in items], year, fixed, weak=False)
             if found is not None:
-                order, bad, before, missing = found
+                order, wrong, descending, missing = found
                 edit = move_items(doc, items, order) if order else None
-                yield Finding(_item_span(items[bad]), _message(items[bad].text, items[before].text, missing),
-                              Fix.safe(edit) if edit else None)
+                fix = Fix.safe(edit) if edit else None
+                for bad, other, precede in wrong:
+                    yield Finding(_item_span(items[bad]),
+                                  _message(items[bad].text, items[other].text, precede, descending, missing), fix)
+                    fix = None
 
 
 def _sections(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
@@ -191,16 +277,22 @@ def _priority(text: str) -> int | None:
     return int(word) if word.isdigit() else _LEVELS.get(word)
 
 
-def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str]]:
-    """(by, statuses) from the rule's options, replaced by the spec's
-    ``items.order`` where it has one."""
+_STATUS_ORDER = ["done", "in-progress", "planned", "blocked", "dropped"]
+
+
+def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str], bool]:
+    """(by, statuses, given) from the rule's options, replaced by the spec's
+    ``items.order`` where it has one. ``given``: the user spelled out the
+    order of statuses (a list in the spec, or ``statuses`` in the options),
+    which is then followed as written, never reversed."""
     by = options.get("by", "status")
-    statuses = list(options.get("statuses") or [])
+    statuses = list(options.get("statuses") or _STATUS_ORDER)
+    given = statuses != _STATUS_ORDER
     if isinstance(spec_order, list):
-        by, statuses = "status", [str(s) for s in spec_order]
+        by, statuses, given = "status", [str(s) for s in spec_order], True
     elif spec_order in ("status", "priority"):
         by = spec_order
-    return by, statuses
+    return by, statuses, given and by == "status"
 
 
 def _spec_item_order(doc: Document, section: Section, parents: list[Section]) -> Any:
@@ -220,10 +312,11 @@ def _spec_item_order(doc: Document, section: Section, parents: list[Section]) ->
                       "description": "Order items by their status, or by a priority marker (P0, [high])."},
                "statuses": {"type": "array", "items": {"type": "string"},
                             "default": ["done", "in-progress", "planned", "blocked", "dropped"],
-                            "description": "The status order; items with a status not listed come last."}})
+                            "description": "The status order; items with a status not listed come last. Given here (or as a list in the spec `items.order`), it is followed as written; otherwise a roadmap may list it either way round."}})
 def item_order(doc: Document, options: dict) -> Iterator[Finding]:
+    lists: list[tuple[list[Item], list[int], list[str], int, bool]] = []  # items, keys, labels, unranked, given
     for section, parents in _sections(doc):
-        by, statuses = _item_order_settings(_spec_item_order(doc, section, parents), options)
+        by, statuses, given = _item_order_settings(_spec_item_order(doc, section, parents), options)
         year = D.context_year(section, [*parents, section])
         for items in _lists(section):
             if len(items) < 2 or any(it.in_legend for it in items):
@@ -235,23 +328,61 @@ def item_order(doc: Document, options: dict) -> Iterator[Finding]:
                 marks = [_priority(it.text) for it in items]
                 if sum(m is not None for m in marks) < 2:
                     continue
-                keys: list[Any] = [99 if m is None else m for m in marks]
+                keys: list[int] = [99 if m is None else m for m in marks]
                 label = [f"P{m}" if m is not None else "no priority" for m in marks]
+                lists.append((items, keys, label, 99, False))
             else:
                 # work whose status is unknown is not judged
                 if any(it.status is None for it in items) or len({it.status for it in items}) < 2:
                     continue
                 keys = [statuses.index(it.status) if it.status in statuses else len(statuses) for it in items]
                 label = [str(it.status) for it in items]
-            wrong = next(((j, i) for j in range(len(keys)) for i in range(j) if keys[j] < keys[i]), None)
-            if wrong is None:
-                continue
-            j, i = wrong
-            edit = move_items(doc, items, stable_order(keys))
-            yield Finding(_item_span(items[j]),
-                          f"\"{_short(items[j].text)}\" ({label[j]}) should come before "
-                          f"\"{_short(items[i].text)}\" ({label[i]})",
-                          Fix.safe(edit) if edit else None)
+                lists.append((items, keys, label, len(statuses), given))
+    descending = _items_direction(doc, lists)
+    for items, keys, label, unranked, given in lists:
+        # ranked items in the roadmap's direction, then the unranked ones
+        down = descending and not given
+        sort = [(1, 0) if k >= unranked else (0, -k if down else k) for k in keys]
+        wrong = _first_misplaced(sort)
+        if wrong is None:
+            continue
+        j, i = wrong
+        edit = move_items(doc, items, stable_order(sort))
+        yield Finding(_item_span(items[j]),
+                      f"\"{_short(items[j].text)}\" ({label[j]}) should come before "
+                      f"\"{_short(items[i].text)}\" ({label[i]})",
+                      Fix.safe(edit) if edit else None)
+
+
+def _items_direction(doc: Document, lists: list[tuple[list[Item], list[int], list[str], int, bool]]) -> bool:
+    """Whether the roadmap lists its work the other way round (planned
+    before done, P3 before P0): its spec's `order` says so
+    (reverse-chronological: the newest, future work first), or, without
+    one, more items stand in place that way across the lists whose order
+    the user did not spell out. Done (or P0) first on a tie."""
+    fixed = DIRECTIONS.get(doc.binding.spec.order) if doc.binding else None
+    if fixed is not None:
+        return fixed
+    up = down = 0
+    for _, keys, _, unranked, given in lists:
+        if given:
+            continue
+        seq = [k for k in keys if k < unranked]
+        up += len(_run(seq))
+        down += len(_run([-k for k in seq]))
+    return down > up
+
+
+def _first_misplaced(keys: list[Any]) -> tuple[int, int] | None:
+    """(the first item that should come earlier, the first item it should
+    precede), in linear time."""
+    top = None
+    for j, key in enumerate(keys):
+        if top is not None and key < top:
+            return j, next(i for i in range(j) if keys[i] > key)
+        if top is None or key > top:
+            top = key
+    return None
 
 
 # -- RL603 overdue-item ---------------------------------------------------------------------
