@@ -402,9 +402,12 @@ def line_endings(doc: Document, options: dict) -> Iterator[Finding]:
     src = doc.source
     style = options.get("style", "keep")
     want = {"lf": "\n", "crlf": "\r\n"}.get(style, src.newline)
-    # the front matter's line breaks are its own; the one after it is not
-    fm_end = doc.front_matter.end if doc.front_matter is not None else 0
-    found = list(_NEWLINE.finditer(src.text, fm_end))
+    # the front matter's lines, and their line breaks, are left as they are
+    after = 0
+    if doc.front_matter is not None:
+        below = doc.front_matter.last_line + 1
+        after = src.line_start(below) if below < src.line_count else len(src.text)
+    found = list(_NEWLINE.finditer(src.text, after))
     wrong = [m for m in found if m.group(0) != want]
     if not wrong:
         return
