@@ -42,7 +42,7 @@ _FLOAT = re.compile(r"[-+]?(?:\.\d+|\d+\.\d*|\d+(?:\.\d*)?[eE][-+]?\d+)")
 
 @dataclass
 class FrontMatter:
-    start: int  # 0: front matter opens the text (after a BOM)
+    start: int  # 0: it opens the text (after the BOM); 1 after a second, stray BOM
     end: int  # just past the closing delimiter line's content (before its newline)
     last_line: int  # 0-based line of the closing delimiter
     format: str  # yaml | toml
@@ -74,10 +74,13 @@ class FrontMatter:
 
 
 def detect(source: Source) -> FrontMatter | None:
-    """The front matter that opens ``source``, or None."""
+    """The front matter that opens ``source`` (after its byte-order mark),
+    or None."""
     if source.line_count < 2:
         return None
-    opening = source.line_text(0).rstrip(" \t")
+    # a second byte-order mark, kept as text (the bom rule removes it)
+    start = 1 if source.text.startswith("\ufeff") else 0
+    opening = source.line_text(0)[start:].rstrip(" \t")
     if opening not in _OPEN:
         return None
     fmt, closers = _OPEN[opening]
@@ -88,7 +91,7 @@ def detect(source: Source) -> FrontMatter | None:
     if not (_looks_like_yaml(body) if fmt == "yaml" else _looks_like_toml(body)):
         return None
     end = source.line_end(close)
-    fm = FrontMatter(0, end, close, fmt, source.text[:end])
+    fm = FrontMatter(start, end, close, fmt, source.text[start:end])
     if fmt == "yaml":
         fm.keys, fm.values = _yaml_scalars(source, close)
     else:

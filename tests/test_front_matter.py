@@ -422,3 +422,13 @@ def test_front_matter_above_real_roadmaps_changes_nothing_below() -> None:
         assert fixes.fix(shifted, Settings(), unsafe=True).source.text.startswith(fm), path.name
         compared += 1
     assert compared >= len(files) // 2
+
+
+def test_front_matter_after_a_second_bom(tmp_path: Path) -> None:
+    # a second byte-order mark, kept as text: the bom rule removes it, and
+    # nothing else in the block changes
+    data = b"\xef\xbb\xbf\xef\xbb\xbf---\ntitle: x  \n---\n# Roadmap\n"
+    fm = load(Source.from_bytes(data)).front_matter
+    assert fm is not None and (fm.start, fm.raw) == (1, "---\ntitle: x  \n---")
+    assert [(v.line, v.column, v.code) for v in lint(data, ignore=["RL205"])] == [(1, 1, "RL103")]
+    assert formatted(data, tmp_path) == b"---\ntitle: x  \n---\n# Roadmap\n"
