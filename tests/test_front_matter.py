@@ -324,6 +324,16 @@ def test_stale_roadmap_reads_other_date_keys(key: str) -> None:
     assert [v.code for v in lint(data, select=["RL604"])] == ["RL604"]
 
 
+def test_stale_roadmap_reads_timestamps() -> None:
+    # TOML and YAML timestamps with a time of day
+    data = b"+++\nlastmod = 2021-11-20T10:00:00Z # Hugo\n+++\n# Roadmap\n"
+    found = lint(data, select=["RL604"])
+    assert [(v.line, v.column, v.end_column) for v in found] == [(2, 11, 21)]
+    assert "2021-11-20" in found[0].message
+    data = b"---\nupdated: 2026-11-20T10:00:00+02:00\n---\n# Roadmap\n\nLast reviewed: 2021-03-01\n"
+    assert lint(data, select=["RL604"]) == []
+
+
 def test_latest_date_counts_front_matter_or_text() -> None:
     # the text says 2021, the front matter (TOML) says last month: not stale
     data = b"+++\nlastmod = 2026-11-20\n+++\n# Roadmap\n\nLast reviewed: 2021-03-01\n"

@@ -306,6 +306,8 @@ _REVIEWED = lazy(
 # front matter keys that say when the page was last changed (Jekyll's
 # last_modified_at, Hugo's lastmod, a post's date)
 _FRONT_MATTER_DATES = ("last_reviewed", "last_modified_at", "last_updated", "updated", "lastmod", "date")
+# a YAML or TOML timestamp: 2026-11-20, 2026-11-20T10:00:00Z, 2026-11-20 10:00:00 +0000
+_TIMESTAMP = lazy(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?=$|[Tt \t])")
 
 
 def _front_matter_dates(doc: Document) -> Iterator[tuple[dt.date, Span]]:
@@ -316,6 +318,13 @@ def _front_matter_dates(doc: Document) -> Iterator[tuple[dt.date, Span]]:
         if key not in fm.values:
             continue
         start, end = fm.values[key]
+        m = _TIMESTAMP.match(doc.text, start, end)
+        if m:
+            try:
+                yield dt.date(*map(int, m.groups())), Span(start, m.end())
+            except ValueError:
+                pass
+            continue
         found = D.find_period(doc.text[:end], None, start)
         if found is None or found.start_offset != start or (found.end - found.start).days > 31:
             continue
