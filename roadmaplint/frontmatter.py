@@ -16,10 +16,11 @@ Markdown too.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .lazyre import lazy
 
 if TYPE_CHECKING:
     from .document import Span
@@ -28,16 +29,16 @@ if TYPE_CHECKING:
 _OPEN = {"---": ("yaml", ("---", "...")), "+++": ("toml", ("+++",))}
 
 # a top-level YAML key: plain (no spaces: "Some prose: here" is prose) or quoted
-_YAML_KEY = re.compile(
+_YAML_KEY = lazy(
     r"""(?P<key>[A-Za-z0-9_$@][\w.$@/-]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')[ \t]*:(?=[ \t]|$)"""
 )
 # a top-level TOML key (bare, quoted or dotted) or a table header
 _TOML_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-_TOML_KEY = re.compile(rf"(?P<key>{_TOML_PART}(?:[ \t]*\.[ \t]*{_TOML_PART})*)[ \t]*=[ \t]*")
-_TOML_TABLE = re.compile(rf"\[\[?[ \t]*{_TOML_PART}(?:[ \t]*\.[ \t]*{_TOML_PART})*[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_TOML_KEY = lazy(rf"(?P<key>{_TOML_PART}(?:[ \t]*\.[ \t]*{_TOML_PART})*)[ \t]*=[ \t]*")
+_TOML_TABLE = lazy(rf"\[\[?[ \t]*{_TOML_PART}(?:[ \t]*\.[ \t]*{_TOML_PART})*[ \t]*\]\]?[ \t]*(?:#.*)?$")
 
-_INT = re.compile(r"[-+]?(?:0|[1-9]\d*)")
-_FLOAT = re.compile(r"[-+]?(?:\.\d+|\d+\.\d*|\d+(?:\.\d*)?[eE][-+]?\d+)")
+_INT = lazy(r"[-+]?(?:0|[1-9]\d*)")
+_FLOAT = lazy(r"[-+]?(?:\.\d+|\d+\.\d*|\d+(?:\.\d*)?[eE][-+]?\d+)")
 
 
 @dataclass
@@ -134,6 +135,8 @@ def _looks_like_toml(body: list[str]) -> bool:
 
 def _unquote_key(key: str) -> str | None:
     if key.startswith('"'):
+        import json
+
         try:
             return json.loads(key)
         except ValueError:
@@ -156,6 +159,8 @@ def _yaml_scalar(text: str, at: int) -> tuple[Any, tuple[int, int]] | None:
         m = re.match(r'"((?:[^"\\]|\\.)*)"[ \t]*(?:#.*)?$', stripped)
         if not m:
             return None
+        import json
+
         try:
             value = json.loads('"' + m.group(1) + '"')
         except ValueError:
