@@ -105,10 +105,18 @@ def _significant(line: str) -> bool:
     return bool(s) and not s.startswith("#")
 
 
+def _empty(body: list[str]) -> bool:
+    """Nothing but blank lines: Jekyll's empty front matter (``---`` /
+    ``---``). A block of comments only is not taken: ``---`` / ``# Roadmap``
+    / ``---`` is a heading between two thematic breaks."""
+    return not any(line.strip(" \t") for line in body)
+
+
 def _looks_like_yaml(body: list[str]) -> bool:
     """Every line that is not blank, a comment or indented is a key (or an
-    item of a sequence under one); an empty block is Jekyll's empty front
-    matter."""
+    item of a sequence under one), and there is a key."""
+    if _empty(body):
+        return True
     seen_key = False
     for line in body:
         if not _significant(line):
@@ -120,14 +128,16 @@ def _looks_like_yaml(body: list[str]) -> bool:
         if not _YAML_KEY.match(line):
             return False
         seen_key = True
-    return True
+    return seen_key
 
 
 def _looks_like_toml(body: list[str]) -> bool:
     """The first line that is not blank or a comment is a key or a table
     header (later lines may continue a multi-line value)."""
+    if _empty(body):
+        return True
     first = next((line for line in body if _significant(line)), None)
-    return first is None or bool(_TOML_KEY.match(first.lstrip(" \t")) or _TOML_TABLE.match(first.lstrip(" \t")))
+    return first is not None and bool(_TOML_KEY.match(first.lstrip(" \t")) or _TOML_TABLE.match(first.lstrip(" \t")))
 
 
 # -- keys ---------------------------------------------------------------------

@@ -125,6 +125,8 @@ def test_other_shapes_are_not_front_matter() -> None:
         "---\n- a\n- b\n---\n",  # a sequence, not keys
         "+++\nnot toml at all\n+++\n",
         "----\ntitle: x\n----\n",
+        "---\n# Roadmap\n---\n",  # comments only: a heading between two thematic breaks
+        "+++\n# Roadmap\n+++\n",
     ):
         assert detect(Source(text)) is None, text
 
@@ -442,3 +444,13 @@ def test_front_matter_after_a_second_bom(tmp_path: Path) -> None:
     assert fm is not None and (fm.start, fm.raw) == (1, "---\ntitle: x  \n---")
     assert [(v.line, v.column, v.code) for v in lint(data, ignore=["RL205"])] == [(1, 1, "RL103")]
     assert formatted(data, tmp_path) == b"---\ntitle: x  \n---\n# Roadmap\n"
+
+
+def test_commonmark_reads_the_rest_as_we_do() -> None:
+    # below the block, the tree is CommonMark's reading of the file with
+    # the block's lines blank
+    from test_structure import oracle, ours
+
+    data = YAML_FM + b"Intro\n===\n\n- a\n  - b\n\n> ## Quote\n"
+    source = Source.from_bytes(data)
+    assert ours(source) == oracle(source.text) == ({(12, 1, 0), (18, 2, 1)}, {(15, 0), (16, 1)})
