@@ -8,6 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .frontmatter import detect as detect_front_matter
 from .parse import Token, parse
 from .source import Source
 from .lazyre import lazy
@@ -119,6 +120,9 @@ class Document:
     definitions: list[Link]
     code_spans: list[Span]  # code blocks and code spans: never edited
     comments: list[tuple[Span, str]]  # HTML comments: (span, inner text)
+    # frontmatter.FrontMatter: the YAML or TOML block that opens the file,
+    # parsed as blank lines; no rule reports in it, no fix touches it
+    front_matter: Any = None
     binding: Any = None  # bind.Binding, once bound to a spec
     dated: bool = False  # dates.annotate has filled in item and section dates
     _code_starts: list[int] | None = field(default=None, repr=False)
@@ -145,6 +149,16 @@ class Document:
 
         for section in self.root.walk():
             yield from rec(section.items)
+
+    def in_front_matter(self, start: int, end: int | None = None) -> bool:
+        """Whether [start, end) touches the front matter."""
+        fm = self.front_matter
+        return fm is not None and fm.touches(start, start + 1 if end is None else end)
+
+    def front_matter_lines(self) -> range:
+        """0-based lines of the front matter, delimiters included (empty
+        without one)."""
+        return self.front_matter.lines if self.front_matter is not None else range(0)
 
     def in_code(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches a code block or code span."""
@@ -181,10 +195,11 @@ def load(source: Source) -> Document:
     """Parse ``source`` into a :class:`Document`."""
     # parsing makes many small dicts and no cycles: the cyclic collector
     # only costs time here (a 10 MB roadmap parses markedly faster without it)
+    front_matter = detect_front_matter(source)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        tokens, refs = parse(source)
+        tokens, refs = parse(source, front_matter)
     finally:
         if enabled:
             gc.enable()
@@ -216,6 +231,7 @@ def load(source: Source) -> Document:
         definitions=definitions,
         code_spans=builder.code,
         comments=builder.comments,
+        front_matter=front_matter,
     )
 
 

@@ -378,9 +378,10 @@ class Suppressions:
 
 
 def iter_lines(doc: Document) -> Iterator[tuple[int, int, int]]:
-    """(0-based line, start, end) for every line outside code blocks."""
+    """(0-based line, start, end) for every line outside code blocks and
+    front matter."""
     src = doc.source
-    code_lines: set[int] = set()
+    code_lines: set[int] = set(doc.front_matter_lines())
     for block in doc.walk_blocks():
         if block.type == "code":
             first, last = src.line_of(block.span.start), src.line_of(block.span.end)

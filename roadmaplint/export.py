@@ -68,6 +68,12 @@ def export(doc: Document) -> dict[str, Any]:
         "bom": src.bom,
         "newline": {"\n": "lf", "\r\n": "crlf", "\r": "cr"}[src.newline] if not src.mixed_newlines else "mixed",
         "title": titles[0].title if titles else None,
+        "front_matter": None if doc.front_matter is None else {
+            "format": doc.front_matter.format,
+            "raw": doc.front_matter.raw,
+            "span": span(doc.front_matter.span),
+            "keys": doc.front_matter.keys,
+        },
         "preset": doc.binding.spec.preset,
         "root": section(doc.root),
         "links": [link(lk) for lk in doc.links],

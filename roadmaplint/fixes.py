@@ -104,6 +104,7 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
         new_source = source.replace(new_text, **changes)
         new_doc = load(new_source)
         guard(doc, new_doc, chosen)
+        guard_front_matter(doc, new_doc, chosen)
         applied.update(v.code for v in chosen)
         source, doc = new_source, new_doc
         violations = lint_document(doc, settings)
@@ -135,6 +136,20 @@ def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
         raise FixRefused(sorted(set(culprits)), f"the result would lose the word {next(iter(lost))!r}")
     if _code(before) != _code(after):
         raise FixRefused(rules, "the result would change a code block or code span")
+
+
+def guard_front_matter(before: Document, after: Document, chosen: list[Violation]) -> None:
+    """No edit touches the front matter, and the fixed text opens with the
+    same front matter, character for character. (A fix may uncover one: a
+    stray second byte-order mark removed before a `---` block.)"""
+    fm = before.front_matter
+    if fm is None:
+        return
+    touching = sorted({v.name for v in chosen if v.fix and any(fm.touches(e.start, e.end) for e in v.fix.edits)})
+    if touching:
+        raise FixRefused(touching, "the result would change the front matter")
+    if after.front_matter is None or after.front_matter.raw != fm.raw:
+        raise FixRefused(sorted({v.name for v in chosen}), "the result would change the front matter")
 
 
 def _code(doc: Document) -> Counter:

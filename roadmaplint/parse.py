@@ -488,13 +488,25 @@ def _markdown() -> PosMarkdown:
     return _MARKDOWN
 
 
-def parse(source: Source) -> tuple[list[Token], list[dict[str, Any]]]:
+_DETECT: Any = object()
+
+
+def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], list[dict[str, Any]]]:
     """Parse ``source`` into mistune tokens carrying ``_pos`` spans.
 
     Returns the block tokens and the reference definitions, each a dict with
-    ``label``, ``url`` and ``_pos``.
+    ``label``, ``url`` and ``_pos``. The lines of the front matter
+    (frontmatter.FrontMatter; detected unless given) are parsed as blank
+    lines: offsets after it stay those of the source.
     """
     lines = source.lines()
+    if front_matter is _DETECT:
+        from .frontmatter import detect
+
+        front_matter = detect(source)
+    if front_matter is not None:
+        for n in front_matter.lines:
+            lines[n] = ""
     md = _markdown()
     state = PosState()
     state.root = _Root(source, lines)

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from roadmaplint.document import load  # noqa: E402
+from roadmaplint.frontmatter import detect as detect_front_matter  # noqa: E402
 from roadmaplint.source import BOM, Source, SourceError  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -51,6 +52,12 @@ def ours(source: Source) -> tuple[Heads, Items]:
 
 def oracle(text: str) -> tuple[Heads, Items]:
     # roadmaplint strips the BOM itself; markdown-it would make "\ufeff# H" a paragraph
+    text = text.removeprefix(BOM)
+    # front matter is metadata, not Markdown: its lines are read as blank
+    src = Source(text)
+    fm = detect_front_matter(src)
+    if fm is not None:
+        text = "\n" * fm.last_line + text[src.line_end(fm.last_line) :]
     heads: Heads = set()
     items: Items = set()
     depth = 0

@@ -402,7 +402,12 @@ def line_endings(doc: Document, options: dict) -> Iterator[Finding]:
     src = doc.source
     style = options.get("style", "keep")
     want = {"lf": "\n", "crlf": "\r\n"}.get(style, src.newline)
-    found = list(_NEWLINE.finditer(src.text))
+    # the front matter's lines, and their line breaks, are left as they are
+    after = 0
+    if doc.front_matter is not None:
+        below = doc.front_matter.last_line + 1
+        after = src.line_start(below) if below < src.line_count else len(src.text)
+    found = list(_NEWLINE.finditer(src.text, after))
     wrong = [m for m in found if m.group(0) != want]
     if not wrong:
         return
@@ -453,6 +458,8 @@ def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
     done_lines: set[int] = set()
     for m in _INVISIBLE.finditer(text):
         ch, i = m.group(0), m.start()
+        if doc.in_front_matter(i):
+            continue
         span = Span(i, i + 1)
         in_code = doc.in_code(i)
         if ch in _BIDI:
@@ -547,7 +554,7 @@ def control_character(doc: Document, options: dict) -> Iterator[Finding]:
     found = list(_CONTROL.finditer(doc.text))
     for m in found:
         i = m.start()
-        if doc.in_code(i) or damaged_spans(doc, i, i + 1):
+        if doc.in_code(i) or doc.in_front_matter(i) or damaged_spans(doc, i, i + 1):
             continue
         ch = m.group(0)
         span, what = Span(i, i + 1), f"control character U+{ord(ch):04X} in text"
@@ -572,7 +579,9 @@ def replacement_character(doc: Document, options: dict) -> Iterator[Finding]:
     if "\ufffd" not in text:
         return
     for m in re.finditer("\ufffd+", text):
-        if doc.in_code(m.start(), m.end()) or damaged_spans(doc, m.start(), m.end()):
+        if doc.in_code(m.start(), m.end()) or doc.in_front_matter(m.start(), m.end()):
+            continue
+        if damaged_spans(doc, m.start(), m.end()):
             continue
         n = len(m.group(0))
         yield Finding(Span(m.start(), m.end()),

@@ -160,7 +160,7 @@ def anchors(doc: Document) -> Anchors:
         out.slugs.append(github.slug(text))
         out.names.add(norm_fragment(out.slugs[-1]))
         out.names.add(norm_fragment(other.slug(alt)))
-    for m in _HTML_ID.finditer(doc.text):
+    for m in _HTML_ID.finditer(doc.text, doc.front_matter.end if doc.front_matter else 0):
         if not doc.in_code(m.start()):
             value = next(g for g in m.groups() if g is not None)
             out.names.add(norm_fragment(html.unescape(value)))

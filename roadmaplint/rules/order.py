@@ -434,12 +434,44 @@ _REVIEWED = lazy(
 )
 
 
+# front matter keys that say when the page was last changed (Jekyll's
+# last_modified_at, Hugo's lastmod, a post's date)
+_FRONT_MATTER_DATES = ("last_reviewed", "last_modified_at", "last_updated", "updated", "lastmod", "date")
+# a YAML or TOML timestamp: 2026-11-20, 2026-11-20T10:00:00Z, 2026-11-20 10:00:00 +0000
+_TIMESTAMP = lazy(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?=$|[Tt \t])")
+
+
+def _front_matter_dates(doc: Document) -> Iterator[tuple[dt.date, Span]]:
+    fm = doc.front_matter
+    if fm is None:
+        return
+    for key in _FRONT_MATTER_DATES:
+        if key not in fm.values:
+            continue
+        start, end = fm.values[key]
+        m = _TIMESTAMP.match(doc.text, start, end)
+        if m:
+            try:
+                yield dt.date(*map(int, m.groups())), Span(start, m.end())
+            except ValueError:
+                pass
+            continue
+        found = D.find_period(doc.text[:end], None, start)
+        if found is None or found.start_offset != start or (found.end - found.start).days > 31:
+            continue
+        yield found.end, Span(found.start_offset, found.end_offset)
+
+
 def review_date(doc: Document) -> tuple[dt.date, Span] | None:
     """When the roadmap says it was last reviewed or updated: the latest
-    such date it states, at least to the month."""
+    such date it states, at least to the month (in its text or its front
+    matter)."""
     text = doc.text
     best: tuple[dt.date, Span] | None = None
-    for m in _REVIEWED.finditer(text):
+    for when, span in _front_matter_dates(doc):
+        if best is None or when > best[0]:
+            best = (when, span)
+    for m in _REVIEWED.finditer(text, doc.front_matter.end if doc.front_matter else 0):
         if doc.in_code(m.start(), m.end()):
             continue
         line_end = doc.source.line_end(doc.source.line_of(m.end()))
@@ -492,7 +524,7 @@ def date_format(doc: Document, options: dict) -> Iterator[Finding]:
     skip += [span for span, _ in doc.comments]
     found = []
     for name, regex in _STYLES:
-        for m in regex.finditer(doc.text):
+        for m in regex.finditer(doc.text, doc.front_matter.end if doc.front_matter else 0):
             if doc.in_code(m.start(), m.end()) or any(s.start <= m.start() < s.end for s in skip):
                 continue
             found.append((m.start(), m.end(), name))

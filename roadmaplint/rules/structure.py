@@ -40,7 +40,9 @@ def missing_section(doc: Document, options: dict) -> Iterator[Finding]:
         return
     spec = binding.spec
     titles = [h for h in doc.headings if h.level == 1 and h.block.depth == 0]
-    if spec.title_required and not titles:
+    # Jekyll and Hugo show a front matter title as the page's title
+    fm_title = doc.front_matter is not None and (doc.front_matter.keys or {}).get("title")
+    if spec.title_required and not titles and not fm_title:
         yield Finding(Span(0, 0), "missing level-1 title")
     if spec.title_pattern is not None and titles and not search(spec.title_pattern, title_key(titles[0].title)):
         yield Finding(titles[0].span, f"title \"{titles[0].title}\" does not match /{spec.title_pattern.pattern}/")

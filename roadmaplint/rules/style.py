@@ -706,8 +706,10 @@ def heading_blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Find
             continue
         first, last = src.line_of(h.span.start), src.line_of(h.span.end)
         # a comment right above a heading belongs to it (and may be a
-        # disable-next-line directive that a blank line would break)
-        if first > 0 and not _blank(src, first - 1) and not _COMMENT_LINE.fullmatch(src.line_text(first - 1)):
+        # disable-next-line directive that a blank line would break); a
+        # heading right below the front matter opens the Markdown
+        if (first > len(doc.front_matter_lines()) and not _blank(src, first - 1)
+                and not _COMMENT_LINE.fullmatch(src.line_text(first - 1))):
             at = src.line_start(first)
             yield Finding(h.span, "no blank line before heading", Fix.safe(Edit(at, at, src.newline)))
         if last + 1 < src.line_count and not _blank(src, last + 1):
