@@ -292,6 +292,26 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
     ]
 
 
+def test_mail_and_other_schemes_are_not_files(tmp_path: Path) -> None:
+    # `<security@example.org>` is an e-mail autolink (mailto:), not a path
+    text = (
+        "# Roadmap\n\n"
+        "Report to <security@example.org> or <Team.Lead+roadmap@mail.example.co.uk>.\n"
+        "- [mail](mailto:a@b.org), [call](tel:+1-555-0100), [chat](xmpp:dev@example.org)\n"
+        "- <irc://irc.libera.chat/dev>, [ftp](ftp://ftp.example.org/a), [news](news:comp.lang)\n"
+        "- [odd](x-custom+scheme.v2:anything/at/all), [mac](MAILTO:A@B.ORG)\n\n"
+        "[m]: mailto:c@d.org\n"
+        "[bare]: a@b.org\n\n"
+        "[m] [bare] and [no scheme](e@f.org)\n"
+    )
+    source = Source(text, path=str(tmp_path / "ROADMAP.md"))
+    assert found(source, "RL402") == [(9, 9, "RL402"), (11, 28, "RL402")]
+    assert messages(source, "RL402") == [
+        "no file or directory 'a@b.org'; an e-mail address needs mailto:",
+        "no file or directory 'e@f.org'; an e-mail address needs mailto:",
+    ]
+
+
 def test_missing_file_needs_a_file_on_disk() -> None:
     assert found(Source("# R\n\n[x](nowhere.md)\n"), "RL402") == []
 

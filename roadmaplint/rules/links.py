@@ -324,6 +324,7 @@ def _encode(anchor: str) -> str:
 # -- RL402 ------------------------------------------------------------------------------
 
 _LOOKS_LIKE_HOST = lazy(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|gov|edu|co|me|ai|sh)(?:/|$))", re.I)
+_LOOKS_LIKE_MAIL = lazy(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 
 @rule(code="RL402", name="missing-file", fix="never",
@@ -333,6 +334,8 @@ def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
     if base is None:
         return
     for link in _targets(doc):
+        if link.kind == "autolink":
+            continue  # <a@b.org> is mail; any other autolink has a scheme
         written = _written_url(doc, link)
         if not written or not _local(written):
             continue
@@ -345,7 +348,8 @@ def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
             continue
         if _exists(resolved[0]) is not False:
             continue
-        hint = "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else ""
+        hint = ("; an e-mail address needs mailto:" if _LOOKS_LIKE_MAIL.match(path)
+                else "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else "")
         assert link.url_span is not None
         yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
 
