@@ -133,12 +133,18 @@ def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
     if lost:
         culprits = [v.name for v in chosen if v.fix and not v.fix.rewrites] or rules
         raise FixRefused(sorted(set(culprits)), f"the result would lose the word {next(iter(lost))!r}")
-    if _code(before) != _code(after):
+    # an unsafe fix that rewrites words may repair the code it edits (a
+    # mirror URL, mojibake quoted in code); every other piece of code stays
+    touched = [(e.start, e.end) for v in chosen
+               if v.fix and v.fix.rewrites and v.fix.applicability == Applicability.UNSAFE for e in v.fix.edits]
+    kept, changed = _code(before, touched), _code(after)
+    if len(before.code_spans) != len(after.code_spans) or kept - changed:
         raise FixRefused(rules, "the result would change a code block or code span")
 
 
-def _code(doc: Document) -> Counter:
+def _code(doc: Document, touched: list[tuple[int, int]] = []) -> Counter:
     # line endings inside code follow the file's; compare content only
     return Counter(
         doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans
+        if not any(a < s.end and s.start < b for a, b in touched)
     )

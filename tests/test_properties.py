@@ -244,6 +244,15 @@ def code(doc: Document) -> list[str]:
     return sorted(doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans)
 
 
+def repairs_in_code(piece: str) -> bool:
+    """Whether an unsafe fix may change this piece of code: it names a
+    mirror host or holds mojibake."""
+    from roadmaplint.rules.encoding import _damage
+    from roadmaplint.rules.links import MIRRORS
+
+    return any(h in piece.lower() for h in MIRRORS) or any(_damage(line) for line in piece.split("\n"))
+
+
 def rewritable(doc: Document, violations: list) -> Counter:
     """The words that fixes declaring ``rewrites`` may change."""
     text = doc.text
@@ -383,7 +392,12 @@ def test_unsafe_fixes_keep_code_and_settle(data: bytes) -> None:
     assume(not known_bug(source))
     before = load(source)
     first = fix(source, all_rules(), unsafe=True)
-    assert code(first.document) == code(before)
+    # code keeps its bytes, but for what an unsafe fix repairs on request
+    # there (a mirror host, mojibake): such pieces may change, no other
+    repairable = [c for c in code(before) if repairs_in_code(c)]
+    after = code(first.document)
+    assert len(after) == len(code(before))
+    assert not Counter(c for c in code(before) if c not in repairable) - Counter(after)
     second = fix(first.source, all_rules(), unsafe=True)
     assert second.source.to_bytes() == first.source.to_bytes()
 

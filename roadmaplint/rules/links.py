@@ -4,8 +4,8 @@ remote checks only on request.
 Every rule here reads a URL where it is written: inline links, autolinks,
 bare URLs, images and reference definitions. A reference link is checked
 through its definition, so that a bad URL is reported (and fixed) once, at
-the place that holds it. Nothing inside a code block or code span is checked.
-"""
+the place that holds it. Nothing inside a code block or code span is checked,
+but for a mirror host, reported there with an unsafe fix only."""
 
 from __future__ import annotations
 
@@ -398,14 +398,33 @@ def _matches(host: str, names: set[str]) -> bool:
                          "description": "More mirror hosts and their canonical host, e.g. {\"git.example.cn\" = \"github.com\"}."}})
 def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
     hosts = {**MIRRORS, **{k.lower(): v for k, v in options.get("hosts", {}).items()}}
+    found: dict[int, tuple[int, str]] = {}  # start -> (end, host)
     for link in _targets(doc):
-        found = _host_span(doc, link)
-        if found is None or found[2] not in hosts:
-            continue
-        start, end, host = found
+        span = _host_span(doc, link)
+        if span is not None and span[2] in hosts:
+            found[span[0]] = (span[1], span[2])
+    # a URL written anywhere else: link text that shows it, HTML, prose the
+    # parser did not make a link of, code
+    for m in _mirror_pattern(tuple(sorted(hosts, key=len, reverse=True))).finditer(doc.text):
+        found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+    for start in sorted(found):
+        end, host = found[start]
         canonical = hosts[host]
-        yield Finding(Span(start, end), f"link through mirror host {host}; use {canonical}",
-                      Fix.safe(Edit(start, end, canonical), rewrites=True))
+        if doc.in_code(start, end):
+            # the code may quote the mirror on purpose (a proxy's setup)
+            yield Finding(Span(start, end), f"URL through mirror host {host} in code; use {canonical}",
+                          Fix.unsafe(Edit(start, end, canonical), rewrites=True))
+        else:
+            yield Finding(Span(start, end), f"link through mirror host {host}; use {canonical}",
+                          Fix.safe(Edit(start, end, canonical), rewrites=True))
+
+
+@lru_cache(maxsize=16)
+def _mirror_pattern(hosts: tuple[str, ...]) -> re.Pattern[str]:
+    """A mirror host where a URL names it: after ``//`` (and a user name),
+    not followed by more of a host name."""
+    names = "|".join(re.escape(h) for h in hosts)
+    return re.compile(rf"(?i)(?<![\w.+-])(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/?#\s<>()\[\]\"'`]*@)?({names})(?![\w-]|\.[\w-])")
 
 
 @rule(code="RL404", name="insecure-link", fix="always",
