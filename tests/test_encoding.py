@@ -387,6 +387,26 @@ def test_control_characters() -> None:
     assert found("```\nraw\x08\n```\n", "control-character") == []
 
 
+def test_control_character_inside_a_word_may_have_eaten_a_letter() -> None:
+    # b"front/\x08ackend": a "\b" escape in a string made U+0008 of the "b"
+    text = b"- Split front/\x08ackend, \x0calse \x1bscape and \x01x; Export\x08 to CSV\n"
+    vs = found(text, "control-character")
+    assert [(v.column, v.message, v.fix.applicability if v.fix else None) for v in vs] == [
+        (15, 'control character U+0008 inside a word: a character may have been lost '
+             '(a "\\b" escape makes U+0008 of the letter "b")', Applicability.UNSAFE),
+        (24, 'control character U+000C inside a word: a character may have been lost '
+             '(a "\\f" escape makes U+000C of the letter "f")', Applicability.UNSAFE),
+        (30, 'control character U+001B inside a word: a character may have been lost '
+             '(a "\\e" escape makes U+001B of the letter "e")', Applicability.UNSAFE),
+        (41, "control character U+0001 inside a word: a character may have been lost", Applicability.UNSAFE),
+        (51, "control character U+0008 in text", Applicability.SAFE),
+    ]
+    # format removes only the stray one; --unsafe-fixes puts the letters back
+    assert fixed(text, "control-character") == text.replace(b"Export\x08", b"Export")
+    assert fixed(text, "control-character", unsafe=True) == (
+        b"- Split front/backend, false escape and x; Export to CSV\n")
+
+
 def test_replacement_character_is_reported_only() -> None:
     (v,) = found("- Caf\ufffd\ufffd menu\n", "replacement-character")
     assert v.message == "replacement character U+FFFD x2: the original text was lost"

@@ -539,6 +539,8 @@ def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) 
 # -- RL106 control-character, RL107 replacement-character ----------------------------
 
 _CONTROL = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# the control characters a backslash escape in a string makes of a letter
+_ESCAPED = {"\x07": "a", "\x08": "b", "\x0b": "v", "\x0c": "f", "\x1b": "e"}
 
 
 @rule(code="RL106", name="control-character", fix="sometimes",
@@ -552,6 +554,15 @@ def control_character(doc: Document, options: dict) -> Iterator[Finding]:
         ch = m.group(0)
         span, what = Span(i, i + 1), f"control character U+{ord(ch):04X} in text"
         if ord(ch) < 0x80:
+            after = doc.text[i + 1 : i + 2]
+            if after.isalnum():
+                # "\x08ackend": a "\b" escape in a string made one character
+                # of a backslash and a letter; the word lost its letter
+                letter = _ESCAPED.get(ch)
+                how = f" (a \"\\{letter}\" escape makes U+{ord(ch):04X} of the letter \"{letter}\")" if letter else ""
+                yield Finding(span, f"control character U+{ord(ch):04X} inside a word: a character may have been lost{how}",
+                              Fix.unsafe(Edit(i, i + 1, letter or ""), rewrites=True))
+                continue
             # invisible and meaningless in Markdown; a vertical tab or form
             # feed may still separate two words
             fix = Fix.unsafe(Edit(i, i + 1, ""), rewrites=True) if ch in "\x0b\x0c" else Fix.safe(Edit(i, i + 1, ""), rewrites=True)
