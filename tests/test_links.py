@@ -154,6 +154,28 @@ def test_nothing_in_code_is_rewritten_but_a_mirror_on_request(tree: Path) -> Non
     assert fixes.fix(source, Settings(select=LINK_RULES), unsafe=True).text == text.replace("g.nite07.org", "github.com")
 
 
+def test_guard_lets_an_unsafe_fix_change_only_the_code_it_edits() -> None:
+    from roadmaplint.document import Span
+    from roadmaplint.engine import Edit, Fix, Violation
+
+    text = "# R\n\n`https://g.nite07.org/x` and `keep  it`\n"
+    i = text.index("g.nite07.org")
+    edit = Edit(i, i + 12, "github.com")
+    before = load(Source(text))
+    after = load(Source(text.replace("g.nite07.org", "github.com")))
+
+    def chosen(fix: Fix) -> list[Violation]:
+        return [Violation("R.md", "RL403", "mirror-link", "error", "m", Span(i, i + 12), 3, 10, 3, 22, fix)]
+
+    fixes.guard(before, after, chosen(Fix.unsafe(edit, rewrites=True)))
+    with pytest.raises(fixes.FixRefused, match="code"):
+        fixes.guard(before, after, chosen(Fix.safe(edit, rewrites=True)))
+    # the edit licenses its own code span, not another one
+    other = load(Source(text.replace("g.nite07.org", "github.com").replace("keep  it", "keep it")))
+    with pytest.raises(fixes.FixRefused, match="code"):
+        fixes.guard(before, other, chosen(Fix.unsafe(edit, rewrites=True)))
+
+
 # -- anchors ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
