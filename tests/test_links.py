@@ -374,6 +374,7 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
         "- [see //g.nite07.org/o/r](https://github.com/o/r) and x:https://g.nite07.org/o/r/pull/2\n"
         "- <a href=\"https://hub.fastgit.org/o/r\">https://hub.fastgit.org/o/r</a>\n"
         "- mirrors such as g.nite07.org and kgithub.com.example are not URLs; https://kgithub.com.\n"
+        "- archived: https://web.archive.org/web/2020/https://g.nite07.org/o/r, [u](https://x.example/?u=https://g.nite07.org)\n"
     )
     source = Source(text)
     assert found(source, "RL403") == [(3, 12, "RL403"), (4, 10, "RL403"), (4, 66, "RL403"),
@@ -385,6 +386,7 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
         "- [see //github.com/o/r](https://github.com/o/r) and x:https://github.com/o/r/pull/2\n"
         "- <a href=\"https://github.com/o/r\">https://github.com/o/r</a>\n"
         "- mirrors such as g.nite07.org and kgithub.com.example are not URLs; https://github.com.\n"
+        "- archived: https://web.archive.org/web/2020/https://g.nite07.org/o/r, [u](https://x.example/?u=https://g.nite07.org)\n"
     )
 
 

@@ -422,9 +422,10 @@ def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
 @lru_cache(maxsize=16)
 def _mirror_pattern(hosts: tuple[str, ...]) -> re.Pattern[str]:
     """A mirror host where a URL names it: after ``//`` (and a user name),
-    not followed by more of a host name."""
+    not followed by more of a host name. A URL inside another one's path or
+    query (an archive's copy, ``?url=``) is that other URL's business."""
     names = "|".join(re.escape(h) for h in hosts)
-    return re.compile(rf"(?i)(?<![\w.+-])(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/?#\s<>()\[\]\"'`]*@)?({names})(?![\w-]|\.[\w-])")
+    return re.compile(rf"(?i)(?<![\w.+\-/=%:])(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/?#\s<>()\[\]\"'`]*@)?({names})(?![\w-]|\.[\w-])")
 
 
 @rule(code="RL404", name="insecure-link", fix="always",
