@@ -138,6 +138,17 @@ def test_mojibake_whose_last_byte_was_dropped_is_reported_without_a_fix(data: by
     assert fixed(data, unsafe=True) == data
 
 
+def test_a_single_space_after_a_cut_emoji_is_not_read_as_its_lost_byte() -> None:
+    # "🛠" is F0 9F 9B A0: with the no-break space made a plain space, two
+    # spaces follow "ðŸ›" and the repair is exact; with one space the space
+    # is the word's own, and ftfy's reading (🔠, 🔠, with the words touching
+    # the emoji) would be a guess
+    data = "## ðŸ›  Tech\n- ðŸ” ðŸ” Search\n".encode()
+    vs = found(data, "mojibake")
+    assert [(v.line, v.column, v.fixable) for v in vs] == [(1, 4, True), (2, 3, False), (2, 7, False)]
+    assert fixed(data) == "## 🛠 Tech\n- ðŸ” ðŸ” Search\n".encode()
+
+
 def test_selector_left_after_an_emoji_is_restored_on_request() -> None:
     # "⚙️" is E2 9A 99 EF B8 8F; read as Windows-1252 with 0x8F dropped
     data = b"## \xc3\xa2\xc5\xa1\xe2\x84\xa2\xc3\xaf\xc2\xb8 Settings\n- \xe2\x9c\x85\xc3\xaf\xc2\xb8 done\n"

@@ -268,12 +268,10 @@ def _damage(line: str) -> tuple[tuple[int, int, str | None, bool], ...]:
         elif new in _redecode(line[a:b]) and _PLAUSIBLE.fullmatch(new):
             found.append((a, b, new, True))
         # anything else ftfy would change is not mojibake: left alone
-    for i, (a, b, new, _) in enumerate(found):
-        if new is not None and line[b - 1] == " " and line[b : b + 1] != " " and _truncated().fullmatch(line[a : b - 1]):
-            # "ðŸ” Search": the space may be the no-break space that ends
-            # 🔠, but then the word would touch the emoji; more likely a
-            # dropped byte (🔍) before a plain space. Not certain either way
-            found[i] = (a, b - 1, None, False)
+    # "ðŸ” Search": the space may be the no-break space that ends 🔠, but
+    # then the word would touch the emoji; more likely a dropped byte (🔍)
+    # before a plain space. Not certain either way: left to the loop below
+    found = [f for f in found if f[2] is None or not _space_for_nbsp(line, f[0], f[1])]
     lost = _patterns()[2]
     for enc in _PAGES:
         for m in lost.finditer(line.translate(_classes(enc))):
@@ -283,6 +281,15 @@ def _damage(line: str) -> tuple[tuple[int, int, str | None, bool], ...]:
         if not _overlaps(found, m.start(), m.end()):
             found.append((m.start(), m.end(), None, False))
     return tuple(_selector(line, sorted(found)))
+
+
+def _space_for_nbsp(line: str, start: int, end: int) -> bool:
+    """Whether a repair of ``line[start:end]`` reads a single space, right
+    after an emoji cut short, as the no-break space that ended it."""
+    for m in _truncated().finditer(line, start, end):
+        if m.end() < end and line[m.end()] == " " and line[m.end() + 1 : m.end() + 2] != " ":
+            return True
+    return False
 
 
 def _gaps(spans: list[tuple[int, int, str | None, bool]], start: int, end: int) -> Iterator[tuple[int, int]]:
