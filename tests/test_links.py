@@ -375,10 +375,11 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
         "- <a href=\"https://hub.fastgit.org/o/r\">https://hub.fastgit.org/o/r</a>\n"
         "- mirrors such as g.nite07.org and kgithub.com.example are not URLs; https://kgithub.com.\n"
         "- archived: https://web.archive.org/web/2020/https://g.nite07.org/o/r, [u](https://x.example/?u=https://g.nite07.org)\n"
+        "- [g.nite07.org/o/r](https://github.com/o/r) shows an address; in prose g.nite07.org/o/r is a word\n"
     )
     source = Source(text)
     assert found(source, "RL403") == [(3, 12, "RL403"), (4, 10, "RL403"), (4, 66, "RL403"),
-                                      (5, 20, "RL403"), (5, 49, "RL403"), (6, 78, "RL403")]
+                                      (5, 20, "RL403"), (5, 49, "RL403"), (6, 78, "RL403"), (8, 4, "RL403")]
     fixed = fixes.fix(source, Settings(select=["mirror-link"])).text
     assert fixed == (
         "# Roadmap\n\n"
@@ -387,6 +388,7 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
         "- <a href=\"https://github.com/o/r\">https://github.com/o/r</a>\n"
         "- mirrors such as g.nite07.org and kgithub.com.example are not URLs; https://github.com.\n"
         "- archived: https://web.archive.org/web/2020/https://g.nite07.org/o/r, [u](https://x.example/?u=https://g.nite07.org)\n"
+        "- [github.com/o/r](https://github.com/o/r) shows an address; in prose g.nite07.org/o/r is a word\n"
     )
 
 

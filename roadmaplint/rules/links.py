@@ -405,8 +405,14 @@ def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
             found[span[0]] = (span[1], span[2])
     # a URL written anywhere else: link text that shows it, HTML, prose the
     # parser did not make a link of, code
-    for m in _mirror_pattern(tuple(sorted(hosts, key=len, reverse=True))).finditer(doc.text):
+    names = tuple(sorted(hosts, key=len, reverse=True))
+    for m in _mirror_pattern(names).finditer(doc.text):
         found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+    # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
+    for link in doc.links:
+        if link.text_span is not None and link.kind != "url":
+            for m in _mirror_pattern(names, bare=True).finditer(doc.text, link.text_span.start, link.text_span.end):
+                found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     for start in sorted(found):
         end, host = found[start]
         canonical = hosts[host]
@@ -420,12 +426,17 @@ def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
 
 
 @lru_cache(maxsize=16)
-def _mirror_pattern(hosts: tuple[str, ...]) -> re.Pattern[str]:
+def _mirror_pattern(hosts: tuple[str, ...], bare: bool = False) -> re.Pattern[str]:
     """A mirror host where a URL names it: after ``//`` (and a user name),
-    not followed by more of a host name. A URL inside another one's path or
-    query (an archive's copy, ``?url=``) is that other URL's business."""
+    not followed by more of a host name; ``bare``: also a host with no
+    scheme and a path after it (``g.nite07.org/o/r``). A URL inside another
+    one's path or query (an archive's copy, ``?url=``) is that other URL's
+    business."""
     names = "|".join(re.escape(h) for h in hosts)
-    return re.compile(rf"(?i)(?<![\w.+\-/=%:])(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/?#\s<>()\[\]\"'`]*@)?({names})(?![\w-]|\.[\w-])")
+    before = r"(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/?#\s<>()\[\]\"'`]*@)?"
+    before = f"(?:{before})?" if bare else before
+    after = r"(?=/)" if bare else r"(?![\w-]|\.[\w-])"
+    return re.compile(rf"(?i)(?<![\w.+\-/=%:@])(?:{before})({names}){after}")
 
 
 @rule(code="RL404", name="insecure-link", fix="always",
