@@ -299,6 +299,12 @@ def test_positions_point_at_what_the_rule_names(data: bytes) -> None:
         assert (v.end_line, v.end_column) == source.position(v.span.end), where
         if v.code in HEADING_RULES:
             assert source.line_of(v.span.start) in heads, where
+        elif v.code == "RL403" and not any(s.start <= v.span.start and v.span.end <= s.end for s in links):
+            # a mirror URL outside a link (prose, HTML, code) names the host after //
+            from roadmaplint.rules.links import MIRRORS
+
+            assert text[v.span.start : v.span.end].lower() in MIRRORS, where
+            assert re.search(r"//(?:[^@/\s]*@)?$", text[: v.span.start]), where
         elif v.code in LINK_RULES:
             assert any(s.start <= v.span.start and v.span.end <= s.end for s in links), where
         elif v.code == "RL405":
