@@ -4,7 +4,7 @@ and a guard that refuses any result that loses text."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -134,7 +134,12 @@ def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
     if lost:
         culprits = [v.name for v in chosen if v.fix and not v.fix.rewrites] or rules
         raise FixRefused(sorted(set(culprits)), f"the result would lose the word {next(iter(lost))!r}")
-    if _code(before) != _code(after):
+    # an unsafe fix that rewrites words may repair the code it edits (a
+    # mirror URL, mojibake quoted in code); every other piece of code stays
+    touched = sorted((e.start, e.end) for v in chosen
+                     if v.fix and v.fix.rewrites and v.fix.applicability is Applicability.UNSAFE for e in v.fix.edits)
+    kept, changed = _code(before, touched), _code(after)
+    if len(before.code_spans) != len(after.code_spans) or kept - changed:
         raise FixRefused(rules, "the result would change a code block or code span")
 
 
@@ -152,8 +157,17 @@ def guard_front_matter(before: Document, after: Document, chosen: list[Violation
         raise FixRefused(sorted({v.name for v in chosen}), "the result would change the front matter")
 
 
-def _code(doc: Document) -> Counter:
+def _code(doc: Document, touched: list[tuple[int, int]] | tuple = ()) -> Counter:
+    """The pieces of code, but those an edit in ``touched`` (sorted,
+    disjoint) overlaps."""
+    starts = [a for a, _ in touched]
+
+    def edited(start: int, end: int) -> bool:
+        i = bisect_left(starts, end)  # the edits that start before the piece ends
+        return i > 0 and touched[i - 1][1] > start
+
     # line endings inside code follow the file's; compare content only
     return Counter(
         doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans
+        if not (touched and edited(s.start, s.end))
     )

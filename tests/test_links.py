@@ -98,10 +98,10 @@ Jump to [start](#-fast-start), [setup](#%EF%B8%8F-setup), [setup too](#-setup),
 - Benchmarks at https://example.com/bench, results soon.  ◀ RL405 38:17
 - [Search][search-issue] lands first, then [sync][] and [ref].  ◀ RL406 39:3
 - [Empty]() and [](https://example.com/x) are placeholders.  ◀ RL409 40:3 RL409 40:17
-- `[code](#nope)` and `http://github.com/x` and `https://g.nite07.org/x` are code.
+- `[code](#nope)` and `http://github.com/x` and `https://g.nite07.org/x` are code.  ◀ RL403 41:58
 
 ```text
-[code](#nope) https://g.nite07.org/y http://github.com/y [a][nope]
+[code](#nope) https://g.nite07.org/y http://github.com/y [a][nope]  ◀ RL403 44:23
 ```
 
 [sync]: https://example.com/sync
@@ -141,14 +141,39 @@ def test_columns_point_at_what_they_name(tree: Path) -> None:
     assert spans[("RL401", 51)] == "#nowhere"
 
 
-def test_nothing_in_code_is_reported_or_rewritten(tree: Path) -> None:
+def test_nothing_in_code_is_rewritten_but_a_mirror_on_request(tree: Path) -> None:
     code = "- `[code](#nope)` and `http://github.com/x` and `https://g.nite07.org/x` and `https://a.example/b` are code.\n"
     block = "```text\n[code](#nope) https://g.nite07.org/y http://github.com/y [a][nope] https://a.example/b\n```\n"
-    indented = "    [x](#nope) https://g.nite07.org/z\n"
+    indented = "    [x](#nope) git clone https://g.nite07.org/z\n"
     text = f"# Roadmap\n\n{code}\n{block}\n{indented}"
     source = Source(text, path=str(tree / "ROADMAP.md"))
-    assert found(source, *LINK_RULES, "RL411") == []
-    assert fixes.fix(source, Settings(select=LINK_RULES), unsafe=True).text == text
+    # only the mirror host is reported in code, with an unsafe fix
+    assert found(source, *LINK_RULES, "RL411") == [(3, 58, "RL403"), (6, 23, "RL403"), (9, 34, "RL403")]
+    assert messages(source, "RL403") == ["URL through mirror host g.nite07.org in code; use github.com"] * 3
+    assert fixes.fix(source, Settings(select=LINK_RULES)).text == text
+    assert fixes.fix(source, Settings(select=LINK_RULES), unsafe=True).text == text.replace("g.nite07.org", "github.com")
+
+
+def test_guard_lets_an_unsafe_fix_change_only_the_code_it_edits() -> None:
+    from roadmaplint.document import Span
+    from roadmaplint.engine import Edit, Fix, Violation
+
+    text = "# R\n\n`https://g.nite07.org/x` and `keep  it`\n"
+    i = text.index("g.nite07.org")
+    edit = Edit(i, i + 12, "github.com")
+    before = load(Source(text))
+    after = load(Source(text.replace("g.nite07.org", "github.com")))
+
+    def chosen(fix: Fix) -> list[Violation]:
+        return [Violation("R.md", "RL403", "mirror-link", "error", "m", Span(i, i + 12), 3, 10, 3, 22, fix)]
+
+    fixes.guard(before, after, chosen(Fix.unsafe(edit, rewrites=True)))
+    with pytest.raises(fixes.FixRefused, match="code"):
+        fixes.guard(before, after, chosen(Fix.safe(edit, rewrites=True)))
+    # the edit licenses its own code span, not another one
+    other = load(Source(text.replace("g.nite07.org", "github.com").replace("keep  it", "keep it")))
+    with pytest.raises(fixes.FixRefused, match="code"):
+        fixes.guard(before, other, chosen(Fix.unsafe(edit, rewrites=True)))
 
 
 # -- anchors ---------------------------------------------------------------------------
@@ -292,13 +317,33 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
     ]
 
 
+def test_mail_and_other_schemes_are_not_files(tmp_path: Path) -> None:
+    # `<security@example.org>` is an e-mail autolink (mailto:), not a path
+    text = (
+        "# Roadmap\n\n"
+        "Report to <security@example.org> or <Team.Lead+roadmap@mail.example.co.uk>.\n"
+        "- [mail](mailto:a@b.org), [call](tel:+1-555-0100), [chat](xmpp:dev@example.org)\n"
+        "- <irc://irc.libera.chat/dev>, [ftp](ftp://ftp.example.org/a), [news](news:comp.lang)\n"
+        "- [odd](x-custom+scheme.v2:anything/at/all), [mac](MAILTO:A@B.ORG)\n\n"
+        "[m]: mailto:c@d.org\n"
+        "[bare]: a@b.org\n\n"
+        "[m] [bare] and [no scheme](e@f.org)\n"
+    )
+    source = Source(text, path=str(tmp_path / "ROADMAP.md"))
+    assert found(source, "RL402") == [(9, 9, "RL402"), (11, 28, "RL402")]
+    assert messages(source, "RL402") == [
+        "no file or directory 'a@b.org'; an e-mail address needs mailto:",
+        "no file or directory 'e@f.org'; an e-mail address needs mailto:",
+    ]
+
+
 def test_missing_file_needs_a_file_on_disk() -> None:
     assert found(Source("# R\n\n[x](nowhere.md)\n"), "RL402") == []
 
 
 # -- hosts -------------------------------------------------------------------------------
 
-def test_mirror_fix_keeps_path_query_fragment_and_text() -> None:
+def test_mirror_fix_keeps_path_query_fragment_and_words() -> None:
     text = (
         "# Roadmap\n\n"
         "- [https://g.nite07.org/a/b](https://g.nite07.org/a/b/issues/1?x=1&y=2#L10-L20 \"g.nite07.org\")\n"
@@ -308,14 +353,43 @@ def test_mirror_fix_keeps_path_query_fragment_and_text() -> None:
     )
     settings = Settings(select=["mirror-link"], options={"mirror-link": {"hosts": {"git.example.cn": "gitlab.com"}}})
     fixed = fixes.fix(Source(text), settings).text
+    # link text that shows a URL is restored too; a title that only names
+    # the host (no URL) is a word and stays
     assert fixed == (
         "# Roadmap\n\n"
-        "- [https://g.nite07.org/a/b](https://github.com/a/b/issues/1?x=1&y=2#L10-L20 \"g.nite07.org\")\n"
+        "- [https://github.com/a/b](https://github.com/a/b/issues/1?x=1&y=2#L10-L20 \"g.nite07.org\")\n"
         "- <https://github.com/c/d>, ![img](https://github.com/e.png), https://github.com/f/g.\n"
         "- [ref][m] and [user](https://gitlab.com/x/y)\n\n"
         "[m]: https://user@github.com:443/h?i#j\n"
     )
     assert lint(Source(fixed), settings) == []
+
+
+def test_mirror_url_is_restored_wherever_it_shows() -> None:
+    # link text showing the URL, prose the parser leaves as text (after a
+    # word character, GitHub makes no link), HTML, a protocol-relative URL
+    text = (
+        "# Roadmap\n\n"
+        "- [https://g.nite07.org/o/r/issues/1](https://github.com/o/r/issues/1)\n"
+        "- [see //g.nite07.org/o/r](https://github.com/o/r) and x:https://g.nite07.org/o/r/pull/2\n"
+        "- <a href=\"https://hub.fastgit.org/o/r\">https://hub.fastgit.org/o/r</a>\n"
+        "- mirrors such as g.nite07.org and kgithub.com.example are not URLs; https://kgithub.com.\n"
+        "- archived: https://web.archive.org/web/2020/https://g.nite07.org/o/r, [u](https://x.example/?u=https://g.nite07.org)\n"
+        "- [g.nite07.org/o/r](https://github.com/o/r) shows an address; in prose g.nite07.org/o/r is a word\n"
+    )
+    source = Source(text)
+    assert found(source, "RL403") == [(3, 12, "RL403"), (4, 10, "RL403"), (4, 66, "RL403"),
+                                      (5, 20, "RL403"), (5, 49, "RL403"), (6, 78, "RL403"), (8, 4, "RL403")]
+    fixed = fixes.fix(source, Settings(select=["mirror-link"])).text
+    assert fixed == (
+        "# Roadmap\n\n"
+        "- [https://github.com/o/r/issues/1](https://github.com/o/r/issues/1)\n"
+        "- [see //github.com/o/r](https://github.com/o/r) and x:https://github.com/o/r/pull/2\n"
+        "- <a href=\"https://github.com/o/r\">https://github.com/o/r</a>\n"
+        "- mirrors such as g.nite07.org and kgithub.com.example are not URLs; https://github.com.\n"
+        "- archived: https://web.archive.org/web/2020/https://g.nite07.org/o/r, [u](https://x.example/?u=https://g.nite07.org)\n"
+        "- [github.com/o/r](https://github.com/o/r) shows an address; in prose g.nite07.org/o/r is a word\n"
+    )
 
 
 @pytest.mark.skipif(not SEED_002.is_file(), reason="../shared/seeds is absent")

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..document import Document, Span
-from ..engine import Applicability, Edit, Finding, Fix, iter_lines, rule
+from ..engine import Applicability, Edit, Finding, Fix, rule
 from ..source import Source, encoding_name, legacy_readings, mixed_utf8
 from ..lazyre import lazy
 
@@ -100,12 +100,35 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     return cheap, shape, re.compile(_LOST), re.compile(_A_SPACE)
 
 
+# code pages whose sloppy decoders drop the bytes they lack (0x81, 0x8D,
+# 0x8F, 0x90, 0x9D in Windows-1252) instead of keeping a C1 control
+_DROPPING = ("cp1252", "cp1254", "cp1250", "latin-1")
+
+
+@lru_cache(maxsize=None)
+def _truncated() -> re.Pattern[str]:
+    """Mojibake whose last byte was dropped, so that nothing marks the loss:
+    an emoji's F0 9F and one more byte, three characters where four belong
+    ("ðŸ”" for F0 9F 94 8D, 🔍), and the EF B8 left of U+FE0F ("ï¸"); each
+    followed by no character its code page makes of a continuation byte."""
+    parts = []
+    for enc in _DROPPING:
+        chars = {b: c for c, b in _table(enc).items()}
+        cont = re.escape("".join(chars[b] for b in range(0x80, 0xC0)))
+        for seq in (f"{re.escape(chars[0xF0] + chars[0x9F])}[{cont}]", re.escape(chars[0xEF] + chars[0xB8])):
+            part = f"{seq}(?![{cont}])"
+            if part not in parts:
+                parts.append(part)
+    return re.compile("|".join(parts))
+
+
 def _suspect(line: str) -> bool:
     """Whether ``line`` may hold mojibake: the cheap test ftfy waits behind."""
     cheap, shape, _, a_space = _patterns()
     if not cheap.search(line):
         return False
-    return a_space.search(line) is not None or any(shape.search(line.translate(_classes(enc))) for enc in _PAGES)
+    return (a_space.search(line) is not None or any(shape.search(line.translate(_classes(enc))) for enc in _PAGES)
+            or _truncated().search(line) is not None)
 
 
 @lru_cache(maxsize=1)
@@ -245,12 +268,28 @@ def _damage(line: str) -> tuple[tuple[int, int, str | None, bool], ...]:
         elif new in _redecode(line[a:b]) and _PLAUSIBLE.fullmatch(new):
             found.append((a, b, new, True))
         # anything else ftfy would change is not mojibake: left alone
+    # "ðŸ” Search": the space may be the no-break space that ends 🔠, but
+    # then the word would touch the emoji; more likely a dropped byte (🔍)
+    # before a plain space. Not certain either way: left to the loop below
+    found = [f for f in found if f[2] is None or not _space_for_nbsp(line, f[0], f[1])]
     lost = _patterns()[2]
     for enc in _PAGES:
         for m in lost.finditer(line.translate(_classes(enc))):
             if not _overlaps(found, m.start(), m.end()):
                 found.append((m.start(), m.end(), None, False))
+    for m in _truncated().finditer(line):
+        if not _overlaps(found, m.start(), m.end()):
+            found.append((m.start(), m.end(), None, False))
     return tuple(_selector(line, sorted(found)))
+
+
+def _space_for_nbsp(line: str, start: int, end: int) -> bool:
+    """Whether a repair of ``line[start:end]`` reads a single space, right
+    after an emoji cut short, as the no-break space that ended it."""
+    for m in _truncated().finditer(line, start, end):
+        if m.end() < end and line[m.end()] == " " and line[m.end() + 1 : m.end() + 2] != " ":
+            return True
+    return False
 
 
 def _gaps(spans: list[tuple[int, int, str | None, bool]], start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -281,18 +320,22 @@ def _selector(line: str, found: list[tuple[int, int, str | None, bool]]) -> Iter
 _SELECTORS = set("\ufe0e\ufe0f")
 
 
-def _lost(old: str) -> list[str]:
-    """What a damaged run ending in U+FFFD can have been: its bytes with the
-    last one replaced by each byte the code page lacks."""
-    if not old.endswith("\ufffd"):
+def _lost(old: str, after: str = "") -> list[str]:
+    """What a damaged run can have been: its bytes with the last one, a
+    U+FFFD or dropped (a run of the truncated shape), replaced by each byte
+    the code page lacks; for a dropped byte before a space (``after``), the
+    no-break space that became that space too (for an emoji)."""
+    if old.endswith("\ufffd"):
+        old = old[:-1]
+    elif not _truncated().fullmatch(old):
         return []
     out: list[str] = []
     for enc in ("cp1252", "cp1254", "cp1250", "cp1251"):
-        head = _to_bytes(old[:-1], enc)
+        head = _to_bytes(old, enc)
         if head is None:
             continue
         for b in range(0x80, 0xC0):
-            if bytes([b]).decode(enc, errors="replace") == "\ufffd":
+            if bytes([b]).decode(enc, errors="replace") == "\ufffd" or (b == 0xA0 and after == " " and head[0] == 0xF0):
                 try:
                     text = (head + bytes([b])).decode("utf-8")
                 except UnicodeDecodeError:
@@ -323,24 +366,35 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
     text = doc.text
     if text.isascii():
         return
-    for _, start, end in iter_lines(doc):
+    src = doc.source
+    for n in range(src.line_count):  # code blocks too
+        start, end = src.line_start(n), src.line_end(n)
         line = text[start:end]
         if line.isascii():
             continue
         for a, b, new, exact in _damage(line):
             span = Span(start + a, start + b)
-            if doc.in_code(span.start, span.end):
-                continue  # a roadmap may quote broken text on purpose
+            # code may quote broken text on purpose: reported, and repaired
+            # only on request (a file damaged as a whole, code and all)
+            in_code = doc.in_code(span.start, span.end)
+            where = " in code" if in_code else ""
             old = _show(line[a:b])
             edit = Edit(span.start, span.end, new or "")
             if new is None:
-                could = [c for c in _lost(line[a:b]) if c.isprintable()]
+                could = [c for c in _lost(line[a:b], line[b : b + 1]) if c.isprintable()]
+                if could == ["\ufe0f"]:
+                    yield Finding(span, f"mojibake {old}{where}: what is left of U+FE0F (variation selector) "
+                                        "whose last byte was lost")
+                    continue
                 hint = f" (it was one of {', '.join(could)})" if 1 < len(could) <= 8 else ""
-                yield Finding(span, f"mojibake {old}: a byte was lost, so it cannot be repaired exactly{hint}")
-            elif exact:
+                yield Finding(span, f"mojibake {old}{where}: a byte was lost, so it cannot be repaired exactly{hint}")
+            elif exact and not in_code:
                 yield Finding(span, f"mojibake {old} -> {_show(new)}", _text_fix(doc.source, edit))
+            elif exact:
+                yield Finding(span, f"mojibake {old} -> {_show(new)}{where}",
+                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE))
             else:
-                yield Finding(span, f"mojibake {old} -> {_show(new)}: a byte was lost; "
+                yield Finding(span, f"mojibake {old} -> {_show(new)}{where}: a byte was lost; "
                                     "this is the only character it can have been",
                               _text_fix(doc.source, edit, applicability=Applicability.UNSAFE))
 
@@ -546,6 +600,8 @@ def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) 
 # -- RL106 control-character, RL107 replacement-character ----------------------------
 
 _CONTROL = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# the control characters a backslash escape in a string makes of a letter
+_ESCAPED = {"\x07": "a", "\x08": "b", "\x0b": "v", "\x0c": "f", "\x1b": "e"}
 
 
 @rule(code="RL106", name="control-character", fix="sometimes",
@@ -559,6 +615,15 @@ def control_character(doc: Document, options: dict) -> Iterator[Finding]:
         ch = m.group(0)
         span, what = Span(i, i + 1), f"control character U+{ord(ch):04X} in text"
         if ord(ch) < 0x80:
+            after = doc.text[i + 1 : i + 2]
+            if after.isalnum():
+                # "\x08ackend": a "\b" escape in a string made one character
+                # of a backslash and a letter; the word lost its letter
+                letter = _ESCAPED.get(ch)
+                how = f" (a \"\\{letter}\" escape makes U+{ord(ch):04X} of the letter \"{letter}\")" if letter else ""
+                yield Finding(span, f"control character U+{ord(ch):04X} inside a word: a character may have been lost{how}",
+                              Fix.unsafe(Edit(i, i + 1, letter or ""), rewrites=True))
+                continue
             # invisible and meaningless in Markdown; a vertical tab or form
             # feed may still separate two words
             fix = Fix.unsafe(Edit(i, i + 1, ""), rewrites=True) if ch in "\x0b\x0c" else Fix.safe(Edit(i, i + 1, ""), rewrites=True)

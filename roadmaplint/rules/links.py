@@ -4,8 +4,8 @@ remote checks only on request.
 Every rule here reads a URL where it is written: inline links, autolinks,
 bare URLs, images and reference definitions. A reference link is checked
 through its definition, so that a bad URL is reported (and fixed) once, at
-the place that holds it. Nothing inside a code block or code span is checked.
-"""
+the place that holds it. Nothing inside a code block or code span is checked,
+but for a mirror host, reported there with an unsafe fix only."""
 
 from __future__ import annotations
 
@@ -324,6 +324,7 @@ def _encode(anchor: str) -> str:
 # -- RL402 ------------------------------------------------------------------------------
 
 _LOOKS_LIKE_HOST = lazy(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|gov|edu|co|me|ai|sh)(?:/|$))", re.I)
+_LOOKS_LIKE_MAIL = lazy(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 
 @rule(code="RL402", name="missing-file", fix="never",
@@ -333,6 +334,8 @@ def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
     if base is None:
         return
     for link in _targets(doc):
+        if link.kind == "autolink":
+            continue  # <a@b.org> is mail; any other autolink has a scheme
         written = _written_url(doc, link)
         if not written or not _local(written):
             continue
@@ -345,7 +348,8 @@ def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
             continue
         if _exists(resolved[0]) is not False:
             continue
-        hint = "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else ""
+        hint = ("; an e-mail address needs mailto:" if _LOOKS_LIKE_MAIL.match(path)
+                else "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else "")
         assert link.url_span is not None
         yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
 
@@ -394,14 +398,45 @@ def _matches(host: str, names: set[str]) -> bool:
                          "description": "More mirror hosts and their canonical host, e.g. {\"git.example.cn\" = \"github.com\"}."}})
 def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
     hosts = {**MIRRORS, **{k.lower(): v for k, v in options.get("hosts", {}).items()}}
+    found: dict[int, tuple[int, str]] = {}  # start -> (end, host)
     for link in _targets(doc):
-        found = _host_span(doc, link)
-        if found is None or found[2] not in hosts:
-            continue
-        start, end, host = found
+        span = _host_span(doc, link)
+        if span is not None and span[2] in hosts:
+            found[span[0]] = (span[1], span[2])
+    # a URL written anywhere else: link text that shows it, HTML, prose the
+    # parser did not make a link of, code
+    names = tuple(sorted(hosts, key=len, reverse=True))
+    for m in _mirror_pattern(names).finditer(doc.text):
+        found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+    # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
+    for link in doc.links:
+        if link.text_span is not None and link.kind != "url":
+            for m in _mirror_pattern(names, bare=True).finditer(doc.text, link.text_span.start, link.text_span.end):
+                found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+    for start in sorted(found):
+        end, host = found[start]
         canonical = hosts[host]
-        yield Finding(Span(start, end), f"link through mirror host {host}; use {canonical}",
-                      Fix.safe(Edit(start, end, canonical), rewrites=True))
+        if doc.in_code(start, end):
+            # the code may quote the mirror on purpose (a proxy's setup)
+            yield Finding(Span(start, end), f"URL through mirror host {host} in code; use {canonical}",
+                          Fix.unsafe(Edit(start, end, canonical), rewrites=True))
+        else:
+            yield Finding(Span(start, end), f"link through mirror host {host}; use {canonical}",
+                          Fix.safe(Edit(start, end, canonical), rewrites=True))
+
+
+@lru_cache(maxsize=16)
+def _mirror_pattern(hosts: tuple[str, ...], bare: bool = False) -> re.Pattern[str]:
+    """A mirror host where a URL names it: after ``//`` (and a user name),
+    not followed by more of a host name; ``bare``: also a host with no
+    scheme and a path after it (``g.nite07.org/o/r``). A URL inside another
+    one's path or query (an archive's copy, ``?url=``) is that other URL's
+    business."""
+    names = "|".join(re.escape(h) for h in hosts)
+    before = r"(?:[a-z][a-z0-9+.-]*:)?//(?:[^@/?#\s<>()\[\]\"'`]*@)?"
+    before = f"(?:{before})?" if bare else before
+    after = r"(?=/)" if bare else r"(?![\w-]|\.[\w-])"
+    return re.compile(rf"(?i)(?<![\w.+\-/=%:@])(?:{before})({names}){after}")
 
 
 @rule(code="RL404", name="insecure-link", severity="warning", fix="always",
