@@ -165,8 +165,8 @@ def _work(job: Job) -> Done:
                     done.violations = lint_document(doc, job.settings)
             elif done.changed and not job.check_only:
                 write(job.path, result.source)
-    except (FileError, SpecError, fixes.FixRefused) as exc:
-        done.error = f"{job.path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc)
+    except (FileError, SpecError) as exc:
+        done.error = str(exc)
         return done
     spec = doc.binding.spec if doc.binding else None
     done.preset = spec.preset if spec else None
@@ -329,7 +329,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         try:
             source = Source.from_bytes(sys.stdin.buffer.read(), str(name))
             result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-        except (SourceError, SpecError, fixes.FixRefused) as exc:
+        except (SourceError, SpecError) as exc:
             raise Failure(f"{name}: {exc}") from None
         if run.diff:
             click.echo(_diff(str(name), source, result.source), nl=False)

@@ -1,0 +1,113 @@
+"""The guard withholds a fix, never the file: `format` on valid Markdown
+always succeeds, applying every fix but the ones that would lose a word,
+change code or never settle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from roadmaplint import engine
+from roadmaplint.cli import cli
+from roadmaplint.engine import Settings
+from roadmaplint.fixes import fix
+from roadmaplint.source import Source
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def fmt(tmp_path: Path, data: bytes, *args: str) -> bytes:
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(data)
+    result = run("format", str(path), *args)
+    assert result.exit_code == 0, result.output
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "data, fixed",
+    [
+        # a bare CR inside an indented code block: line endings are not code
+        (b"     \r    5\n", b"     \n    5\n"),
+        # a bare CR inside a code span, no final newline
+        (b"`\n5\r`", b"`\n5\n`\n"),
+        # a bare CR inside an unclosed fence
+        (b"```\n\r# ", b"```\n\n# \n"),
+    ],
+)
+def test_line_endings_inside_code_are_fixed(tmp_path: Path, data: bytes, fixed: bytes) -> None:
+    assert fmt(tmp_path, data) == fixed
+    assert run("check", str(tmp_path / "ROADMAP.md")).exit_code == 0
+
+
+def test_bare_url_ending_in_underscore_is_wrapped(tmp_path: Path) -> None:
+    # GitHub ends the URL before the trailing `_`: wrapping it keeps the
+    # rendering, and no word is lost (`_` is markup, not part of a word)
+    out = fmt(tmp_path, b"See https://example.com/_x_ now\n")
+    assert out == b"See <https://example.com/_x>_ now\n"
+
+
+def test_nbsp_after_thematic_break_is_withheld_and_the_rest_applies(tmp_path: Path) -> None:
+    # removing the NBSP would turn `---` into a thematic break and the next
+    # line into a code block: that fix is withheld, the final newline is added
+    out = fmt(tmp_path, b"---\xc2\xa0\n\t\xc2\xa0")
+    assert out == b"---\xc2\xa0\n\t\xc2\xa0\n"
+    result = run("check", str(tmp_path / "ROADMAP.md"), "--fix", "--select", "invisible-character")
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.endswith("(fix withheld: it would change a code block or code span)"), first
+    assert "[*]" not in first  # not counted as fixable
+
+
+def test_withheld_fix_stays_in_remaining_without_a_fix() -> None:
+    result = fix(Source("---\xa0\n\t\xa0"), Settings())
+    assert result.text == "---\xa0\n\t\xa0\n"
+    (withheld,) = [v for v in result.remaining if "fix withheld" in v.message]
+    assert withheld.name == "invisible-character" and withheld.fix is None and not withheld.fixable
+
+
+def test_fixes_that_never_settle_are_withheld(tmp_path: Path) -> None:
+    """A rule whose fix flips `-` and `*` for ever: withheld after the pass
+    limit; the heading fix in the same file is written."""
+    @engine.rule(code="RL597", name="test-flip-flop", summary="flips bullets", fix="always")
+    def flip(doc, options):
+        for line in range(doc.source.line_count):
+            start = doc.source.line_start(line)
+            if doc.text[start : start + 2] in ("- ", "* "):
+                other = "*" if doc.text[start] == "-" else "-"
+                yield engine.Finding(engine.Span(start, start + 1), "flip",
+                                     engine.Fix.safe(engine.Edit(start, start + 1, other)))
+
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(b"# Roadmap #\n\n- a\n")
+    try:
+        assert run("format", str(path), "--select", "RL597,heading-style").exit_code == 0
+        assert path.read_bytes() in (b"# Roadmap\n\n- a\n", b"# Roadmap\n\n* a\n")
+        result = fix(Source("- a\n"), Settings(select=["RL597"]))
+    finally:
+        del engine._REGISTRY["RL597"]
+    (v,) = result.remaining
+    assert "fix withheld: it does not settle" in v.message and v.fix is None
+
+
+def test_only_the_culprit_among_many_is_withheld() -> None:
+    """Bisecting the chosen fixes: one word-eater among many heading fixes."""
+    @engine.rule(code="RL596", name="test-eater", summary="eats", fix="always")
+    def eat(doc, options):
+        i = doc.text.find("eatme")
+        if i >= 0:
+            yield engine.Finding(engine.Span(i, i + 5), "eat", engine.Fix.safe(engine.Edit(i, i + 5, "")))
+
+    text = "".join(f"## H{i} ##\n\n" for i in range(20)) + "eatme\n" + "".join(f"## J{i} ##\n\n" for i in range(20))
+    try:
+        result = fix(Source(text), Settings(select=["RL596", "heading-style"]))
+    finally:
+        del engine._REGISTRY["RL596"]
+    assert "##\n" not in result.text.replace("\n\n", "\n")  # every heading fixed
+    assert "eatme" in result.text
+    assert [v.code for v in result.remaining] == ["RL596"]
+    assert result.applied["RL501"] == 40
