@@ -4,6 +4,10 @@ change code or never settle."""
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +115,73 @@ def test_only_the_culprit_among_many_is_withheld() -> None:
     assert "eatme" in result.text
     assert [v.code for v in result.remaining] == ["RL596"]
     assert result.applied["RL501"] == 40
+
+
+# -- writes keep the file's identity ------------------------------------------------
+
+CLOSED = b"# Roadmap #\n\n- ship it\n"
+FIXED = b"# Roadmap\n\n- ship it\n"
+
+
+def test_hard_linked_file_is_written_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(CLOSED)
+    other = tmp_path / "docs-roadmap.md"
+    os.link(path, other)
+    inode = path.stat().st_ino
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == other.read_bytes() == FIXED  # every name sees the fix
+    assert path.stat().st_ino == inode and path.stat().st_nlink == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ROADMAP.md", "docs-roadmap.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_owner_group_and_mode_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(CLOSED)
+    os.chown(path, 12345, 23456)
+    path.chmod(0o664)
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == FIXED
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (12345, 23456, 0o664)
+
+
+def test_read_only_file_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(CLOSED)
+    path.chmod(0o444)  # root could write it anyway: the mode says no
+    proc = subprocess.run([sys.executable, "-m", "roadmaplint", "format", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [f"roadmaplint: error: {path}: cannot write: the file is read-only"]
+    assert path.read_bytes() == CLOSED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize("links", [1, 2])
+def test_failed_write_leaves_the_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       links: int) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(CLOSED)
+    if links == 2:
+        os.link(path, tmp_path / "other.md")
+
+    def boom(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    result = run("format", str(path))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(f"{path}: cannot write: No space left on device")
+    assert path.read_bytes() == CLOSED
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ROADMAP.md", "other.md"][:links]
+
+
+def test_symlink_is_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_bytes(CLOSED)
+    link = tmp_path / "ROADMAP.md"
+    link.symlink_to(real)
+    assert run("format", str(link)).exit_code == 0
+    assert link.is_symlink() and real.read_bytes() == FIXED
