@@ -27,7 +27,19 @@ class Failure(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"roadmaplint: error: {self.message}", err=True)
+        click.echo(f"roadmaplint: error: {_shown(self.message)}", err=True)
+
+
+def _shown(message: str) -> str:
+    """A message with any byte that is not UTF-8 (a path's, say) as ``\\xNN``."""
+    from .output import shown
+
+    return shown(message)
+
+
+def _raw(text: str) -> bytes:
+    """A diff as bytes: paths and damaged text keep the bytes they have."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -109,12 +121,12 @@ class Run:
     def say_preset(self, done: Done) -> None:
         """With -v, say which config and preset a file was checked with."""
         if self.verbose:
-            click.echo(f"{done.path}: config {self._config.get(done.path) or 'none'}; "
+            click.echo(f"{_shown(str(done.path))}: config {self._config.get(done.path) or 'none'}; "
                        f"preset {done.preset or 'none'} ({done.how})", err=True)
 
     def error(self, message: str) -> None:
         self.errors += 1
-        click.echo(f"roadmaplint: error: {message}", err=True)
+        click.echo(f"roadmaplint: error: {_shown(message)}", err=True)
 
 
 @dataclasses.dataclass
@@ -275,7 +287,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, exit_zero: bool, 
     reports = []
     for done in _run_jobs(jobs):
         if done.diff:
-            click.echo(done.diff, nl=False)
+            click.echo(_raw(done.diff), nl=False)
         if done.error is not None:
             run.error(done.error)
             continue
@@ -332,7 +344,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         except (SourceError, SpecError) as exc:
             raise Failure(f"{name}: {exc}") from None
         if run.diff:
-            click.echo(_diff(str(name), source, result.source), nl=False)
+            click.echo(_raw(_diff(str(name), source, result.source)), nl=False)
         elif not check_only:
             sys.stdout.buffer.write(result.source.to_bytes())
             sys.stdout.flush()
@@ -351,9 +363,9 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             continue
         changed += 1
         if done.diff:
-            click.echo(done.diff, nl=False)
+            click.echo(_raw(done.diff), nl=False)
         elif check_only:
-            click.echo(f"Would reformat: {done.path}")
+            click.echo(f"Would reformat: {_shown(str(done.path))}")
     verb = "would be reformatted" if check_only or run.diff else "reformatted"
     parts = []
     if changed:

@@ -15,7 +15,9 @@ from .source import Source
 MAX_PASSES = 10
 # Letters and digits: `_` is Markdown markup (emphasis) as much as text, and
 # markup a fix adds or moves (`<url>_`) must not split or join "words".
-_WORD = re.compile(r"[^\W_]+")
+# Bytes that are not UTF-8 (lone surrogates) count as words of their own:
+# only a fix that declares ``rewrites`` may replace them.
+_WORD = re.compile("[^\\W_]+|[\udc80-\udcff]+")
 _EOL = re.compile(r"\r\n?")
 
 

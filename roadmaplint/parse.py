@@ -488,6 +488,9 @@ def _markdown() -> PosMarkdown:
     return _MARKDOWN
 
 
+_DAMAGED = re.compile("[\udc80-\udcff]")
+
+
 def parse(source: Source) -> tuple[list[Token], list[dict[str, Any]]]:
     """Parse ``source`` into mistune tokens carrying ``_pos`` spans.
 
@@ -495,6 +498,10 @@ def parse(source: Source) -> tuple[list[Token], list[dict[str, Any]]]:
     ``label``, ``url`` and ``_pos``.
     """
     lines = source.lines()
+    if _DAMAGED.search(source.text):
+        # bytes that are not UTF-8 (kept as lone surrogates) would stop
+        # mistune's URL quoting: it parses U+FFFD in their place, one for one
+        lines = [_DAMAGED.sub("\ufffd", ln) for ln in lines]
     md = _markdown()
     state = PosState()
     state.root = _Root(source, lines)

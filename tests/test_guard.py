@@ -185,3 +185,69 @@ def test_symlink_is_written_through(tmp_path: Path) -> None:
     link.symlink_to(real)
     assert run("format", str(link)).exit_code == 0
     assert link.is_symlink() and real.read_bytes() == FIXED
+
+
+# -- any path the file system allows --------------------------------------------------
+
+BAD_NAME = b"road\xffmap.md"  # not UTF-8: Python holds it as "road\udcffmap.md"
+
+
+def cli_bytes(cwd: Path, *args: str | bytes) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "GITHUB_ACTIONS": ""}
+    return subprocess.run([sys.executable, "-m", "roadmaplint", *args], cwd=cwd, capture_output=True, env=env)
+
+
+needs_bytes_names = pytest.mark.skipif(sys.platform in ("win32", "darwin"),
+                                       reason="file names must be arbitrary bytes (Linux)")
+
+
+@needs_bytes_names
+@pytest.mark.parametrize("fmt, expect", [
+    ("text", b"road\\xffmap.md:1:1: RL501 [heading-style]"),
+    ("json", b'"path": "road\\\\xffmap.md"'),
+    ("sarif", b'"uri": "road%FFmap.md"'),
+    ("junit", b'file="road\\xffmap.md"'),
+    ("github", b"::error file=road\\xffmap.md,line=1"),
+])
+def test_every_output_format_takes_a_path_that_is_not_utf8(tmp_path: Path, fmt: str, expect: bytes) -> None:
+    (tmp_path / os.fsdecode(BAD_NAME)).write_bytes(b"# Roadmap #\n")
+    proc = cli_bytes(tmp_path, "check", "--format", fmt, BAD_NAME)
+    assert proc.returncode == 1, proc.stderr
+    assert b"internal error" not in proc.stderr
+    assert expect in proc.stdout, proc.stdout
+
+
+@needs_bytes_names
+def test_sarif_file_uri_outside_the_root_percent_encodes_the_bytes(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / os.fsdecode(BAD_NAME)).write_bytes(b"# Roadmap #\n")
+    (tmp_path / "elsewhere").mkdir()
+    proc = cli_bytes(tmp_path / "elsewhere", "check", "--format", "sarif", os.fsencode(tmp_path) + b"/d/" + BAD_NAME)
+    assert proc.returncode == 1, proc.stderr
+    assert b'"uri": "file://' + os.fsencode(tmp_path) + b'/d/road%FFmap.md"' in proc.stdout
+
+
+@needs_bytes_names
+def test_format_messages_and_diff_take_a_path_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(BAD_NAME)
+    path.write_bytes(b"# Roadmap #\n")
+    proc = cli_bytes(tmp_path, "format", "--check", BAD_NAME)
+    assert (proc.returncode, proc.stdout) == (1, b"Would reformat: road\\xffmap.md\n"), proc.stderr
+    proc = cli_bytes(tmp_path, "format", "--diff", BAD_NAME)
+    assert proc.returncode == 1 and b"--- a/road\xffmap.md\n" in proc.stdout  # the diff keeps the bytes
+    path.chmod(0o444)
+    proc = cli_bytes(tmp_path, "format", BAD_NAME)
+    assert proc.returncode == 2
+    assert proc.stderr == b"roadmaplint: error: road\\xffmap.md: cannot write: the file is read-only\n"
+
+
+def test_damaged_bytes_in_the_text_reach_every_output_format(tmp_path: Path) -> None:
+    # a UTF-8 file with stray bytes where rules quote text: a heading, a link
+    data = "# Roadmap ✅\n\n## Now\n\n".encode("utf-8") + b"- [x](#n\xffw) and x\x80\n"
+    (tmp_path / "ROADMAP.md").write_bytes(data)
+    for fmt in ("text", "json", "sarif", "junit", "github"):
+        proc = cli_bytes(tmp_path, "check", "--select", "ALL", "--format", fmt, "ROADMAP.md")
+        assert proc.returncode == 1 and b"internal error" not in proc.stderr, (fmt, proc.stderr)
+        assert b"RL102" in proc.stdout, fmt
+    proc = cli_bytes(tmp_path, "format", "--diff", "ROADMAP.md")
+    assert b"internal error" not in proc.stderr
