@@ -421,7 +421,10 @@ def export(path: Path) -> None:
         bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
     except (FileError, SourceError, ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
-    click.echo(json.dumps(to_dict(doc), indent=2, ensure_ascii=False))
+    from .output import _shown_all
+
+    # bytes that are not UTF-8 (a damaged file) are shown as \xNN
+    click.echo(json.dumps(_shown_all(to_dict(doc)), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -447,7 +450,7 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     doc = load(source)
     try:
         bind(doc, Settings())
-        text = config_text(doc, infer(doc))
+        text = _shown(config_text(doc, infer(doc)))
     except SpecError as exc:
         raise Failure(str(exc)) from None
     if to_stdout:
@@ -457,7 +460,7 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     if target.exists() and not force:
         raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
     target.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {target} (preset {doc.binding.spec.preset}) from {found[0]}", err=True)
+    click.echo(_shown(f"Wrote {target} (preset {doc.binding.spec.preset}) from {found[0]}"), err=True)
 
 
 @cli.command()

@@ -239,11 +239,13 @@ DAMAGED = re.compile("[\udc80-\udcff]+")
 
 def mostly_utf8(text: str) -> bool:
     """Whether ``text`` (decoded with "surrogateescape") is UTF-8 with a few
-    damaged bytes: it holds valid multi-byte characters, at least as many as
-    runs of bad bytes. A legacy file holds none, or by chance a few."""
-    runs = len(DAMAGED.findall(text))
-    valid = sum(1 for c in text if ord(c) > 127) - sum(len(r) for r in DAMAGED.findall(text))
-    return valid > 0 and valid >= runs
+    damaged bytes: its valid multi-byte characters take at least as many
+    bytes as the damaged ones. A legacy file holds no valid multi-byte
+    UTF-8, or by chance a few two-byte pairs among many bad bytes
+    (Windows-1251 "Сі" is the UTF-8 of "ѳ")."""
+    bad = sum(len(r) for r in DAMAGED.findall(text))
+    good = sum(len(c.encode("utf-8")) for c in text if ord(c) > 127 and not "\udc80" <= c <= "\udcff")
+    return good > 0 and good >= bad
 
 
 def damaged_bytes(run: str) -> bytes:

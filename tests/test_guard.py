@@ -251,3 +251,6 @@ def test_damaged_bytes_in_the_text_reach_every_output_format(tmp_path: Path) -> 
         assert b"RL102" in proc.stdout, fmt
     proc = cli_bytes(tmp_path, "format", "--diff", "ROADMAP.md")
     assert b"internal error" not in proc.stderr
+    proc = cli_bytes(tmp_path, "export", "ROADMAP.md")
+    assert proc.returncode == 0 and b"internal error" not in proc.stderr
+    assert b'"url": "#n\\\\xffw"' in proc.stdout

@@ -92,3 +92,13 @@ def test_a_whole_legacy_file_is_still_read_in_its_code_page() -> None:
     data = "Привет, мир\n".encode("cp1251")
     source = Source.from_bytes(data)
     assert (source.encoding, source.text) == ("cp1251", "Привет, мир\n")
+
+
+def test_a_legacy_file_with_chance_utf8_pairs_stays_legacy() -> None:
+    # Windows-1251 "Сі" is the bytes D1 B3, valid UTF-8 by chance; the rest
+    # of the Ukrainian text is not UTF-8 at all
+    text = "Січень: плани на рік\n"
+    data = text.encode("cp1251")
+    assert b"\xd1\xb3" in data
+    source = Source.from_bytes(data)
+    assert (source.encoding, source.text) == ("cp1251", text)
