@@ -37,6 +37,13 @@ def _shown(message: str) -> str:
     return shown(message)
 
 
+def _say_withheld(violations: list) -> None:
+    """On stderr, one line per fix `format` withheld: the file is formatted,
+    that fix is not (it would lose a word, change code, or never settle)."""
+    for v in violations:
+        click.echo(_shown(f"{v.path}:{v.line}:{v.column}: {v.code} [{v.name}] {v.message}"), err=True)
+
+
 def _raw(text: str) -> bytes:
     """A diff as bytes: paths and damaged text keep the bytes they have."""
     return text.encode("utf-8", "surrogateescape")
@@ -151,6 +158,7 @@ class Done:
     changed: bool = False
     diff: str = ""
     error: str | None = None
+    withheld: list = dataclasses.field(default_factory=list)  # fixes the guard kept back
 
 
 def _work(job: Job) -> Done:
@@ -169,6 +177,7 @@ def _work(job: Job) -> Done:
         else:
             result = fixes.fix(source, job.settings, unsafe=job.unsafe)
             doc, done.violations = result.document, result.remaining
+            done.withheld = result.withheld
             done.changed = _changed(source, result)
             if job.diff:
                 done.diff = _diff(str(job.path), source, result.source)
@@ -343,6 +352,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
         except (SourceError, SpecError) as exc:
             raise Failure(f"{name}: {exc}") from None
+        _say_withheld(result.withheld)
         if run.diff:
             click.echo(_raw(_diff(str(name), source, result.source)), nl=False)
         elif not check_only:
@@ -358,6 +368,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             run.error(done.error)
             continue
         run.say_preset(done)
+        _say_withheld(done.withheld)
         if not done.changed:
             unchanged += 1
             continue

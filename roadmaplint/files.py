@@ -108,14 +108,20 @@ def write(path: Path, source: Source) -> bool:
         st = target.stat()
     except OSError as exc:
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+    if not st.st_mode & 0o222:
         # root may write anyway: a file nobody may write is kept as it is
         raise FileError(f"{path}: cannot write: the file is read-only")
+    if not os.access(target, os.W_OK):
+        raise FileError(f"{path}: cannot write: permission denied")
     if st.st_nlink > 1:
         _write_in_place(path, target, data, old)
         return True
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except PermissionError:
+        # the file may be written, its directory not: write in place
+        _write_in_place(path, target, data, old)
+        return True
     except OSError as exc:
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:

@@ -1,5 +1,6 @@
 """Apply fixes: edits bottom-up, overlaps deferred, re-lint to a fixed point,
-and a guard that refuses any result that loses text."""
+and a guard that withholds any fix whose result would lose text or change code
+(the other fixes still apply)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class FixResult:
     document: Document
     remaining: list[Violation]  # violations left after fixing
     applied: Counter = field(default_factory=Counter)  # rule code -> fixes applied
+    # the violations in ``remaining`` whose fix was withheld (the reason
+    # ends their message; they carry no fix)
+    withheld: list[Violation] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -92,12 +96,12 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
     applied: Counter = Counter()
     withheld: dict[tuple, str] = {}  # fix key (in the current text) -> reason
     for _ in range(MAX_PASSES):
-        chosen = [v for v in select_fixes(_offered(violations, withheld), unsafe)]
+        chosen = select_fixes(_offered(violations, withheld), unsafe)
         if not chosen:
-            return FixResult(source, doc, _mark(violations, withheld), applied)
+            return _result(source, doc, violations, applied, withheld)
         new_source = _apply(source, chosen)
         if new_source is None:  # nothing would change
-            return FixResult(source, doc, _mark(violations, withheld), applied)
+            return _result(source, doc, violations, applied, withheld)
         new_doc = load(new_source)
         try:
             guard(doc, new_doc, chosen)
@@ -115,7 +119,7 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
         violations = lint_document(doc, settings)
     for v in select_fixes(_offered(violations, withheld), unsafe):
         withheld[_key(v)] = f"it does not settle after {MAX_PASSES} passes"
-    return FixResult(source, doc, _mark(violations, withheld), applied)
+    return _result(source, doc, violations, applied, withheld)
 
 
 def _apply(source: Source, chosen: list[Violation]) -> Source | None:
@@ -185,6 +189,8 @@ def _key(v: Violation) -> tuple:
 
 
 def _offered(violations: list[Violation], withheld: dict[tuple, str]) -> list[Violation]:
+    if not withheld:
+        return violations
     return [v for v in violations if v.fix is None or _key(v) not in withheld]
 
 
@@ -205,17 +211,20 @@ def _shift(withheld: dict[tuple, str], chosen: list[Violation]) -> dict[tuple, s
     return out
 
 
-def _mark(violations: list[Violation], withheld: dict[tuple, str]) -> list[Violation]:
-    """Withheld fixes reported as their violation, reason appended, no fix."""
+def _result(source: Source, doc: Document, violations: list[Violation], applied: Counter,
+            withheld: dict[tuple, str]) -> FixResult:
+    """The result, withheld fixes reported as their violation: the reason
+    appended to the message, no fix."""
     if not withheld:
-        return violations
-    out = []
+        return FixResult(source, doc, violations, applied)
+    out, held = [], []
     for v in violations:
         why = withheld.get(_key(v)) if v.fix is not None else None
         if why is not None:
             v = replace(v, message=f"{v.message} (fix withheld: {why})", fix=None)
+            held.append(v)
         out.append(v)
-    return out
+    return FixResult(source, doc, out, applied, held)
 
 
 def problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:

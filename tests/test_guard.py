@@ -58,8 +58,14 @@ def test_bare_url_ending_in_underscore_is_wrapped(tmp_path: Path) -> None:
 def test_nbsp_after_thematic_break_is_withheld_and_the_rest_applies(tmp_path: Path) -> None:
     # removing the NBSP would turn `---` into a thematic break and the next
     # line into a code block: that fix is withheld, the final newline is added
-    out = fmt(tmp_path, b"---\xc2\xa0\n\t\xc2\xa0")
-    assert out == b"---\xc2\xa0\n\t\xc2\xa0\n"
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(b"---\xc2\xa0\n\t\xc2\xa0")
+    result = run("format", str(path))
+    assert result.exit_code == 0
+    assert path.read_bytes() == b"---\xc2\xa0\n\t\xc2\xa0\n"
+    # format says what it kept back, one line, and still formats the file
+    assert (f"{path}:1:4: RL105 [invisible-character] trailing no-break space (U+00A0) "
+            "(fix withheld: it would change a code block or code span)") in result.output
     result = run("check", str(tmp_path / "ROADMAP.md"), "--fix", "--select", "invisible-character")
     assert result.exit_code == 1
     first = result.output.splitlines()[0]
@@ -254,3 +260,17 @@ def test_damaged_bytes_in_the_text_reach_every_output_format(tmp_path: Path) -> 
     proc = cli_bytes(tmp_path, "export", "ROADMAP.md")
     assert proc.returncode == 0 and b"internal error" not in proc.stderr
     assert b'"url": "#n\\\\xffw"' in proc.stdout
+
+
+def test_a_directory_without_write_permission_writes_the_file_in_place(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes(CLOSED)
+    monkeypatch.setattr(tempfile, "mkstemp", denied)  # root ignores a directory's mode
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == FIXED
