@@ -319,6 +319,18 @@ def test_a_utf8_file_with_a_damaged_byte_stays_utf8() -> None:
     assert fixed(data) == "# Café\n\n- ✅ done\n".encode("utf-8")
 
 
+def test_a_utf8_character_cut_short_gets_no_fix() -> None:
+    # b"\xe2\x9c" is "✅" without its last byte: no code page's letters;
+    # the Windows-1252 "é" on the same line is still repaired
+    data = "# Roadmap ✅ ✅\n\n".encode("utf-8") + b"- caf\xe9 \xe2\x9c done\n"
+    cut, quote = sorted(found(data, "invalid-utf8"), key=lambda v: v.fix is None)[::-1]
+    assert cut.message == ("invalid UTF-8 bytes 0xE2 0x9C: a UTF-8 character cut short (a byte was lost), "
+                           "so it cannot be repaired exactly; check the text")
+    assert cut.fix is None
+    assert quote.message.startswith('invalid UTF-8 byte 0xE9: it reads as "é" in cp1252')
+    assert fixed(data) == "# Roadmap ✅ ✅\n\n- café ".encode("utf-8") + b"\xe2\x9c done\n"
+
+
 def test_an_uncertain_guess_for_a_damaged_byte_is_never_safe(tmp_path: Path) -> None:
     # b"\xe9" after Cyrillic: "é" in Windows-1252, "й" in Windows-1251
     path = tmp_path / "ROADMAP.md"

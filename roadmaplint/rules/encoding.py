@@ -366,6 +366,10 @@ def invalid_utf8(doc: Document, options: dict) -> Iterator[Finding]:
                   Fix((), Applicability.UNSAFE, encoding="utf-8"))
 
 
+# inside a run of bad bytes: a UTF-8 lead byte with a continuation byte
+_CUT = re.compile(b"[\xc2-\xf4][\x80-\xbf]")
+
+
 def _damaged(doc: Document) -> Iterator[Finding]:
     """A UTF-8 file with a few bytes that are not: each run of them, with the
     character the best legacy code page reads; a safe fix only when that
@@ -374,10 +378,12 @@ def _damaged(doc: Document) -> Iterator[Finding]:
     runs = list(DAMAGED.finditer(text))
     if not runs:
         return
-    found = guess_damaged(text)
+    # characters cut short are judged apart: they are no code page's letters
+    found = guess_damaged(DAMAGED.sub(
+        lambda m: " " * len(m.group(0)) if _CUT.search(damaged_bytes(m.group(0))) else m.group(0), text))
     other = None
     if found is not None and not found[1]:
-        sample = b"".join(damaged_bytes(m.group(0)) for m in runs)
+        sample = b"".join(raw for raw in map(damaged_bytes, (m.group(0) for m in runs)) if not _CUT.search(raw))
         mine = sample.decode(found[0])
         for enc in LEGACY:
             try:
@@ -391,6 +397,12 @@ def _damaged(doc: Document) -> Iterator[Finding]:
         raw = damaged_bytes(m.group(0))
         what = f"invalid UTF-8 byte{'s' * (len(raw) > 1)} {' '.join(f'0x{b:02X}' for b in raw)}"
         span = Span(m.start(), m.end())
+        if _CUT.search(raw):
+            # a lead byte and too few continuation bytes: a character whose
+            # last byte was lost, not a legacy code page's letters
+            yield Finding(span, f"{what}: a UTF-8 character cut short (a byte was lost), "
+                                "so it cannot be repaired exactly; check the text")
+            continue
         if found is None:
             yield Finding(span, f"{what}: no code page reads it as text; check the text")
             continue
