@@ -27,7 +27,26 @@ class Failure(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"roadmaplint: error: {self.message}", err=True)
+        click.echo(f"roadmaplint: error: {_shown(self.message)}", err=True)
+
+
+def _shown(message: str) -> str:
+    """A message with any byte that is not UTF-8 (a path's, say) as ``\\xNN``."""
+    from .output import shown
+
+    return shown(message)
+
+
+def _say_withheld(violations: list) -> None:
+    """On stderr, one line per fix `format` withheld: the file is formatted,
+    that fix is not (it would lose a word, change code, or never settle)."""
+    for v in violations:
+        click.echo(_shown(f"{v.path}:{v.line}:{v.column}: {v.code} [{v.name}] {v.message}"), err=True)
+
+
+def _raw(text: str) -> bytes:
+    """A diff as bytes: paths and damaged text keep the bytes they have."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -113,12 +132,12 @@ class Run:
     def say_preset(self, done: Done) -> None:
         """With -v, say which config and preset a file was checked with."""
         if self.verbose:
-            click.echo(f"{done.path}: config {self._config.get(done.path) or 'none'}; "
+            click.echo(f"{_shown(str(done.path))}: config {self._config.get(done.path) or 'none'}; "
                        f"preset {done.preset or 'none'} ({done.how})", err=True)
 
     def error(self, message: str) -> None:
         self.errors += 1
-        click.echo(f"roadmaplint: error: {message}", err=True)
+        click.echo(f"roadmaplint: error: {_shown(message)}", err=True)
 
 
 @dataclasses.dataclass
@@ -145,6 +164,7 @@ class Done:
     diff: str = ""
     error: str | None = None
     output: bytes | None = None  # the fixed text of stdin
+    withheld: list = dataclasses.field(default_factory=list)  # fixes the guard kept back
 
 
 def _work(job: Job) -> Done:
@@ -167,6 +187,7 @@ def _work(job: Job) -> Done:
         else:
             result = fixes.fix(source, job.settings, unsafe=job.unsafe)
             doc, done.violations = result.document, result.remaining
+            done.withheld = result.withheld
             done.changed = _changed(source, result)
             if job.diff:
                 done.diff = _diff(str(job.path), source, result.source)
@@ -177,8 +198,8 @@ def _work(job: Job) -> Done:
                 done.output = result.source.to_bytes()
             elif done.changed and not job.check_only:
                 write(job.path, result.source)
-    except (FileError, SpecError, fixes.FixRefused) as exc:
-        done.error = f"{job.path}: {exc}" if isinstance(exc, fixes.FixRefused) else str(exc)
+    except (FileError, SpecError) as exc:
+        done.error = str(exc)
         return done
     spec = doc.binding.spec if doc.binding else None
     done.preset = spec.preset if spec else None
@@ -331,7 +352,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
     reports = []
     for done in _run_jobs(jobs):
         if done.diff:
-            click.echo(color_diff(done.diff) if use_color(run.color) else done.diff, nl=False, color=True)
+            click.echo(_raw(color_diff(done.diff) if use_color(run.color) else done.diff), nl=False)
         if done.error is not None:
             run.error(done.error)
             continue
@@ -412,11 +433,12 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         try:
             source = Source.from_bytes(sys.stdin.buffer.read(), str(name))
             result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
-        except (SourceError, SpecError, fixes.FixRefused) as exc:
+        except (SourceError, SpecError) as exc:
             raise Failure(f"{name}: {exc}") from None
+        _say_withheld(result.withheld)
         if run.diff:
             diff = _diff(str(name), source, result.source)
-            click.echo(color_diff(diff) if use_color(run.color) else diff, nl=False, color=True)
+            click.echo(_raw(color_diff(diff) if use_color(run.color) else diff), nl=False)
         elif not check_only:
             sys.stdout.buffer.write(result.source.to_bytes())
             sys.stdout.flush()
@@ -430,14 +452,15 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             run.error(done.error)
             continue
         run.say_preset(done)
+        _say_withheld(done.withheld)
         if not done.changed:
             unchanged += 1
             continue
         changed += 1
         if done.diff:
-            click.echo(color_diff(done.diff) if use_color(run.color) else done.diff, nl=False, color=True)
+            click.echo(_raw(color_diff(done.diff) if use_color(run.color) else done.diff), nl=False)
         elif check_only:
-            click.echo(f"Would reformat: {done.path}")
+            click.echo(f"Would reformat: {_shown(str(done.path))}")
     verb = "would be reformatted" if check_only or run.diff else "reformatted"
     parts = []
     if changed:
@@ -499,7 +522,10 @@ def export(path: Path) -> None:
         bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
     except (FileError, SourceError, ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
-    click.echo(json.dumps(to_dict(doc), indent=2, ensure_ascii=False))
+    from .output import _shown_all
+
+    # bytes that are not UTF-8 (a damaged file) are shown as \xNN
+    click.echo(json.dumps(_shown_all(to_dict(doc)), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -525,7 +551,7 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     doc = load(source)
     try:
         bind(doc, Settings())
-        text = config_text(doc, infer(doc))
+        text = _shown(config_text(doc, infer(doc)))
     except SpecError as exc:
         raise Failure(str(exc)) from None
     if to_stdout:
@@ -535,7 +561,7 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     if target.exists() and not force:
         raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
     target.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {target} (preset {doc.binding.spec.preset}) from {found[0]}", err=True)
+    click.echo(_shown(f"Wrote {target} (preset {doc.binding.spec.preset}) from {found[0]}"), err=True)
 
 
 @cli.command()

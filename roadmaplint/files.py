@@ -91,17 +91,37 @@ def read(path: Path) -> Source:
 
 
 def write(path: Path, source: Source) -> bool:
-    """Write ``source`` over ``path`` atomically, keeping the file's mode.
-    Returns False (and writes nothing) when the bytes would not change."""
+    """Write ``source`` over ``path``, keeping the file's identity: its mode,
+    owner and group, every hard link (a file with several names is written
+    in place), a symlink's target. A single-link file is replaced atomically.
+    Returns False (and writes nothing) when the bytes would not change.
+    Raises FileError for a file without write permission, or a failed write
+    (no temporary file is left behind)."""
     import tempfile
 
     data = source.to_bytes()
     try:
-        if path.read_bytes() == data:
+        old = path.read_bytes()
+        if old == data:
             return False
-        mode = stat.S_IMODE(path.stat().st_mode)
         target = path.resolve()  # write through a symlink, not over it
+        st = target.stat()
+    except OSError as exc:
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if not st.st_mode & 0o222:
+        # root may write anyway: a file nobody may write is kept as it is
+        raise FileError(f"{path}: cannot write: the file is read-only")
+    if not os.access(target, os.W_OK):
+        raise FileError(f"{path}: cannot write: permission denied")
+    if st.st_nlink > 1:
+        _write_in_place(path, target, data, old)
+        return True
+    try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except PermissionError:
+        # the file may be written, its directory not: write in place
+        _write_in_place(path, target, data, old)
+        return True
     except OSError as exc:
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
@@ -109,14 +129,55 @@ def write(path: Path, source: Source) -> bool:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            if hasattr(os, "chown") and (st.st_uid, st.st_gid) != _owner(tmp):
+                try:
+                    os.chown(tmp, st.st_uid, st.st_gid)
+                except PermissionError:
+                    # only the owner's own account (or root) may give the
+                    # file back: write in place, which keeps the owner
+                    os.unlink(tmp)
+                    tmp = ""
+        if not tmp:
+            _write_in_place(path, target, data, old)
+            return True
         os.replace(tmp, target)
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(exc, OSError):
             raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
     return True
+
+
+def _owner(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_uid, st.st_gid
+
+
+def _write_in_place(path: Path, target: Path, data: bytes, old: bytes) -> None:
+    """Overwrite the file's bytes (its inode, so every hard link sees them);
+    after a failed write, put the old bytes back as well as the disk allows."""
+    try:
+        fh = open(target, "r+b")
+    except OSError as exc:
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    with fh:
+        try:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            try:
+                fh.seek(0)
+                fh.write(old)
+                fh.truncate()
+                fh.flush()
+            except OSError:
+                pass
+            raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -1,23 +1,30 @@
 """Apply fixes: edits bottom-up, overlaps deferred, re-lint to a fixed point,
-and a guard that refuses any result that loses text."""
+and a guard that withholds any fix whose result would lose text or change code
+(the other fixes still apply)."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .document import Document, load
 from .engine import Applicability, Edit, Fix, Settings, Violation, lint_document
 from .source import Source
 
 MAX_PASSES = 10
-_WORD = re.compile(r"\w+")
+# Letters and digits: `_` is Markdown markup (emphasis) as much as text, and
+# markup a fix adds or moves (`<url>_`) must not split or join "words".
+# Bytes that are not UTF-8 (lone surrogates) count as words of their own:
+# only a fix that declares ``rewrites`` may replace them.
+_WORD = re.compile("[^\\W_]+|[\udc80-\udcff]+")
+_EOL = re.compile(r"\r\n?")
 
 
 class FixRefused(Exception):
-    """A fix would lose text, touch code or not converge; nothing is written."""
+    """Raised by :func:`guard` (a single fix checked on its own, as the
+    editor's quick fixes do); :func:`fix` withholds such fixes instead."""
 
     def __init__(self, rules: list[str], reason: str) -> None:
         self.rules = rules
@@ -31,6 +38,9 @@ class FixResult:
     document: Document
     remaining: list[Violation]  # violations left after fixing
     applied: Counter = field(default_factory=Counter)  # rule code -> fixes applied
+    # the violations in ``remaining`` whose fix was withheld (the reason
+    # ends their message; they carry no fix)
+    withheld: list[Violation] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -77,47 +87,149 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
-    """Fix ``source`` to a fixed point; raise :class:`FixRefused` when a pass
-    would lose a word, change code, or the fixes do not settle."""
+    """Fix ``source`` to a fixed point. A fix that would lose a word or change
+    code, or that keeps changing the text, is withheld: it stays in
+    ``remaining`` with the reason in its message and no fix; every other fix
+    applies. Never raises for the document's content."""
     doc = load(source)
     violations = lint_document(doc, settings)
     applied: Counter = Counter()
+    withheld: dict[tuple, str] = {}  # fix key (in the current text) -> reason
     for _ in range(MAX_PASSES):
-        chosen = select_fixes(violations, unsafe)
+        chosen = select_fixes(_offered(violations, withheld), unsafe)
         if not chosen:
-            return FixResult(source, doc, violations, applied)
-        edits = [e for v in chosen for e in v.fix.edits]  # type: ignore[union-attr]
-        new_text = apply_edits(source.text, edits)
-        changes = {}
-        for v in chosen:
-            if v.fix.bom is not None:  # type: ignore[union-attr]
-                changes["bom"] = v.fix.bom  # type: ignore[union-attr]
-            if v.fix.encoding is not None:  # type: ignore[union-attr]
-                changes["encoding"] = v.fix.encoding  # type: ignore[union-attr]
-                changes["encoding_certain"] = True
-        if new_text == source.text and all(getattr(source, k) == v for k, v in changes.items()):
-            return FixResult(source, doc, violations, applied)
-        if "encoding" not in changes and not source.encodable(new_text):
-            # a fix brought in a character the legacy code page cannot hold:
-            # UTF-8 is the only way to write it without loss
-            changes.update(encoding="utf-8", encoding_certain=True)
-        new_source = source.replace(new_text, **changes)
+            return _result(source, doc, violations, applied, withheld)
+        new_source = _apply(source, chosen)
+        if new_source is None:  # nothing would change
+            return _result(source, doc, violations, applied, withheld)
         new_doc = load(new_source)
-        guard(doc, new_doc, chosen)
-        guard_front_matter(doc, new_doc, chosen)
+        try:
+            guard(doc, new_doc, chosen)
+        except FixRefused:
+            # only now (rare) find the fixes that trip the guard
+            chosen, new_source, new_doc, refused = _settle(source, doc, chosen)
+            for v, why in refused:
+                withheld[_key(v)] = why
+            if not chosen:
+                continue  # re-offer what is left, without the withheld ones
+            guard(doc, new_doc, chosen)  # passes: _settle checked it
+        withheld = _shift(withheld, chosen)
         applied.update(v.code for v in chosen)
         source, doc = new_source, new_doc
         violations = lint_document(doc, settings)
-    raise FixRefused(
-        sorted({v.name for v in select_fixes(violations, unsafe)}),
-        f"fixes did not settle after {MAX_PASSES} passes",
-    )
+    for v in select_fixes(_offered(violations, withheld), unsafe):
+        withheld[_key(v)] = f"it does not settle after {MAX_PASSES} passes"
+    return _result(source, doc, violations, applied, withheld)
 
 
-def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
-    """No word is lost (moves keep their words; only fixes that declare
-    ``rewrites`` may change the words they touch), and code is byte-identical."""
-    rules = sorted({v.name for v in chosen})
+def _apply(source: Source, chosen: list[Violation]) -> Source | None:
+    """The source with ``chosen`` applied; None when nothing would change."""
+    edits = [e for v in chosen for e in v.fix.edits]  # type: ignore[union-attr]
+    new_text = apply_edits(source.text, edits)
+    changes: dict[str, object] = {}
+    for v in chosen:
+        if v.fix.bom is not None:  # type: ignore[union-attr]
+            changes["bom"] = v.fix.bom  # type: ignore[union-attr]
+        if v.fix.encoding is not None:  # type: ignore[union-attr]
+            changes["encoding"] = v.fix.encoding  # type: ignore[union-attr]
+            changes["encoding_certain"] = True
+    if new_text == source.text and all(getattr(source, k) == v for k, v in changes.items()):
+        return None
+    if "encoding" not in changes and not source.encodable(new_text):
+        # a fix brought in a character the legacy code page cannot hold:
+        # UTF-8 is the only way to write it without loss
+        changes.update(encoding="utf-8", encoding_certain=True)
+    return source.replace(new_text, **changes)
+
+
+def _settle(source: Source, doc: Document, chosen: list[Violation]):
+    """Split ``chosen`` (whose combination trips the guard) into the largest
+    prefix-greedy set that passes and the fixes withheld, with reasons.
+    Each withheld fix costs a binary search over the rest: O(log n) loads."""
+    accepted: list[Violation] = []
+    refused: list[tuple[Violation, str]] = []
+    rest = list(chosen)
+    best = (source, doc)
+
+    def attempt(vs: list[Violation]):
+        new = _apply(source, vs)
+        if new is None:
+            return None, (source, doc)
+        new_doc = load(new)
+        return problem(doc, new_doc, vs), (new, new_doc)
+
+    while rest:
+        reason, result = attempt(accepted + rest)
+        if reason is None:
+            accepted += rest
+            best = result
+            break
+        # the shortest failing prefix of rest: rest[:lo] passes, rest[:hi] fails
+        lo, hi, why = 0, len(rest), reason
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            r, res = attempt(accepted + rest[:mid])
+            if r is None:
+                lo = mid
+            else:
+                hi, why = mid, r
+        if lo:
+            best = attempt(accepted + rest[:lo])[1]
+        accepted += rest[:lo]
+        refused.append((rest[hi - 1], why))
+        rest = rest[hi:]
+    if not accepted:
+        return [], source, doc, refused
+    return accepted, best[0], best[1], refused
+
+
+def _key(v: Violation) -> tuple:
+    assert v.fix is not None
+    return (v.code, tuple((e.start, e.end, e.replacement) for e in v.fix.edits), v.fix.bom, v.fix.encoding)
+
+
+def _offered(violations: list[Violation], withheld: dict[tuple, str]) -> list[Violation]:
+    if not withheld:
+        return violations
+    return [v for v in violations if v.fix is None or _key(v) not in withheld]
+
+
+def _shift(withheld: dict[tuple, str], chosen: list[Violation]) -> dict[tuple, str]:
+    """Withheld fixes' keys moved to the text after ``chosen`` applies (their
+    edits never overlap the applied ones)."""
+    if not withheld:
+        return withheld
+    edits = sorted((e.start, e.end, len(e.replacement) - (e.end - e.start))
+                   for v in chosen for e in v.fix.edits)  # type: ignore[union-attr]
+
+    def moved(o: int) -> int:
+        return o + sum(d for s, e, d in edits if e <= o and s < o)
+
+    out = {}
+    for (code, edits_, bom, enc), why in withheld.items():
+        out[(code, tuple((moved(s), moved(s) + (e - s), r) for s, e, r in edits_), bom, enc)] = why
+    return out
+
+
+def _result(source: Source, doc: Document, violations: list[Violation], applied: Counter,
+            withheld: dict[tuple, str]) -> FixResult:
+    """The result, withheld fixes reported as their violation: the reason
+    appended to the message, no fix."""
+    if not withheld:
+        return FixResult(source, doc, violations, applied)
+    out, held = [], []
+    for v in violations:
+        why = withheld.get(_key(v)) if v.fix is not None else None
+        if why is not None:
+            v = replace(v, message=f"{v.message} (fix withheld: {why})", fix=None)
+            held.append(v)
+        out.append(v)
+    return FixResult(source, doc, out, applied, held)
+
+
+def problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:
+    """Why ``after`` is not an acceptable result of ``chosen`` (see
+    :func:`guard`), or None."""
     rewrites = sorted(
         (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
     )
@@ -132,29 +244,39 @@ def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
                 lost[m.group(0)] -= 1
         lost = +lost
     if lost:
-        culprits = [v.name for v in chosen if v.fix and not v.fix.rewrites] or rules
-        raise FixRefused(sorted(set(culprits)), f"the result would lose the word {next(iter(lost))!r}")
+        return f"it would lose the word {next(iter(lost))!r}"
     # an unsafe fix that rewrites words may repair the code it edits (a
     # mirror URL, mojibake quoted in code); every other piece of code stays
     touched = sorted((e.start, e.end) for v in chosen
                      if v.fix and v.fix.rewrites and v.fix.applicability is Applicability.UNSAFE for e in v.fix.edits)
     kept, changed = _code(before, touched), _code(after)
     if len(before.code_spans) != len(after.code_spans) or kept - changed:
-        raise FixRefused(rules, "the result would change a code block or code span")
+        return "it would change a code block or code span"
+    return _front_matter_problem(before, after, chosen)
 
 
-def guard_front_matter(before: Document, after: Document, chosen: list[Violation]) -> None:
+def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
+    """No word is lost (moves keep their words; only fixes that declare
+    ``rewrites`` may change the words they touch), code is byte-identical
+    apart from line endings, and the front matter is untouched. Raises
+    :class:`FixRefused`."""
+    reason = problem(before, after, chosen)
+    if reason is not None:
+        raise FixRefused(sorted({v.name for v in chosen}), reason)
+
+
+def _front_matter_problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:
     """No edit touches the front matter, and the fixed text opens with the
     same front matter, character for character. (A fix may uncover one: a
     stray second byte-order mark removed before a `---` block.)"""
     fm = before.front_matter
     if fm is None:
-        return
-    touching = sorted({v.name for v in chosen if v.fix and any(fm.touches(e.start, e.end) for e in v.fix.edits)})
-    if touching:
-        raise FixRefused(touching, "the result would change the front matter")
+        return None
+    if any(fm.touches(e.start, e.end) for v in chosen if v.fix for e in v.fix.edits):
+        return "it would change the front matter"
     if after.front_matter is None or after.front_matter.raw != fm.raw:
-        raise FixRefused(sorted({v.name for v in chosen}), "the result would change the front matter")
+        return "it would change the front matter"
+    return None
 
 
 def _code(doc: Document, touched: list[tuple[int, int]] | tuple = ()) -> Counter:
@@ -168,6 +290,6 @@ def _code(doc: Document, touched: list[tuple[int, int]] | tuple = ()) -> Counter
 
     # line endings inside code follow the file's; compare content only
     return Counter(
-        doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans
+        _EOL.sub("\n", doc.text[s.start : s.end]) for s in doc.code_spans
         if not (touched and edited(s.start, s.end))
     )

@@ -227,7 +227,9 @@ class RoadmapServer(LanguageServer):
 
     def fix_all(self, uri: str, report: bool) -> list[types.TextEdit] | None:
         """Edits applying every safe fix (what ``roadmaplint format`` does);
-        None when fixing failed. ``report`` shows a refused fix."""
+        None when the document cannot be fixed (a config error). A fix the
+        guard would refuse is withheld, not the others; ``report`` is kept for
+        callers that show why nothing changed."""
         return self.memoized("fix", uri, lambda: self._fix_all(uri, report))
 
     def _fix_all(self, uri: str, report: bool) -> list[types.TextEdit] | None:
@@ -239,10 +241,6 @@ class RoadmapServer(LanguageServer):
             result = fix(source, settings)
         except SpecError as exc:
             self.error(str(exc), once=True)
-            return None
-        except FixRefused as exc:
-            if report:
-                self.error(f"{source.path}: {exc}")
             return None
         return text_edits(source.text, result.source.text, where)
 

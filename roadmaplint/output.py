@@ -35,6 +35,30 @@ class FileReport:
     source: Source | None = None
 
 
+_LONE = re.compile("[\ud800-\udfff]")
+
+
+def shown(s: str) -> str:
+    """``s`` as any output can carry it: a byte that is not UTF-8 (in a path
+    the file system allows, or in a damaged file; Python keeps it as a lone
+    surrogate) is written ``\\xNN``."""
+    if not _LONE.search(s):
+        return s
+    return _LONE.sub(lambda m: f"\\x{ord(m.group(0)) - 0xDC00:02x}" if "\udc80" <= m.group(0) <= "\udcff"
+                     else f"\\u{ord(m.group(0)):04x}", s)
+
+
+def _shown_all(data: Any) -> Any:
+    """Every string in a JSON-like structure, :func:`shown`."""
+    if isinstance(data, str):
+        return shown(data)
+    if isinstance(data, dict):
+        return {_shown_all(k): _shown_all(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_shown_all(v) for v in data]
+    return data
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -71,13 +95,13 @@ def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
     lines = []
     for report in reports:
         for v in report.violations if not quiet else ():
-            where = f"{v.path}:{v.line}:{v.column}:"
+            where = f"{shown(v.path)}:{v.line}:{v.column}:"
             severity, code = v.severity, v.code
             if color:
                 where = click.style(where, bold=True)
                 severity = click.style(severity, fg="red" if v.severity == "error" else "yellow", bold=True)
                 code = click.style(code, bold=True)
-            lines.append(f"{where} {severity} {code} [{v.name}]{mark(v)} {v.message}")
+            lines.append(f"{where} {severity} {code} [{v.name}]{mark(v)} {shown(v.message)}")
     if not quiet or any(r.violations for r in reports):
         lines.append(summary(reports))
     return "\n".join(lines)
@@ -112,7 +136,7 @@ def as_json(reports: list[FileReport]) -> str:
         ],
         "violations": [v.as_dict() for r in reports for v in r.violations],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json.dumps(_shown_all(data), indent=2, ensure_ascii=False)
 
 
 def _root() -> Path:
@@ -148,7 +172,7 @@ def github(reports: list[FileReport]) -> str:
     """One ``::error`` or ``::warning`` command per violation."""
     lines = []
     for report in reports:
-        path = _relative(report.path)
+        path = shown(_relative(report.path))
         for v in report.violations:
             props: dict[str, object] = {"file": path, "line": v.line}
             # GitHub takes columns only for an annotation on a single line
@@ -159,14 +183,14 @@ def github(reports: list[FileReport]) -> str:
             props["title"] = f"{v.code} {v.name}"
             joined = ",".join(f"{k}={_escape_property(str(val))}" for k, val in props.items())
             kind = "error" if v.severity == "error" else "warning"
-            lines.append(f"::{kind} {joined}::{_escape_data(v.message)}")
+            lines.append(f"::{kind} {joined}::{_escape_data(shown(v.message))}")
     return "\n".join(lines)
 
 
 # -- SARIF 2.1.0 ---------------------------------------------------------------
 
 def _utf16(s: str) -> int:
-    return len(s.encode("utf-16-le")) // 2
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _position(source: Source, offset: int) -> tuple[int, int]:
@@ -225,9 +249,10 @@ def _level(severity: str) -> str:
 
 def _artifact(path: str) -> dict[str, str]:
     rel = _relative(path)
-    if Path(rel).is_absolute():  # outside the root: a file URI
+    if Path(rel).is_absolute():  # outside the root: a file URI (bytes percent-encoded)
         return {"uri": Path(rel).as_uri()}
-    return {"uri": quote(rel, safe="/"), "uriBaseId": "%SRCROOT%"}
+    # percent-encode the path's bytes, as the file system holds them
+    return {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _fix(v: Violation, source: Source | None, artifact: dict[str, str]) -> dict[str, Any] | None:
@@ -293,7 +318,8 @@ def sarif(reports: list[FileReport], rules: list[Rule], successful: bool = True)
         "columnKind": "utf16CodeUnits",
         "results": results,
     }
-    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(_shown_all(log), indent=2, ensure_ascii=False)
 
 
 # -- JUnit XML -------------------------------------------------------------------
@@ -303,6 +329,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_text(s: str) -> str:
+    s = shown(s)
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", s)
 
 

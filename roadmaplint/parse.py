@@ -489,6 +489,7 @@ def _markdown() -> PosMarkdown:
 
 
 _DETECT: Any = object()
+_DAMAGED = re.compile("[\udc80-\udcff]")
 
 
 def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], list[dict[str, Any]]]:
@@ -507,6 +508,10 @@ def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], lis
     if front_matter is not None:
         for n in front_matter.lines:
             lines[n] = ""
+    if _DAMAGED.search(source.text):
+        # bytes that are not UTF-8 (kept as lone surrogates) would stop
+        # mistune's URL quoting: it parses U+FFFD in their place, one for one
+        lines = [_DAMAGED.sub("\ufffd", ln) for ln in lines]
     md = _markdown()
     state = PosState()
     state.root = _Root(source, lines)

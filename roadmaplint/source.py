@@ -68,6 +68,12 @@ class Source:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
+            text = data.decode("utf-8", "surrogateescape")
+            if mostly_utf8(text):
+                # a UTF-8 file with a few damaged bytes stays UTF-8: each bad
+                # byte is kept as a lone surrogate (written back unchanged)
+                # for RL102 to report
+                return cls(text, path=path, bom=bom)
             found = detect_legacy(data)
             if found is None:
                 line = data.count(b"\n", 0, exc.start) + 1
@@ -82,12 +88,12 @@ class Source:
     def to_bytes(self, text: str | None = None) -> bytes:
         text = self.text if text is None else text
         bom = b"\xef\xbb\xbf" if self.bom else b""
-        return bom + text.encode(self.encoding)
+        return bom + text.encode(self.encoding, "surrogateescape")
 
     def encodable(self, text: str) -> bool:
         """Whether ``text`` can be written back in this file's encoding."""
         try:
-            text.encode(self.encoding)
+            text.encode(self.encoding, "surrogateescape")
         except UnicodeEncodeError:
             return False
         return True
@@ -225,6 +231,39 @@ def legacy_readings(data: bytes) -> list[tuple[str, str, tuple[int, int, int]]]:
         out.append((enc, text, (bad, _incoherence(text, high), rarity)))
     out.sort(key=lambda r: (r[2], LEGACY.index(r[0])))
     return out
+
+
+# bytes that are not UTF-8, kept by the "surrogateescape" decoding
+DAMAGED = re.compile("[\udc80-\udcff]+")
+
+
+def mostly_utf8(text: str) -> bool:
+    """Whether ``text`` (decoded with "surrogateescape") is UTF-8 with a few
+    damaged bytes: its valid multi-byte characters take at least as many
+    bytes as the damaged ones. A legacy file holds no valid multi-byte
+    UTF-8, or by chance a few two-byte pairs among many bad bytes
+    (Windows-1251 "Сі" is the UTF-8 of "ѳ")."""
+    bad = sum(len(r) for r in DAMAGED.findall(text))
+    good = sum(len(c.encode("utf-8")) for c in text if ord(c) > 127 and not "\udc80" <= c <= "\udcff")
+    return good > 0 and good >= bad
+
+
+def damaged_bytes(run: str) -> bytes:
+    """The original bytes of a run of damaged characters."""
+    return run.encode("utf-8", "surrogateescape")
+
+
+def guess_damaged(text: str) -> tuple[str, bool] | None:
+    """(encoding, certain): the legacy code page the damaged bytes of a
+    mostly-UTF-8 ``text`` read best in, judged on the lines that hold them
+    (their other non-ASCII characters blanked out); None when no code page
+    reads them as text."""
+    lines = [ln for ln in text.splitlines(keepends=True) if DAMAGED.search(ln)]
+    sample = "".join(c if ord(c) < 128 or "\udc80" <= c <= "\udcff" else " " for c in "".join(lines))
+    found = detect_legacy(sample.encode("ascii", "surrogateescape"))
+    if found is None:
+        return None
+    return found[0], found[2]
 
 
 def encoding_name(enc: str) -> str:

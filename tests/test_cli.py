@@ -220,7 +220,9 @@ def test_broken_config_is_one_line_exit_2(roadmap: Path) -> None:
     assert "$.rules.heading-style.style" in proc.stderr
 
 
-def test_refused_fix_writes_nothing_and_exits_2(roadmap: Path) -> None:
+def test_refused_fix_is_withheld_and_the_others_apply(roadmap: Path) -> None:
+    """A fix that would lose a word is withheld (reported, with the reason, as
+    its violation); the file's other fixes are written; exit 0 for format."""
     @engine.rule(code="RL598", name="test-word-eater", summary="eats a word", fix="always")
     def eat(doc, options):
         i = doc.text.find("ship")
@@ -228,12 +230,15 @@ def test_refused_fix_writes_nothing_and_exits_2(roadmap: Path) -> None:
             yield engine.Finding(engine.Span(i, i + 4), "eat", engine.Fix.safe(engine.Edit(i + 4, i + 8, "")))
 
     try:
-        result = run("format", str(roadmap), "--select", "RL598")
+        result = run("format", str(roadmap), "--select", "RL598,heading-style")
+        assert result.exit_code == 0, result.output
+        assert roadmap.read_text(encoding="utf-8") == FORMATTED
+        result = run("check", str(roadmap), "--select", "RL598,heading-style", "--fix")
     finally:
         del engine._REGISTRY["RL598"]
-    assert result.exit_code == 2
-    assert "test-word-eater" in result.output and "lose the word" in result.output
-    assert roadmap.read_text(encoding="utf-8") == CLOSED
+    assert result.exit_code == 1
+    assert "RL598 [test-word-eater] eat (fix withheld: it would lose the word 'it')" in result.output
+    assert "fixable" not in result.output
 
 
 def test_rules_lists_and_shows_pages() -> None:

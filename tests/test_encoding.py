@@ -365,14 +365,66 @@ def test_a_fix_the_code_page_cannot_hold_rewrites_the_file_as_utf8() -> None:
 
 
 def test_utf8_inside_a_legacy_file_is_repaired_only_on_request() -> None:
-    # a Windows-1252 file with one line pasted in as UTF-8 (an emoji): its
-    # bytes read as Windows-1252 are mojibake, and the reading is not certain
-    data = "# Café\n\n".encode("cp1252") + "- ✅ done\n".encode("utf-8")
+    # a Windows-1252 file (most of its non-ASCII bytes) with one line pasted
+    # in as UTF-8 (an emoji): its bytes read as Windows-1252 are mojibake,
+    # and the reading is not certain
+    data = "# Café, déjà vu à la\n\n".encode("cp1252") + "- ✅ done\n".encode("utf-8")
     (v,) = found(data, "invalid-utf8")
     assert v.fix is not None and v.fix.applicability is Applicability.UNSAFE
     assert "parts of it are UTF-8" in v.message
     assert fixed(data) == data
-    assert fixed(data, unsafe=True) == "# Café\n\n- ✅ done\n".encode("utf-8")
+    assert fixed(data, unsafe=True) == "# Café, déjà vu à la\n\n- ✅ done\n".encode("utf-8")
+
+
+def test_a_utf8_file_with_a_damaged_byte_stays_utf8() -> None:
+    # one Windows-1252 byte (0xE9) in a UTF-8 file: only that byte is
+    # reported; "Caf\xe9" reads "Café" in every Western code page and
+    # nothing else fits, so the repair is safe, and the emoji is untouched
+    data = b"# Caf\xe9\n\n" + "- ✅ done\n".encode("utf-8")
+    (v,) = found(data, "invalid-utf8")
+    assert (v.line, v.column) == (1, 6)
+    assert v.message.startswith('invalid UTF-8 byte 0xE9: it reads as "é" in cp1252')
+    assert v.fix is not None and v.fix.applicability is Applicability.SAFE
+    assert fixed(data) == "# Café\n\n- ✅ done\n".encode("utf-8")
+
+
+def test_a_utf8_character_cut_short_gets_no_fix() -> None:
+    # b"\xe2\x9c" is "✅" without its last byte: no code page's letters;
+    # the Windows-1252 "é" on the same line is still repaired
+    data = "# Roadmap ✅ ✅\n\n".encode("utf-8") + b"- caf\xe9 \xe2\x9c done\n"
+    cut, quote = sorted(found(data, "invalid-utf8"), key=lambda v: v.fix is None)[::-1]
+    assert cut.message == ("invalid UTF-8 bytes 0xE2 0x9C: a UTF-8 character cut short (a byte was lost), "
+                           "so it cannot be repaired exactly; check the text")
+    assert cut.fix is None
+    assert quote.message.startswith('invalid UTF-8 byte 0xE9: it reads as "é" in cp1252')
+    assert fixed(data) == "# Roadmap ✅ ✅\n\n- café ".encode("utf-8") + b"\xe2\x9c done\n"
+
+
+def test_an_uncertain_guess_for_a_damaged_byte_is_never_safe(tmp_path: Path) -> None:
+    # b"\xe9" after Cyrillic: "é" in Windows-1252, "й" in Windows-1251
+    path = tmp_path / "ROADMAP.md"
+    data = "Привет ".encode("utf-8") + b"\xe9\n"
+    path.write_bytes(data)
+    result = run("check", str(path), "--select", "invalid-utf8")
+    assert result.exit_code == 1
+    assert ('RL102 [invalid-utf8] [~] invalid UTF-8 byte 0xE9: it may be "é" in cp1252 (Windows-1252), '
+            'but cp1251 (Windows-1251) reads "й"') in result.output
+    assert "[*]" not in result.output
+    # format keeps the file as UTF-8 with the byte as it was, and settles
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == data
+    assert run("format", "--check", str(path)).exit_code == 0
+    assert run("format", "--unsafe-fixes", str(path)).exit_code == 0
+    assert path.read_bytes() == "Привет é\n".encode("utf-8")
+
+
+def test_a_damaged_utf8_file_is_rewritten_only_where_damaged(tmp_path: Path) -> None:
+    # today's whole-file Windows-1251 rewrite would turn "Привет" into other bytes
+    path = tmp_path / "ROADMAP.md"
+    path.write_bytes("# Привет\n\nПривет   \n\n".encode("utf-8") + b"- caf\xe9\n")
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_bytes() == "# Привет\n\nПривет\n\n- café\n".encode("utf-8")
+    assert run("format", "--check", str(path)).exit_code == 0
 
 
 def test_bom_is_reported_and_removed() -> None:

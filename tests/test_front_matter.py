@@ -187,8 +187,8 @@ def test_heading_right_below_front_matter_needs_no_blank_line() -> None:
 
 
 def test_key_lines_that_look_like_headings_are_not_titles() -> None:
-    data = b"---\ntitle: x\n# Roadmap\n---\n# Roadmap\n\n# Another\n"
-    assert [(v.line, v.code) for v in lint(data, select=["RL506"])] == [(7, "RL506")]
+    data = b"---\ntitle: x\n# Roadmap\n---\n# Roadmap\n\n## Now\n\n## Next\n\n# Another\n"
+    assert [(v.line, v.code) for v in lint(data, select=["RL506"])] == [(11, "RL506")]
 
 
 # -- format --------------------------------------------------------------------
@@ -252,12 +252,12 @@ def test_guard_refuses_an_edit_inside_front_matter() -> None:
     v = Violation("<stdin>", "RL502", "trailing-whitespace", "warning", "", before.front_matter.span,
                   2, 9, 2, 11, Fix.safe(edit))
     with pytest.raises(fixes.FixRefused, match="front matter"):
-        fixes.guard_front_matter(before, after, [v])
+        fixes.guard(before, after, [v])
     # an insertion right before it would end it being front matter
     v = Violation("<stdin>", "RL508", "heading-blank-lines", "error", "", before.front_matter.span,
                   1, 1, 1, 1, Fix.safe(Edit(0, 0, "\n")))
     with pytest.raises(fixes.FixRefused):
-        fixes.guard_front_matter(before, load(Source("\n" + before.text)), [v])
+        fixes.guard(before, load(Source("\n" + before.text)), [v])
 
 
 # -- export --------------------------------------------------------------------

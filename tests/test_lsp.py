@@ -417,35 +417,30 @@ def test_positions_round_trip(text: str, data: st.DataObject) -> None:
     assert Positions(source).position(offset) == Positions(source, "utf-16").position(offset)
 
 
-def test_refused_fix_is_a_message_and_no_edits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The guard refusing `format`'s result: the editor says so, nothing changes."""
+def test_withheld_fix_leaves_the_other_fixes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A fix the guard refuses (removing the NBSP after `---` turns the next
+    line into a code block) is withheld; fix-all still adds the final newline,
+    and no error is shown."""
     from pygls.workspace import Workspace
 
     from roadmaplint import lsp as server_module
-    from roadmaplint.fixes import FixRefused
-
-    def refuse(*args, **kwargs):
-        raise FixRefused(["heading-style"], "the result would lose the word 'Roadmap'")
 
     server = server_module.make_server()
     server.protocol._workspace = Workspace(tmp_path.as_uri(), types.TextDocumentSyncKind.Full)
     server.protocol.client_capabilities = types.ClientCapabilities()
     shown: list[types.ShowMessageParams] = []
     monkeypatch.setattr(server, "window_show_message", shown.append)
-    monkeypatch.setattr(server_module, "fix", refuse)
     uri = (tmp_path / "ROADMAP.md").as_uri()
-    server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=DAMAGED))
+    text = "---\u00a0\n\t\u00a0"
+    server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
 
-    assert server.fix_all(uri, report=True) is None
-    (message,) = shown
-    assert message.type == types.MessageType.Error
-    assert "fix refused (heading-style)" in message.message and "\n" not in message.message
-    # code actions ask too, at every move of the cursor: no fix-all, no message
-    params = types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
-        context=types.CodeActionContext(diagnostics=[]),
-    )
-    actions = server.code_actions(params)
-    assert [a.kind for a in actions] == [types.CodeActionKind.QuickFix]
-    assert len(shown) == 1
+    edits = server.fix_all(uri, report=True)
+    assert edits is not None
+    after = text
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        assert e.range.start.line == e.range.end.line == 1  # nothing on line 0 (the NBSP stays)
+        line = after.split("\n")[1]
+        line = line[: e.range.start.character] + e.new_text + line[e.range.end.character :]
+        after = after.split("\n")[0] + "\n" + line
+    assert after == "---\u00a0\n\t\u00a0\n"
+    assert shown == []

@@ -77,3 +77,28 @@ def test_what_is_not_text_stays_an_error(data: bytes, message: str) -> None:
     with pytest.raises(SourceError) as info:
         Source.from_bytes(data)
     assert str(info.value).startswith(message)
+
+
+def test_utf8_with_a_damaged_byte_stays_utf8_and_writes_back_the_same_bytes() -> None:
+    data = "Привет ".encode("utf-8") + b"\xe9\n"
+    source = Source.from_bytes(data)
+    assert source.encoding == "utf-8"
+    assert source.text == "Привет \udce9\n"  # the bad byte, kept for RL102
+    assert source.to_bytes() == data
+
+
+def test_a_whole_legacy_file_is_still_read_in_its_code_page() -> None:
+    # no valid multi-byte UTF-8 anywhere: Windows-1251 as before
+    data = "Привет, мир\n".encode("cp1251")
+    source = Source.from_bytes(data)
+    assert (source.encoding, source.text) == ("cp1251", "Привет, мир\n")
+
+
+def test_a_legacy_file_with_chance_utf8_pairs_stays_legacy() -> None:
+    # Windows-1251 "Сі" is the bytes D1 B3, valid UTF-8 by chance; the rest
+    # of the Ukrainian text is not UTF-8 at all
+    text = "Січень: плани на рік\n"
+    data = text.encode("cp1251")
+    assert b"\xd1\xb3" in data
+    source = Source.from_bytes(data)
+    assert (source.encoding, source.text) == ("cp1251", text)

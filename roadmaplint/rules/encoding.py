@@ -10,8 +10,9 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..document import Document, Span
-from ..engine import Applicability, Edit, Finding, Fix, rule
-from ..source import Source, encoding_name, legacy_readings, mixed_utf8
+from ..engine import Applicability, Edit, Finding, Fix, iter_lines, rule
+from ..source import (DAMAGED, LEGACY, Source, damaged_bytes, encoding_name, guess_damaged, legacy_readings,
+                      mixed_utf8)
 from ..lazyre import lazy
 
 # -- shared helpers ---------------------------------------------------------------
@@ -367,7 +368,10 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
     if text.isascii():
         return
     src = doc.source
-    for n in range(src.line_count):  # code blocks too
+    front = doc.front_matter_lines()
+    for n in range(src.line_count):  # code blocks too, not the front matter
+        if n in front:
+            continue
         start, end = src.line_start(n), src.line_end(n)
         line = text[start:end]
         if line.isascii():
@@ -403,10 +407,11 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
 
 
 @rule(code="RL102", name="invalid-utf8", fix="always",
-      summary="The file is not UTF-8; it is decoded by detection and rewritten as UTF-8.")
+      summary="The file is not UTF-8 (or has bytes that are not); it is decoded by detection and rewritten as UTF-8.")
 def invalid_utf8(doc: Document, options: dict) -> Iterator[Finding]:
     src = doc.source
     if src.encoding == "utf-8":
+        yield from _damaged(doc)
         return
     text = src.text
     first = next((i for i, c in enumerate(text) if ord(c) > 127), 0)
@@ -416,6 +421,63 @@ def invalid_utf8(doc: Document, options: dict) -> Iterator[Finding]:
         return
     yield Finding(Span(first, first + 1), f"{what}, but {_doubt(src)}; check the text, then rewrite it as UTF-8",
                   Fix((), Applicability.UNSAFE, encoding="utf-8"))
+
+
+# inside a run of bad bytes: a UTF-8 lead byte with a continuation byte
+_CUT = re.compile(b"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _damaged(doc: Document) -> Iterator[Finding]:
+    """A UTF-8 file with a few bytes that are not: each run of them, with the
+    character the best legacy code page reads; a safe fix only when that
+    reading is certain."""
+    text = doc.text
+    runs = list(DAMAGED.finditer(text))
+    if not runs:
+        return
+    # characters cut short are judged apart: they are no code page's letters
+    found = guess_damaged(DAMAGED.sub(
+        lambda m: " " * len(m.group(0)) if _CUT.search(damaged_bytes(m.group(0))) else m.group(0), text))
+    other = None
+    if found is not None and not found[1]:
+        sample = b"".join(raw for raw in map(damaged_bytes, (m.group(0) for m in runs)) if not _CUT.search(raw))
+        mine = sample.decode(found[0])
+        for enc in LEGACY:
+            try:
+                theirs = sample.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if theirs != mine:
+                other = enc
+                break
+    for m in runs:
+        raw = damaged_bytes(m.group(0))
+        what = f"invalid UTF-8 byte{'s' * (len(raw) > 1)} {' '.join(f'0x{b:02X}' for b in raw)}"
+        span = Span(m.start(), m.end())
+        if _CUT.search(raw):
+            # a lead byte and too few continuation bytes: a character whose
+            # last byte was lost, not a legacy code page's letters
+            yield Finding(span, f"{what}: a UTF-8 character cut short (a byte was lost), "
+                                "so it cannot be repaired exactly; check the text")
+            continue
+        if found is None:
+            yield Finding(span, f"{what}: no code page reads it as text; check the text")
+            continue
+        enc, certain = found
+        guess = raw.decode(enc)
+        if doc.in_code(span.start, span.end):
+            yield Finding(span, f"{what} inside code: it reads as {_show(guess)} in {enc} "
+                                f"({encoding_name(enc)}); check the code")
+        elif certain:
+            yield Finding(span, f"{what}: it reads as {_show(guess)} in {enc} ({encoding_name(enc)}), "
+                                "the only reading that fits; write it as UTF-8",
+                          Fix((Edit(span.start, span.end, guess),), rewrites=True))
+        else:
+            alt = f"{other} ({encoding_name(other)}) reads {_show(raw.decode(other))}" if other else \
+                "other code pages may read it differently"
+            yield Finding(span, f"{what}: it may be {_show(guess)} in {enc} ({encoding_name(enc)}), "
+                                f"but {alt}; check the text, then write it as UTF-8",
+                          Fix((Edit(span.start, span.end, guess),), Applicability.UNSAFE, rewrites=True))
 
 
 def _doubt(src: Source) -> str:
