@@ -201,10 +201,35 @@ def test_heading_text_is_what_github_shows() -> None:
     names = anchors(doc)
     assert names.slugs == ["roadmap", "the-lint-api", "search-first", "-brand", "fish--chips", "twolines",
                            "raw-html-heading"]
-    # another renderer's reading is accepted too: image alt text, a line break as a space
-    for fragment in ["logo-brand", "two-lines", "kept", "bare", "user-content-search-first", "SEARCH-FIRST", "top"]:
+    # another renderer's reading is accepted too: a line break as a space
+    for fragment in ["two-lines", "kept", "bare", "user-content-search-first", "SEARCH-FIRST", "top"]:
         assert fragment in names, fragment
-    assert "brand" not in names
+    # GitHub's text content has no alt text, and the space the image leaves is kept
+    assert "brand" not in names and "logo-brand" not in names
+
+
+def test_an_image_in_a_heading_adds_no_alt_text() -> None:
+    # cmark-gfm renders `<h3><img src="u" alt="Alt" /> Text</h3>`: the text content is " Text"
+    text = "# R\n\n### ![Alt](u) Text\n\n[a](#alt-text) [b](#-text)\n"
+    assert messages(Source(text), "RL401") == ["no heading or anchor for #alt-text; did you mean #-text?"]
+
+
+def test_a_space_written_as_a_character_reference_is_kept() -> None:
+    # cmark-gfm renders `<h2> b</h2>`: the slug is `-b`, not `b`
+    text = "# R\n\n## &#x20;b\n\n[a](#b) [b](#-b)\n"
+    assert found(Source(text), "RL401") == [(5, 5, "RL401")]
+
+
+def test_html_anchors_are_ids_and_names_of_a() -> None:
+    text = (
+        "# R\n\n"
+        '<a name="n1" id="i1"></a>\n'
+        '<p id="pi" name="pn"></p>\n'
+        '<input name="q" data-id="d" ID=Up>\n\n'
+        "[1](#n1) [2](#i1) [3](#pi) [4](#up) [5](#pn) [6](#q) [7](#d)\n"
+    )
+    # every id counts, whatever comes before it in the tag; a name only on <a>
+    assert [m.split()[-1] for m in messages(Source(text), "RL401")] == ["#pn", "#q", "#d"]
 
 
 def test_valid_anchors_are_not_reported() -> None:

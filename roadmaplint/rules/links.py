@@ -80,8 +80,10 @@ def norm_fragment(fragment: str) -> str:
 
 def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
     """A heading's text as GitHub slugs it (``github``: the rendered text
-    content, where an image adds nothing and a line break is a newline), or
-    as other renderers do (image alt text kept, line breaks as spaces)."""
+    content, where a line break is a newline), or with line breaks as spaces,
+    as other renderers read it. An image adds nothing to either, not even
+    its alt text, and neither is trimmed: `## ![logo](l.png) Brand` is
+    `#-brand`, `## &#x20;b` is `#-b`."""
     parts = []
     for tok in tokens:
         kind = tok["type"]
@@ -91,21 +93,30 @@ def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
             parts.append(tok.get("raw", ""))
         elif kind in ("softbreak", "linebreak"):
             parts.append("\n" if github else " ")
-        elif kind == "image":
-            if not github:
-                parts.append(_inline_text(tok.get("children", []), github))
-        elif tok.get("children"):
+        elif kind != "image" and tok.get("children"):
             parts.append(_inline_text(tok["children"], github))
-    text = "".join(parts)
-    # GitHub does not trim: `## ![logo](l.png) Brand` is `#-brand`
-    return text if github else text.strip()
+    return "".join(parts)
 
 
 _HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
 _TAG = lazy(r"<[^>]*>")
-_HTML_ID = lazy(
-    r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
-)
+_HTML_TAG = lazy(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>")
+_HTML_ATTR = lazy(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def _html_anchors(doc: Document) -> Iterator[str]:
+    """The fragments HTML written in the document defines: every ``id``
+    attribute, and ``name`` on ``<a>`` (a browser looks for no other
+    element's name), whatever the attributes' order."""
+    for tag in _HTML_TAG.finditer(doc.text):
+        if doc.in_code(tag.start()):
+            continue
+        element = tag.group(1).lower()
+        for attr in _HTML_ATTR.finditer(tag.group(2)):
+            name = attr.group(1).lower()
+            value = next((g for g in attr.groups()[1:] if g is not None), None)
+            if value is not None and (name == "id" or (name == "name" and element == "a")):
+                yield html.unescape(value)
 
 
 @dataclass
@@ -139,10 +150,10 @@ class Anchors:
 
 def anchors(doc: Document) -> Anchors:
     """Heading anchors as GitHub makes them, in document order with ``-N``
-    for repeats (headings written as HTML count too), and ``id``/``name``
-    attributes of HTML elements. A second reading of each heading (image alt
-    text kept, line breaks as spaces) is accepted as well, so that a link made
-    by another renderer's rules is not reported."""
+    for repeats (headings written as HTML count too), ``id`` attributes of
+    HTML elements and ``name`` attributes of ``<a>``. A second reading of
+    each heading (line breaks as spaces) is accepted as well, so that a link
+    made by another renderer's rules is not reported."""
     found: list[tuple[int, str, str]] = []  # (offset, GitHub text, other text)
     for h in doc.headings:
         found.append((h.span.start, _inline_text(h.block.inline, True), _inline_text(h.block.inline, False)))
@@ -160,10 +171,8 @@ def anchors(doc: Document) -> Anchors:
         out.slugs.append(github.slug(text))
         out.names.add(norm_fragment(out.slugs[-1]))
         out.names.add(norm_fragment(other.slug(alt)))
-    for m in _HTML_ID.finditer(doc.text):
-        if not doc.in_code(m.start()):
-            value = next(g for g in m.groups() if g is not None)
-            out.names.add(norm_fragment(html.unescape(value)))
+    for value in _html_anchors(doc):
+        out.names.add(norm_fragment(value))
     out.names.add("top")  # browsers scroll to the top for #top
     return out
 
