@@ -437,6 +437,19 @@ def test_reference_rules() -> None:
         (4, 3, "RL406"), (4, 25, "RL406"), (4, 40, "RL406"), (10, 1, "RL408"), (11, 1, "RL407")]
 
 
+def test_undefined_reference_around_and_inside_an_image() -> None:
+    # cmark-gfm: `[<img alt="b" ...>][missing]` and `<a href="u">![a][nologo]</a>`, both left as text
+    text = (
+        "# R\n\n"
+        "[![b][logo]][missing] and [![a][nologo]][site] and [![c][logo]][site]\n\n"
+        "[logo]: logo.png\n"
+        "[site]: https://example.com/\n"
+    )
+    assert messages(Source(text), "RL406") == ["no definition for reference [missing]",
+                                               "no definition for reference [nologo]"]
+    assert found(Source(text), "RL406") == [(3, 1, "RL406"), (3, 28, "RL406")]
+
+
 def test_unused_definition_unsafe_fix_removes_its_line() -> None:
     text = "# Roadmap\n\n- [a][used]\n\n[used]: https://example.com/1\n[spare]: https://example.com/2\n  \"title\"\n> [quoted]: https://example.com/3\n"
     settings = Settings(select=["unused-definition"])

@@ -464,25 +464,53 @@ def _footnote(label: str | None) -> bool:
     return bool(label) and label.lstrip().startswith("^")  # type: ignore[union-attr]
 
 
-_FULL_REF = lazy(r"(?<![\]\\])!?\[((?:[^\[\]\\\n]|\\.){1,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
+# [text][label]: the text may hold one level of brackets, as an image does
+# (`[![alt][logo]][label]`)
+_REF_CHAR = r"(?:[^\[\]\\\n]|\\.)"
+_FULL_REF = lazy(
+    rf"(?<![\]\\])!?\[((?:{_REF_CHAR}|\[{_REF_CHAR}{{0,999}}\]){{1,999}})\]\[((?:[^\[\]\\]|\\.){{0,999}})\]"
+)
 
 
 @rule(code="RL406", name="undefined-reference", fix="never",
       summary="A reference link [text][label] whose label has no definition.")
 def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
     defined = {label_key(d.label or "") for d in doc.definitions}
-    linked = [lk.span for lk in doc.links]
+    links = doc.links
+
+    def blocked(start: int, end: int, text: tuple[int, int]) -> bool:
+        """Whether [start, end) is (part of) a link that resolved: a link
+        overlaps it that is neither inside its text (an image in the link
+        text) nor holds it in its own text (an unresolved image inside a
+        resolved link's text is text)."""
+        for lk in links:
+            s = lk.span
+            if not (s.start < end and start < s.end):
+                continue
+            if text[0] <= s.start and s.end <= text[1]:
+                continue
+            t = lk.text_span
+            if t is not None and t.start <= start and end <= t.end:
+                continue
+            return True
+        return False
+
+    def scan(raw: str, base: int, pos: int, endpos: int) -> Iterator[Finding]:
+        for m in _FULL_REF.finditer(raw, pos, endpos):
+            start, end = base + m.start(), base + m.end()
+            text = (base + m.start(1), base + m.end(1))
+            if not doc.in_code(start, end) and not blocked(start, end, text):
+                label = m.group(2) or m.group(1)
+                if not _footnote(label) and label_key(label) not in defined:
+                    yield Finding(Span(start, end), f"no definition for reference [{label}]")
+            # a reference inside the text: `[![alt][missing]][label]`
+            yield from scan(raw, base, m.start(1), m.end(1))
+
     for block in doc.walk_blocks():
         if block.type not in ("paragraph", "heading"):
             continue
         raw = doc.text[block.span.start : block.span.end]
-        for m in _FULL_REF.finditer(raw):
-            start, end = block.span.start + m.start(), block.span.start + m.end()
-            if doc.in_code(start, end) or any(s.start <= start < s.end or start <= s.start < end for s in linked):
-                continue
-            label = m.group(2) or m.group(1)
-            if not _footnote(label) and label_key(label) not in defined:
-                yield Finding(Span(start, end), f"no definition for reference [{label}]")
+        yield from scan(raw, block.span.start, 0, len(raw))
 
 
 @rule(code="RL407", name="unused-definition", severity="warning", fix="sometimes",
