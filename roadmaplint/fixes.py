@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .document import Document, load
+from .document import Document, Span, load
 from .engine import Applicability, Edit, Fix, Settings, Violation, lint_document
 from .source import Source
 
@@ -138,7 +138,15 @@ def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
 
 
 def _code(doc: Document) -> Counter:
-    # line endings inside code follow the file's; compare content only
-    return Counter(
-        doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans
-    )
+    # line endings inside code follow the file's; compare content only. A
+    # fence's info string is trimmed: white space after it is not code
+    fenced = {b.span.start for b in doc.walk_blocks() if b.type == "code" and b.attrs.get("style") == "fenced"}
+
+    def content(s: Span) -> str:
+        text = doc.text[s.start : s.end].replace("\r\n", "\n")
+        if s.start not in fenced:
+            return text
+        fence, newline, rest = text.partition("\n")
+        return fence.rstrip(" \t") + newline + rest
+
+    return Counter(content(s) for s in doc.code_spans)
