@@ -401,6 +401,41 @@ def test_bare_url_without_a_fix_where_brackets_would_change_it() -> None:
                       (4, 33, "https://a.example/?e=1&amp;f=2", False)]
 
 
+def github_html(text: str) -> str:
+    cmarkgfm = pytest.importorskip("cmarkgfm", reason="cmarkgfm (GitHub's renderer) is not installed")
+    return cmarkgfm.github_flavored_markdown_to_html(text, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE)
+
+
+BARE_URLS_GITHUB_SHOWS_AS_TEXT = (
+    "# R\n\n"
+    "Go to (the site)[https://example.com/a] or [see https://example.com/b].\n\n"
+    "Written as code: <code>https://example.com/c</code> and <pre>https://example.com/d</pre>.\n\n"
+    "| Repo | Where |\n"
+    "|------|-------|\n"
+    "| r    | https://github.com/o/r/tree/main/receiver|\n"
+)
+
+
+def test_bare_url_left_as_github_shows_it() -> None:
+    text = BARE_URLS_GITHUB_SHOWS_AS_TEXT
+    found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
+              for v in lint(Source(text), Settings(select=["bare-url"]))]
+    # no link on GitHub inside an open bracket: reported, but <url> would add one;
+    # inside <code> and <pre> the URL is code by choice; in a table it ends at the `|`
+    assert found_ == [(3, 18, "https://example.com/a", False), (3, 49, "https://example.com/b", False),
+                      (9, 10, "https://github.com/o/r/tree/main/receiver", True)]
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed == text.replace("https://github.com/o/r/tree/main/receiver|",
+                                 "<https://github.com/o/r/tree/main/receiver>|")
+
+
+def test_bare_url_fix_keeps_githubs_rendering() -> None:
+    text = BARE_URLS_GITHUB_SHOWS_AS_TEXT + "\nAnd https://example.com/e, (https://example.com/f).\n"
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed != text
+    assert github_html(fixed) == github_html(text)
+
+
 @pytest.mark.parametrize(
     ("text", "url"),
     [

@@ -10,6 +10,7 @@ the place that holds it. Nothing inside a code block or code span is checked.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 import html
 import os
 import re
@@ -435,14 +436,72 @@ def insecure_link(doc: Document, options: dict) -> Iterator[Finding]:
 
 # -- RL405 ------------------------------------------------------------------------------
 
+# what changes, on the way to a bare URL, whether GitHub links it: a bracket
+# opened (cmark-gfm autolinks nothing while a `[` or `![` is open) and an
+# inline element whose text is code
+_CODE_ELEMENTS = ("code", "pre", "kbd", "samp", "tt")
+_BRACKET_OR_TAG = lazy(r"\\.|!?\[|\]|<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>|<!--.{0,2000}?-->", re.S)
+
+
+def _url_contexts(doc: Document, urls: list[Link]) -> dict[int, tuple[bool, bool]]:
+    """For each bare URL (by start): (inside an open bracket, inside an
+    inline <code>/<pre>/<kbd>/<samp>/<tt>), reading its paragraph, heading
+    or table cell once from the start."""
+    leaves = sorted((b.span.start, b.span.end, b.type) for b in doc.walk_blocks()
+                    if b.type in ("paragraph", "heading", "table"))
+    starts = [lf[0] for lf in leaves]
+    text = doc.text
+    out: dict[int, tuple[bool, bool]] = {}
+    context, pos, brackets, open_code = -1, 0, 0, 0
+    for link in urls:
+        at = link.span.start
+        i = bisect_right(starts, at) - 1
+        if i < 0 or leaves[i][1] <= at:
+            out[at] = (False, False)
+            continue
+        begin = leaves[i][0]
+        if leaves[i][2] == "table":  # a cell is parsed on its own
+            line_start = text.rfind("\n", 0, at) + 1
+            pipe = max(text.rfind("|", line_start, at), line_start - 1)
+            while pipe > line_start and text[pipe - 1] == "\\":
+                pipe = max(text.rfind("|", line_start, pipe - 1), line_start - 1)
+            begin = max(begin, pipe + 1)
+        if begin != context:
+            context, pos, brackets, open_code = begin, begin, 0, 0
+        for m in _BRACKET_OR_TAG.finditer(text, pos, at):
+            if doc.in_code(m.start()):
+                continue
+            tok = m.group()
+            if tok[0] == "\\":
+                continue  # an escaped character
+            if tok.endswith("["):
+                brackets += 1
+            elif tok == "]":
+                brackets = max(brackets - 1, 0)
+            elif m.group(2) and m.group(2).lower() in _CODE_ELEMENTS:
+                open_code = max(open_code + (-1 if m.group(1) else 1), 0)
+        pos = at
+        out[at] = (brackets > 0, open_code > 0)
+    return out
+
+
 @rule(code="RL405", name="bare-url", fix="always", severity="warning",
       summary="A bare URL in text; wrapped as <url>.")
 def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
-    for link in doc.links:
-        if link.kind != "url" or doc.in_code(link.span.start):
-            continue
+    urls = [lk for lk in doc.links if lk.kind == "url" and not doc.in_code(lk.span.start)]
+    contexts = _url_contexts(doc, urls)
+    for link in urls:
         start, end = link.span.start, link.span.end
         if end <= start + len("http://"):
+            continue
+        bracketed, code = contexts[start]
+        if code:
+            continue  # written as code on purpose, like a URL in a code span
+        if bracketed:
+            # GitHub links no URL inside an open bracket: `(text)[url]` and
+            # `[url]` show as text, and <url> would make them a link
+            yield Finding(Span(start, end), "URL inside brackets, shown as text and not as a link on GitHub; "
+                                            "write it as [text](url) or <url>")
             continue
         # inside <...> a backslash or a character reference is read as
         # written, so the URL would change: report those without a fix
