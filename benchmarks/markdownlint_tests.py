@@ -5,7 +5,8 @@ written in markdownlint's own test files, line by line.
 
 DIR defaults to ../shared/peer/markdownlint (markdownlint's test/*.md; read
 here, never copied). A ``{MDxxx}`` in a line marks a finding markdownlint
-expects on that line. Four rules correspond:
+expects on that line, ``{MDxxx:7}`` one on line 7 and ``{MDxxx:-2}`` one
+two lines up. Four rules correspond:
 
     MD051 link-fragments   RL401 broken-anchor
     MD034 no-bare-urls     RL405 bare-url
@@ -69,8 +70,9 @@ def main() -> int:
                 skipped[md].add(str(f))
                 continue
             for n, line in enumerate(text.split("\n"), 1):
-                if "{" + md + "}" in line:
-                    expected[md].add((str(f), n))
+                for m in re.finditer(r"\{" + md + r"(?::(-?\d+))?\}", line):
+                    at = int(m.group(1) or 0)
+                    expected[md].add((str(f), at if at > 0 else n + at))
     out = subprocess.run(
         [sys.executable, "-m", "roadmaplint", "check", "--exit-zero", "--format", "json",
          "--select", ",".join(PAIRS.values()), "--preset", "checklist", *map(str, files)],
