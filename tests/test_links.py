@@ -473,16 +473,19 @@ def test_reference_rules() -> None:
 
 
 def test_undefined_reference_around_and_inside_an_image() -> None:
-    # cmark-gfm: `[<img alt="b" ...>][missing]` and `<a href="u">![a][nologo]</a>`, both left as text
+    # cmark-gfm: `[<img alt="b" ...>][missing]` and `<a href="u">![a][nologo]</a>`, both left as text;
+    # a blank label is read as none: `[text][ ]` is `[text][]`, a link when [text] is defined
     text = (
         "# R\n\n"
         "[![b][logo]][missing] and [![a][nologo]][site] and [![c][logo]][site]\n\n"
+        "Collapsed: [text][ ] and [logo][\t].\n\n"
         "[logo]: logo.png\n"
         "[site]: https://example.com/\n"
     )
     assert messages(Source(text), "RL406") == ["no definition for reference [missing]",
-                                               "no definition for reference [nologo]"]
-    assert found(Source(text), "RL406") == [(3, 1, "RL406"), (3, 28, "RL406")]
+                                               "no definition for reference [nologo]",
+                                               "no definition for reference [text]"]
+    assert found(Source(text), "RL406") == [(3, 1, "RL406"), (3, 28, "RL406"), (5, 12, "RL406")]
 
 
 def test_unused_definition_unsafe_fix_removes_its_line() -> None:

@@ -559,7 +559,8 @@ def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
             start, end = base + m.start(), base + m.end()
             text = (base + m.start(1), base + m.end(1))
             if not doc.in_code(start, end) and not blocked(start, end, text):
-                label = m.group(2) or m.group(1)
+                # a blank label is read as none: `[text][ ]` is `[text][]`
+                label = m.group(2) if m.group(2).strip() else m.group(1)
                 if not _footnote(label) and label_key(label) not in defined:
                     yield Finding(Span(start, end), f"no definition for reference [{label}]")
             # a reference inside the text: `[![alt][missing]][label]`
