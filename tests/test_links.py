@@ -429,6 +429,12 @@ def test_bare_url_left_as_github_shows_it() -> None:
                                  "<https://github.com/o/r/tree/main/receiver>|")
 
 
+def test_a_bracket_inside_a_url_opens_nothing() -> None:
+    text = "# R\n\n[a](https://example.com/a[1) then https://example.com/b\n"
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed == "# R\n\n[a](https://example.com/a[1) then <https://example.com/b>\n"
+
+
 def test_bare_url_fix_keeps_githubs_rendering() -> None:
     text = BARE_URLS_GITHUB_SHOWS_AS_TEXT + "\nAnd https://example.com/e, (https://example.com/f).\n"
     fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text

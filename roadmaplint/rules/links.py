@@ -450,6 +450,9 @@ def _url_contexts(doc: Document, urls: list[Link]) -> dict[int, tuple[bool, bool
     leaves = sorted((b.span.start, b.span.end, b.type) for b in doc.walk_blocks()
                     if b.type in ("paragraph", "heading", "table"))
     starts = [lf[0] for lf in leaves]
+    # a bracket in a URL is no bracket: `[a](https://x.example/a[1)`
+    dests = sorted((lk.url_span.start, lk.url_span.end) for lk in doc.links if lk.url_span is not None)
+    dest_starts = [d[0] for d in dests]
     text = doc.text
     out: dict[int, tuple[bool, bool]] = {}
     context, pos, brackets, open_code = -1, 0, 0, 0
@@ -469,7 +472,8 @@ def _url_contexts(doc: Document, urls: list[Link]) -> dict[int, tuple[bool, bool
         if begin != context:
             context, pos, brackets, open_code = begin, begin, 0, 0
         for m in _BRACKET_OR_TAG.finditer(text, pos, at):
-            if doc.in_code(m.start()):
+            j = bisect_right(dest_starts, m.start()) - 1
+            if doc.in_code(m.start()) or (j >= 0 and m.start() < dests[j][1]):
                 continue
             tok = m.group()
             if tok[0] == "\\":
