@@ -101,7 +101,7 @@ def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
 
 _HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
 _TAG = lazy(r"<[^>]*>")
-_HTML_TAG = lazy(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>")
+_HTML_TAG = lazy(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
 _HTML_ATTR = lazy(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
