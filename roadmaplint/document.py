@@ -305,7 +305,7 @@ class _Builder:
         title = _plain(block.inline).strip()
         self.headings.append(Heading(block, tok["attrs"]["level"], style, title, text_span))
 
-    def inlines(self, tokens: list[Token]) -> None:
+    def inlines(self, tokens: list[Token], cell: bool = False) -> None:
         text = self.source.text
         for tok in tokens:
             kind = tok["type"]
@@ -320,7 +320,7 @@ class _Builder:
                 elif kind in ("link", "image"):
                     ts, us = tok.get("_text"), tok.get("_url")
                     if tok.get("_kind") == "url":  # end it where GitHub does
-                        end = self.url_end(span)
+                        end = self.url_end(span, cell)
                         span = Span(span.start, end)
                         ts = us = (span.start, end)
                         tok = {**tok, "children": [{"type": "text", "raw": text[span.start : end]}],
@@ -337,13 +337,19 @@ class _Builder:
                         )
                     )
             if kind != "image" and tok.get("children"):
-                self.inlines(tok["children"])
+                self.inlines(tok["children"], cell or kind == "table_cell")
 
-    def url_end(self, span: Span) -> int:
+    def url_end(self, span: Span, cell: bool = False) -> int:
         """Where GitHub ends the bare URL mistune found at ``span``: mistune
-        cuts ``Foo_(bar)`` before its ``)`` and keeps a trailing ``**``."""
+        cuts ``Foo_(bar)`` before its ``)`` and keeps a trailing ``**``. In
+        a table the row is split into cells first: the URL ends before the
+        next ``|`` (``| https://a.example/b|``)."""
         src = self.source
-        end = gfm_url_end(src.text, span.start, src.line_end(src.line_of(span.start)))
+        limit = src.line_end(src.line_of(span.start))
+        if cell:
+            m = _CELL_END.search(src.text, span.start, limit)
+            limit = m.start() + 1 if m else limit
+        end = gfm_url_end(src.text, span.start, limit)
         if "]" in src.text[span.end : end]:
             return span.end  # in brackets, mistune's end is the bracket's
         return end
@@ -386,6 +392,7 @@ class _Builder:
 
 
 _TRAILING = "?!.,:*_~'\""
+_CELL_END = lazy(r"[^\\]\|")
 
 
 def gfm_url_end(text: str, start: int, limit: int) -> int:

@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .document import Document, load
+from .document import Document, Span, load
 from .engine import Applicability, Edit, Fix, Settings, Violation, lint_document
 from .source import Source
 
@@ -281,15 +281,21 @@ def _front_matter_problem(before: Document, after: Document, chosen: list[Violat
 
 def _code(doc: Document, touched: list[tuple[int, int]] | tuple = ()) -> Counter:
     """The pieces of code, but those an edit in ``touched`` (sorted,
-    disjoint) overlaps."""
+    disjoint) overlaps. Line endings inside code follow the file's: compare
+    content only. A fence's info string is trimmed: white space after it is
+    not code."""
     starts = [a for a, _ in touched]
+    fenced = {b.span.start for b in doc.walk_blocks() if b.type == "code" and b.attrs.get("style") == "fenced"}
 
     def edited(start: int, end: int) -> bool:
         i = bisect_left(starts, end)  # the edits that start before the piece ends
         return i > 0 and touched[i - 1][1] > start
 
-    # line endings inside code follow the file's; compare content only
-    return Counter(
-        _EOL.sub("\n", doc.text[s.start : s.end]) for s in doc.code_spans
-        if not (touched and edited(s.start, s.end))
-    )
+    def content(s: Span) -> str:
+        text = _EOL.sub("\n", doc.text[s.start : s.end])
+        if s.start not in fenced:
+            return text
+        fence, newline, rest = text.partition("\n")
+        return fence.rstrip(" \t") + newline + rest
+
+    return Counter(content(s) for s in doc.code_spans if not (touched and edited(s.start, s.end)))

@@ -226,10 +226,35 @@ def test_heading_text_is_what_github_shows() -> None:
     names = anchors(doc)
     assert names.slugs == ["roadmap", "the-lint-api", "search-first", "-brand", "fish--chips", "twolines",
                            "raw-html-heading"]
-    # another renderer's reading is accepted too: image alt text, a line break as a space
-    for fragment in ["logo-brand", "two-lines", "kept", "bare", "user-content-search-first", "SEARCH-FIRST", "top"]:
+    # another renderer's reading is accepted too: a line break as a space
+    for fragment in ["two-lines", "kept", "bare", "user-content-search-first", "SEARCH-FIRST", "top"]:
         assert fragment in names, fragment
-    assert "brand" not in names
+    # GitHub's text content has no alt text, and the space the image leaves is kept
+    assert "brand" not in names and "logo-brand" not in names
+
+
+def test_an_image_in_a_heading_adds_no_alt_text() -> None:
+    # cmark-gfm renders `<h3><img src="u" alt="Alt" /> Text</h3>`: the text content is " Text"
+    text = "# R\n\n### ![Alt](u) Text\n\n[a](#alt-text) [b](#-text)\n"
+    assert messages(Source(text), "RL401") == ["no heading or anchor for #alt-text; did you mean #-text?"]
+
+
+def test_a_space_written_as_a_character_reference_is_kept() -> None:
+    # cmark-gfm renders `<h2> b</h2>`: the slug is `-b`, not `b`
+    text = "# R\n\n## &#x20;b\n\n[a](#b) [b](#-b)\n"
+    assert found(Source(text), "RL401") == [(5, 5, "RL401")]
+
+
+def test_html_anchors_are_ids_and_names_of_a() -> None:
+    text = (
+        "# R\n\n"
+        '<a name="n1" id="i1"></a>\n'
+        '<p id="pi" name="pn"></p>\n'
+        '<input name="q" data-id="d" ID=Up>\n\n'
+        "[1](#n1) [2](#i1) [3](#pi) [4](#up) [5](#pn) [6](#q) [7](#d)\n"
+    )
+    # every id counts, whatever comes before it in the tag; a name only on <a>
+    assert [m.split()[-1] for m in messages(Source(text), "RL401")] == ["#pn", "#q", "#d"]
 
 
 def test_valid_anchors_are_not_reported() -> None:
@@ -450,6 +475,47 @@ def test_bare_url_without_a_fix_where_brackets_would_change_it() -> None:
                       (4, 33, "https://a.example/?e=1&amp;f=2", False)]
 
 
+def github_html(text: str) -> str:
+    cmarkgfm = pytest.importorskip("cmarkgfm", reason="cmarkgfm (GitHub's renderer) is not installed")
+    return cmarkgfm.github_flavored_markdown_to_html(text, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE)
+
+
+BARE_URLS_GITHUB_SHOWS_AS_TEXT = (
+    "# R\n\n"
+    "Go to (the site)[https://example.com/a] or [see https://example.com/b].\n\n"
+    "Written as code: <code>https://example.com/c</code> and <pre>https://example.com/d</pre>.\n\n"
+    "| Repo | Where |\n"
+    "|------|-------|\n"
+    "| r    | https://github.com/o/r/tree/main/receiver|\n"
+)
+
+
+def test_bare_url_left_as_github_shows_it() -> None:
+    text = BARE_URLS_GITHUB_SHOWS_AS_TEXT
+    found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
+              for v in lint(Source(text), Settings(select=["bare-url"]))]
+    # no link on GitHub inside an open bracket: reported, but <url> would add one;
+    # inside <code> and <pre> the URL is code by choice; in a table it ends at the `|`
+    assert found_ == [(3, 18, "https://example.com/a", False), (3, 49, "https://example.com/b", False),
+                      (9, 10, "https://github.com/o/r/tree/main/receiver", True)]
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed == text.replace("https://github.com/o/r/tree/main/receiver|",
+                                 "<https://github.com/o/r/tree/main/receiver>|")
+
+
+def test_a_bracket_inside_a_url_opens_nothing() -> None:
+    text = "# R\n\n[a](https://example.com/a[1) then https://example.com/b\n"
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed == "# R\n\n[a](https://example.com/a[1) then <https://example.com/b>\n"
+
+
+def test_bare_url_fix_keeps_githubs_rendering() -> None:
+    text = BARE_URLS_GITHUB_SHOWS_AS_TEXT + "\nAnd https://example.com/e, (https://example.com/f).\n"
+    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    assert fixed != text
+    assert github_html(fixed) == github_html(text)
+
+
 @pytest.mark.parametrize(
     ("text", "url"),
     [
@@ -484,6 +550,22 @@ def test_reference_rules() -> None:
     )
     assert found(Source(text), "RL406", "RL407", "RL408") == [
         (4, 3, "RL406"), (4, 25, "RL406"), (4, 40, "RL406"), (10, 1, "RL408"), (11, 1, "RL407")]
+
+
+def test_undefined_reference_around_and_inside_an_image() -> None:
+    # cmark-gfm: `[<img alt="b" ...>][missing]` and `<a href="u">![a][nologo]</a>`, both left as text;
+    # a blank label is read as none: `[text][ ]` is `[text][]`, a link when [text] is defined
+    text = (
+        "# R\n\n"
+        "[![b][logo]][missing] and [![a][nologo]][site] and [![c][logo]][site]\n\n"
+        "Collapsed: [text][ ] and [logo][\t].\n\n"
+        "[logo]: logo.png\n"
+        "[site]: https://example.com/\n"
+    )
+    assert messages(Source(text), "RL406") == ["no definition for reference [missing]",
+                                               "no definition for reference [nologo]",
+                                               "no definition for reference [text]"]
+    assert found(Source(text), "RL406") == [(3, 1, "RL406"), (3, 28, "RL406"), (5, 12, "RL406")]
 
 
 def test_unused_definition_unsafe_fix_removes_its_line() -> None:

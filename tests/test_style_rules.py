@@ -468,6 +468,14 @@ def test_hard_breaks_not_allowed_is_unsafe() -> None:
     assert fixes.fix(Source(text), settings, unsafe=True).text == "First line\nsecond.\n"
 
 
+def test_white_space_after_a_fence_is_not_code() -> None:
+    # cmark-gfm renders `<pre lang="js"><code>code  \n</code></pre>` with or without
+    # the spaces after `js` and after the closing fence; those inside stay
+    text = "# R\n\n```js···\ncode··\n```··\n\n> ~~~→\n> x·\n> ~~~·\n\n````\n```·\n".replace("·", " ").replace("→", "\t")
+    assert found(text, "RL502") == [(3, 6, "RL502"), (5, 4, "RL502"), (7, 6, "RL502"), (9, 6, "RL502")]
+    assert fixed(text, "RL502") == "# R\n\n```js\ncode  \n```\n\n> ~~~\n> x \n> ~~~\n\n````\n``` \n"
+
+
 def test_trailing_whitespace_messages() -> None:
     messages = [v.message for v in lint(Source("a \nb\t\t\nc \t\n   \nd\n"), Settings(select=["RL502"]))]
     assert messages == [

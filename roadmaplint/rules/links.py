@@ -10,6 +10,7 @@ but for a mirror host, reported there with an unsafe fix only."""
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 import html
 import os
 import re
@@ -80,8 +81,10 @@ def norm_fragment(fragment: str) -> str:
 
 def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
     """A heading's text as GitHub slugs it (``github``: the rendered text
-    content, where an image adds nothing and a line break is a newline), or
-    as other renderers do (image alt text kept, line breaks as spaces)."""
+    content, where a line break is a newline), or with line breaks as spaces,
+    as other renderers read it. An image adds nothing to either, not even
+    its alt text, and neither is trimmed: `## ![logo](l.png) Brand` is
+    `#-brand`, `## &#x20;b` is `#-b`."""
     parts = []
     for tok in tokens:
         kind = tok["type"]
@@ -91,21 +94,30 @@ def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
             parts.append(tok.get("raw", ""))
         elif kind in ("softbreak", "linebreak"):
             parts.append("\n" if github else " ")
-        elif kind == "image":
-            if not github:
-                parts.append(_inline_text(tok.get("children", []), github))
-        elif tok.get("children"):
+        elif kind != "image" and tok.get("children"):
             parts.append(_inline_text(tok["children"], github))
-    text = "".join(parts)
-    # GitHub does not trim: `## ![logo](l.png) Brand` is `#-brand`
-    return text if github else text.strip()
+    return "".join(parts)
 
 
 _HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
 _TAG = lazy(r"<[^>]*>")
-_HTML_ID = lazy(
-    r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
-)
+_HTML_TAG = lazy(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
+_HTML_ATTR = lazy(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def _html_anchors(doc: Document) -> Iterator[str]:
+    """The fragments HTML written in the document defines: every ``id``
+    attribute, and ``name`` on ``<a>`` (a browser looks for no other
+    element's name), whatever the attributes' order."""
+    for tag in _HTML_TAG.finditer(doc.text, doc.front_matter.end if doc.front_matter else 0):
+        if doc.in_code(tag.start()):
+            continue
+        element = tag.group(1).lower()
+        for attr in _HTML_ATTR.finditer(tag.group(2)):
+            name = attr.group(1).lower()
+            value = next((g for g in attr.groups()[1:] if g is not None), None)
+            if value is not None and (name == "id" or (name == "name" and element == "a")):
+                yield html.unescape(value)
 
 
 @dataclass
@@ -139,10 +151,10 @@ class Anchors:
 
 def anchors(doc: Document) -> Anchors:
     """Heading anchors as GitHub makes them, in document order with ``-N``
-    for repeats (headings written as HTML count too), and ``id``/``name``
-    attributes of HTML elements. A second reading of each heading (image alt
-    text kept, line breaks as spaces) is accepted as well, so that a link made
-    by another renderer's rules is not reported."""
+    for repeats (headings written as HTML count too), ``id`` attributes of
+    HTML elements and ``name`` attributes of ``<a>``. A second reading of
+    each heading (line breaks as spaces) is accepted as well, so that a link
+    made by another renderer's rules is not reported."""
     found: list[tuple[int, str, str]] = []  # (offset, GitHub text, other text)
     for h in doc.headings:
         found.append((h.span.start, _inline_text(h.block.inline, True), _inline_text(h.block.inline, False)))
@@ -160,10 +172,8 @@ def anchors(doc: Document) -> Anchors:
         out.slugs.append(github.slug(text))
         out.names.add(norm_fragment(out.slugs[-1]))
         out.names.add(norm_fragment(other.slug(alt)))
-    for m in _HTML_ID.finditer(doc.text, doc.front_matter.end if doc.front_matter else 0):
-        if not doc.in_code(m.start()):
-            value = next(g for g in m.groups() if g is not None)
-            out.names.add(norm_fragment(html.unescape(value)))
+    for value in _html_anchors(doc):
+        out.names.add(norm_fragment(value))
     out.names.add("top")  # browsers scroll to the top for #top
     return out
 
@@ -461,14 +471,76 @@ def insecure_link(doc: Document, options: dict) -> Iterator[Finding]:
 
 # -- RL405 ------------------------------------------------------------------------------
 
+# what changes, on the way to a bare URL, whether GitHub links it: a bracket
+# opened (cmark-gfm autolinks nothing while a `[` or `![` is open) and an
+# inline element whose text is code
+_CODE_ELEMENTS = ("code", "pre", "kbd", "samp", "tt")
+_BRACKET_OR_TAG = lazy(r"\\.|!?\[|\]|<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>|<!--.{0,2000}?-->", re.S)
+
+
+def _url_contexts(doc: Document, urls: list[Link]) -> dict[int, tuple[bool, bool]]:
+    """For each bare URL (by start): (inside an open bracket, inside an
+    inline <code>/<pre>/<kbd>/<samp>/<tt>), reading its paragraph, heading
+    or table cell once from the start."""
+    leaves = sorted((b.span.start, b.span.end, b.type) for b in doc.walk_blocks()
+                    if b.type in ("paragraph", "heading", "table"))
+    starts = [lf[0] for lf in leaves]
+    # a bracket in a URL is no bracket: `[a](https://x.example/a[1)`
+    dests = sorted((lk.url_span.start, lk.url_span.end) for lk in doc.links if lk.url_span is not None)
+    dest_starts = [d[0] for d in dests]
+    text = doc.text
+    out: dict[int, tuple[bool, bool]] = {}
+    context, pos, brackets, open_code = -1, 0, 0, 0
+    for link in urls:
+        at = link.span.start
+        i = bisect_right(starts, at) - 1
+        if i < 0 or leaves[i][1] <= at:
+            out[at] = (False, False)
+            continue
+        begin = leaves[i][0]
+        if leaves[i][2] == "table":  # a cell is parsed on its own
+            line_start = text.rfind("\n", 0, at) + 1
+            pipe = max(text.rfind("|", line_start, at), line_start - 1)
+            while pipe > line_start and text[pipe - 1] == "\\":
+                pipe = max(text.rfind("|", line_start, pipe - 1), line_start - 1)
+            begin = max(begin, pipe + 1)
+        if begin != context:
+            context, pos, brackets, open_code = begin, begin, 0, 0
+        for m in _BRACKET_OR_TAG.finditer(text, pos, at):
+            j = bisect_right(dest_starts, m.start()) - 1
+            if doc.in_code(m.start()) or (j >= 0 and m.start() < dests[j][1]):
+                continue
+            tok = m.group()
+            if tok[0] == "\\":
+                continue  # an escaped character
+            if tok.endswith("["):
+                brackets += 1
+            elif tok == "]":
+                brackets = max(brackets - 1, 0)
+            elif m.group(2) and m.group(2).lower() in _CODE_ELEMENTS:
+                open_code = max(open_code + (-1 if m.group(1) else 1), 0)
+        pos = at
+        out[at] = (brackets > 0, open_code > 0)
+    return out
+
+
 @rule(code="RL405", name="bare-url", fix="always", severity="warning",
       summary="A bare URL in text; wrapped as <url>.")
 def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
-    for link in doc.links:
-        if link.kind != "url" or doc.in_code(link.span.start):
-            continue
+    urls = [lk for lk in doc.links if lk.kind == "url" and not doc.in_code(lk.span.start)]
+    contexts = _url_contexts(doc, urls)
+    for link in urls:
         start, end = link.span.start, link.span.end
         if end <= start + len("http://"):
+            continue
+        bracketed, code = contexts[start]
+        if code:
+            continue  # written as code on purpose, like a URL in a code span
+        if bracketed:
+            # GitHub links no URL inside an open bracket: `(text)[url]` and
+            # `[url]` show as text, and <url> would make them a link
+            yield Finding(Span(start, end), "URL inside brackets, shown as text and not as a link on GitHub; "
+                                            "write it as [text](url) or <url>")
             continue
         # inside <...> a backslash or a character reference is read as
         # written, so the URL would change: report those without a fix
@@ -490,25 +562,54 @@ def _footnote(label: str | None) -> bool:
     return bool(label) and label.lstrip().startswith("^")  # type: ignore[union-attr]
 
 
-_FULL_REF = lazy(r"(?<![\]\\])!?\[((?:[^\[\]\\\n]|\\.){1,999})\]\[((?:[^\[\]\\]|\\.){0,999})\]")
+# [text][label]: the text may hold one level of brackets, as an image does
+# (`[![alt][logo]][label]`)
+_REF_CHAR = r"(?:[^\[\]\\\n]|\\.)"
+_FULL_REF = lazy(
+    rf"(?<![\]\\])!?\[((?:{_REF_CHAR}|\[{_REF_CHAR}{{0,999}}\]){{1,999}})\]\[((?:[^\[\]\\]|\\.){{0,999}})\]"
+)
 
 
 @rule(code="RL406", name="undefined-reference", fix="never",
       summary="A reference link [text][label] whose label has no definition.")
 def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
     defined = {label_key(d.label or "") for d in doc.definitions}
-    linked = [lk.span for lk in doc.links]
+    links = doc.links
+
+    def blocked(start: int, end: int, text: tuple[int, int]) -> bool:
+        """Whether [start, end) is (part of) a link that resolved: a link
+        overlaps it that is neither inside its text (an image in the link
+        text) nor holds it in its own text (an unresolved image inside a
+        resolved link's text is text)."""
+        for lk in links:
+            s = lk.span
+            if not (s.start < end and start < s.end):
+                continue
+            if text[0] <= s.start and s.end <= text[1]:
+                continue
+            t = lk.text_span
+            if t is not None and t.start <= start and end <= t.end:
+                continue
+            return True
+        return False
+
+    def scan(raw: str, base: int, pos: int, endpos: int) -> Iterator[Finding]:
+        for m in _FULL_REF.finditer(raw, pos, endpos):
+            start, end = base + m.start(), base + m.end()
+            text = (base + m.start(1), base + m.end(1))
+            if not doc.in_code(start, end) and not blocked(start, end, text):
+                # a blank label is read as none: `[text][ ]` is `[text][]`
+                label = m.group(2) if m.group(2).strip() else m.group(1)
+                if not _footnote(label) and label_key(label) not in defined:
+                    yield Finding(Span(start, end), f"no definition for reference [{label}]")
+            # a reference inside the text: `[![alt][missing]][label]`
+            yield from scan(raw, base, m.start(1), m.end(1))
+
     for block in doc.walk_blocks():
         if block.type not in ("paragraph", "heading"):
             continue
         raw = doc.text[block.span.start : block.span.end]
-        for m in _FULL_REF.finditer(raw):
-            start, end = block.span.start + m.start(), block.span.start + m.end()
-            if doc.in_code(start, end) or any(s.start <= start < s.end or start <= s.start < end for s in linked):
-                continue
-            label = m.group(2) or m.group(1)
-            if not _footnote(label) and label_key(label) not in defined:
-                yield Finding(Span(start, end), f"no definition for reference [{label}]")
+        yield from scan(raw, block.span.start, 0, len(raw))
 
 
 @rule(code="RL407", name="unused-definition", severity="warning", fix="sometimes",

@@ -305,6 +305,29 @@ def _break_lines(doc: Document) -> set[int]:
     return out
 
 
+_FENCE = lazy(r"[ \t>]*(`{3,}|~{3,})")
+
+
+def _fence_lines(doc: Document) -> set[int]:
+    """The opening and closing lines of fenced code blocks: white space at
+    their end is not code (CommonMark trims the info string, and a closing
+    fence may be followed only by white space), so removing it changes
+    nothing on the page."""
+    src, text = doc.source, doc.text
+    out: set[int] = set()
+    for block in doc.walk_blocks():
+        if block.type != "code" or block.attrs.get("style") != "fenced":
+            continue
+        first, last = src.line_of(block.span.start), src.line_of(block.span.end)
+        out.add(first)
+        opening = _FENCE.match(text, src.line_start(first))
+        closing = _FENCE.fullmatch(text[src.line_start(last) : src.line_end(last)].rstrip(" \t"))
+        if last > first and opening and closing and closing.group(1)[0] == opening.group(1)[0] \
+                and len(closing.group(1)) >= len(opening.group(1)):
+            out.add(last)
+    return out
+
+
 def _describe(ws: str, content: bool) -> str:
     n = len(ws)
     kind = "space" if ws == " " * n else "tab" if ws == "\t" * n else "whitespace character"
@@ -332,13 +355,15 @@ def trailing_whitespace(doc: Document, options: dict[str, Any]) -> Iterator[Find
     last = _last_content_line(src)  # blank lines after it belong to final-newline
     breaks = _break_lines(doc)
     allow = options["allow_hard_breaks"]
-    for line, start, end in iter_lines(doc):
+    fences = _fence_lines(doc)
+    lines = sorted([*iter_lines(doc), *((n, src.line_start(n), src.line_end(n)) for n in fences)])
+    for line, start, end in lines:
         if line > last:
             break
         content = text[start:end].rstrip(" \t")
         cut = start + len(content)
         ws = text[cut:end]
-        if not ws or doc.in_code(cut, end):
+        if not ws or (doc.in_code(cut, end) and line not in fences):
             continue
         message = _describe(ws, bool(content))
         if content and line in breaks and ws.endswith("  "):
