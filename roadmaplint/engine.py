@@ -26,6 +26,9 @@ class Rendering(str, Enum):
     SAME = "same"  # nothing: whitespace, blank lines, heading and list markup, BOM
     REORDERED = "reordered"  # the same blocks in another order: section and milestone moves
     REWRITTEN = "rewritten"  # the text the edits touch: mojibake, a URL's host, a marker's form
+    # the blocks the edits touch become other blocks (a bold line made a
+    # heading): unsafe fixes only, judged by the word and code guards
+    RESTRUCTURED = "restructured"
 
 
 @dataclass(frozen=True, order=True)
@@ -80,6 +83,9 @@ class Finding:
     span: Span
     message: str
     fix: Fix | None = None
+    # a finding milder than the rule's usual (mojibake quoted in code):
+    # "warning" here gives way to a severity the user configures
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,8 +244,13 @@ class Settings:
         opts.pop("severity", None)
         return opts
 
-    def severity(self, r: Rule) -> str:
-        return self.options.get(r.name, {}).get("severity", r.severity)
+    def severity(self, r: Rule, finding: Finding | None = None) -> str:
+        """The user's severity for the rule, else the finding's own, else the
+        rule's default."""
+        configured = self.options.get(r.name, {}).get("severity")
+        if configured is not None:
+            return configured
+        return (finding.severity if finding is not None else None) or r.severity
 
 
 def bind(doc: Document, settings: Settings) -> None:
@@ -296,7 +307,7 @@ def lint_document(doc: Document, settings: Settings) -> list[Violation]:
                     path=source.path,
                     code=r.code,
                     name=r.name,
-                    severity=settings.severity(r),
+                    severity=settings.severity(r, finding),
                     message=finding.message,
                     span=finding.span,
                     line=line,

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .document import Document, Span, load
-from .engine import Applicability, Edit, Fix, Settings, Violation, lint_document
+from .engine import Applicability, Edit, Fix, Rendering, Settings, Violation, lint_document
 from .source import Source
 
 MAX_PASSES = 10
@@ -252,7 +252,7 @@ def problem(before: Document, after: Document, chosen: list[Violation]) -> str |
     kept, changed = _code(before, touched), _code(after)
     if len(before.code_spans) != len(after.code_spans) or kept - changed:
         return "it would change a code block or code span"
-    return _front_matter_problem(before, after, chosen)
+    return _front_matter_problem(before, after, chosen) or _rendering_problem(before, after, chosen)
 
 
 def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
@@ -263,6 +263,30 @@ def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
     reason = problem(before, after, chosen)
     if reason is not None:
         raise FixRefused(sorted({v.name for v in chosen}), reason)
+
+
+def _rendering_problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:
+    """Each fix changes no more of what GitHub renders (cmark-gfm) than it
+    declares: a fix that renders the SAME adds nothing to what the others
+    change; moves (REORDERED) keep every rendered block; a REWRITTEN fix
+    changes the text it names and nothing around it."""
+    from . import render
+
+    declared = [v for v in chosen if v.fix is not None and v.fix.renders is not Rendering.SAME]
+    if not declared:
+        return None if render.same(before.text, after.text) else "it would change what GitHub renders"
+    # the text with only the declared changes: the rest must render alike
+    mid = apply_edits(before.text, [e for v in declared for e in v.fix.edits])  # type: ignore[union-attr]
+    if len(declared) < len(chosen) and not render.same(mid, after.text):
+        return "it would change what GitHub renders"
+    moves = [e for v in declared if v.fix.renders is Rendering.REORDERED for e in v.fix.edits]  # type: ignore[union-attr]
+    rewrites = [e for v in declared if v.fix.renders is Rendering.REWRITTEN for e in v.fix.edits]  # type: ignore[union-attr]
+    if moves and not render.same_blocks(before.text, apply_edits(before.text, moves)):
+        return "it would change what GitHub renders, not only the order of its blocks"
+    restructured = any(v.fix.renders is Rendering.RESTRUCTURED for v in declared)  # type: ignore[union-attr]
+    if rewrites and not moves and not restructured and not render.rewritten_only(before.text, mid, rewrites):
+        return "it would change what GitHub renders beyond the text it rewrites"
+    return None
 
 
 def _front_matter_problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:

@@ -16,14 +16,26 @@ from collections import Counter
 from typing import Any
 
 _render: Any = None
-_BETWEEN_TAGS = re.compile(r">\s+<")
+_BETWEEN_TAGS = re.compile(r">[ \t\r\n\f]+<")
+
+
+_TAGS = re.compile(r"(?<=>)(?=<)")  # between two tags: where html() is cut into pieces
+_PRE = re.compile(r"(<pre[ >].*?</pre>)", re.S)
+_SPACE = re.compile(r"[ \t\r\n\f]+")  # ASCII white space: a browser keeps a no-break space
 
 
 def html(text: str) -> str:
     """The HTML GitHub renders for ``text``, raw HTML kept (before GitHub's
-    sanitiser, so a change to an HTML block shows too), with the white space
-    between tags folded."""
-    return _BETWEEN_TAGS.sub("><", _raw(text)).strip()
+    sanitiser, so a change to an HTML block shows too), white space folded
+    as a browser folds it: outside ``<pre>``, a run of white space is one
+    space (a soft line break is a space), and none between tags."""
+    parts = _PRE.split(_raw(text))
+    for i in range(0, len(parts), 2):  # the even parts are outside <pre>
+        parts[i] = _BETWEEN_TAGS.sub("><", _SPACE.sub(" ", parts[i]))
+    return "".join(parts).strip()
+
+
+_DAMAGED = re.compile("[\ud800-\udfff]")
 
 
 def _raw(text: str) -> str:
@@ -37,7 +49,8 @@ def _raw(text: str) -> str:
         def _render(t: str) -> str:
             return cmarkgfm.github_flavored_markdown_to_html(t, options=options)
 
-    return _render(text)
+    # bytes that are not UTF-8 are held as lone surrogates: U+FFFD for each
+    return _render(_DAMAGED.sub("\ufffd", text))
 
 
 def same(before: str, after: str) -> bool:
@@ -51,6 +64,59 @@ def same_blocks(before: str, after: str) -> bool:
     if before == after:
         return True
     return _lines(before) == _lines(after)
+
+
+# where a rewritten token ends: white space and the punctuation of Markdown
+# and HTML markup around it
+_TOKEN_END = frozenset(" \t\r\n()[]<>\"'`|*_")
+
+
+def rewritten_only(before: str, after: str, edits: list[Any]) -> bool:
+    """Whether ``after`` (``before`` with ``edits``) renders as ``before``
+    does but for the rewritten tokens: each edit widened to the run of text
+    around it (a repaired emoji, a URL with its new host). Every difference
+    between the two pages must lie inside one token's old and new forms."""
+    import html as _html
+    from difflib import SequenceMatcher
+
+    # each edit widened to its token; edits in one token change it together
+    spans: list[list[Any]] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        a, b = e.start, e.end
+        while a > 0 and before[a - 1] not in _TOKEN_END:
+            a -= 1
+        while b < len(before) and before[b] not in _TOKEN_END:
+            b += 1
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+            spans[-1][2].append(e)
+        else:
+            spans.append([a, b, [e]])
+    pairs = []
+    for a, b, group in spans:
+        old, parts, at = before[a:b], [], a
+        for e in group:
+            parts.append(before[at : e.start] + e.replacement)
+            at = e.end
+        parts.append(before[at:b])
+        # as _raw shows them: a byte that is not UTF-8 as U+FFFD
+        old, new = _DAMAGED.sub("\ufffd", old), _DAMAGED.sub("\ufffd", "".join(parts))
+        pairs += [(old, new), (_html.escape(old, quote=True), _html.escape(new, quote=True))]
+    old_lines, new_lines = _TAGS.split(html(before)), _TAGS.split(html(after))
+    if len(old_lines) != len(new_lines):
+        return False  # a rewrite never adds or removes a block
+    for o, n in zip(old_lines, new_lines):
+        if o == n:
+            continue
+        if len(o) + len(n) > 20000:
+            return False
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, o, n, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            gone, came = o[i1:i2], n[j1:j2]
+            if not any(gone in old and came in new for old, new in pairs):
+                return False
+    return True
 
 
 def _lines(text: str) -> Counter:

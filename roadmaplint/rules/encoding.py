@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..document import Document, Span
-from ..engine import Applicability, Edit, Finding, Fix, iter_lines, rule
+from ..engine import Applicability, Edit, Finding, Fix, Rendering, iter_lines, rule
 from ..source import (DAMAGED, LEGACY, Source, damaged_bytes, encoding_name, guess_damaged, legacy_readings,
                       mixed_utf8)
 from ..lazyre import lazy
@@ -382,25 +382,28 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
             # only on request (a file damaged as a whole, code and all)
             in_code = doc.in_code(span.start, span.end)
             where = " in code" if in_code else ""
+            # code may quote mojibake on purpose (a page about mojibake): a warning
+            mild = "warning" if in_code else None
             old = _show(line[a:b])
             edit = Edit(span.start, span.end, new or "")
             if new is None:
                 could = [c for c in _lost(line[a:b], line[b : b + 1]) if c.isprintable()]
                 if could == ["\ufe0f"]:
                     yield Finding(span, f"mojibake {old}{where}: what is left of U+FE0F (variation selector) "
-                                        "whose last byte was lost")
+                                        "whose last byte was lost", severity=mild)
                     continue
                 hint = f" (it was one of {', '.join(could)})" if 1 < len(could) <= 8 else ""
-                yield Finding(span, f"mojibake {old}{where}: a byte was lost, so it cannot be repaired exactly{hint}")
+                yield Finding(span, f"mojibake {old}{where}: a byte was lost, so it cannot be repaired exactly{hint}",
+                              severity=mild)
             elif exact and not in_code:
                 yield Finding(span, f"mojibake {old} -> {_show(new)}", _text_fix(doc.source, edit))
             elif exact:
                 yield Finding(span, f"mojibake {old} -> {_show(new)}{where}",
-                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE))
+                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE), severity=mild)
             else:
                 yield Finding(span, f"mojibake {old} -> {_show(new)}{where}: a byte was lost; "
                                     "this is the only character it can have been",
-                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE))
+                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE), severity=mild)
 
 
 # -- RL102 invalid-utf8, RL103 bom, RL104 line-endings ---------------------------
@@ -645,18 +648,23 @@ def _nbsp(doc: Document, i: int, heading_lines: set[int], done_lines: set[int]) 
         elif _DEFINITION_LIKE.match(text, start, end):
             # "[r1]: https://x \u00a0" is a paragraph; trimmed, it becomes a
             # link reference definition: report, but do not change what it is
-            yield Finding(Span(i, end), "trailing no-break space (U+00A0)")
+            yield Finding(Span(i, end), "trailing no-break space (U+00A0)", severity="warning")
         else:
-            yield Finding(Span(i, end), "trailing no-break space (U+00A0)", Fix.safe(Edit(run, end, "")))
+            # invisible at the end of a line, and harmless there: a warning
+            yield Finding(Span(i, end), "trailing no-break space (U+00A0)",
+                          Fix.safe(Edit(run, end, ""), effect=Rendering.REWRITTEN),
+                          severity="warning")
         return
     marker = _BLOCK_MARK.match(text, start, end)
     if marker and marker.end() == i:
         yield Finding(Span(i, i + 1), f"no-break space (U+00A0) after \"{marker.group(0).strip()}\" "
                                       "keeps it from being Markdown syntax; use a plain space",
-                      Fix.unsafe(Edit(i, i + 1, " ")))
+                      Fix.unsafe(Edit(i, i + 1, " "), effect=Rendering.RESTRUCTURED))
     elif line in heading_lines:
+        # unsafe: GitHub's anchor for the heading can change with it
+        # ("## 🧠\u00a0Plan" is #plan; "## 🧠 Plan" is #-plan)
         yield Finding(Span(i, i + 1), "no-break space (U+00A0) in a heading; use a plain space",
-                      Fix.safe(Edit(i, i + 1, " ")))
+                      Fix.unsafe(Edit(i, i + 1, " "), effect=Rendering.REWRITTEN), severity="warning")
 
 
 # -- RL106 control-character, RL107 replacement-character ----------------------------

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from .. import dates as D
 from ..document import Document, Item, Section, Span
-from ..engine import Finding, Fix, rule
+from ..engine import Finding, Fix, Rendering, rule
 from ..moves import move_items, move_sections, stable_order
 from ..lazyre import lazy
 
@@ -206,7 +206,7 @@ def milestone_order(doc: Document, options: dict) -> Iterator[Finding]:
         if found is not None:
             order, wrong, descending, missing = found
             edit = move_sections(doc, children, order) if order else None
-            fix = Fix.safe(edit) if edit else None
+            fix = Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
             for bad, other, precede in wrong:
                 yield Finding(children[bad].heading.span,  # type: ignore[union-attr]
                               _message(children[bad].title, children[other].title, precede, descending, missing),
@@ -217,7 +217,7 @@ def milestone_order(doc: Document, options: dict) -> Iterator[Finding]:
             if found is not None:
                 order, wrong, descending, missing = found
                 edit = move_items(doc, items, order) if order else None
-                fix = Fix.safe(edit) if edit else None
+                fix = Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
                 for bad, other, precede in wrong:
                     yield Finding(_item_span(items[bad]),
                                   _message(items[bad].text, items[other].text, precede, descending, missing), fix)
@@ -351,7 +351,7 @@ def item_order(doc: Document, options: dict) -> Iterator[Finding]:
         yield Finding(_item_span(items[j]),
                       f"\"{_short(items[j].text)}\" ({label[j]}) should come before "
                       f"\"{_short(items[i].text)}\" ({label[i]})",
-                      Fix.safe(edit) if edit else None)
+                      Fix.safe(edit, effect=Rendering.REORDERED) if edit else None)
 
 
 def _items_direction(doc: Document, lists: list[tuple[list[Item], list[int], list[str], int, bool]]) -> bool:

@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator
 
 from ..document import Document, Section, Span
-from ..engine import Edit, Finding, Fix, rule
+from ..engine import Edit, Finding, Fix, Rendering, rule
 from ..moves import move_sections
 from ..spec import SectionSpec, SpecError, search, title_key
 from ..lazyre import lazy
@@ -116,7 +116,7 @@ def _reorder_fix(doc: Document, children: list[Section], index: dict[int, int]) 
     groups.sort(key=lambda g: index[id(children[g[0]].spec)])  # stable: ties keep their order
     order = lead + [i for g in groups for i in g]
     edit = move_sections(doc, children, order)
-    return Fix.safe(edit) if edit else None
+    return Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
 
 
 @rule(code="RL205", name="empty-section", fix="never", severity="warning",
@@ -176,7 +176,8 @@ def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
             if title is None:
                 continue
             level = min(section.level + 1, 6) if section.heading else 2
-            fix = Fix.unsafe(Edit(block.span.start, block.span.end, f"{'#' * level} {title}"))
+            fix = Fix.unsafe(Edit(block.span.start, block.span.end, f"{'#' * level} {title}"),
+                             effect=Rendering.RESTRUCTURED)
             yield Finding(block.span, f"\"{title}\" is used as a heading; make it a level-{level} heading", fix)
 
 

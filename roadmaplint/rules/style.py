@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from typing import Any, Iterator
 
 from ..document import Block, Document, Heading, Span
-from ..engine import Edit, Finding, Fix, iter_lines, rule
+from ..engine import Edit, Finding, Fix, Rendering, iter_lines, rule
 from ..source import Source
 from ..lazyre import lazy
 
@@ -373,7 +373,8 @@ def trailing_whitespace(doc: Document, options: dict[str, Any]) -> Iterator[Find
                 yield Finding(Span(cut, end), f"{message}; a hard break needs exactly 2 spaces", Fix.safe(Edit(cut, end - 2, "")))
             else:
                 # removing it removes a line break from the rendered page
-                yield Finding(Span(cut, end), f"{message} (a hard line break)", Fix.unsafe(Edit(cut, end, "")))
+                yield Finding(Span(cut, end), f"{message} (a hard line break)",
+                              Fix.unsafe(Edit(cut, end, ""), effect=Rendering.RESTRUCTURED))
             continue
         yield Finding(Span(cut, end), message, Fix.safe(Edit(cut, end, "")))
 
