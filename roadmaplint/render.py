@@ -74,10 +74,10 @@ _TOKEN_END = frozenset(" \t\r\n()[]<>\"'`|*_")
 def rewritten_only(before: str, after: str, edits: list[Any]) -> bool:
     """Whether ``after`` (``before`` with ``edits``) renders as ``before``
     does but for the rewritten tokens: each edit widened to the run of text
-    around it (a repaired emoji, a URL with its new host). Every difference
-    between the two pages must lie inside one token's old and new forms."""
+    around it (a repaired emoji, a URL with its new host): the tokens
+    replaced in the page in order give the new page, or else every
+    difference between the pages lies inside one token's old and new forms."""
     import html as _html
-    from difflib import SequenceMatcher
 
     # each edit widened to its token; edits in one token change it together
     spans: list[list[Any]] = []
@@ -102,19 +102,39 @@ def rewritten_only(before: str, after: str, edits: list[Any]) -> bool:
         # as _raw shows them: a byte that is not UTF-8 as U+FFFD
         old, new = _DAMAGED.sub("\ufffd", old), _DAMAGED.sub("\ufffd", "".join(parts))
         pairs += [(old, new), (_html.escape(old, quote=True), _html.escape(new, quote=True))]
-    old_lines, new_lines = _TAGS.split(html(before)), _TAGS.split(html(after))
+    was, want = html(before), html(after)
+    return _replaced_in_order(was, pairs) == want or _explained(was, want, pairs)
+
+
+def _replaced_in_order(page: str, pairs: list[tuple[str, str]]) -> str:
+    """``page`` with each token replaced where it next appears, in order
+    (the page shows text in the order the source has it)."""
+    at = 0
+    for i in range(0, len(pairs), 2):
+        for old, new in pairs[i : i + 2]:  # as written, or HTML-escaped
+            k = page.find(old, at)
+            if k >= 0:
+                page = page[:k] + new + page[k + len(old) :]
+                at = k + len(new)
+                break
+    return page
+
+
+def _explained(before: str, after: str, pairs: list[tuple[str, str]]) -> bool:
+    """Whether every difference between the two pages lies inside one
+    token's old and new forms."""
+    from difflib import SequenceMatcher
+
+    old_lines, new_lines = _TAGS.split(before), _TAGS.split(after)
     if len(old_lines) != len(new_lines):
-        return False  # a rewrite never adds or removes a block
+        return False  # a rewrite never adds or removes an element
     for o, n in zip(old_lines, new_lines):
         if o == n:
             continue
         if len(o) + len(n) > 20000:
             return False
         for tag, i1, i2, j1, j2 in SequenceMatcher(None, o, n, autojunk=False).get_opcodes():
-            if tag == "equal":
-                continue
-            gone, came = o[i1:i2], n[j1:j2]
-            if not any(gone in old and came in new for old, new in pairs):
+            if tag != "equal" and not any(o[i1:i2] in old and n[j1:j2] in new for old, new in pairs):
                 return False
     return True
 
