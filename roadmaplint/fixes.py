@@ -95,10 +95,17 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
     violations = lint_document(doc, settings)
     applied: Counter = Counter()
     withheld: dict[tuple, str] = {}  # fix key (in the current text) -> reason
+    retried: dict[tuple, str] = {}  # withheld fixes already tried again alone
     for _ in range(MAX_PASSES):
         chosen = select_fixes(_offered(violations, withheld), unsafe)
         if not chosen:
-            return _result(source, doc, violations, applied, withheld)
+            # a fix withheld for what others did with it in one pass may
+            # pass alone now: try each once more, by itself
+            chosen = _retry(source, doc, violations, withheld, retried, unsafe)
+            if not chosen:
+                return _result(source, doc, violations, applied, withheld)
+            for v in chosen:
+                del withheld[_key(v)]
         new_source = _apply(source, chosen)
         if new_source is None:  # nothing would change
             return _result(source, doc, violations, applied, withheld)
@@ -113,13 +120,28 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
             if not chosen:
                 continue  # re-offer what is left, without the withheld ones
             guard(doc, new_doc, chosen)  # passes: _settle checked it
-        withheld = _shift(withheld, chosen)
+        withheld, retried = _shift(withheld, chosen), _shift(retried, chosen)
         applied.update(v.code for v in chosen)
         source, doc = new_source, new_doc
         violations = lint_document(doc, settings)
     for v in select_fixes(_offered(violations, withheld), unsafe):
         withheld[_key(v)] = f"it does not settle after {MAX_PASSES} passes"
     return _result(source, doc, violations, applied, withheld)
+
+
+def _retry(source: Source, doc: Document, violations: list[Violation], withheld: dict[tuple, str],
+           retried: dict[tuple, str], unsafe: bool) -> list[Violation]:
+    """The first withheld fix not tried alone yet that passes the guard by
+    itself (a one-fix list), or []. Each is tried once per run."""
+    for v in select_fixes([v for v in violations if v.fix is not None and _key(v) in withheld], unsafe):
+        key = _key(v)
+        if key in retried:
+            continue
+        retried[key] = withheld[key]
+        new = _apply(source, [v])
+        if new is not None and problem(doc, load(new), [v]) is None:
+            return [v]
+    return []
 
 
 def _apply(source: Source, chosen: list[Violation]) -> Source | None:

@@ -125,16 +125,16 @@ def _explained(before: str, after: str, pairs: list[tuple[str, str]]) -> bool:
     token's old and new forms."""
     from difflib import SequenceMatcher
 
-    old_lines, new_lines = _TAGS.split(before), _TAGS.split(after)
-    if len(old_lines) != len(new_lines):
-        return False  # a rewrite never adds or removes an element
-    for o, n in zip(old_lines, new_lines):
-        if o == n:
+    old_pieces, new_pieces = _TAGS.split(before), _TAGS.split(after)
+    regions = SequenceMatcher(None, old_pieces, new_pieces, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in regions:
+        if tag == "equal":
             continue
+        o, n = "".join(old_pieces[i1:i2]), "".join(new_pieces[j1:j2])
         if len(o) + len(n) > 20000:
             return False
-        for tag, i1, i2, j1, j2 in SequenceMatcher(None, o, n, autojunk=False).get_opcodes():
-            if tag != "equal" and not any(o[i1:i2] in old and n[j1:j2] in new for old, new in pairs):
+        for op, k1, k2, m1, m2 in SequenceMatcher(None, o, n, autojunk=False).get_opcodes():
+            if op != "equal" and not any(o[k1:k2] in old and n[m1:m2] in new for old, new in pairs):
                 return False
     return True
 

@@ -227,12 +227,18 @@ def roadmap(draw: st.DrawFn) -> bytes:
             text = text.replace(ch, sloppy_cp1252(ch), draw(st.integers(1, 3)))
     if draw(st.booleans()):
         text = text.rstrip("\n")  # no final newline
-    newline = draw(st.sampled_from(["\n", "\n", "\r\n", "mixed"]))
-    if newline == "\r\n":
-        text = text.replace("\n", "\r\n")
+    if draw(st.integers(0, 5)) == 0:  # front matter, as static site generators write it
+        text = draw(st.sampled_from(["---\ntitle: Roadmap\nurl: https://g.nite07.org/o/r  \n---\n",
+                                     "+++\ntitle = \"Roadmap\"\n+++\n", "---\n---\n"])) + text
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n", "\r", "mixed"]))
+    if newline in ("\r\n", "\r"):
+        text = text.replace("\n", newline)
     elif newline == "mixed":
-        text = re.sub("\n", lambda m: draw(st.sampled_from(["\n", "\r\n"])), text)
+        text = re.sub("\n", lambda m: draw(st.sampled_from(["\n", "\r\n", "\r"])), text)
     data = text.encode("utf-8")
+    if draw(st.integers(0, 7)) == 0:  # a stray byte that is not UTF-8
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.sampled_from([b"\xe9", b"\x80", b"\xff"])) + data[at:]
     return (b"\xef\xbb\xbf" if draw(st.integers(0, 4)) == 0 else b"") + data
 
 
@@ -240,8 +246,9 @@ def roadmap(draw: st.DrawFn) -> bytes:
 
 
 def code(doc: Document) -> list[str]:
-    # code keeps its bytes; the file's line endings may be normalised around it
-    return sorted(doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.code_spans)
+    # code keeps its bytes; the file's line endings (CRLF, CR) may be
+    # normalised around it
+    return sorted(re.sub(r"\r\n?", "\n", doc.text[s.start : s.end]) for s in doc.code_spans)
 
 
 def repairs_in_code(piece: str) -> bool:

@@ -416,7 +416,8 @@ def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
     # a URL written anywhere else: link text that shows it, HTML, prose the
     # parser did not make a link of, code
     names = tuple(sorted(hosts, key=len, reverse=True))
-    for m in _mirror_pattern(names).finditer(doc.text):
+    body = doc.front_matter.end if doc.front_matter else 0  # front matter is metadata
+    for m in _mirror_pattern(names).finditer(doc.text, body):
         found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
     for link in doc.links:
