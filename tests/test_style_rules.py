@@ -161,11 +161,15 @@ HEADING_INCREMENT = """\
 
 # Top
 
-### Jump again  ◀ RL505 9:1
+### Same skip
+
+# Other
+
+### Same skip again
 
 > # Quoted
 >
-> ### Not counted
+> ## Not counted
 """
 
 SINGLE_TITLE = """\
@@ -513,6 +517,53 @@ def test_no_edits_inside_fenced_code() -> None:
 def test_no_edits_inside_indented_code_and_code_spans() -> None:
     text = "# Roadmap\n\nText:\n\n    code   \n\n\n\n    more\n\nA `span  \nover lines` here.\n"
     assert fixed(text, "RL502", "RL504") == text
+
+
+# -- heading-increment ------------------------------------------------------------
+
+
+def rl505(text: str) -> list[tuple[int, str]]:
+    return [(v.line, v.message) for v in lint(Source(text), Settings(select=["RL505"]))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # every step skips level 2 the same way, and ### has #### under it
+        "# Step 1\n\n### 1. Wiring\n\n#### Parts\n\n# Step 2\n\n### 1. Motors\n\n#### Parts\n",
+        # a title over releases at level 3, all of them
+        "# Roadmap\n\n### v3.6\n\n### v3.7\n\n### v4.0\n",
+        # a Setext level-2 heading over closed ATX level-4 versions
+        "Roadmap:\n--------\n\n#### v1.0 ####\n\n#### v1.1 ####\n",
+        # one skip and nothing to compare it with
+        "# Roadmap\n\n#### Version 0.3.0\n",
+        # going back up is fine, and a first heading of any level
+        "### Notes\n\n# Roadmap\n\n## Next\n",
+    ],
+)
+def test_a_skip_made_the_same_way_everywhere_is_clean(text: str) -> None:
+    assert rl505(text) == []
+
+
+def test_a_skip_under_one_parent_but_not_its_sibling() -> None:
+    # "### Basics" and "## More" both sit right under "# Guide"
+    text = "# Guide\n\n### Basics\n\n## More\n"
+    assert rl505(text) == [(3, "heading level jumps from 1 to 3, though line 5 puts a level-2 heading directly under a level-1 heading")]
+
+
+def test_a_skip_under_some_parents_of_a_level_but_not_others() -> None:
+    # every "###" has "####" children except one, whose child is "#####"
+    text = "### Alpha\n\n#### a\n\n### Beta\n\n##### b\n\n### Gamma\n\n#### c\n"
+    assert rl505(text) == [(7, "heading level jumps from 3 to 5, though line 3 puts a level-4 heading directly under a level-3 heading")]
+    # a title with a "###" under it, over numbered "#" sections with "##" children
+    title = "Docker\n======\n\n### Contents\n\n# 1. Features\n\n## 1.1 Runtime\n"
+    assert [line for line, _ in rl505(title)] == [4]
+
+
+def test_two_different_skips_are_both_reported() -> None:
+    # "#" goes to "###" in one place and to "####" in another: neither is the file's style
+    text = "# A\n\n### a\n\n# B\n\n#### b\n"
+    assert [line for line, _ in rl505(text)] == [3, 7]
 
 
 # -- list-marker-style ------------------------------------------------------------

@@ -494,17 +494,41 @@ def blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
 @rule(
     code="RL505",
     name="heading-increment",
-    summary="Heading levels go up one at a time.",
+    summary="Heading levels go up one at a time, or skip the same way throughout the file.",
     severity="warning",
 )
 def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    # The outline: each heading's parent is the nearest heading before it at
+    # a smaller level. A skip is reported only where the file is not
+    # consistent with itself: the children of headings of one level sit at
+    # more than one level (`# A` with `### B` under it, `# C` with `## D`
+    # under it). A file that skips the same way everywhere chose its sizes.
+    heads = [h for h in doc.headings if not h.block.depth]
+    stack: list[Heading] = []
+    jumps: list[tuple[Heading, Heading]] = []  # (heading, its parent) where the level jumps
+    levels: dict[int, dict[int, Heading]] = {}  # parent level -> child level -> first such child
     previous = 0
-    for h in doc.headings:
-        if h.block.depth:
-            continue
-        if previous and h.level > previous + 1:
-            yield Finding(h.span, f"heading level jumps from {previous} to {h.level}")
+    for h in heads:
+        while stack and stack[-1].level >= h.level:
+            stack.pop()
+        if stack:
+            parent = stack[-1]
+            levels.setdefault(parent.level, {}).setdefault(h.level, h)
+            if previous and h.level > previous + 1:
+                jumps.append((h, parent))
+        stack.append(h)
         previous = h.level
+    for h, parent in jumps:
+        others = {lv: c for lv, c in levels[parent.level].items() if lv != h.level}
+        if not others:
+            continue
+        lv, child = min(others.items(), key=lambda kv: (kv[0] != parent.level + 1, kv[1].span.start))
+        line = doc.source.line_of(child.span.start) + 1
+        yield Finding(
+            h.span,
+            f"heading level jumps from {parent.level} to {h.level}, though line {line} puts a level-{lv} "
+            f"heading directly under a level-{parent.level} heading",
+        )
 
 
 # -- RL506 single-title -------------------------------------------------------
