@@ -571,14 +571,14 @@ def test_two_different_skips_are_both_reported() -> None:
 
 def test_list_fix_does_not_merge_lists() -> None:
     text = "- a\n- b\n\n* c\n* d\n"
-    assert found(text, "RL507") == [(4, 1, "RL507"), (5, 1, "RL507")]
+    assert found(text, "RL507") == [(4, 1, "RL507")]
     assert fixed(text, "RL507") == text
     assert fixed(text, "RL507", style="plus") == text
 
 
 def test_list_fix_does_not_make_thematic_breaks() -> None:
     text = "- a\n\ntext\n\n+ - -\n+ x\n"
-    assert found(text, "RL507") == [(5, 1, "RL507"), (6, 1, "RL507")]
+    assert found(text, "RL507") == [(5, 1, "RL507")]
     assert fixed(text, "RL507") == text
     nested = "* + *\n"  # a single line with three nested bullets
     assert fixed(nested, "RL507", style="dash") == nested
@@ -595,17 +595,29 @@ def test_the_bullet_most_lists_use_wins() -> None:
     # two "-" lists and one "*" list: the "*" list is the odd one out, though it comes first
     text = "* a\n\ntext\n\n- b\n\ntext\n\n- c\n"
     (v,) = lint(Source(text), Settings(select=["RL507"]))
-    assert (v.line, v.message) == (1, 'bullet "*"; use "-" like most lists at this level (2 of 3)')
+    assert (v.line, v.message) == (1, 'list of 1 item with bullet "*"; use "-" like most lists at this level (2 of 3)')
     assert fixed(text, "RL507") == "- a\n\ntext\n\n- b\n\ntext\n\n- c\n"
     # more "-" lists than any other bullet, though not more than half
     most = text + "\ntext\n\n+ d\n"
     assert [(v.line, v.message) for v in lint(Source(most), Settings(select=["RL507"]))][-1] == (
-        13, 'bullet "+"; use "-" like most lists at this level (2 of 4)'
+        13, 'list of 1 item with bullet "+"; use "-" like most lists at this level (2 of 4)'
     )
     # a tie: the first list decides
     tie = "* a\n\ntext\n\n- b\n"
     (v,) = lint(Source(tie), Settings(select=["RL507"]))
-    assert (v.line, v.message) == (5, 'bullet "-"; use "*" like the first of the lists at this level (line 1)')
+    assert (v.line, v.message) == (5, 'list of 1 item with bullet "-"; use "*" like the first of the lists at this level (line 1)')
+
+
+def test_a_list_is_reported_once_with_its_item_count() -> None:
+    # a "*" list of three items among "-" lists: one finding, at its first
+    # marker, and one fix for all three items
+    text = "- a\n- b\n\ntext\n\n* c\n* d\n  - sub\n* e\n\ntext\n\n- f\n"
+    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    assert (v.line, v.column, v.span.end - v.span.start) == (6, 1, 1)
+    assert v.message == 'list of 3 items with bullet "*"; use "-" like most lists at this level (2 of 3)'
+    assert fixed(text, "RL507") == "- a\n- b\n\ntext\n\n- c\n- d\n  - sub\n- e\n\ntext\n\n- f\n"
+    # with a fixed style, each list that differs is one finding
+    assert found(text, "RL507", style="plus") == [(1, 1, "RL507"), (6, 1, "RL507"), (8, 3, "RL507"), (13, 1, "RL507")]
 
 
 @pytest.mark.parametrize(
@@ -627,7 +639,7 @@ def test_consistent_lists_are_clean(text: str) -> None:
 def test_task_lists_agree_among_themselves() -> None:
     text = "- [x] a\n\ntext\n\n* [ ] b\n\ntext\n\n- [ ] c\n\n* plain\n"
     (v,) = lint(Source(text), Settings(select=["RL507"]))
-    assert (v.line, v.message) == (5, 'bullet "*"; use "-" like most task lists at this level (2 of 3)')
+    assert (v.line, v.message) == (5, 'list of 1 item with bullet "*"; use "-" like most task lists at this level (2 of 3)')
 
 
 @pytest.mark.parametrize(
@@ -641,7 +653,7 @@ def test_a_language_switcher_does_not_set_the_style(text: str) -> None:
     # without the exception the switcher, first in the file, would win the
     # tie and "- Search" would be the one reported
     (v,) = lint(Source(text), Settings(select=["RL507"]))
-    assert (text[v.span.start], v.message) == ("*", 'bullet "*"; use "-" like the other lists at this level')
+    assert (text[v.span.start], v.message) == ("*", 'list of 1 item with bullet "*"; use "-" like the other lists at this level')
 
 
 def test_a_one_item_list_further_down_does_set_the_style() -> None:

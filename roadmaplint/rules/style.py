@@ -675,7 +675,7 @@ def _banner(doc: Document, lst: Block, items: list[Block]) -> bool:
 @rule(
     code="RL507",
     name="list-marker-style",
-    summary="Bullet lists use one marker per nesting level.",
+    summary="Bullet lists use one marker per nesting level; each odd list is reported once.",
     fix="sometimes",
     options={
         "style": {
@@ -729,11 +729,12 @@ def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Findin
             continue  # the banner list alone at its level
         if bullet == want:
             continue
-        message = f'bullet "{bullet}"; use "{want}"{where}'
-        # one fix for the whole list: fixing it item by item would split it
+        count = f"{len(items)} items" if len(items) > 1 else "1 item"
+        message = f'list of {count} with bullet "{bullet}"; use "{want}"{where}'
+        # one finding and one fix for the whole list, at its first marker:
+        # fixing it item by item would split it
         fix = _bullet_fix(doc, lst, siblings, index, quotes, want)
-        for item in items:
-            yield Finding(Span(item.span.start, item.span.start + 1), message, fix)
+        yield Finding(Span(items[0].span.start, items[0].span.start + 1), message, fix)
 
 
 # -- RL508 heading-blank-lines ------------------------------------------------
