@@ -339,8 +339,10 @@ def test_the_minority_style_is_reported() -> None:
     text = "# Roadmap\n\n## Next ##\n\n## Later\n\nMaybe\n-----\n\n## Never\n"
     vs = lint(Source(text), Settings(select=["RL501"]))
     assert [(v.line, v.message) for v in vs] == [
-        (3, 'closed ATX heading; use "## Next" like most headings in this file'),
-        (7, 'Setext heading; use ATX style "## Maybe" like most headings in this file'),
+        # the message gives the vote that decided, and its count: open or
+        # closed among the 4 ATX headings, Setext or ATX among the 5 at levels 1-2
+        (3, 'closed ATX heading; use "## Next" like most ATX headings in this file (3 of 4)'),
+        (7, 'Setext heading; use ATX style "## Maybe" like most headings at levels 1 and 2 in this file (4 of 5)'),
     ]
     assert fixed(text, "RL501") == "# Roadmap\n\n## Next\n\n## Later\n\n## Maybe\n\n## Never\n"
     # closed ATX wins: the open and Setext headings get closed
@@ -355,9 +357,41 @@ def test_a_tie_goes_to_the_first_heading() -> None:
     text = "Roadmap\n=======\n\n## Next\n\n### Search\n"
     (v,) = lint(Source(text), Settings(select=["RL501"]))
     assert (v.line, v.fix) == (4, None)
-    assert v.message == "open ATX heading; use Setext style (text underlined with = or -) like most headings in this file"
+    # not "like most headings": three of the four headings are ATX
+    assert v.message == (
+        "open ATX heading; use Setext style (text underlined with = or -) like the file's first heading"
+        " (headings at levels 1 and 2 tie: 1 Setext to 1 ATX)"
+    )
     assert fixed(text, "RL501") == text
     assert found("## Next\n\nRoadmap\n=======\n", "RL501") == [(3, 1, "RL501")]
+    # the first heading at levels 1 and 2 is not the file's first heading
+    later = "### Intro\n\n## Next\n\nLater\n-----\n"
+    (v,) = lint(Source(later), Settings(select=["RL501"]))
+    assert (v.line, v.message) == (5, 'Setext heading; use ATX style "## Later" like the first of the headings at'
+                                      " levels 1 and 2 (line 3; they tie: 1 ATX to 1 Setext)")
+    # a tie between open and closed ATX headings
+    closed = "## Next ##\n\n## Later\n"
+    (v,) = lint(Source(closed), Settings(select=["RL501"]))
+    assert (v.line, v.message) == (3, 'open ATX heading; use "## Later ##" like the file\'s first heading'
+                                      " (ATX headings tie: 1 closed to 1 open)")
+
+
+def test_setext_titles_over_atx_sections_become_atx() -> None:
+    # Setext for level 1 and ATX for level 2 is not exempt (issue 11): the
+    # six ATX headings outvote the three Setext ones at levels 1 and 2
+    text = "".join(f"{t}\n{'=' * len(t)}\n\n## {t} one\n\n## {t} two\n\n" for t in ("Roadmap", "Features", "Plans"))
+    vs = lint(Source(text), Settings(select=["RL501"]))
+    assert [(v.line, v.message) for v in vs] == [
+        (line, f'Setext heading; use ATX style "# {t}" like most headings at levels 1 and 2 in this file (6 of 9)')
+        for line, t in ((1, "Roadmap"), (8, "Features"), (15, "Plans"))
+    ]
+    assert fixed(text, "RL501").startswith("# Roadmap\n\n## Roadmap one\n")
+
+
+@pytest.mark.skipif(not (SEEDS / "003_f281103d11bec08d.md").is_file(), reason="seed 003 is not beside the project")
+def test_seed_003_setext_headings_become_atx() -> None:
+    text = (SEEDS / "003_f281103d11bec08d.md").read_bytes().decode("utf-8")
+    assert [v.line for v in lint(Source(text), Settings(select=["RL501"]))] == [2, 9, 41]
 
 
 def test_setext_majority_reports_atx_at_levels_1_and_2_only() -> None:
