@@ -600,6 +600,30 @@ def test_two_different_skips_are_both_reported() -> None:
     assert [line for line, _ in rl505(text)] == [3, 7]
 
 
+CORPUS = SEEDS.parent / "corpus" / "roadmaps"
+
+
+@pytest.mark.parametrize(
+    "name, lines",
+    [
+        # inconsistent skips, which the precision review judged true
+        ("HymanZHAN--gleedoc--doc_ROADMAP.md", [3]),
+        ("APIJSON--APIJSON--Roadmap.md", [12]),
+        ("moby--moby--ROADMAP.md", [4]),
+        # the same skip in every section, which it judged false
+        ("00015775--iot-autocar--roadmap.md", []),
+        ("etcd-io--etcd--ROADMAP.md", []),
+        ("vidalvanbergen--ViMediaManager--ROADMAP.markdown", []),
+    ],
+)
+def test_heading_increment_on_real_roadmaps(name: str, lines: list[int]) -> None:
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not there: the corpus sits in shared/ beside the project")
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    assert [v.line for v in lint(Source(text), Settings(select=["RL505"]))] == lines
+
+
 # -- list-marker-style ------------------------------------------------------------
 
 
