@@ -254,7 +254,10 @@ def _wanted(doc: Document, option: str) -> tuple[str, str | None, str, str]:
         "headings at levels 1 and 2",
     )
     closed, atx_why = _vote(
-        doc, [h for h in doc.headings if h.style != "setext"], lambda h: "closed" if h.style == "closed" else "open", "ATX headings"
+        doc,
+        [h for h in doc.headings if h.style != "setext"],
+        lambda h: "closed" if h.style == "closed" else "open",
+        "ATX headings",
     )
     atx = "closed" if closed == "closed" else "atx"
     return ("setext" if top == "setext" else atx), atx, top_why, atx_why
