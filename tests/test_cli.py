@@ -89,9 +89,10 @@ def test_format_check_and_diff_write_nothing(roadmap: Path) -> None:
 
 def test_check_fix_writes_and_reports_what_remains(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
-    path.write_text("# A #\n\n## B\n\n#### Skipped a level\n", encoding="utf-8")
+    # "## B" has a level-4 heading under it where "## C" has a level-3 one
+    path.write_text("# A #\n\n## B\n\n#### Skipped a level\n\n## C\n\n### Sub\n", encoding="utf-8")
     result = run("check", "--fix", str(path), "--select", "RL501,RL505")
-    assert path.read_text(encoding="utf-8") == "# A\n\n## B\n\n#### Skipped a level\n"
+    assert path.read_text(encoding="utf-8") == "# A\n\n## B\n\n#### Skipped a level\n\n## C\n\n### Sub\n"
     assert result.exit_code == 0  # what remains is a warning
     assert "warning RL505" in result.output and "RL501" not in result.output
     assert run("check", "--strict", str(path), "--select", "RL501,RL505").exit_code == 1

@@ -84,7 +84,7 @@ def test_github_lines(tmp_path: Path) -> None:
         "::warning file=ROADMAP.md,line=8,endLine=9,title=RL504 blank-lines"
         "::3 blank lines in a row (maximum 1)",
         "::warning file=ROADMAP.md,line=10,col=1,endLine=10,endColumn=25,title=RL501 heading-style"
-        '::closed ATX heading; use "## 100%25 done, ok: yes" like most headings in this file',
+        '::closed ATX heading; use "## 100%25 done, ok: yes" like most ATX headings in this file (2 of 3)',
         "::error file=ROADMAP.md,line=12,col=8,endLine=12,endColumn=11,title=RL101 mojibake"
         '::mojibake "âœ…" -> "✅"',
         "::warning file=ROADMAP.md,line=12,col=11,endLine=12,endColumn=11,title=RL503 final-newline"
@@ -255,7 +255,7 @@ def test_junit_cases_and_counts(tmp_path: Path) -> None:
     assert failures[0].get("type") == "warning"
     assert failures[0].text == "ROADMAP.md:5:15"
     assert failures[3].get("message") == (
-        'RL501 heading-style: closed ATX heading; use "## 100% done, ok: yes" like most headings in this file'
+        'RL501 heading-style: closed ATX heading; use "## 100% done, ok: yes" like most ATX headings in this file (2 of 3)'
     )
 
 

@@ -161,11 +161,15 @@ HEADING_INCREMENT = """\
 
 # Top
 
-### Jump again  ◀ RL505 9:1
+### Same skip
+
+# Other
+
+### Same skip again
 
 > # Quoted
 >
-> ### Not counted
+> ## Not counted
 """
 
 SINGLE_TITLE = """\
@@ -335,8 +339,10 @@ def test_the_minority_style_is_reported() -> None:
     text = "# Roadmap\n\n## Next ##\n\n## Later\n\nMaybe\n-----\n\n## Never\n"
     vs = lint(Source(text), Settings(select=["RL501"]))
     assert [(v.line, v.message) for v in vs] == [
-        (3, 'closed ATX heading; use "## Next" like most headings in this file'),
-        (7, 'Setext heading; use ATX style "## Maybe" like most headings in this file'),
+        # the message gives the vote that decided, and its count: open or
+        # closed among the 4 ATX headings, Setext or ATX among the 5 at levels 1-2
+        (3, 'closed ATX heading; use "## Next" like most ATX headings in this file (3 of 4)'),
+        (7, 'Setext heading; use ATX style "## Maybe" like most headings at levels 1 and 2 in this file (4 of 5)'),
     ]
     assert fixed(text, "RL501") == "# Roadmap\n\n## Next\n\n## Later\n\n## Maybe\n\n## Never\n"
     # closed ATX wins: the open and Setext headings get closed
@@ -351,9 +357,41 @@ def test_a_tie_goes_to_the_first_heading() -> None:
     text = "Roadmap\n=======\n\n## Next\n\n### Search\n"
     (v,) = lint(Source(text), Settings(select=["RL501"]))
     assert (v.line, v.fix) == (4, None)
-    assert v.message == "open ATX heading; use Setext style (text underlined with = or -) like most headings in this file"
+    # not "like most headings": three of the four headings are ATX
+    assert v.message == (
+        "open ATX heading; use Setext style (text underlined with = or -) like the file's first heading"
+        " (headings at levels 1 and 2 tie: 1 Setext to 1 ATX)"
+    )
     assert fixed(text, "RL501") == text
     assert found("## Next\n\nRoadmap\n=======\n", "RL501") == [(3, 1, "RL501")]
+    # the first heading at levels 1 and 2 is not the file's first heading
+    later = "### Intro\n\n## Next\n\nLater\n-----\n"
+    (v,) = lint(Source(later), Settings(select=["RL501"]))
+    assert (v.line, v.message) == (5, 'Setext heading; use ATX style "## Later" like the first of the headings at'
+                                      " levels 1 and 2 (line 3; they tie: 1 ATX to 1 Setext)")
+    # a tie between open and closed ATX headings
+    closed = "## Next ##\n\n## Later\n"
+    (v,) = lint(Source(closed), Settings(select=["RL501"]))
+    assert (v.line, v.message) == (3, 'open ATX heading; use "## Later ##" like the file\'s first heading'
+                                      " (ATX headings tie: 1 closed to 1 open)")
+
+
+def test_setext_titles_over_atx_sections_become_atx() -> None:
+    # Setext for level 1 and ATX for level 2 is not exempt (issue 11): the
+    # six ATX headings outvote the three Setext ones at levels 1 and 2
+    text = "".join(f"{t}\n{'=' * len(t)}\n\n## {t} one\n\n## {t} two\n\n" for t in ("Roadmap", "Features", "Plans"))
+    vs = lint(Source(text), Settings(select=["RL501"]))
+    assert [(v.line, v.message) for v in vs] == [
+        (line, f'Setext heading; use ATX style "# {t}" like most headings at levels 1 and 2 in this file (6 of 9)')
+        for line, t in ((1, "Roadmap"), (8, "Features"), (15, "Plans"))
+    ]
+    assert fixed(text, "RL501").startswith("# Roadmap\n\n## Roadmap one\n")
+
+
+@pytest.mark.skipif(not (SEEDS / "003_f281103d11bec08d.md").is_file(), reason="seed 003 is not beside the project")
+def test_seed_003_setext_headings_become_atx() -> None:
+    text = (SEEDS / "003_f281103d11bec08d.md").read_bytes().decode("utf-8")
+    assert [v.line for v in lint(Source(text), Settings(select=["RL501"]))] == [2, 9, 41]
 
 
 def test_setext_majority_reports_atx_at_levels_1_and_2_only() -> None:
@@ -515,19 +553,90 @@ def test_no_edits_inside_indented_code_and_code_spans() -> None:
     assert fixed(text, "RL502", "RL504") == text
 
 
+# -- heading-increment ------------------------------------------------------------
+
+
+def rl505(text: str) -> list[tuple[int, str]]:
+    return [(v.line, v.message) for v in lint(Source(text), Settings(select=["RL505"]))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # every step skips level 2 the same way, and ### has #### under it
+        "# Step 1\n\n### 1. Wiring\n\n#### Parts\n\n# Step 2\n\n### 1. Motors\n\n#### Parts\n",
+        # a title over releases at level 3, all of them
+        "# Roadmap\n\n### v3.6\n\n### v3.7\n\n### v4.0\n",
+        # a Setext level-2 heading over closed ATX level-4 versions
+        "Roadmap:\n--------\n\n#### v1.0 ####\n\n#### v1.1 ####\n",
+        # one skip and nothing to compare it with
+        "# Roadmap\n\n#### Version 0.3.0\n",
+        # going back up is fine, and a first heading of any level
+        "### Notes\n\n# Roadmap\n\n## Next\n",
+    ],
+)
+def test_a_skip_made_the_same_way_everywhere_is_clean(text: str) -> None:
+    assert rl505(text) == []
+
+
+def test_a_skip_under_one_parent_but_not_its_sibling() -> None:
+    # "### Basics" and "## More" both sit right under "# Guide"
+    text = "# Guide\n\n### Basics\n\n## More\n"
+    assert rl505(text) == [(3, "heading level jumps from 1 to 3, though line 5 puts a level-2 heading directly under a level-1 heading")]
+
+
+def test_a_skip_under_some_parents_of_a_level_but_not_others() -> None:
+    # every "###" has "####" children except one, whose child is "#####"
+    text = "### Alpha\n\n#### a\n\n### Beta\n\n##### b\n\n### Gamma\n\n#### c\n"
+    assert rl505(text) == [(7, "heading level jumps from 3 to 5, though line 3 puts a level-4 heading directly under a level-3 heading")]
+    # a title with a "###" under it, over numbered "#" sections with "##" children
+    title = "Docker\n======\n\n### Contents\n\n# 1. Features\n\n## 1.1 Runtime\n"
+    assert [line for line, _ in rl505(title)] == [4]
+
+
+def test_two_different_skips_are_both_reported() -> None:
+    # "#" goes to "###" in one place and to "####" in another: neither is the file's style
+    text = "# A\n\n### a\n\n# B\n\n#### b\n"
+    assert [line for line, _ in rl505(text)] == [3, 7]
+
+
+CORPUS = SEEDS.parent / "corpus" / "roadmaps"
+
+
+@pytest.mark.parametrize(
+    "name, lines",
+    [
+        # inconsistent skips, which the precision review judged true
+        ("HymanZHAN--gleedoc--doc_ROADMAP.md", [3]),
+        ("APIJSON--APIJSON--Roadmap.md", [12]),
+        ("moby--moby--ROADMAP.md", [4]),
+        # the same skip in every section, which it judged false
+        ("00015775--iot-autocar--roadmap.md", []),
+        ("etcd-io--etcd--ROADMAP.md", []),
+        ("vidalvanbergen--ViMediaManager--ROADMAP.markdown", []),
+    ],
+)
+def test_heading_increment_on_real_roadmaps(name: str, lines: list[int]) -> None:
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not there: the corpus sits in shared/ beside the project")
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    assert [v.line for v in lint(Source(text), Settings(select=["RL505"]))] == lines
+
+
 # -- list-marker-style ------------------------------------------------------------
 
 
 def test_list_fix_does_not_merge_lists() -> None:
     text = "- a\n- b\n\n* c\n* d\n"
-    assert found(text, "RL507") == [(4, 1, "RL507"), (5, 1, "RL507")]
+    assert found(text, "RL507") == [(4, 1, "RL507")]
     assert fixed(text, "RL507") == text
     assert fixed(text, "RL507", style="plus") == text
 
 
 def test_list_fix_does_not_make_thematic_breaks() -> None:
     text = "- a\n\ntext\n\n+ - -\n+ x\n"
-    assert found(text, "RL507") == [(5, 1, "RL507"), (6, 1, "RL507")]
+    assert found(text, "RL507") == [(5, 1, "RL507")]
     assert fixed(text, "RL507") == text
     nested = "* + *\n"  # a single line with three nested bullets
     assert fixed(nested, "RL507", style="dash") == nested
@@ -544,17 +653,29 @@ def test_the_bullet_most_lists_use_wins() -> None:
     # two "-" lists and one "*" list: the "*" list is the odd one out, though it comes first
     text = "* a\n\ntext\n\n- b\n\ntext\n\n- c\n"
     (v,) = lint(Source(text), Settings(select=["RL507"]))
-    assert (v.line, v.message) == (1, 'bullet "*"; use "-" like most lists at this level (2 of 3)')
+    assert (v.line, v.message) == (1, 'list of 1 item with bullet "*"; use "-" like most lists at this level (2 of 3)')
     assert fixed(text, "RL507") == "- a\n\ntext\n\n- b\n\ntext\n\n- c\n"
     # more "-" lists than any other bullet, though not more than half
     most = text + "\ntext\n\n+ d\n"
     assert [(v.line, v.message) for v in lint(Source(most), Settings(select=["RL507"]))][-1] == (
-        13, 'bullet "+"; use "-" like most lists at this level (2 of 4)'
+        13, 'list of 1 item with bullet "+"; use "-" like most lists at this level (2 of 4)'
     )
     # a tie: the first list decides
     tie = "* a\n\ntext\n\n- b\n"
     (v,) = lint(Source(tie), Settings(select=["RL507"]))
-    assert (v.line, v.message) == (5, 'bullet "-"; use "*" like the first of the lists at this level (line 1)')
+    assert (v.line, v.message) == (5, 'list of 1 item with bullet "-"; use "*" like the first of the lists at this level (line 1)')
+
+
+def test_a_list_is_reported_once_with_its_item_count() -> None:
+    # a "*" list of three items among "-" lists: one finding, at its first
+    # marker, and one fix for all three items
+    text = "- a\n- b\n\ntext\n\n* c\n* d\n  - sub\n* e\n\ntext\n\n- f\n"
+    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    assert (v.line, v.column, v.span.end - v.span.start) == (6, 1, 1)
+    assert v.message == 'list of 3 items with bullet "*"; use "-" like most lists at this level (2 of 3)'
+    assert fixed(text, "RL507") == "- a\n- b\n\ntext\n\n- c\n- d\n  - sub\n- e\n\ntext\n\n- f\n"
+    # with a fixed style, each list that differs is one finding
+    assert found(text, "RL507", style="plus") == [(1, 1, "RL507"), (6, 1, "RL507"), (8, 3, "RL507"), (13, 1, "RL507")]
 
 
 @pytest.mark.parametrize(
@@ -576,7 +697,7 @@ def test_consistent_lists_are_clean(text: str) -> None:
 def test_task_lists_agree_among_themselves() -> None:
     text = "- [x] a\n\ntext\n\n* [ ] b\n\ntext\n\n- [ ] c\n\n* plain\n"
     (v,) = lint(Source(text), Settings(select=["RL507"]))
-    assert (v.line, v.message) == (5, 'bullet "*"; use "-" like most task lists at this level (2 of 3)')
+    assert (v.line, v.message) == (5, 'list of 1 item with bullet "*"; use "-" like most task lists at this level (2 of 3)')
 
 
 @pytest.mark.parametrize(
@@ -590,7 +711,7 @@ def test_a_language_switcher_does_not_set_the_style(text: str) -> None:
     # without the exception the switcher, first in the file, would win the
     # tie and "- Search" would be the one reported
     (v,) = lint(Source(text), Settings(select=["RL507"]))
-    assert (text[v.span.start], v.message) == ("*", 'bullet "*"; use "-" like the other lists at this level')
+    assert (text[v.span.start], v.message) == ("*", 'list of 1 item with bullet "*"; use "-" like the other lists at this level')
 
 
 def test_a_one_item_list_further_down_does_set_the_style() -> None:

@@ -206,35 +206,61 @@ _HEADING_STYLES = ["consistent", "atx", "atx_closed", "setext", "setext_with_atx
 _STYLE_NAME = {"atx": "open ATX", "closed": "closed ATX", "setext": "Setext"}
 
 
-def _majority(styles: list[str]) -> str | None:
-    """The style most of ``styles`` have; the earliest one breaks a tie."""
-    counts: dict[str, int] = {}
-    for s in styles:
-        counts[s] = counts.get(s, 0) + 1
+def _vote(doc: Document, voters: list[Heading], style: Any, kind: str) -> tuple[str | None, str]:
+    """(the style most of ``voters`` have, why): the earliest style breaks a
+    tie, and ``why`` says which of the two decided, with the count. ``style``
+    maps a heading to its style in this vote; ``kind`` names the voters."""
+    counts: dict[str, int] = {}  # in order of first use
+    for h in voters:
+        counts[style(h)] = counts.get(style(h), 0) + 1
+    if not counts:
+        return None, ""
     # max() keeps the first of equal counts, and counts is in order of first use
-    return max(counts, key=counts.__getitem__) if counts else None
+    want = max(counts, key=counts.__getitem__)
+    if list(counts.values()).count(counts[want]) == 1:
+        return want, f" like most {kind} in this file ({counts[want]} of {len(voters)})"
+    first = next(h for h in voters if style(h) == want)
+    tally = " to ".join(f"{n} {_VOTE_NAME[s]}" for s, n in counts.items())
+    if first is doc.headings[0]:
+        return want, f" like the file's first heading ({kind} tie: {tally})"
+    line = doc.source.line_of(first.span.start) + 1
+    return want, f" like the first of the {kind} (line {line}; they tie: {tally})"
 
 
-def _wanted(doc: Document, option: str) -> tuple[str, str | None, str]:
+_VOTE_NAME = {"setext": "Setext", "atx": "ATX", "open": "open", "closed": "closed"}
+
+
+def _wanted(doc: Document, option: str) -> tuple[str, str | None, str, str]:
     """(style for levels 1-2, style for ATX headings or None for either,
-    why): what each heading should look like under ``option``."""
+    why Setext or ATX, why open or closed ATX): what each heading should look
+    like under ``option``."""
     if option == "atx":
-        return "atx", "atx", ""
+        return "atx", "atx", "", ""
     if option == "atx_closed":
-        return "closed", "closed", ""
+        return "closed", "closed", "", ""
     if option == "setext":
-        return "setext", None, ""
+        return "setext", None, "", ""
     if option == "setext_with_atx":
-        return "setext", "atx", ""
+        return "setext", "atx", "", ""
     if option == "setext_with_atx_closed":
-        return "setext", "closed", ""
+        return "setext", "closed", "", ""
     # consistent: two questions, each settled by the document's majority.
     # Setext or ATX is asked of levels 1 and 2 only, the levels where Setext
     # exists; open or closed is asked of every ATX heading.
-    low = [h.style for h in doc.headings if h.level <= 2]
-    top = _majority(["setext" if s == "setext" else "atx" for s in low]) or "atx"
-    atx = _majority([h.style for h in doc.headings if h.style != "setext"]) or "atx"
-    return ("setext" if top == "setext" else atx), atx, " like most headings in this file"
+    top, top_why = _vote(
+        doc,
+        [h for h in doc.headings if h.level <= 2],
+        lambda h: "setext" if h.style == "setext" else "atx",
+        "headings at levels 1 and 2",
+    )
+    closed, atx_why = _vote(
+        doc,
+        [h for h in doc.headings if h.style != "setext"],
+        lambda h: "closed" if h.style == "closed" else "open",
+        "ATX headings",
+    )
+    atx = "closed" if closed == "closed" else "atx"
+    return ("setext" if top == "setext" else atx), atx, top_why, atx_why
 
 
 def _closed_atx(doc: Document, h: Heading, why: str) -> Finding:
@@ -276,11 +302,14 @@ def _closed_atx(doc: Document, h: Heading, why: str) -> Finding:
 def heading_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     if not doc.headings:
         return
-    top, atx, why = _wanted(doc, options["style"])
+    top, atx, top_why, atx_why = _wanted(doc, options["style"])
     for h in doc.headings:
         want = top if h.level <= 2 else atx
         if want is None or h.style == want:
             continue
+        # the message gives the vote that settled this heading: Setext or
+        # ATX, or else open or closed ATX
+        why = top_why if h.level <= 2 and (h.style == "setext") != (want == "setext") else atx_why
         if want == "atx":
             yield _open_atx(doc, h, why)
         elif want == "closed":
@@ -494,17 +523,41 @@ def blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
 @rule(
     code="RL505",
     name="heading-increment",
-    summary="Heading levels go up one at a time.",
+    summary="Heading levels go up one at a time, or skip the same way throughout the file.",
     severity="warning",
 )
 def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+    # The outline: each heading's parent is the nearest heading before it at
+    # a smaller level. A skip is reported only where the file is not
+    # consistent with itself: the children of headings of one level sit at
+    # more than one level (`# A` with `### B` under it, `# C` with `## D`
+    # under it). A file that skips the same way everywhere chose its sizes.
+    heads = [h for h in doc.headings if not h.block.depth]
+    stack: list[Heading] = []
+    jumps: list[tuple[Heading, Heading]] = []  # (heading, its parent) where the level jumps
+    levels: dict[int, dict[int, Heading]] = {}  # parent level -> child level -> first such child
     previous = 0
-    for h in doc.headings:
-        if h.block.depth:
-            continue
-        if previous and h.level > previous + 1:
-            yield Finding(h.span, f"heading level jumps from {previous} to {h.level}")
+    for h in heads:
+        while stack and stack[-1].level >= h.level:
+            stack.pop()
+        if stack:
+            parent = stack[-1]
+            levels.setdefault(parent.level, {}).setdefault(h.level, h)
+            if previous and h.level > previous + 1:
+                jumps.append((h, parent))
+        stack.append(h)
         previous = h.level
+    for h, parent in jumps:
+        others = {lv: c for lv, c in levels[parent.level].items() if lv != h.level}
+        if not others:
+            continue
+        lv, child = min(others.items(), key=lambda kv: (kv[0] != parent.level + 1, kv[1].span.start))
+        line = doc.source.line_of(child.span.start) + 1
+        yield Finding(
+            h.span,
+            f"heading level jumps from {parent.level} to {h.level}, though line {line} puts a level-{lv} "
+            f"heading directly under a level-{parent.level} heading",
+        )
 
 
 # -- RL506 single-title -------------------------------------------------------
@@ -651,7 +704,7 @@ def _banner(doc: Document, lst: Block, items: list[Block]) -> bool:
 @rule(
     code="RL507",
     name="list-marker-style",
-    summary="Bullet lists use one marker per nesting level.",
+    summary="Bullet lists use one marker per nesting level; each odd list is reported once.",
     fix="sometimes",
     options={
         "style": {
@@ -705,11 +758,12 @@ def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Findin
             continue  # the banner list alone at its level
         if bullet == want:
             continue
-        message = f'bullet "{bullet}"; use "{want}"{where}'
-        # one fix for the whole list: fixing it item by item would split it
+        count = f"{len(items)} items" if len(items) > 1 else "1 item"
+        message = f'list of {count} with bullet "{bullet}"; use "{want}"{where}'
+        # one finding and one fix for the whole list, at its first marker:
+        # fixing it item by item would split it
         fix = _bullet_fix(doc, lst, siblings, index, quotes, want)
-        for item in items:
-            yield Finding(Span(item.span.start, item.span.start + 1), message, fix)
+        yield Finding(Span(items[0].span.start, items[0].span.start + 1), message, fix)
 
 
 # -- RL508 heading-blank-lines ------------------------------------------------
