@@ -146,6 +146,16 @@ def _target(keys: list[Any], descending: bool) -> list[int]:
     return order
 
 
+# a version or period marked as not yet scheduled is a "Later": "v3
+# candidates (unscheduled)", "v2.0 (tentative)", "v3 候选(未排期)"; a
+# release candidate ("v2.0 RC", "v2.0 release candidate") is a milestone
+_UNSCHEDULED = lazy(
+    r"(?i)(?<!release )(?<!release-)\bcandidates?\b|\b(?:proposed|tentative|unscheduled|not\s+(?:yet\s+)?scheduled"
+    r"|unplanned|tbd|tba)\b|候选|未排期|未规划|待定"
+)
+_LATER_NAME = D.Name(later=True)
+
+
 # the spec's `order` of a level, and the direction it fixes
 DIRECTIONS = {"chronological": False, "reverse-chronological": True}
 
@@ -157,7 +167,7 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
-    found = _milestones([D.name_of(t, year) for t in titles], weak)
+    found = _milestones([_LATER_NAME if _UNSCHEDULED.search(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
     _, keys = found

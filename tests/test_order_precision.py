@@ -1,0 +1,38 @@
+"""Precision of the order and date rules on forms real roadmaps use:
+unscheduled candidates (RL601), years that are no due date (RL603), dated
+editorial notes (RL604)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roadmaplint.engine import Settings, find_rule, lint
+from roadmaplint.source import Source
+
+TODAY = dt.date(2026, 12, 6)
+
+
+def found(text: str, code: str, today: dt.date = TODAY) -> list[tuple[int, str]]:
+    assert find_rule(code) is not None
+    return [(v.line, v.message) for v in lint(Source(text), Settings(select=[code], today=today))]
+
+
+# -- RL601 milestone-order -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["v3 candidates (unscheduled)", "v3 (proposed)", "v3 (tentative)",
+                                   "v3 (TBD)", "v3 候选(未排期)"])
+def test_an_unscheduled_version_is_a_later(title: str) -> None:
+    # newest first, then the unscheduled backlog: it stays where it is
+    text = f"# Plan\n\n## v2.3 (current)\n\n- a\n\n## v2.2\n\n- b\n\n## v2.1\n\n- c\n\n## {title}\n\n- d\n"
+    assert found(text, "RL601") == []
+    # oldest first, it still belongs last
+    early = f"# Plan\n\n## {title}\n\n- d\n\n## v2.1\n\n- c\n\n## v2.2\n\n- b\n"
+    assert [m.split('"')[1] for _, m in found(early, "RL601")] == [title]
+
+
+def test_a_release_candidate_is_a_milestone() -> None:
+    text = "# Plan\n\n## v2.3\n\n- a\n\n## v2.2\n\n- b\n\n## v2.1\n\n- c\n\n## v3.0 release candidate\n\n- d\n"
+    assert [m.split('"')[1] for _, m in found(text, "RL601")] == ["v3.0 release candidate"]
