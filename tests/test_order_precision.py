@@ -36,3 +36,25 @@ def test_an_unscheduled_version_is_a_later(title: str) -> None:
 def test_a_release_candidate_is_a_milestone() -> None:
     text = "# Plan\n\n## v2.3\n\n- a\n\n## v2.2\n\n- b\n\n## v2.1\n\n- c\n\n## v3.0 release candidate\n\n- d\n"
     assert [m.split('"')[1] for _, m in found(text, "RL601")] == ["v3.0 release candidate"]
+
+
+# -- RL603 overdue-item ----------------------------------------------------------------
+
+
+def test_a_lone_year_in_brackets_far_from_any_other_date_is_no_target() -> None:
+    text = "# Plan\n\n## Colour\n\n- [ ] CIE Luv colour space (1976)\n- [ ] sRGB output\n"
+    assert found(text, "RL603") == []
+
+
+def test_a_year_in_brackets_near_the_roadmaps_other_dates_is_a_target() -> None:
+    text = ("# Plan\n\n## Phase 1 (2023)\n\n- [x] parser\n\n## Phase 2 (2024)\n\n- [ ] checker\n\n"
+            "## Colour\n\n- [ ] CIE Luv colour space (1976)\n")
+    assert found(text, "RL603") == [(7, '"Phase 2 (2024)" was due 2024-12-31 and has 1 unfinished item')]
+    # the review date is one of the roadmap's dates
+    reviewed = "# Plan\n\nLast updated: 2025-03-01\n\n## Next\n\n- [ ] checker (2024)\n"
+    assert found(reviewed, "RL603") == [(7, 'overdue since 2024-12-31 (2024): "checker (2024)" is planned')]
+
+
+def test_a_due_word_makes_any_year_a_target() -> None:
+    text = "# Plan\n\n## Next\n\n- [ ] checker (by 2019)\n"
+    assert found(text, "RL603") == [(5, 'overdue since 2019-12-31 (2019): "checker (by 2019)" is planned')]
