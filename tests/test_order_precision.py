@@ -58,3 +58,21 @@ def test_a_year_in_brackets_near_the_roadmaps_other_dates_is_a_target() -> None:
 def test_a_due_word_makes_any_year_a_target() -> None:
     text = "# Plan\n\n## Next\n\n- [ ] checker (by 2019)\n"
     assert found(text, "RL603") == [(5, 'overdue since 2019-12-31 (2019): "checker (by 2019)" is planned')]
+
+
+# -- RL604 stale-roadmap ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("note", ["> **Direction note (2026-07-16):** priorities moved to PLAN.md",
+                                  "## Second review (2026-07-16)", "**Update (2026-07-16)**"])
+def test_a_dated_note_or_review_is_a_review_date(note: str) -> None:
+    text = f"# Roadmap\n\nDate: 2026-05-31\n\n{note}\n\n## Next\n\n- Plugin API\n"
+    assert found(text, "RL604") == []
+    assert found(text, "RL604", today=dt.date(2027, 6, 1)) == [
+        (5, "last reviewed 2026-07-16, 320 days ago (more than 180)")]
+
+
+def test_a_dated_item_or_milestone_is_no_review_date() -> None:
+    text = ("# Roadmap\n\nDate: 2026-05-31\n\n## v1.0 (2026-07-16)\n\n- Security update (2026-07-16)\n"
+            "- [ ] Docs review (2026-07-16)\n")
+    assert found(text, "RL604") == [(3, "last reviewed 2026-05-31, 189 days ago (more than 180)")]

@@ -435,11 +435,17 @@ def overdue_item(doc: Document, options: dict) -> Iterator[Finding]:
 # -- RL604 stale-roadmap -------------------------------------------------------------------
 
 # "Last reviewed: 2026-10-01", "_Updated June 2024_", "Date: 2022-10-07",
-# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025"
+# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025",
+# "> **Direction note (2026-07-16):**"
 _REVIEWED = lazy(
     r"(?im)(?:^[ \t>*_|#-]*(?:(?:last[ \t]+)?(?:reviewed|updated|modified|revised|review(?:ed)?[ \t]+on)|date|as[ \t]+of)\b"
     r"|\blast[ \t]+(?:reviewed|updated|modified|revised|review|update)\b"
-    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:))"
+    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:)"
+    # a dated note, update or review at the start of a line, a quote or a
+    # heading (not a list item): "> **Direction note (2026-07-16):**",
+    # "## Second review (2026-07-09)", "**Update (2026-03-01)**"
+    r"|^[ \t>]*(?:\*\*|__|\*|_|\#{1,6}[ \t]+)?(?:[^\W\d_][\w'’-]*[ \t]+){0,2}"
+    r"(?:note|update|review|revision|addendum|amendment)[ \t*_]*\()"
     r"[ \t*_]*(?:on|in|at)?[ \t*_]*[:\-–—]?[ \t*_]*"
 )
 
