@@ -440,11 +440,16 @@ def _section_status(section: Section) -> str | None:
     ("Completed", "To do"), a status emoji, or a status at its end."""
     if section.heading is None:
         return None
-    key = title_key(section.title)
+    return title_status(section.title)
+
+
+def title_status(title: str) -> str | None:
+    """The status a heading's text states (see _section_status)."""
+    key = title_key(title)
     for name, regex in _SECTION_STATUS:
         if regex.match(key):
             return name
-    return heading_status(section.title)
+    return heading_status(title)
 
 
 def heading_status(title: str) -> str | None:

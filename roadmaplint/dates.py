@@ -334,6 +334,7 @@ class Dated:
     kind: str  # target | completed
     period: Period
     offset: int  # where the date text starts in the string it was read from
+    bare: bool = False  # a year and nothing else, standing alone in brackets: "(2027)"
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "text": self.period.text,
@@ -362,13 +363,43 @@ def _item_dates(text: str, year: int | None, title: bool) -> tuple[Dated, ...]:
             out.append(Dated("completed", found, found.start_offset))
         elif (
             _TARGET.search(before)
-            or alone
             or re.match(r"(?i)(early|beginning|start|mid|middle|late|end)\b", found.text)
             or (name is not None and name.period_strong and name.period is not None
                 and name.period.start_offset == found.start_offset)
         ):
             out.append(Dated("target", found, found.start_offset))
+        elif alone:
+            bare = bool(re.fullmatch(r"\d{4}", found.text.strip()))
+            out.append(Dated("target", found, found.start_offset, bare))
     return tuple(out)
+
+
+# how far a year alone in brackets may lie from the roadmap's other dates
+# and still be read as a target
+BARE_YEAR_REACH = 3
+
+
+def _drop_implausible_years(owners: list[Any], reviewed: dt.date | None) -> None:
+    """A year alone in brackets is a target only when the roadmap dates
+    other work within a few years of it: "Phase 3 (2027)" among phases of
+    2025 and 2026 is one, "CIE Luv colour space (1976)" in a roadmap with
+    no other date, or "Film (2007)" among 2025 plans, is the year of
+    something else. The review date counts as one of the roadmap's dates."""
+    years = [(i, d.period.start.year, d.period.end.year)
+             for i, owner in enumerate(owners) for d in owner.dates]
+    if reviewed is not None:
+        years.append((-1, reviewed.year, reviewed.year))
+    for i, owner in enumerate(owners):
+        if not any(d.bare for d in owner.dates):
+            continue
+        kept = []
+        for d in owner.dates:
+            y = d.period.start.year
+            if d.bare and not any(j != i and lo - BARE_YEAR_REACH <= y <= hi + BARE_YEAR_REACH
+                                  for j, lo, hi in years):
+                continue
+            kept.append(d)
+        owner.dates = kept
 
 
 def context_year(section: Section, parents: list[Section]) -> int | None:
@@ -403,6 +434,16 @@ def annotate(doc: Document) -> None:
             walk(child, [*parents, section])
 
     walk(doc.root, [])
+    owners: list[Any] = []
+    for section in doc.root.walk():
+        if section.heading is not None:
+            owners.append(section)
+        owners.extend(walk_items(section.items))
+    if any(d.bare for owner in owners for d in owner.dates):
+        from .rules.order import review_date
+
+        reviewed = review_date(doc)
+        _drop_implausible_years(owners, reviewed[0] if reviewed else None)
 
 
 def walk_items(items: list[Item]) -> Iterator[Item]:

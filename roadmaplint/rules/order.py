@@ -146,6 +146,16 @@ def _target(keys: list[Any], descending: bool) -> list[int]:
     return order
 
 
+# a version or period marked as not yet scheduled is a "Later": "v3
+# candidates (unscheduled)", "v2.0 (tentative)", "v3 候选(未排期)"; a
+# release candidate ("v2.0 RC", "v2.0 release candidate") is a milestone
+_UNSCHEDULED = lazy(
+    r"(?i)(?<!release )(?<!release-)\bcandidates?\b|\b(?:proposed|tentative|unscheduled|not\s+(?:yet\s+)?scheduled"
+    r"|unplanned|tbd|tba)\b|候选|未排期|未规划|待定"
+)
+_LATER_NAME = D.Name(later=True)
+
+
 # the spec's `order` of a level, and the direction it fixes
 DIRECTIONS = {"chronological": False, "reverse-chronological": True}
 
@@ -157,7 +167,7 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
-    found = _milestones([D.name_of(t, year) for t in titles], weak)
+    found = _milestones([_LATER_NAME if _UNSCHEDULED.search(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
     _, keys = found
@@ -425,11 +435,17 @@ def overdue_item(doc: Document, options: dict) -> Iterator[Finding]:
 # -- RL604 stale-roadmap -------------------------------------------------------------------
 
 # "Last reviewed: 2026-10-01", "_Updated June 2024_", "Date: 2022-10-07",
-# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025"
+# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025",
+# "> **Direction note (2026-07-16):**"
 _REVIEWED = lazy(
     r"(?im)(?:^[ \t>*_|#-]*(?:(?:last[ \t]+)?(?:reviewed|updated|modified|revised|review(?:ed)?[ \t]+on)|date|as[ \t]+of)\b"
     r"|\blast[ \t]+(?:reviewed|updated|modified|revised|review|update)\b"
-    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:))"
+    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:)"
+    # a dated note, update or review at the start of a line, a quote or a
+    # heading (not a list item): "> **Direction note (2026-07-16):**",
+    # "## Second review (2026-07-09)", "**Update (2026-03-01)**"
+    r"|^[ \t>]*(?:\*\*|__|\*|_|\#{1,6}[ \t]+)?(?:[^\W\d_][\w'’-]*[ \t]+){0,2}"
+    r"(?:note|update|review|revision|addendum|amendment)[ \t*_]*\()"
     r"[ \t*_]*(?:on|in|at)?[ \t*_]*[:\-–—]?[ \t*_]*"
 )
 

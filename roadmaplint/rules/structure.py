@@ -141,9 +141,10 @@ _EMPHASIS_ONLY = lazy(r"^(\*\*|__)([^*_\n]+?[^*_\n:])\1$")
 _CAPS = lazy(r"[A-Z0-9 &/+'-]+")
 
 
-def _pseudo_title(raw: str, after: str) -> str | None:
-    """The heading a standalone paragraph stands for, or None. ``after`` is
-    the type of the block that follows it."""
+def _pseudo_title(raw: str, after: str) -> tuple[str, bool] | None:
+    """The heading a standalone paragraph stands for and whether it is a
+    bold line (rather than one in capitals), or None. ``after`` is the type
+    of the block that follows it."""
     text = raw.strip()
     if "\n" in text or not text or len(text) > 60:
         return None
@@ -155,16 +156,58 @@ def _pseudo_title(raw: str, after: str) -> str | None:
         if (after == "paragraph" or title[-1] in ".!?" or ":" in title
                 or title[0] in "\"'“‘«(" or title[0].islower()):
             return None
-        return title
+        return title, True
     if _CAPS.fullmatch(text) and sum(c.isalpha() for c in text) >= 2 and len(text.split()) <= 6:
-        return text
+        return text, False
     return None
+
+
+def _milestone(title: str) -> Any:
+    """What a title names as a milestone or horizon: "later", a period's
+    (start, end), a version, or None."""
+    from .. import dates as D
+
+    name = D.name_of(title)
+    if name.later:
+        return "later"
+    if name.period is not None:
+        return (name.period.start, name.period.end)
+    return name.version
+
+
+# a stage no date or version names: "MVP", "Beta", "Phase 2", "Milestone B"
+_STAGE = lazy(r"(?i)\b(?:mvp|poc|proof of concept|alpha|beta|general availability|release candidate"
+              r"|(?:phase|milestone|stage|sprint|iteration|step|tier)\s+(?:\d+|[ivx]+|[a-z])\b)\b|^ga$")
+
+
+def _names_horizon(title: str, parents: list[Section]) -> bool:
+    """Whether a bold caption names a horizon, milestone or status: a
+    top-level section of a preset ("Now", "Long-term", "Completed", "Q3
+    2025"), a status ("Done", "In progress"), a stage ("MVP", "Phase 2"),
+    a period, a version or a
+    "later" horizon (the date parser's) other than the one a heading
+    above it already names ("Features in v4.0" under "## v4.0")."""
+    from ..bind import title_status
+    from ..spec import PRESETS, preset
+
+    key = title_key(title)
+    for name in PRESETS:
+        if any(s.matches(key, 0) for s in preset(name).sections if not s.catch_all):
+            return True
+    if title_status(title) is not None or _STAGE.search(title):
+        return True
+    named = _milestone(title)
+    if named is None:
+        return False
+    return all(_milestone(p.title) != named for p in parents if p.heading is not None)
 
 
 @rule(code="RL206", name="pseudo-heading", fix="sometimes", severity="warning",
       summary="A short standalone line (bold, or in capitals) used as a heading.")
 def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
-    for section in doc.root.walk():
+    found: list[tuple[Section, list[Section], Any, str, bool]] = []
+
+    def walk(section: Section, parents: list[Section]) -> None:
         blocks = section.blocks
         for i, block in enumerate(blocks):
             if block.type != "paragraph" or i + 1 >= len(blocks):
@@ -172,13 +215,32 @@ def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
             after = blocks[i + 1].type
             if after not in ("list", "paragraph", "table"):
                 continue
-            title = _pseudo_title(doc.text[block.span.start : block.span.end], after)
-            if title is None:
+            pseudo = _pseudo_title(doc.text[block.span.start : block.span.end], after)
+            if pseudo is not None:
+                found.append((section, [*parents, section], block, *pseudo))
+        for child in section.children:
+            walk(child, [*parents, section])
+
+    walk(doc.root, [])
+    # a file with headings below its title has its outline; a bold line in
+    # one with (almost) none stands in for the headings it lacks
+    structured = sum(1 for h in doc.headings if h.block.depth == 0) >= 2
+    # a bold label repeated under sibling headings ("**Goals**" under each
+    # "## Phase N") is a field of each section, not a section of its own
+    owners: dict[tuple[int | None, str], set[int]] = {}
+    for section, _, _, title, bold in found:
+        if bold and section.heading is not None:
+            owners.setdefault((section.level, title.casefold()), set()).add(id(section))
+    for section, chain, block, title, bold in found:
+        if bold and structured and section.heading is not None:
+            if len(owners[(section.level, title.casefold())]) >= 2:
                 continue
-            level = min(section.level + 1, 6) if section.heading else 2
-            fix = Fix.unsafe(Edit(block.span.start, block.span.end, f"{'#' * level} {title}"),
-                             effect=Rendering.RESTRUCTURED)
-            yield Finding(block.span, f"\"{title}\" is used as a heading; make it a level-{level} heading", fix)
+            if not _names_horizon(title, chain):
+                continue  # a caption inside a real section groups its items
+        level = min(section.level + 1, 6) if section.heading else 2
+        fix = Fix.unsafe(Edit(block.span.start, block.span.end, f"{'#' * level} {title}"),
+                         effect=Rendering.RESTRUCTURED)
+        yield Finding(block.span, f"\"{title}\" is used as a heading; make it a level-{level} heading", fix)
 
 
 @rule(code="RL207", name="model-schema", fix="never",
