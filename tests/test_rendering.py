@@ -37,6 +37,8 @@ def github(text: str) -> str:
     module it checks."""
     import re
 
+    # a byte that is not UTF-8 (held as a lone surrogate) shows as U+FFFD
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text)
     html = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
     parts = re.split(r"(<pre[ >].*?</pre>)", html, flags=re.S)
     return "".join(p if i % 2 else re.sub(r"> <", "><", re.sub(r"[ \t\r\n\f]+", " ", p))
