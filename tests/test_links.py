@@ -327,7 +327,7 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
     text = (
         "# Roadmap\n\n"
         "- [plan](plan.md?plain=1#goals), [dir](./), [up](../README.md), [root](/README.md)\n"
-        "- [spaced](with%20space.md), [issues](../../issues/3), [mail](mailto:a@example.com)\n"
+        "- [spaced](with%20space.md), [issues](../../../issues/3), [mail](mailto:a@example.com)\n"
         "- [gone](docs/plan.md#goals), [gone too](missing.md?raw=true)\n"
         "- [host](github.com/acme/app), [ref][r]\n\n"
         "[r]: ../nowhere/\n"
@@ -339,6 +339,44 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
         "no file or directory 'missing.md'",
         "no file or directory 'github.com/acme/app'; a web address needs https://",
         "no file or directory '../nowhere/'",
+    ]
+
+
+def test_a_link_one_folder_above_the_repository_points_outside_it(tmp_path: Path) -> None:
+    # GitHub shows ROADMAP.md at <repo>/blob/<branch>/ROADMAP.md: `../x` is
+    # <repo>/blob/x, no page; `../../issues` is the repository's issues page
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "docs").mkdir()
+    text = "# R\n\n- [studio](../hs-studio) [issues](../../issues) [up](docs/../../x.md)\n"
+    source = Source(text, path=str(tmp_path / "repo" / "ROADMAP.md"))
+    assert [(v.column, v.message) for v in lint(source, Settings(select=["RL402"]))] == [
+        (12, "'../hs-studio' points outside the repository (above its top folder); GitHub cannot show it"),
+        (54, "'docs/../../x.md' points outside the repository (above its top folder); GitHub cannot show it"),
+    ]
+    # from docs/, `../../issues` is one folder above the top: <repo>/blob/issues
+    source = Source(text, path=str(tmp_path / "repo" / "docs" / "ROADMAP.md"))
+    assert [v.column for v in lint(source, Settings(select=["RL402"]))] == [12, 35, 54]
+
+
+def test_outside_git_the_configurations_folder_is_the_top(tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "roadmaplint.toml").write_text("", encoding="utf-8")
+    text = "# R\n\n[studio](../hs-studio)\n"
+    source = Source(text, path=str(tmp_path / "proj" / "ROADMAP.md"))
+    with_config = Settings(select=["RL402"], config_path=str(tmp_path / "proj" / "roadmaplint.toml"))
+    assert [v.message for v in lint(source, with_config)] == [
+        "'../hs-studio' points outside the repository (above its top folder); GitHub cannot show it"]
+    # no git and no configuration: the top is unknown, the path just does not exist
+    assert messages(source, "RL402") == ["no file or directory '../hs-studio'"]
+
+
+def test_an_issue_reference_as_a_link_target_gets_its_address(tmp_path: Path) -> None:
+    text = "# R\n\nFixed in [#1784](acme/go-app#1784) and [notes](acme/go-app#intro).\n"
+    source = Source(text, path=str(tmp_path / "ROADMAP.md"))
+    assert messages(source, "RL402") == [
+        "'acme/go-app#1784' is an issue reference, which GitHub reads as a file path in a link; "
+        "use https://github.com/acme/go-app/issues/1784",
+        "no file or directory 'acme/go-app'",
     ]
 
 

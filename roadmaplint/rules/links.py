@@ -337,12 +337,31 @@ _LOOKS_LIKE_HOST = lazy(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|
 _LOOKS_LIKE_MAIL = lazy(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 
-@rule(code="RL402", name="missing-file", fix="never",
-      summary="A relative link to a file or directory that does not exist.")
+_ISSUE_REF = lazy(r"^([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)#(\d+)$")
+
+
+def _levels_above(base: Path, path: str, root: Path) -> int:
+    """How many folders above ``root`` a relative ``path`` from ``base``
+    climbs (0: it stays inside)."""
+    rel = os.path.relpath(os.path.normpath(base / path), root)
+    parts = Path(rel).parts
+    return next((i for i, p in enumerate(parts) if p != ".."), len(parts))
+
+
+@rule(code="RL402", name="missing-file", fix="never", needs=("config_path",),
+      summary="A relative link to a file or directory that does not exist, or above the repository's top folder.")
 def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
     base = _base_dir(doc)
     if base is None:
         return
+    # the repository's top folder: git's, else the configuration's folder
+    config = options.get("config_path")
+    top = _repo_root(base) or (Path(os.path.abspath(config)).parent if config else None)
+    if top is not None:
+        try:
+            base.relative_to(top)
+        except ValueError:
+            top = None  # a file outside the configuration's folder
     for link in _targets(doc):
         if link.kind == "autolink":
             continue  # <a@b.org> is mail; any other autolink has a scheme
@@ -353,14 +372,27 @@ def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
         path = unquote(unescape(raw_path))
         if not path:
             continue
+        assert link.url_span is not None
+        if top is not None and not path.startswith("/") and _levels_above(base, path, top) == 1:
+            # GitHub shows a file at <repo>/blob/<branch>/<path>: one folder
+            # above the top is no page (two or more is a route of the forge
+            # itself, like ../../issues, or another repository: left alone)
+            yield Finding(link.url_span, f"{path!r} points outside the repository (above its top folder); "
+                                         "GitHub cannot show it")
+            continue
         resolved = _resolve(base, path)
         if resolved is None or not resolved[1]:
             continue
         if _exists(resolved[0]) is not False:
             continue
+        issue = _ISSUE_REF.match(unescape(written))
+        if issue:
+            owner, repo, number = issue.groups()
+            yield Finding(link.url_span, f"{unescape(written)!r} is an issue reference, which GitHub reads as a file "
+                                         f"path in a link; use https://github.com/{owner}/{repo}/issues/{number}")
+            continue
         hint = ("; an e-mail address needs mailto:" if _LOOKS_LIKE_MAIL.match(path)
                 else "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else "")
-        assert link.url_span is not None
         yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
 
 
