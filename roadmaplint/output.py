@@ -89,19 +89,50 @@ def mark(v: Violation) -> str:
     return " [*]" if v.fixable else " [~]" if v.unsafe_fixable else ""
 
 
+def _like(v: Violation) -> tuple:
+    """What makes two findings in one file the same finding: the rule, the
+    message, the severity and the fix's replacement text."""
+    fix = tuple(e.replacement for e in v.fix.edits) if v.fix is not None else None
+    return v.code, v.message, v.severity, mark(v), fix
+
+
+def _grouped(violations: list[Violation]) -> list[tuple[Violation, list[int]]]:
+    """Each distinct finding at its first place, with the lines of the
+    others like it (one damaged legend repeated 80 times is one line)."""
+    first: dict[tuple, tuple[Violation, list[int]]] = {}
+    for v in violations:
+        key = _like(v)
+        if key in first:
+            first[key][1].append(v.line)
+        else:
+            first[key] = (v, [])
+    return list(first.values())
+
+
+def _more(lines: list[int], limit: int = 8) -> str:
+    if not lines:
+        return ""
+    at = list(dict.fromkeys(lines))  # a line once, however many it holds
+    where = ", ".join(str(n) for n in at[:limit]) + (", ..." if len(at) > limit else "")
+    return f" (and {len(lines)} more like it on line{'s' if len(at) > 1 else ''} {where})"
+
+
 def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
-    """One line per violation, ``path:line:col: severity CODE [name] [*] message``
-    (``[*]``: a safe fix exists; ``[~]``: an unsafe one), then the summary."""
+    """One line per finding, ``path:line:col: severity CODE [name] [*] message``
+    (``[*]``: a safe fix exists; ``[~]``: an unsafe one), then the summary.
+    Findings alike in one file (same rule, message and fix) share the line
+    of the first: "(and 3 more like it on lines 12, 40, 41)". The summary,
+    and every other format, counts and places each one."""
     lines = []
     for report in reports:
-        for v in report.violations if not quiet else ():
+        for v, others in _grouped(report.violations) if not quiet else ():
             where = f"{shown(v.path)}:{v.line}:{v.column}:"
             severity, code = v.severity, v.code
             if color:
                 where = click.style(where, bold=True)
                 severity = click.style(severity, fg="red" if v.severity == "error" else "yellow", bold=True)
                 code = click.style(code, bold=True)
-            lines.append(f"{where} {severity} {code} [{v.name}]{mark(v)} {shown(v.message)}")
+            lines.append(f"{where} {severity} {code} [{v.name}]{mark(v)} {shown(v.message)}{_more(others)}")
     if not quiet or any(r.violations for r in reports):
         lines.append(summary(reports))
     return "\n".join(lines)

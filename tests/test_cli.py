@@ -330,7 +330,10 @@ def test_check_fix_applies_only_the_rules_check_runs(tmp_path: Path) -> None:
 
 def test_warnings_alone_pass_unless_strict(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
-    path.write_text("# Roadmap\n\nSee https://example.com/plan for the plan.\n", encoding="utf-8")
+    # one bare URL among four named links: a warning
+    path.write_text("# Roadmap\n\nSee https://example.com/plan for the plan.\n\n"
+                    "[a](https://example.com/a) [b](https://example.com/b) [c](https://example.com/c) "
+                    "[d](https://example.com/d)\n", encoding="utf-8")
     result = run("check", str(path))
     assert result.exit_code == 0
     assert "warning RL405 [bare-url]" in result.output

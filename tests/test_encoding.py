@@ -493,6 +493,14 @@ def test_nbsp_after_markdown_syntax_is_an_unsafe_fix() -> None:
     assert fixed(text, "invisible-character", unsafe=True).decode("utf-8") == "## Next\n\n- item\n"
 
 
+def test_invisible_characters_other_than_bidi_controls_are_warnings() -> None:
+    # U+200B in a word, U+00AD in a word, U+00A0 in a heading: invisible, and
+    # they change nothing a reader sees, so a warning and no failed check
+    text = "# Roadmap\n\n## Next\u00a0release\n\n- Search\u200b by tag\n- Inter\u00adnational\n"
+    violations = found(text, "invisible-character")
+    assert [(v.line, v.severity) for v in violations] == [(3, "warning"), (5, "warning"), (6, "warning")]
+
+
 def test_bidi_controls_are_errors_even_in_code_but_never_edited_there() -> None:
     text = "# Roadmap\n\n- Access \u202egnirts\u202c check\n\n```sh\nrm -rf \u202e/tmp\n```\n"
     violations = found(text, "invisible-character")

@@ -51,8 +51,10 @@ def test_line_endings_inside_code_are_fixed(tmp_path: Path, data: bytes, fixed: 
 def test_bare_url_ending_in_underscore_is_wrapped(tmp_path: Path) -> None:
     # GitHub ends the URL before the trailing `_`: wrapping it keeps the
     # rendering, and no word is lost (`_` is markup, not part of a word)
-    out = fmt(tmp_path, b"See https://example.com/_x_ now\n")
-    assert out == b"See <https://example.com/_x>_ now\n"
+    # (among named links, so that the bare URL is reported)
+    named = b"\n[a](https://a.example/1) [b](https://a.example/2) [c](https://a.example/3) [d](https://a.example/4)\n"
+    out = fmt(tmp_path, b"See https://example.com/_x_ now\n" + named)
+    assert out == b"See <https://example.com/_x>_ now\n" + named
 
 
 def test_nbsp_after_thematic_break_is_withheld_and_the_rest_applies(tmp_path: Path) -> None:
@@ -66,7 +68,8 @@ def test_nbsp_after_thematic_break_is_withheld_and_the_rest_applies(tmp_path: Pa
     # format says what it kept back, one line, and still formats the file
     assert (f"{path}:1:4: RL105 [invisible-character] trailing no-break space (U+00A0) "
             "(fix withheld: it would change a code block or code span)") in result.output
-    result = run("check", str(tmp_path / "ROADMAP.md"), "--fix", "--select", "invisible-character")
+    # (--strict: an invisible character other than a bidi control is a warning)
+    result = run("check", str(tmp_path / "ROADMAP.md"), "--fix", "--strict", "--select", "invisible-character")
     assert result.exit_code == 1
     first = result.output.splitlines()[0]
     assert first.endswith("(fix withheld: it would change a code block or code span)"), first

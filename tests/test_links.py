@@ -327,7 +327,7 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
     text = (
         "# Roadmap\n\n"
         "- [plan](plan.md?plain=1#goals), [dir](./), [up](../README.md), [root](/README.md)\n"
-        "- [spaced](with%20space.md), [issues](../../issues/3), [mail](mailto:a@example.com)\n"
+        "- [spaced](with%20space.md), [issues](../../../issues/3), [mail](mailto:a@example.com)\n"
         "- [gone](docs/plan.md#goals), [gone too](missing.md?raw=true)\n"
         "- [host](github.com/acme/app), [ref][r]\n\n"
         "[r]: ../nowhere/\n"
@@ -339,6 +339,44 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
         "no file or directory 'missing.md'",
         "no file or directory 'github.com/acme/app'; a web address needs https://",
         "no file or directory '../nowhere/'",
+    ]
+
+
+def test_a_link_one_folder_above_the_repository_points_outside_it(tmp_path: Path) -> None:
+    # GitHub shows ROADMAP.md at <repo>/blob/<branch>/ROADMAP.md: `../x` is
+    # <repo>/blob/x, no page; `../../issues` is the repository's issues page
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "docs").mkdir()
+    text = "# R\n\n- [studio](../hs-studio) [issues](../../issues) [up](docs/../../x.md)\n"
+    source = Source(text, path=str(tmp_path / "repo" / "ROADMAP.md"))
+    assert [(v.column, v.message) for v in lint(source, Settings(select=["RL402"]))] == [
+        (12, "'../hs-studio' points outside the repository (above its top folder); GitHub cannot show it"),
+        (54, "'docs/../../x.md' points outside the repository (above its top folder); GitHub cannot show it"),
+    ]
+    # from docs/, `../../issues` is one folder above the top: <repo>/blob/issues
+    source = Source(text, path=str(tmp_path / "repo" / "docs" / "ROADMAP.md"))
+    assert [v.column for v in lint(source, Settings(select=["RL402"]))] == [12, 35, 54]
+
+
+def test_outside_git_the_configurations_folder_is_the_top(tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "roadmaplint.toml").write_text("", encoding="utf-8")
+    text = "# R\n\n[studio](../hs-studio)\n"
+    source = Source(text, path=str(tmp_path / "proj" / "ROADMAP.md"))
+    with_config = Settings(select=["RL402"], config_path=str(tmp_path / "proj" / "roadmaplint.toml"))
+    assert [v.message for v in lint(source, with_config)] == [
+        "'../hs-studio' points outside the repository (above its top folder); GitHub cannot show it"]
+    # no git and no configuration: the top is unknown, the path just does not exist
+    assert messages(source, "RL402") == ["no file or directory '../hs-studio'"]
+
+
+def test_an_issue_reference_as_a_link_target_gets_its_address(tmp_path: Path) -> None:
+    text = "# R\n\nFixed in [#1784](acme/go-app#1784) and [notes](acme/go-app#intro).\n"
+    source = Source(text, path=str(tmp_path / "ROADMAP.md"))
+    assert messages(source, "RL402") == [
+        "'acme/go-app#1784' is an issue reference, which GitHub reads as a file path in a link; "
+        "use https://github.com/acme/go-app/issues/1784",
+        "no file or directory 'acme/go-app'",
     ]
 
 
@@ -447,6 +485,10 @@ def test_insecure_link_becomes_https() -> None:
 
 # -- bare URLs -----------------------------------------------------------------------------
 
+# every bare URL GitHub links is reported: the tests of where a URL ends and of
+# its fix; by default, only a file that names most of its links reports them
+WRAPPED = Settings(select=["bare-url"], options={"bare-url": {"style": "wrapped"}})
+
 def test_bare_url_is_wrapped_where_github_ends_it() -> None:
     text = (
         "# Roadmap\n\n"
@@ -456,7 +498,7 @@ def test_bare_url_is_wrapped_where_github_ends_it() -> None:
         "- Not bare: <https://example.com/g>, [h](https://example.com/h), [https://example.com/i](https://example.com/i)\n"
         "- In code: `https://example.com/j`\n"
     )
-    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    fixed = fixes.fix(Source(text), WRAPPED).text
     assert fixed == (
         "# Roadmap\n\n"
         "- See <https://example.com/a>, then <https://example.com/b>.\n"
@@ -470,9 +512,68 @@ def test_bare_url_is_wrapped_where_github_ends_it() -> None:
 def test_bare_url_without_a_fix_where_brackets_would_change_it() -> None:
     text = "# R\n\nHard break https://a.example/b\\\nthen https://a.example/c\\_d and https://a.example/?e=1&amp;f=2\n"
     found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
-              for v in lint(Source(text), Settings(select=["bare-url"]))]
+              for v in lint(Source(text), WRAPPED)]
     assert found_ == [(3, 12, "https://a.example/b", True), (4, 6, "https://a.example/c\\_d", False),
                       (4, 33, "https://a.example/?e=1&amp;f=2", False)]
+
+
+def bare(text: str) -> list[tuple[int, str, bool]]:
+    return [(v.line, text[v.span.start : v.span.end], v.fix is not None)
+            for v in lint(Source(text), Settings(select=["bare-url"]))]
+
+
+def test_bare_urls_are_a_style_a_file_may_follow() -> None:
+    # every web link bare, or bare URLs in lists of their own (3 bare of 4):
+    # GitHub links them all, and the file is consistent
+    assert bare("# R\n\n- https://a.example/1\n- https://a.example/2\n") == []
+    assert bare("# R\n\nSee [docs](https://a.example/d).\n\n- https://a.example/1\n"
+                "- https://a.example/2\n- https://a.example/3\n") == []
+
+
+def test_bare_url_reported_where_the_file_names_its_links() -> None:
+    # 1 bare of 5 web links (inline, [url](url), reference, <url>): under a quarter
+    text = ("# R\n\n- [a](https://a.example/a) [https://a.example/b](https://a.example/b) [c][c]\n"
+            "- <https://a.example/d> and https://a.example/e\n\n[c]: https://a.example/c\n")
+    found_ = lint(Source(text), Settings(select=["bare-url"]))
+    assert [(v.line, v.message) for v in found_] == [
+        (4, "bare URL; write it as <url> or [text](url) like 4 of the 5 web links in this file")]
+    assert fixes.fix(Source(text), Settings(select=["bare-url"])).text == text.replace(
+        "and https://a.example/e", "and <https://a.example/e>")
+    # 1 bare of 4: a quarter is not a clear minority
+    assert bare(text.replace("[c][c]", "")) == []
+
+
+def test_bare_url_that_is_a_value_is_no_link_to_report() -> None:
+    named = "# R\n\n" + "".join(f"- [n{i}](https://n.example/{i})\n" for i in range(8))
+    # in quotes, or a template with %s, {id} or <id>: values, not links
+    for value in ['"@url": "http://a.example/get"', "'https://a.example/x'", "https://a.example/?show=%s",
+                  "https://a.example/users/{id}/", "https://a.example/users/<id>"]:
+        assert bare(named + f"\nUse {value} here.\n") == [], value
+    # a percent escape is no placeholder
+    assert bare(named + "\nUse https://a.example/a%20d here.\n") == [(12, "https://a.example/a%20d", True)]
+
+
+def test_bare_url_that_github_links_with_the_text_after_it() -> None:
+    # a closing quote, full-width punctuation or CJK right after the URL: GitHub's
+    # autolink runs on; reported in any style, with an unsafe fix that links the URL only
+    text = ('# R\n\n例如 "\\~http://a.example/get"，由调用方保证。\n\n'
+            "- see https://a.example/b」c\n- see https://a.example/d中文\n"
+            "- wiki https://zh.wikipedia.org/wiki/中文 ok\n")
+    found_ = lint(Source(text), Settings(select=["bare-url"]))
+    assert [(v.line, text[v.span.start : v.span.end], v.fix is not None and v.fix.applicability.name)
+            for v in found_] == [
+        (3, 'http://a.example/get"，由调用方保证。', "UNSAFE"),
+        (5, "https://a.example/b」c", "UNSAFE"),
+        (6, "https://a.example/d中文", "UNSAFE"),
+    ]
+    assert "GitHub links this URL together with the text after it" in found_[0].message
+    assert fixes.fix(Source(text), Settings(select=["bare-url"])).text == text  # never a safe fix
+    out = fixes.fix(Source(text), Settings(select=["bare-url"]), unsafe=True).text
+    assert out == ('# R\n\n例如 "\\~<http://a.example/get>"，由调用方保证。\n\n'
+                   "- see <https://a.example/b>」c\n- see <https://a.example/d>中文\n"
+                   "- wiki https://zh.wikipedia.org/wiki/中文 ok\n")
+    html = github_html(out)
+    assert '<a href="http://a.example/get">http://a.example/get</a>&quot;，由' in html
 
 
 def github_html(text: str) -> str:
@@ -493,25 +594,25 @@ BARE_URLS_GITHUB_SHOWS_AS_TEXT = (
 def test_bare_url_left_as_github_shows_it() -> None:
     text = BARE_URLS_GITHUB_SHOWS_AS_TEXT
     found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
-              for v in lint(Source(text), Settings(select=["bare-url"]))]
+              for v in lint(Source(text), WRAPPED)]
     # no link on GitHub inside an open bracket: reported, but <url> would add one;
     # inside <code> and <pre> the URL is code by choice; in a table it ends at the `|`
     assert found_ == [(3, 18, "https://example.com/a", False), (3, 49, "https://example.com/b", False),
                       (9, 10, "https://github.com/o/r/tree/main/receiver", True)]
-    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    fixed = fixes.fix(Source(text), WRAPPED).text
     assert fixed == text.replace("https://github.com/o/r/tree/main/receiver|",
                                  "<https://github.com/o/r/tree/main/receiver>|")
 
 
 def test_a_bracket_inside_a_url_opens_nothing() -> None:
     text = "# R\n\n[a](https://example.com/a[1) then https://example.com/b\n"
-    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    fixed = fixes.fix(Source(text), WRAPPED).text
     assert fixed == "# R\n\n[a](https://example.com/a[1) then <https://example.com/b>\n"
 
 
 def test_bare_url_fix_keeps_githubs_rendering() -> None:
     text = BARE_URLS_GITHUB_SHOWS_AS_TEXT + "\nAnd https://example.com/e, (https://example.com/f).\n"
-    fixed = fixes.fix(Source(text), Settings(select=["bare-url"])).text
+    fixed = fixes.fix(Source(text), WRAPPED).text
     assert fixed != text
     assert github_html(fixed) == github_html(text)
 

@@ -304,3 +304,21 @@ def test_action_yml() -> None:
         assert "${{" not in step.get("run", "")
         if "run" in step:
             assert step["shell"] == "bash"
+
+
+def test_text_shows_findings_alike_in_a_file_once_and_every_format_places_each(tmp_path: Path) -> None:
+    # the same mojibake "âœ…" (for ✅) on lines 3, 4 and 5, and a dead anchor
+    # written twice on line 6: one text line each, with the other lines
+    path = tmp_path / "ROADMAP.md"
+    path.write_text("# Roadmap\n\n- \u00e2\u0153\u2026 a\n- \u00e2\u0153\u2026 b\n- \u00e2\u0153\u2026 c\n"
+                    "- [x](#nowhere) [y](#nowhere)\n", encoding="utf-8")
+    out = run("check", "--select", "RL101,RL401", str(path)).output.splitlines()
+    assert out[0].endswith('mojibake "\u00e2\u0153\u2026" -> "\u2705" (and 2 more like it on lines 4, 5)'), out
+    assert out[0].startswith(f"{path}:3:3: error RL101")
+    assert out[1].endswith("no heading or anchor for #nowhere (and 1 more like it on line 6)"), out
+    assert out[2].startswith("Found 5 problems (5 errors) in 1 file; 3 fixable")
+    assert len(out) == 3
+    data = json.loads(run("check", "--select", "RL101,RL401", "--format", "json", str(path)).output)
+    assert [(v["line"], v["column"]) for v in data["violations"]] == [(3, 3), (4, 3), (5, 3), (6, 7), (6, 21)]
+    run("check", "--fix", "--select", "RL101", str(path))
+    assert path.read_text(encoding="utf-8").count("\u2705") == 3

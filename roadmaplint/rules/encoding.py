@@ -566,7 +566,7 @@ def _script_letter(ch: str) -> bool:
     return bool(ch) and ch.isalpha() and ord(ch) > 0x024F
 
 
-@rule(code="RL105", name="invisible-character", fix="sometimes",
+@rule(code="RL105", name="invisible-character", severity="warning", fix="sometimes",
       summary="Zero-width, bidirectional-control, soft-hyphen or stray no-break space characters.")
 def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
     text = doc.text
@@ -585,7 +585,8 @@ def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
             name = unicodedata.name(ch).lower()
             fix = None if in_code else Fix.unsafe(Edit(i, i + 1, ""), rewrites=True)
             yield Finding(span, f"bidirectional control character U+{ord(ch):04X} ({name}) "
-                                "makes text display in an order other than it is written", fix)
+                                "makes text display in an order other than it is written", fix,
+                          severity="error")  # Trojan Source: an error, unlike the other invisible characters
             continue
         if in_code or damaged_spans(doc, i, i + 1):
             continue  # quoted, or part of mojibake (the mojibake rule's)

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..document import Document, Heading, Link, Section, Span
-from ..engine import Edit, Finding, Fix, rule
+from ..engine import Edit, Finding, Fix, Rendering, rule
 from ..lazyre import lazy
 
 # -- anchors ------------------------------------------------------------------------
@@ -337,12 +337,31 @@ _LOOKS_LIKE_HOST = lazy(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|
 _LOOKS_LIKE_MAIL = lazy(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 
-@rule(code="RL402", name="missing-file", fix="never",
-      summary="A relative link to a file or directory that does not exist.")
+_ISSUE_REF = lazy(r"^([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)#(\d+)$")
+
+
+def _levels_above(base: Path, path: str, root: Path) -> int:
+    """How many folders above ``root`` a relative ``path`` from ``base``
+    climbs (0: it stays inside)."""
+    rel = os.path.relpath(os.path.normpath(base / path), root)
+    parts = Path(rel).parts
+    return next((i for i, p in enumerate(parts) if p != ".."), len(parts))
+
+
+@rule(code="RL402", name="missing-file", fix="never", needs=("config_path",),
+      summary="A relative link to a file or directory that does not exist, or above the repository's top folder.")
 def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
     base = _base_dir(doc)
     if base is None:
         return
+    # the repository's top folder: git's, else the configuration's folder
+    config = options.get("config_path")
+    top = _repo_root(base) or (Path(os.path.abspath(config)).parent if config else None)
+    if top is not None:
+        try:
+            base.relative_to(top)
+        except ValueError:
+            top = None  # a file outside the configuration's folder
     for link in _targets(doc):
         if link.kind == "autolink":
             continue  # <a@b.org> is mail; any other autolink has a scheme
@@ -353,14 +372,27 @@ def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
         path = unquote(unescape(raw_path))
         if not path:
             continue
+        assert link.url_span is not None
+        if top is not None and not path.startswith("/") and _levels_above(base, path, top) == 1:
+            # GitHub shows a file at <repo>/blob/<branch>/<path>: one folder
+            # above the top is no page (two or more is a route of the forge
+            # itself, like ../../issues, or another repository: left alone)
+            yield Finding(link.url_span, f"{path!r} points outside the repository (above its top folder); "
+                                         "GitHub cannot show it")
+            continue
         resolved = _resolve(base, path)
         if resolved is None or not resolved[1]:
             continue
         if _exists(resolved[0]) is not False:
             continue
+        issue = _ISSUE_REF.match(unescape(written))
+        if issue:
+            owner, repo, number = issue.groups()
+            yield Finding(link.url_span, f"{unescape(written)!r} is an issue reference, which GitHub reads as a file "
+                                         f"path in a link; use https://github.com/{owner}/{repo}/issues/{number}")
+            continue
         hint = ("; an e-mail address needs mailto:" if _LOOKS_LIKE_MAIL.match(path)
                 else "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else "")
-        assert link.url_span is not None
         yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
 
 
@@ -525,15 +557,78 @@ def _url_contexts(doc: Document, urls: list[Link]) -> dict[int, tuple[bool, bool
     return out
 
 
-@rule(code="RL405", name="bare-url", fix="always", severity="warning",
-      summary="A bare URL in text; wrapped as <url>.")
+# what the author cannot have meant as part of a URL, written right after it
+# with no space: a straight or curly double quote, CJK and full-width
+# punctuation and quotes. GitHub's autolink runs on through them.
+_NOT_URL = lazy("[\"\u201c\u201d\u2018\u2019\u3000-\u303f\uff01-\uff0f\uff1a-\uff20"
+                "\uff3b-\uff40\uff5b-\uff65\ufe10-\ufe1f\ufe30-\ufe4f]")
+# CJK letters (kana, ideographs, Hangul): part of a URL's path after a
+# separator (https://zh.wikipedia.org/wiki/中文), not right after a Latin
+# letter, digit or closing punctuation of it
+_CJK_AFTER_URL = lazy("(?<=[A-Za-z0-9)\\]])[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# a URL that is a template to fill in, a value and not a link
+# (%s, but not %da: a percent escape)
+_TEMPLATE = lazy(r"%(?:\([A-Za-z_]\w*\))?(?:s|d(?![0-9A-Fa-f]))|\{[^{}\s]*\}|\$\{")
+_PLACEHOLDER_AFTER = lazy(r"<[A-Za-z_][\w-]*>|\{[^{}\s]*\}")
+_WEB = lazy(r"(?i)^(?:(?:https?|ftp)://|www\.)")
+_CLOSING_QUOTE = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "`": "`"}
+
+
+def _intended_end(text: str, start: int, end: int) -> int | None:
+    """Where the URL the author meant ends, when GitHub's autolink (which
+    ends at ``end``) runs on through text that cannot be part of it; None
+    when GitHub ends it where the author did."""
+    first = None
+    for pattern in (_NOT_URL, _CJK_AFTER_URL):
+        m = pattern.search(text, start, end)
+        if m and (first is None or m.start() < first):
+            first = m.start()
+    if first is None:
+        return None
+    # the URL as GitHub would end it there: trailing punctuation is dropped
+    from ..document import gfm_url_end
+
+    cut = gfm_url_end(text[:first], start, first)
+    return cut if cut > start + len("http://") else None
+
+
+def _value(text: str, start: int, end: int) -> bool:
+    """A URL written as a value, not as a link: in quotes ("http://..."),
+    or a template with placeholders (?id=%s, /{id}, /<id>)."""
+    before = text[start - 1] if start else ""
+    if before in _CLOSING_QUOTE and text.startswith(_CLOSING_QUOTE[before], end):
+        return True
+    return bool(_TEMPLATE.search(text, start, end) or _PLACEHOLDER_AFTER.match(text, end))
+
+
+def _web(link: Link) -> bool:
+    return link.kind != "image" and bool(_WEB.match(link.url.strip()))
+
+
+@rule(code="RL405", name="bare-url", fix="sometimes", severity="warning",
+      summary="A bare URL in a file that writes its other links as [text](url) or <url>; "
+              "a bare URL GitHub links with the text after it.",
+      options={
+          "style": {
+              "type": "string",
+              "enum": ["consistent", "wrapped"],
+              "default": "consistent",
+              "description": (
+                  '"consistent": report bare URLs only in a file that writes fewer than a quarter of its '
+                  'web links bare; "wrapped": report every bare URL that GitHub links.'
+              ),
+          }
+      })
 def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
-    urls = [lk for lk in doc.links if lk.kind == "url" and not doc.in_code(lk.span.start)]
+    text = doc.text
+    links = [lk for lk in doc.links if not doc.in_code(lk.span.start)]
+    urls = [lk for lk in links if lk.kind == "url" and lk.span.end > lk.span.start + len("http://")]
+    if not urls:
+        return
     contexts = _url_contexts(doc, urls)
+    bare: list[Link] = []  # bare URLs that are links, and could be written otherwise
     for link in urls:
         start, end = link.span.start, link.span.end
-        if end <= start + len("http://"):
-            continue
         bracketed, code = contexts[start]
         if code:
             continue  # written as code on purpose, like a URL in a code span
@@ -543,11 +638,43 @@ def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
             yield Finding(Span(start, end), "URL inside brackets, shown as text and not as a link on GitHub; "
                                             "write it as [text](url) or <url>")
             continue
+        cut = _intended_end(text, start, end)
+        if cut is not None:
+            # GitHub links the text after the URL too: a real problem, in
+            # any style. <url> links only the URL: the link element changes
+            # extent (and href), which the rewrite guard cannot explain token
+            # by token, so the fix declares RESTRUCTURED (unsafe; judged by
+            # the word and code guards).
+            literal = not re.search(r"\\|&#?\w+;", text[start:cut])
+            fix = (Fix.unsafe(Edit(start, start, "<"), Edit(cut, cut, ">"), rewrites=True, effect=Rendering.RESTRUCTURED)
+                   if literal else None)
+            rest = text[cut:end]
+            shown = rest if len(rest) <= 20 else rest[:19] + "…"
+            yield Finding(Span(start, end), f"GitHub links this URL together with the text after it ({shown!r}); "
+                                            "end it with <url> or a space", fix)
+            continue
+        if _value(text, start, end):
+            continue  # a value in quotes or a template, not a link
+        bare.append(link)
+    if not bare:
+        return
+    # otherwise a bare URL is a style: GitHub links it. It is worth a
+    # finding only where the file writes most of its web links otherwise,
+    # in [text](url), [url](url), a reference or <url>: bare URLs fewer
+    # than a quarter of them all
+    total = len(bare) + sum(1 for lk in links if lk.kind != "url" and _web(lk))
+    consistent = options.get("style", "consistent") == "consistent"
+    if consistent and len(bare) * 4 >= total:
+        return
+    named = total - len(bare)
+    why = f" like {named} of the {total} web links in this file" if consistent else ""
+    for link in bare:
+        start, end = link.span.start, link.span.end
         # inside <...> a backslash or a character reference is read as
         # written, so the URL would change: report those without a fix
-        literal = not re.search(r"\\|&#?\w+;", doc.text[start:end])
+        literal = not re.search(r"\\|&#?\w+;", text[start:end])
         fix = Fix.safe(Edit(start, start, "<"), Edit(end, end, ">")) if literal else None
-        yield Finding(Span(start, end), "bare URL; write it as <url> or [text](url)", fix)
+        yield Finding(Span(start, end), f"bare URL; write it as <url> or [text](url){why}", fix)
 
 
 # -- references ---------------------------------------------------------------------------
