@@ -247,8 +247,16 @@ def roadmap(draw: st.DrawFn) -> bytes:
 
 def code(doc: Document) -> list[str]:
     # code keeps its bytes; the file's line endings (CRLF, CR) may be
-    # normalised around it
-    return sorted(re.sub(r"\r\n?", "\n", doc.text[s.start : s.end]) for s in doc.code_spans)
+    # normalised around it, and white space after a fence's info string is
+    # not code (CommonMark strips it)
+    def content(text: str) -> str:
+        text = re.sub(r"\r\n?", "\n", text)
+        if not text.startswith(("```", "~~~")):
+            return text
+        first, newline, rest = text.partition("\n")
+        return first.rstrip(" \t") + newline + rest
+
+    return sorted(content(doc.text[s.start : s.end]) for s in doc.code_spans)
 
 
 def repairs_in_code(piece: str) -> bool:
