@@ -254,12 +254,14 @@ def _diff(path: str, before: Any, after: Any) -> str:
         notes.append(f"# {path}: {'remove' if before.bom else 'add'} the UTF-8 byte-order mark\n")
     if before.encoding != after.encoding:
         notes.append(f"# {path}: rewrite as {after.encoding.upper()} (was {before.encoding})\n")
-    body = "".join(
-        difflib.unified_diff(
-            before.text.splitlines(keepends=True), after.text.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-        )
-    )
-    return "".join(notes) + body
+    body = []
+    for line in difflib.unified_diff(
+        before.text.splitlines(keepends=True), after.text.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    ):
+        body.append(line)
+        if not line.endswith(("\n", "\r")):  # as git and diff(1) mark it
+            body.append("\n\\ No newline at end of file\n")
+    return "".join(notes) + "".join(body)
 
 
 def _changed(source: Any, result: Any) -> bool:

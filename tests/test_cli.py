@@ -442,3 +442,10 @@ def test_color_choice(tmp_path: Path, args: list[str], env: dict[str, str], colo
         proc = subprocess.run([sys.executable, "-m", "roadmaplint", *command, *args],
                               capture_output=True, text=True, env={**clean, **env})
         assert ("\x1b[" in proc.stdout) is colored, (command, proc.stdout)
+
+
+def test_diff_marks_a_missing_final_newline(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text("# Roadmap\n\n- ship", encoding="utf-8")
+    out = run("format", "--diff", str(path)).output
+    assert "\n-- ship\n\\ No newline at end of file\n+- ship\n" in out
