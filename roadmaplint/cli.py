@@ -369,7 +369,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
     to_stderr = stdin and fix and not run.diff
     stream = sys.stderr if to_stderr else sys.stdout
     color = use_color(run.color, stream) and output_file is None
-    report = _report(reports, fmt, statistics, quiet, color, run.errors)
+    report = _report(reports, fmt, statistics, quiet, color, run.errors, strict)
     if fmt == "github" and reports and output_file is None:
         click.echo(output.summary(reports), err=True)  # stdout holds workflow commands only
     if report:
@@ -385,7 +385,8 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
     sys.exit(EXIT_VIOLATIONS if failing and not exit_zero else EXIT_CLEAN)
 
 
-def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool, errors: int) -> str:
+def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool, errors: int,
+            strict: bool = False) -> str:
     """The report of a `check` run in ``fmt``."""
     from . import output
 
@@ -401,7 +402,7 @@ def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool,
 
         return output.sarif(reports, all_rules(), successful=not errors)
     if fmt == "junit":
-        return output.junit(reports)
+        return output.junit(reports, strict)
     if fmt == "github":
         return output.github(reports)
     # after an error with no report, no "All checks passed"

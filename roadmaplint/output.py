@@ -364,22 +364,34 @@ def _xml_text(s: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", s)
 
 
-def junit(reports: list[FileReport]) -> str:
-    """One test case per file, a failure per violation."""
+def junit(reports: list[FileReport], strict: bool = False) -> str:
+    """One test case per file. Errors (warnings too with ``strict``) are
+    its failures, as they fail the run; warnings are listed in the case's
+    ``system-out``, where report viewers show them without turning the run
+    red. Valid against the common JUnit schema (Jenkins' junit-10.xsd)."""
     import xml.etree.ElementTree as ET
 
-    failed = sum(1 for r in reports if r.violations)
-    counts = {"tests": str(len(reports)), "failures": str(failed), "errors": "0", "skipped": "0"}
+    def failing(v: Violation) -> bool:
+        return strict or v.severity == "error"
+
+    failed = sum(1 for r in reports if any(failing(v) for v in r.violations))
+    counts = {"tests": str(len(reports)), "failures": str(failed), "errors": "0"}
     suites = ET.Element("testsuites", {"name": "roadmaplint", **counts})
-    suite = ET.SubElement(suites, "testsuite", {"name": "roadmaplint", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "roadmaplint", **counts, "skipped": "0"})
     for report in reports:
-        case = ET.SubElement(suite, "testcase", {"classname": "roadmaplint", "name": _xml_text(report.path),
-                                                 "file": _xml_text(report.path)})
+        case = ET.SubElement(suite, "testcase", {"classname": "roadmaplint", "name": _xml_text(report.path)})
+        notes = []
         for v in report.violations:
+            where = _xml_text(f"{v.path}:{v.line}:{v.column}")
+            if not failing(v):
+                notes.append(f"{where}: {v.severity} {v.code} [{v.name}] {_xml_text(v.message)}")
+                continue
             failure = ET.SubElement(case, "failure", {
                 "message": _xml_text(f"{v.code} {v.name}: {v.message}"),
                 "type": v.severity,
             })
-            failure.text = _xml_text(f"{v.path}:{v.line}:{v.column}")
+            failure.text = where
+        if notes:
+            ET.SubElement(case, "system-out").text = "\n".join(notes)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")

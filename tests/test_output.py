@@ -237,33 +237,62 @@ def test_sarif_reports_a_failed_run(tmp_path: Path) -> None:
 
 # -- junit -------------------------------------------------------------------
 
+# Jenkins' JUnit schema (junit-10.xsd, MIT, Gregory Boissinot), vendored as it
+# is from the PyPI sdist of pytest 8.3.4 (testing/example_scripts/junit-10.xsd,
+# sha256 a1a816f58d1bf95ebabf371994df0b9246dee66ea9572fbec4f9296f1b2c0ff6),
+# the schema pytest checks its own JUnit XML against
+JUNIT_SCHEMA = Path(__file__).parent / "data" / "junit-10.xsd"
+
+
+def valid_junit(xml: str) -> ET.Element:
+    xmlschema = pytest.importorskip("xmlschema")
+    xmlschema.XMLSchema(str(JUNIT_SCHEMA)).validate(xml)
+    return ET.fromstring(xml)
+
+
 def test_junit_cases_and_counts(tmp_path: Path) -> None:
     write("ROADMAP.md", DAMAGED)
     write("clean/ROADMAP.md", CLEAN)
     result = run("check", "ROADMAP.md", "clean/ROADMAP.md", "--format", "junit", "--select", "RL1,RL5")
     assert result.exit_code == 1
-    root = ET.fromstring(result.stdout)
-    suite = root.find("testsuite") if root.tag == "testsuites" else root
+    root = valid_junit(result.stdout)
+    suite = root.find("testsuite")
     assert suite is not None
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "1", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("2", "1", "0")
     damaged, clean = suite.findall("testcase")
     assert (damaged.get("classname"), damaged.get("name")) == ("roadmaplint", "ROADMAP.md")
     assert clean.get("name") == "clean/ROADMAP.md" and clean.find("failure") is None
-    failures = damaged.findall("failure")
-    assert len(failures) == 6
-    assert failures[0].get("message") == "RL502 trailing-whitespace: 3 trailing spaces"
-    assert failures[0].get("type") == "warning"
-    assert failures[0].text == "ROADMAP.md:5:15"
-    assert failures[3].get("message") == (
-        'RL501 heading-style: closed ATX heading; use "## 100% done, ok: yes" like most ATX headings in this file (2 of 3)'
-    )
+    # the one error fails the case; the five warnings are listed beside it
+    (failure,) = damaged.findall("failure")
+    assert failure.get("message") == 'RL101 mojibake: mojibake "âœ…" -> "✅"'
+    assert (failure.get("type"), failure.text) == ("error", "ROADMAP.md:12:8")
+    out = damaged.findtext("system-out").splitlines()
+    assert len(out) == 5
+    assert out[0] == "ROADMAP.md:5:15: warning RL502 [trailing-whitespace] 3 trailing spaces"
+
+
+def test_junit_warnings_alone_are_no_failure(tmp_path: Path) -> None:
+    """A warnings-only run exits 0, and its report shows no failure."""
+    write("ROADMAP.md", DAMAGED.replace("âœ…", "✅"))
+    result = run("check", "ROADMAP.md", "--format", "junit", "--select", "RL1,RL5")
+    assert result.exit_code == 0
+    root = valid_junit(result.stdout)
+    assert (root.get("failures"), root.find("testsuite").get("failures")) == ("0", "0")
+    assert root.find("testsuite/testcase/failure") is None
+    assert len(root.findtext("testsuite/testcase/system-out").splitlines()) == 5
+    # with --strict the warnings fail the run, and the report says so
+    result = run("check", "ROADMAP.md", "--format", "junit", "--select", "RL1,RL5", "--strict")
+    assert result.exit_code == 1
+    root = valid_junit(result.stdout)
+    assert root.get("failures") == "1" and len(root.findall("testsuite/testcase/failure")) == 5
 
 
 def test_junit_escapes_what_xml_cannot_hold() -> None:
     v = Violation(path="a&b<c>.md", code="RL106", name="control-character", severity="error",
                   message='bell \x07 in "<tag>" & \ud800', span=Span(0, 1),
                   line=1, column=1, end_line=1, end_column=2)
-    root = ET.fromstring(junit([FileReport(v.path, [v])]))
+    root = valid_junit(junit([FileReport(v.path, [v])]))
     case = root.find("testsuite/testcase")
     assert case is not None and case.get("name") == "a&b<c>.md"
     failure = case.find("failure")
