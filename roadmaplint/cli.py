@@ -464,6 +464,8 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             click.echo(_raw(color_diff(done.diff) if use_color(run.color) else done.diff), nl=False)
         elif check_only:
             click.echo(f"Would reformat: {_shown(str(done.path))}")
+        else:  # name it: a pre-commit hook's log says which file changed
+            click.echo(f"Reformatted: {_shown(str(done.path))}")
     verb = "would be reformatted" if check_only or run.diff else "reformatted"
     parts = []
     if changed:

@@ -449,3 +449,14 @@ def test_diff_marks_a_missing_final_newline(tmp_path: Path) -> None:
     path.write_text("# Roadmap\n\n- ship", encoding="utf-8")
     out = run("format", "--diff", str(path)).output
     assert "\n-- ship\n\\ No newline at end of file\n+- ship\n" in out
+
+
+def test_format_names_each_file_it_changed(tmp_path: Path) -> None:
+    one, two = tmp_path / "a" / "ROADMAP.md", tmp_path / "b" / "ROADMAP.md"
+    for path, text in ((one, "# Roadmap\n\n- ship   \n"), (two, "# Roadmap\n\n- ship\n")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    result = run("format", str(one), str(two))
+    assert result.exit_code == 0
+    assert f"Reformatted: {one}" in result.output and str(two) not in result.output
+    assert "1 file reformatted, 1 file left unchanged" in result.output

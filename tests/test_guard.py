@@ -217,7 +217,7 @@ needs_bytes_names = pytest.mark.skipif(sys.platform in ("win32", "darwin"),
     ("text", b"road\\xffmap.md:1:11: error RL101 [mojibake]"),
     ("json", b'"path": "road\\\\xffmap.md"'),
     ("sarif", b'"uri": "road%FFmap.md"'),
-    ("junit", b'file="road\\xffmap.md"'),
+    ("junit", b'name="road\\xffmap.md"'),
     ("github", b"::error file=road\\xffmap.md,line=1"),
 ])
 def test_every_output_format_takes_a_path_that_is_not_utf8(tmp_path: Path, fmt: str, expect: bytes) -> None:
