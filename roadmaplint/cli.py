@@ -342,6 +342,10 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
     files = [stdin_filename or Path("-")] if stdin else _paths(paths)
     data = sys.stdin.buffer.read() if stdin else None
+    if check_remote:
+        from .remote import NOTICES
+
+        NOTICES.clear()  # what this run's remote checks could not settle
     jobs = []
     for path in files:
         # stdin is configured like a ROADMAP.md in the working directory
@@ -379,6 +383,10 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
             click.echo(report, err=to_stderr, color=color)
     if not files:
         click.echo("roadmaplint: no roadmap files found", err=True)
+    if check_remote:
+        for notice in dict.fromkeys(NOTICES):
+            click.echo(f"roadmaplint: {notice}", err=True)
+        NOTICES.clear()
     failing = [v for r in reports for v in r.violations if strict or v.severity == "error"]
     if run.errors:
         sys.exit(EXIT_ERROR)

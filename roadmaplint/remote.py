@@ -19,6 +19,8 @@ from pathlib import Path
 USER_AGENT = "roadmaplint-dead-link (+https://pypi.org/project/roadmaplint/)"
 RETRY_AFTER_LIMIT = 10.0  # seconds: a longer Retry-After is not waited for in full
 _HEAD_REFUSED = (400, 403, 404, 405, 501)  # some servers answer HEAD only with these
+# getaddrinfo's "the name does not exist" (EAI_NONAME, EAI_NODATA on Linux)
+_NO_SUCH_HOST = (-2, -5, 8, 11001)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,16 @@ class Result:
     ok: bool
     detail: str  # "200 OK", "404 Not Found", "timed out", ...
     final: bool = True  # settles the question (worth caching)
+    # "answered": a definite answer (success, or a 4xx other than 429);
+    # "busy": a server answered 429 or 5xx every time; "timeout": no answer
+    # in time; "no-host": the name did not resolve; "unreachable": refused,
+    # reset, no route
+    outcome: str = "answered"
+
+
+# What a run's remote checks could not settle, for the command line to say
+# in one line each (never a finding): the network down, links not answering.
+NOTICES: list[str] = []
 
 
 class _RetryAfter(Exception):
@@ -54,8 +66,9 @@ def _request(url: str, method: str, timeout: float) -> tuple[int, str]:
 def check_one(url: str, timeout: float = 10.0, retries: int = 2, backoff: float = 0.5) -> Result:
     """Whether ``url`` answers with success (2xx or 3xx after redirects)."""
     import http.client
+    import socket
 
-    detail = ""
+    detail, outcome = "", "unreachable"
     for attempt in range(retries + 1):
         wait = backoff * (2**attempt)
         try:
@@ -66,20 +79,25 @@ def check_one(url: str, timeout: float = 10.0, retries: int = 2, backoff: float 
             status, reason, wait = exc.code, exc.reason, min(exc.seconds, RETRY_AFTER_LIMIT)
         except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets, bad replies
             reason_obj = getattr(exc, "reason", exc)
+            if isinstance(reason_obj, socket.gaierror) and reason_obj.errno in _NO_SUCH_HOST:
+                return Result(False, "no such host", final=False, outcome="no-host")
             text = str(reason_obj) or type(reason_obj).__name__
-            detail = "timed out" if "timed out" in text or isinstance(reason_obj, TimeoutError) else f"unreachable ({text})"
+            timed_out = "timed out" in text or isinstance(reason_obj, TimeoutError)
+            detail = "timed out" if timed_out else f"unreachable ({text})"
+            outcome = "timeout" if timed_out else "unreachable"
             if attempt < retries:
                 time.sleep(wait)
             continue
         except ValueError as exc:  # a URL urllib cannot use
             return Result(False, f"invalid URL ({exc})")
         detail = f"{status} {reason}".strip()
+        outcome = "busy"
         if status == 429 or status >= 500:
             if attempt < retries:
                 time.sleep(wait)
             continue
         return Result(status < 400, detail)
-    return Result(False, detail, final=False)
+    return Result(False, detail, final=False, outcome=outcome)
 
 
 def check_urls(

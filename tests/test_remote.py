@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from roadmaplint.cli import cli
 from roadmaplint.engine import Settings, lint
+from roadmaplint.remote import NOTICES
 from roadmaplint.source import Source
 
 FAST = {"timeout": 2, "retries": 2, "backoff": 0.01}
@@ -129,17 +130,56 @@ def test_429_is_retried(server: Server) -> None:
     assert server.seen["HEAD", "/busy"] == 3
 
 
-def test_500_is_retried_then_reported(server: Server) -> None:
-    found = remote(f"# R\n\n[a]({url(server, '/down')})\n", retries=1)
-    assert found == [(3, 5, f"{url(server, '/down')} answers 500 Internal Server Error")]
+def test_500_is_retried_then_said_not_reported_dead(server: Server) -> None:
+    """A server error is no definite answer: one line says the link could
+    not be checked; no dead link is reported for it."""
+    NOTICES.clear()
+    assert remote(f"# R\n\n[a]({url(server, '/down')})\n", retries=1) == []
     assert server.seen["HEAD", "/down"] == 2
+    assert NOTICES == [f"1 link could not be checked (timed out, refused or a server error), "
+                       f"not reported as dead: {url(server, '/down')}"]
 
 
-def test_timeout(server: Server) -> None:
+def test_timeout_is_said_not_reported_dead(server: Server) -> None:
+    NOTICES.clear()
     start = time.monotonic()
-    found = remote(f"# R\n\n[a]({url(server, '/slow')})\n", timeout=0.2, retries=0)
-    assert found == [(3, 5, f"{url(server, '/slow')} answers timed out")]
+    assert remote(f"# R\n\n[a]({url(server, '/slow')})\n", timeout=0.2, retries=0) == []
     assert time.monotonic() - start < 0.55
+    assert len(NOTICES) == 1 and "could not be checked" in NOTICES[0]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once closed
+
+
+def test_no_network_skips_the_checks_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every name unresolvable and every connection refused: the network is
+    down, not the sites. One line says so; nothing is reported dead; exit 0."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(f"# Roadmap\n\n- [a](https://gone.invalid/x)\n- [b](http://127.0.0.1:{closed_port()}/y)\n",
+                    encoding="utf-8")
+    (tmp_path / ".roadmaplint.toml").write_text("[rules.dead-link]\nretries = 0\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path), "--check-remote", "--select", "dead-link", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "RL410" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("roadmaplint: ")]
+    assert lines == ["roadmaplint: remote checks skipped: no host could be reached; 2 links not checked "
+                     "(is the network up?)"]
+
+
+def test_a_name_that_does_not_resolve_is_dead_when_others_answer(server: Server) -> None:
+    NOTICES.clear()
+    text = f"# R\n\n- [a]({url(server, '/ok')})\n- [b](https://gone.invalid/x)\n- [c]({url(server, '/missing')})\n"
+    assert [m for _, _, m in remote(text, retries=0)] == [
+        "https://gone.invalid/x: the domain does not resolve (no such host)",
+        f"{url(server, '/missing')} answers 404 Not Found",
+    ]
+    assert NOTICES == []
 
 
 def test_each_url_is_asked_once(server: Server) -> None:
@@ -152,8 +192,7 @@ def test_cache_is_reused_within_max_age_and_refreshed_after(server: Server, tmp_
     cache = tmp_path / "links.json"
     text = f"# R\n\n[a]({url(server, '/ok')}) [b]({url(server, '/missing')}) [c]({url(server, '/down')})\n"
     first = remote(text, cache=cache, retries=0)
-    assert [m for _, _, m in first] == [f"{url(server, '/missing')} answers 404 Not Found",
-                                        f"{url(server, '/down')} answers 500 Internal Server Error"]
+    assert [m for _, _, m in first] == [f"{url(server, '/missing')} answers 404 Not Found"]
     stored = json.loads(cache.read_text(encoding="utf-8"))
     assert set(stored) == {url(server, "/ok"), url(server, "/missing")}  # a 5xx is asked again
 
@@ -209,4 +248,4 @@ def test_a_plain_run_never_opens_a_socket(tmp_path: Path, monkeypatch: pytest.Mo
     assert attempts == []
     # the guard works: with --check-remote the same file does try to connect
     remote = CliRunner().invoke(cli, ["check", str(path), "--check-remote", "--select", "dead-link"])
-    assert attempts and "RL410" in remote.output
+    assert attempts and "remote checks skipped: no host could be reached" in remote.output

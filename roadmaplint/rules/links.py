@@ -920,7 +920,21 @@ def dead_link(doc: Document, options: dict) -> Iterator[Finding]:
         timeout=options["timeout"], concurrency=options["concurrency"], retries=options["retries"],
         backoff=options["backoff"], cache=Path(cache) if cache else None, max_age=options["max_age"],
     )
+    from ..remote import NOTICES
+
+    if all(r.outcome in ("no-host", "unreachable") for r in results.values()):
+        # no name resolved, no connection made: the network is down, not every site
+        NOTICES.append(f"remote checks skipped: no host could be reached; {len(results)} link"
+                       f"{'s' * (len(results) != 1)} not checked (is the network up?)")
+        return
+    failed = sorted({url for url, r in results.items() if r.outcome in ("busy", "timeout", "unreachable")})
+    if failed:
+        NOTICES.append(f"{len(failed)} link{'s' * (len(failed) != 1)} could not be checked "
+                       f"(timed out, refused or a server error), not reported as dead: {', '.join(failed[:3])}"
+                       + (" …" if len(failed) > 3 else ""))
     for span, url in targets:
         result = results[url]
-        if not result.ok:
+        if result.outcome == "no-host":  # others answered: this name is gone
+            yield Finding(span, f"{url}: the domain does not resolve (no such host)")
+        elif not result.ok and result.outcome == "answered":
             yield Finding(span, f"{url} answers {result.detail}")
