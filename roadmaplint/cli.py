@@ -85,6 +85,11 @@ def selection_options(f: Callable) -> Callable:
             click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
             click.option("--diff", is_flag=True, help="Show a unified diff of what fixes would change; write nothing."),
             click.option("-v", "--verbose", is_flag=True, help="Say which config and preset each file used."),
+            click.option("--exclude", multiple=True, metavar="PATTERN",
+                         help="Skip files matching this gitignore-style pattern when a directory is searched "
+                              "(repeatable; added to the config's exclude)."),
+            click.option("--force-exclude", is_flag=True,
+                         help="Apply the exclusions to files named on the command line too."),
             click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
                          show_default=True, help="Colour the output (auto: on a terminal, unless NO_COLOR is set; "
                          "FORCE_COLOR forces it)."),
@@ -106,6 +111,8 @@ class Run:
     diff: bool
     verbose: bool
     color: str = "auto"
+    exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
     today: dt.date | None = None
     errors: int = 0
     cache: dict = dataclasses.field(default_factory=dict)
@@ -235,13 +242,22 @@ def _run_jobs(jobs: list[Job]):
         yield from pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
 
 
-def _paths(paths: tuple[Path, ...]) -> list[Path]:
-    from .files import FileError, discover
+def _paths(paths: tuple[Path, ...], run: Run) -> list[Path]:
+    """The files to check: directories searched, then what ``--exclude`` and
+    the config's ``exclude`` name left out (from files named on the command
+    line too with ``--force-exclude``)."""
+    from .files import FileError, discover, excluded
 
     try:
-        return discover(list(paths) or [Path(".")])
+        found = discover(list(paths) or [Path(".")])
     except FileError as exc:
         raise Failure(str(exc)) from None
+    named = {p for p in paths if not p.is_dir()}
+    cli = [(os.getcwd(), pattern) for pattern in run.exclude]
+    return [
+        p for p in found
+        if (p in named and not run.force_exclude) or not excluded(p, [*cli, *run.settings(p).exclude])
+    ]
 
 
 def _diff(path: str, before: Any, after: Any) -> str:
@@ -340,7 +356,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
     stdin = paths == (Path("-"),)
     if Path("-") in paths and not stdin:
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
-    files = [stdin_filename or Path("-")] if stdin else _paths(paths)
+    files = [stdin_filename or Path("-")] if stdin else _paths(paths, run)
     data = sys.stdin.buffer.read() if stdin else None
     if check_remote:
         from .remote import NOTICES
@@ -457,7 +473,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
 
     changed = unchanged = 0
     jobs = [Job(path, run.settings(path), "format", run.unsafe_fixes, run.diff, check_only)
-            for path in _paths(paths)]
+            for path in _paths(paths, run)]
     for done in _run_jobs(jobs):
         if done.error is not None:
             run.error(done.error)

@@ -76,6 +76,8 @@ def _apply(s: engine.Settings, table: dict[str, Any]) -> None:
         s.select, s.extend_select = list(table["select"]), []
     s.extend_select += table.get("extend-select", [])
     s.ignore += table.get("ignore", [])
+    base = os.path.dirname(s.config_path or "")
+    s.exclude += [(base, p) for p in (*table.get("exclude", []), *table.get("extend-exclude", []))]
     for name, opts in table.get("rules", {}).items():
         s.options.setdefault(name, {}).update(copy.deepcopy(opts))
 

@@ -221,6 +221,9 @@ class Settings:
     today: Any = None  # a datetime.date for the date rules; None means today
     check_remote: bool = False  # only --check-remote lets a rule use the network
     cache: Any = None  # --cache: where dead-link keeps its results
+    # gitignore-style patterns of files not to check, each with the folder
+    # it is relative to: (folder, pattern)
+    exclude: list[tuple[str, str]] = field(default_factory=list)
     # whether formatting rules run without being selected: true for `format`
     # and the API, false for `check` (which reports problems, not formatting)
     formatting: bool = True

@@ -36,6 +36,33 @@ def discover(paths: list[Path]) -> list[Path]:
     return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
 
+def excluded(path: Path, patterns: list[tuple[str, str]]) -> bool:
+    """Whether a gitignore-style pattern excludes ``path``: ``(folder,
+    pattern)`` pairs, each pattern relative to its folder. A pattern with no
+    ``/`` but a trailing one matches a file or folder name at any depth
+    (``archive``, ``*.draft.md``); one with a ``/`` is anchored at its folder
+    (``docs/old/*.md``, ``/ROADMAP.md``); a trailing ``/`` matches folders
+    only. A folder that matches excludes everything below it."""
+    from .config import glob_match
+
+    full = os.path.abspath(path)
+    for base, pattern in patterns:
+        rel = os.path.relpath(full, os.path.abspath(base or "."))
+        if rel.startswith(".."):
+            continue
+        parts = Path(rel).as_posix().split("/")
+        folder_only = pattern.endswith("/")
+        pat = pattern.rstrip("/")
+        anchored = "/" in pat
+        pat = pat.lstrip("/")
+        # the path's folders, then the path itself (a folder-only pattern
+        # never matches the file)
+        for n in range(1, len(parts) + (0 if folder_only else 1)):
+            if glob_match("/".join(parts[:n]) if anchored else parts[n - 1], pat):
+                return True
+    return False
+
+
 def _walk(top: Path) -> Iterator[Path]:
     # os.walk does not follow directory symlinks, so a symlink loop is harmless
     for root, dirs, files in os.walk(top, onerror=lambda e: None):

@@ -460,3 +460,47 @@ def test_format_names_each_file_it_changed(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert f"Reformatted: {one}" in result.output and str(two) not in result.output
     assert "1 file reformatted, 1 file left unchanged" in result.output
+
+
+# -- exclusions ------------------------------------------------------------------
+
+
+def _tree(tmp_path: Path) -> None:
+    for rel in ("ROADMAP.md", "docs/ROADMAP.md", "archive/2019/ROADMAP.md", "docs/old/roadmap.md"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # a broken anchor (an error check reports), trailing spaces (formatting)
+        path.write_text("# Roadmap\n\n- [x](#gone)   \n", encoding="utf-8")
+
+
+def _checked(result) -> list[str]:
+    return sorted({line.split(":")[0] for line in result.output.splitlines() if "RL401" in line})
+
+
+def test_exclude_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert _checked(run("check", ".")) == ["ROADMAP.md", "archive/2019/ROADMAP.md", "docs/ROADMAP.md",
+                                           "docs/old/roadmap.md"]
+    # a name at any depth, a folder only, an anchored path
+    assert _checked(run("check", ".", "--exclude", "archive/")) == ["ROADMAP.md", "docs/ROADMAP.md",
+                                                                    "docs/old/roadmap.md"]
+    assert _checked(run("check", ".", "--exclude", "old", "--exclude", "/ROADMAP.md")) == [
+        "archive/2019/ROADMAP.md", "docs/ROADMAP.md"]
+    assert _checked(run("check", ".", "--exclude", "docs/*/*.md")) == ["ROADMAP.md", "archive/2019/ROADMAP.md",
+                                                                       "docs/ROADMAP.md"]
+    # a file named on the command line is checked, unless --force-exclude
+    assert _checked(run("check", "archive/2019/ROADMAP.md", "--exclude", "archive/")) == ["archive/2019/ROADMAP.md"]
+    assert _checked(run("check", "archive/2019/ROADMAP.md", "--exclude", "archive/", "--force-exclude")) == []
+
+
+def test_exclude_in_the_config_is_relative_to_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path)
+    (tmp_path / ".roadmaplint.toml").write_text('exclude = ["archive/"]\nextend-exclude = ["docs/old/"]\n',
+                                                encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "docs")
+    assert _checked(run("check", "..")) == ["../ROADMAP.md", "../docs/ROADMAP.md"]
+    # format honours it too
+    result = run("format", "--check", "..")
+    assert sorted(ln for ln in result.output.splitlines() if ln.startswith("Would")) == [
+        "Would reformat: ../ROADMAP.md", "Would reformat: ../docs/ROADMAP.md"]
