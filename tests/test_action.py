@@ -133,9 +133,11 @@ exit 3
 
 
 def test_setup_python_caches_pip_on_the_constraints_file() -> None:
+    # setup-python v5 rejects a cache-dependency-path outside the workspace
+    assert STEPS[SETUP]["uses"] == "actions/setup-python@v6"
     with_ = STEPS[SETUP]["with"]
     assert with_["cache"] == "pip"
-    assert with_["cache-dependency-path"].endswith("/action-constraints.txt")
+    assert with_["cache-dependency-path"] == "${{ github.action_path }}/action-constraints.txt"
     assert (ROOT / "action-constraints.txt").is_file()
 
 
