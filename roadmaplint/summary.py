@@ -18,8 +18,24 @@ def _cell(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def make_summary(report: dict | None, exit_code: int | None = None) -> str:
-    """Markdown for a ``check --format json`` report (None: no usable report)."""
+def _statistics(rows: list[dict]) -> str:
+    """Markdown for ``check --statistics --format json`` (one row per rule)."""
+    lines = ["## roadmaplint", ""]
+    if not rows:
+        return "\n".join(lines + ["All checks passed."]) + "\n"
+    total = sum(row["count"] for row in rows)
+    lines += [f"Found {total} problem{'s' if total != 1 else ''}.", "",
+              "| Rule | Name | Severity | Count | Fixable |", "| --- | --- | --- | ---: | ---: |"]
+    lines += [f"| {row['code']} | {_cell(row.get('name', ''))} | {row.get('severity', '')} | {row['count']} "
+              f"| {row.get('fixable', 0)} |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def make_summary(report: dict | list | None, exit_code: int | None = None) -> str:
+    """Markdown for a ``check --format json`` report, or its ``--statistics``
+    list (None: no usable report)."""
+    if isinstance(report, list):
+        return _statistics(report)
     lines = ["## roadmaplint", ""]
     if report is None:
         code = "" if exit_code is None else f" (exit code {exit_code})"
@@ -56,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     exit_code = int(args[1]) if len(args) == 2 and args[1].lstrip("-").isdigit() else None
     try:
         report = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-        if not isinstance(report, dict):
+        if not isinstance(report, (dict, list)):
             report = None
     except (OSError, ValueError):
         report = None

@@ -226,6 +226,16 @@ def test_summary_lists_the_first_20_problems() -> None:
     assert "`R.md:21`" not in summary and "… and 5 more." in summary
 
 
+def test_summary_of_statistics_json(tmp_path: Path) -> None:
+    # args "--statistics" with format json: the report is one row per rule
+    run = Run(tmp_path)
+    (run.workspace / "ROADMAP.md").write_text(BAD, encoding="utf-8")
+    (check,) = run.after_install({"args": "--statistics", "format": "json", "format-check": "false"})
+    assert check.returncode == 1, check.stderr
+    summary = run.summary.read_text(encoding="utf-8")
+    assert "Found 1 problem." in summary and "| RL401 | broken-anchor | error | 1 | 0 |" in summary
+
+
 def _closure() -> dict[str, list]:
     """roadmaplint's runtime requirements (pyproject) and theirs (installed metadata)."""
     from packaging.requirements import Requirement
