@@ -328,7 +328,9 @@ def test_action_yml() -> None:
     scripts = "\n".join(step.get("run", "") for step in steps)
     envs = [step.get("env", {}) for step in steps]
     assert any(env.get("ACTION_PATH") == "${{ github.action_path }}" for env in envs)
-    assert "pip install" in scripts and "roadmaplint\" check --format github" in scripts
+    assert "pip install" in scripts and "--constraint \"$ACTION_PATH/action-constraints.txt\"" in scripts
+    assert action["inputs"]["format"]["default"] == "github"
+    assert set(action["outputs"]) == {"output-file", "exit-code"}
     for step in steps:  # inputs reach scripts through env, never spliced into the script
         assert "${{" not in step.get("run", "")
         if "run" in step:
