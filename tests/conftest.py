@@ -11,6 +11,7 @@ def pytest_configure(config):
     )
     config.addinivalue_line(
         "markers",
-        "slow: runs every input of the shared test material (peer projects' test files, the corpus) "
-        "through a whole pipeline; deselect with -m 'not slow'",
+        "slow: the long runs (every input of the shared test material through a whole pipeline, generated "
+        "roadmaps, hostile inputs, the real pre-commit, building the package); the default run leaves "
+        "them out, `python -m pytest -m slow` runs them (CI runs both)",
     )

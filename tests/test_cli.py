@@ -14,10 +14,11 @@ from click.testing import CliRunner
 
 from roadmaplint import engine
 from roadmaplint.cli import cli
+from shared_data import SHARED, absent
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 seeds = sorted(SEEDS.glob("*.md")) if SEEDS.is_dir() else []
-needs_seeds = pytest.mark.skipif(not seeds, reason="../shared/seeds is absent")
+needs_seeds = pytest.mark.skipif(not seeds, reason=absent("seeds"))
 
 # two closed ATX headings among three open ones: heading-style reports the two
 CLOSED = "# Roadmap #\n\n## Now ##\n\n- ship it\n\n### Search\n\n### Sync\n\n### Plugins\n"

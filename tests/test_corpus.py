@@ -18,13 +18,14 @@ from roadmaplint.document import Document, load
 from roadmaplint.engine import Settings, lint_document
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 SETS = ("roadmaps", "mojibake")
 FILES = sorted(p for s in SETS if (CORPUS / s).is_dir() for p in (CORPUS / s).iterdir() if p.is_file())
 WORD = re.compile(r"\w+")
 
-pytestmark = pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")
+pytestmark = pytest.mark.skipif(not FILES, reason=absent("corpus"))
 
 
 def settings() -> Settings:

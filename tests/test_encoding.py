@@ -19,10 +19,11 @@ from roadmaplint.document import load
 from roadmaplint.engine import Applicability, Settings, lint
 from roadmaplint.rules import encoding
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
-SEED_003 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_f281103d11bec08d.md"
-MOJIBAKE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mojibake"
-ROADMAPS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "roadmaps"
+SEED_003 = SHARED / "seeds" / "003_f281103d11bec08d.md"
+MOJIBAKE_CORPUS = SHARED / "corpus" / "mojibake"
+ROADMAPS_CORPUS = SHARED / "corpus" / "roadmaps"
 
 
 def run(*args: str):
@@ -51,7 +52,7 @@ def fixed(text: str | bytes, *rules: str, unsafe: bool = False, **options: dict)
 # -- seed 003 and the BOM + CRLF file ---------------------------------------------
 
 
-@pytest.mark.skipif(not SEED_003.is_file(), reason="../shared/seeds is absent")
+@pytest.mark.skipif(not SEED_003.is_file(), reason=absent("seeds"))
 def test_seed_003_legend_repaired_byte_for_byte(tmp_path: Path) -> None:
     original = SEED_003.read_bytes()
     path = tmp_path / "ROADMAP.md"
@@ -286,7 +287,7 @@ def test_high_characters_cover_every_code_page() -> None:
                 assert high.match(ch), (enc, hex(b), ch)
 
 
-@pytest.mark.skipif(not ROADMAPS_CORPUS.is_dir(), reason="../shared/corpus is absent")
+@pytest.mark.skipif(not ROADMAPS_CORPUS.is_dir(), reason=absent("corpus"))
 def test_corpus_roadmaps_have_no_false_mojibake() -> None:
     hits = {}
     for path in sorted(ROADMAPS_CORPUS.glob("*.md")):
@@ -298,7 +299,7 @@ def test_corpus_roadmaps_have_no_false_mojibake() -> None:
     assert hits == {"60fingers--ludumdare35--Roadmap.md": ["RL101"]}
 
 
-@pytest.mark.skipif(not MOJIBAKE_CORPUS.is_dir(), reason="../shared/corpus is absent")
+@pytest.mark.skipif(not MOJIBAKE_CORPUS.is_dir(), reason=absent("corpus"))
 def test_corpus_mojibake_is_found_and_fixed_to_a_fixed_point() -> None:
     detected = exact = 0
     in_code: dict[str, tuple[int, int]] = {}

@@ -21,8 +21,8 @@ from roadmaplint.frontmatter import detect
 from roadmaplint.parse import parse
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
-SHARED = Path(os.environ.get("ROADMAPLINT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 TODAY = dt.date(2026, 12, 6)
 
 # Every line of this block would draw a finding, or a fix, as Markdown: an

@@ -100,6 +100,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_pathological_markdown_ends_cleanly(tmp_path: Path, name: str) -> None:
     path = tmp_path / "ROADMAP.md"
@@ -110,6 +111,7 @@ def test_pathological_markdown_ends_cleanly(tmp_path: Path, name: str) -> None:
         assert proc.returncode in (0, 1), proc.stderr
 
 
+@pytest.mark.slow
 def test_one_megabyte_roadmap(tmp_path: Path) -> None:
     path = tmp_path / "ROADMAP.md"
     path.write_text(big_roadmap(MB), encoding="utf-8")

@@ -15,16 +15,16 @@ from roadmaplint.config import load_config
 from roadmaplint.engine import Settings, lint
 from roadmaplint.source import Source
 from roadmaplint.spec import validate
+from shared_data import SHARED, absent
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-SEEDS = next((p / "shared" / "seeds" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()),
-             Path(__file__).resolve().parents[2] / "shared" / "seeds")
+SEEDS = SHARED / "seeds"
 seeds = sorted(SEEDS.glob("0*.md")) if SEEDS.is_dir() else []
-needs_seeds = pytest.mark.skipif(not seeds, reason="../shared/seeds is absent")
+needs_seeds = pytest.mark.skipif(not seeds, reason=absent("seeds"))
 
 OURS = """# Roadmap
 
@@ -222,13 +222,10 @@ def test_milestones_become_a_repeating_pattern_in_the_documents_direction(tmp_pa
     assert [v[:15] for v in violations(swapped, spec, [*STRUCTURE, "RL601"])] == ['RL601 "Q3 2025"']
 
 
-# the shared folder next to the checkout (or next to the folder of its worktrees)
-SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()), None)
-EVERY = (sorted((SHARED / "corpus" / "roadmaps").glob("*")) + sorted((SHARED / "seeds").glob("0*.md"))
-         if SHARED else [])
+EVERY = sorted((SHARED / "corpus" / "roadmaps").glob("*")) + sorted((SHARED / "seeds").glob("0*.md"))
 
 
-@pytest.mark.skipif(not EVERY, reason="../shared/corpus and ../shared/seeds are absent")
+@pytest.mark.skipif(not EVERY, reason=absent())
 def test_init_on_every_corpus_file_checks_clean_for_structure(tmp_path: Path) -> None:
     from roadmaplint.document import load
     from roadmaplint.engine import bind

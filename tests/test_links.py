@@ -16,8 +16,8 @@ from roadmaplint.document import gfm_url_end
 from roadmaplint.rules.links import Slugger, anchors, slug
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec
+from shared_data import SHARED, absent
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_002 = SHARED / "seeds" / "002_99bc2a0528172d8e.md"
 CORPUS = SHARED / "corpus" / "roadmaps"
 MARK = "  ◀ "  # what follows on a fixture line is expectations, not text
@@ -455,7 +455,7 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
     )
 
 
-@pytest.mark.skipif(not SEED_002.is_file(), reason="../shared/seeds is absent")
+@pytest.mark.skipif(not SEED_002.is_file(), reason=absent("seeds"))
 def test_format_restores_every_github_link_in_seed_002() -> None:
     original = Source.from_bytes(SEED_002.read_bytes(), str(SEED_002))
     assert original.text.count("g.nite07.org") == 8
@@ -752,7 +752,7 @@ def test_tracking_link_bad_pattern_is_a_spec_error() -> None:
 
 # -- the corpus ------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=absent("corpus"))
 def test_corpus_has_no_broken_anchor_and_no_crash(tmp_path: Path) -> None:
     # each file alone in an empty folder: its neighbours are not in the corpus
     from roadmaplint.files import read

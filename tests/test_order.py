@@ -16,6 +16,7 @@ from roadmaplint.cli import cli
 from roadmaplint.document import load
 from roadmaplint.engine import Settings, find_rule, lint
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -460,13 +461,11 @@ def test_mixed_date_styles_when_selected() -> None:
 
 # -- the shared corpus -------------------------------------------------------------------
 
-# the shared folder next to the checkout (or next to the folder of its worktrees)
-ROOT = next((p / "shared" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()),
-            Path(__file__).resolve().parents[2] / "shared")
+ROOT = SHARED
 CORPUS = sorted((ROOT / "corpus" / "roadmaps").glob("*.md")) + sorted((ROOT / "seeds").glob("*.md"))
 
 
-@pytest.mark.skipif(not CORPUS, reason="../shared/corpus and ../shared/seeds are absent")
+@pytest.mark.skipif(not CORPUS, reason=absent())
 def test_corpus_order_rules_settle() -> None:
     settings = Settings(select=["RL6"], today=TODAY)
     for path in CORPUS:
@@ -478,7 +477,7 @@ def test_corpus_order_rules_settle() -> None:
         assert fixes.fix(first.source, settings).text == first.text, path.name
 
 
-@pytest.mark.skipif(not (ROOT / "seeds").is_dir(), reason="../shared/seeds is absent")
+@pytest.mark.skipif(not (ROOT / "seeds").is_dir(), reason=absent("seeds"))
 def test_seed_target_dates() -> None:
     seed = next((ROOT / "seeds").glob("004_*.md"))
     messages = [v.message for v in lint(Source.from_bytes(seed.read_bytes(), str(seed)),

@@ -29,6 +29,7 @@ from roadmaplint.source import Source  # noqa: E402
 # the document generator and the CommonMark oracle live beside this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_structure import _MD, SHARED, _encode, known_divergences, roadmap_texts  # noqa: E402
+from shared_data import SHARED, absent
 
 
 def doc_of(text: str) -> tuple[Source, Document]:
@@ -571,7 +572,7 @@ def _all_files() -> list[Path]:
 def test_tree_unchanged_on_seeds_and_corpus() -> None:
     files = _all_files()
     if not files:
-        pytest.skip("../shared is absent")
+        pytest.skip(absent())
     compared = 0
     for path in files:
         source = Source.from_bytes(path.read_bytes(), str(path))

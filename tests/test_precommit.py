@@ -20,6 +20,8 @@ import pytest
 from roadmaplint.cli import cli
 from roadmaplint.files import ROADMAP_NAME
 
+pytestmark = pytest.mark.slow  # generated inputs / the real pre-commit: `pytest -m slow`
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:

@@ -23,6 +23,8 @@ from roadmaplint import fixes
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source
 
+pytestmark = pytest.mark.slow  # generated inputs / the real pre-commit: `pytest -m slow`
+
 TODAY = dt.date(2025, 6, 1)
 WORD = re.compile(r"\w+")
 # ROADMAPLINT_EXAMPLES=5000 for a longer hunt than the suite's

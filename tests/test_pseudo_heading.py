@@ -10,6 +10,7 @@ import pytest
 
 from roadmaplint.engine import Settings, lint
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
 
 def found(text: str) -> list[tuple[int, str]]:
@@ -60,7 +61,7 @@ def test_a_bold_line_naming_a_horizon_milestone_or_status_is_reported(caption: s
     assert found(text) == [(5, caption)]
 
 
-_SEEDS = Path(os.environ.get("ROADMAPLINT_SHARED", "/work/shared")) / "seeds"
+_SEEDS = SHARED / "seeds"
 
 
 def test_seed_003_capitals_lines_are_still_reported() -> None:

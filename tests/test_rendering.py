@@ -24,8 +24,8 @@ from roadmaplint import render
 from roadmaplint.engine import Settings
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source, SourceError
+from shared_data import SHARED, absent
 
-SHARED = Path(os.environ.get("ROADMAPLINT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 ABSENT = (f"{SHARED} is absent: it holds the shared test material (peer projects' test files, real "
           "roadmaps); set ROADMAPLINT_SHARED to the folder that has peer/ and corpus/")
 
@@ -189,6 +189,7 @@ def test_moves_are_judged_as_reordered_blocks() -> None:
     assert render.same_blocks(text, result.text) and not render.same(text, result.text)
 
 
+@pytest.mark.slow
 @given(roadmap())
 @SETTINGS
 def test_generated_roadmaps_render_the_same_after_neutral_fixes(data: bytes) -> None:

@@ -18,13 +18,13 @@ from roadmaplint.document import load
 from roadmaplint.engine import Settings, lint_document
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec, title_key, user_spec, validate
+from shared_data import SHARED, absent
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "roadmaps"
 EXPECTED = {"000": "horizons", "001": "features", "002": "themes", "003": "status-legend", "004": "checklist"}
 seeds = sorted(SEEDS.glob("0*.md")) if SEEDS.is_dir() else []
-needs_seeds = pytest.mark.skipif(not seeds, reason="../shared/seeds is absent")
+needs_seeds = pytest.mark.skipif(not seeds, reason=absent("seeds"))
 
 ROADMAP = "# Roadmap\n\n## Now\n\n- Faster startup\n\n## Later\n\n- Plugin API\n"
 
@@ -429,7 +429,7 @@ def test_first_words_of_a_horizon_are_not_horizons() -> None:
     assert detected(text) == "features"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=absent("corpus"))
 def test_corpus_checks_nearly_clean_with_no_config() -> None:
     """The real roadmaps: no crash, every one gets a preset, and structure and
     status rules find little in roadmaps nobody wrote for this tool."""

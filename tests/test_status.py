@@ -14,8 +14,9 @@ from roadmaplint.engine import Settings, lint_document
 from roadmaplint.export import export
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 SEED_003 = SEEDS / "003_f281103d11bec08d.md"
 SEED_004 = SEEDS / "004_2e2ab702435c6de5.md"
 
@@ -217,7 +218,7 @@ def demojibake_markers(text: str) -> str:
     return re.sub(r"(?m)^(\s*[-*] )([^\x00-\x7f\s]+)", repair, text)
 
 
-@pytest.mark.skipif(not SEED_003.is_file(), reason="../shared/seeds is absent")
+@pytest.mark.skipif(not SEED_003.is_file(), reason=absent("seeds"))
 def test_seed_003_every_item_uses_a_legend_marker() -> None:
     raw = SEED_003.read_bytes().decode("utf-8")
     fixed = demojibake_markers(raw)
@@ -231,7 +232,7 @@ def test_seed_003_every_item_uses_a_legend_marker() -> None:
         assert {e.marker.value for e in doc.binding.legend.entries} == {"✅", "🦀", "💤"}
 
 
-@pytest.mark.skipif(not SEED_003.is_file(), reason="../shared/seeds is absent")
+@pytest.mark.skipif(not SEED_003.is_file(), reason=absent("seeds"))
 def test_seed_003_has_no_status_finding_after_the_real_mojibake_fix() -> None:
     from roadmaplint import fixes
 
@@ -243,7 +244,7 @@ def test_seed_003_has_no_status_finding_after_the_real_mojibake_fix() -> None:
     assert doc.binding.spec.preset == "status-legend"
 
 
-@pytest.mark.skipif(not SEED_004.is_file(), reason="../shared/seeds is absent")
+@pytest.mark.skipif(not SEED_004.is_file(), reason=absent("seeds"))
 def test_seed_004_needs_no_markers() -> None:
     text = SEED_004.read_bytes().decode("utf-8")
     assert check(text) == []

@@ -31,8 +31,8 @@ from hypothesis import strategies as st  # noqa: E402
 from roadmaplint.document import load  # noqa: E402
 from roadmaplint.frontmatter import detect as detect_front_matter  # noqa: E402
 from roadmaplint.source import BOM, Source, SourceError  # noqa: E402
+from shared_data import SHARED, absent
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 _MD = markdown_it.MarkdownIt("commonmark").enable("table")
 
 

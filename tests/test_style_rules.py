@@ -13,13 +13,9 @@ from roadmaplint import fixes
 from roadmaplint.document import load
 from roadmaplint.engine import Settings, lint
 from roadmaplint.source import Source
+from shared_data import SHARED, absent
 
-# the seeds sit beside the project (/work/shared beside /work/main), or two
-# levels up from a worktree in /work/wt/<name>
-SEEDS = next(
-    (p for p in (Path(__file__).resolve().parents[n] / "shared" / "seeds" for n in (2, 3)) if p.is_dir()),
-    Path(__file__).resolve().parents[2] / "shared" / "seeds",
-)
+SEEDS = SHARED / "seeds"
 MARK = "  ◀ "  # what follows on a fixture line is expectations, not text
 
 
