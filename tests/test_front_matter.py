@@ -457,3 +457,10 @@ def test_commonmark_reads_the_rest_as_we_do() -> None:
     data = YAML_FM + b"Intro\n===\n\n- a\n  - b\n\n> ## Quote\n"
     source = Source.from_bytes(data)
     assert ours(source) == oracle(source.text) == ({(12, 1, 0), (18, 2, 1)}, {(15, 0), (16, 1)})
+
+
+def test_a_bad_byte_in_front_matter_is_reported_without_a_fix() -> None:
+    # the rest of the file is UTF-8 (é written right), so the file stays UTF-8
+    vs = lint(b'+++\ntitle = "a\xff"\n+++\n# R\n\nhello \xc3\xa9t\xc3\xa9\n', select=["RL102"])
+    assert [(v.line, v.fix) for v in vs] == [(2, None)]
+    assert "in the front matter" in vs[0].message

@@ -57,25 +57,29 @@ def test_the_wheel_carries_its_data(dist: Path) -> None:
 def test_the_wheel_alone_runs(dist: Path, tmp_path: Path) -> None:
     (wheel,) = dist.glob("*.whl")
     env_dir = tmp_path / "fresh"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    venv.EnvBuilder(with_pip=True).create(env_dir)  # ensurepip: offline
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    python = bindir / ("python.exe" if os.name == "nt" else "python")
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    # the dependencies, from this environment (no package index needed); the
-    # wheel's own roadmaplint comes first on the path
-    Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    with zipfile.ZipFile(wheel) as zf:  # what pip does with a pure wheel, without pip
-        zf.extractall(site)
+    # the wheel alone, as pip installs it (no package index: --no-deps)...
+    proc = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # ...and its dependencies from this environment, after its own files
+    Path(site, "zz-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     roadmap = tmp_path / "work" / "ROADMAP.md"
     roadmap.parent.mkdir()
     roadmap.write_text("# Roadmap\n\n## Now\n\n- ship it\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
     def rl(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(python), "-m", "roadmaplint", *args], capture_output=True, text=True,
-                              cwd=roadmap.parent, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+        # the console script pip wrote
+        return subprocess.run([str(bindir / "roadmaplint"), *args], capture_output=True, text=True,
+                              cwd=roadmap.parent, env=env)
 
     where = subprocess.run([str(python), "-c", "import roadmaplint; print(roadmaplint.__file__)"],
-                           capture_output=True, text=True, cwd=roadmap.parent, check=True).stdout
+                           capture_output=True, text=True, cwd=roadmap.parent, env=env, check=True).stdout
     assert where.startswith(site), where  # the wheel, not this checkout
     checked = rl("check", "ROADMAP.md")
     assert checked.returncode == 0 and "All checks passed (1 file)." in checked.stdout, checked.stderr

@@ -471,6 +471,9 @@ def _damaged(doc: Document) -> Iterator[Finding]:
         if doc.in_code(span.start, span.end):
             yield Finding(span, f"{what} inside code: it reads as {_show(guess)} in {enc} "
                                 f"({encoding_name(enc)}); check the code")
+        elif doc.in_front_matter(span.start, span.end):  # no fix touches the front matter
+            yield Finding(span, f"{what} in the front matter: it reads as {_show(guess)} in {enc} "
+                                f"({encoding_name(enc)}); check it")
         elif certain:
             yield Finding(span, f"{what}: it reads as {_show(guess)} in {enc} ({encoding_name(enc)}), "
                                 "the only reading that fits; write it as UTF-8",
