@@ -298,16 +298,18 @@ def _rendering_problem(before: Document, after: Document, chosen: list[Violation
     if not declared:
         return None if render.same(before.text, after.text) else "it would change what GitHub renders"
     # the text with only the declared changes: the rest must render alike
-    mid = apply_edits(before.text, [e for v in declared for e in v.fix.edits])  # type: ignore[union-attr]
+    edits = [e for v in declared for e in v.fix.edits]  # type: ignore[union-attr]
+    mid = apply_edits(before.text, edits)
     if len(declared) < len(chosen) and not render.same(mid, after.text):
         return "it would change what GitHub renders"
     moves = [e for v in declared if v.fix.renders is Rendering.REORDERED for e in v.fix.edits]  # type: ignore[union-attr]
     rewrites = [e for v in declared if v.fix.renders is Rendering.REWRITTEN for e in v.fix.edits]  # type: ignore[union-attr]
     if moves and not render.same_blocks(before.text, apply_edits(before.text, moves)):
         return "it would change what GitHub renders, not only the order of its blocks"
-    restructured = any(v.fix.renders is Rendering.RESTRUCTURED for v in declared)  # type: ignore[union-attr]
-    if rewrites and not moves and not restructured and not render.rewritten_only(before.text, mid, rewrites):
-        return "it would change what GitHub renders beyond the text it rewrites"
+    if rewrites:  # judged on their own: moves and restructured blocks aside
+        only = mid if len(rewrites) == len(edits) else apply_edits(before.text, rewrites)
+        if not render.rewritten_only(before.text, only, rewrites):
+            return "it would change what GitHub renders beyond the text it rewrites"
     return None
 
 

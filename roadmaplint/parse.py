@@ -41,7 +41,7 @@ from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
 from mistune.plugins.url import URL_LINK_PATTERN, parse_url_link
 
-from .source import Source
+from .source import DAMAGED, Source, as_replacement
 
 Token = dict[str, Any]
 
@@ -489,7 +489,6 @@ def _markdown() -> PosMarkdown:
 
 
 _DETECT: Any = object()
-_DAMAGED = re.compile("[\udc80-\udcff]")
 
 
 def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], list[dict[str, Any]]]:
@@ -508,10 +507,10 @@ def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], lis
     if front_matter is not None:
         for n in front_matter.lines:
             lines[n] = ""
-    if _DAMAGED.search(source.text):
+    if DAMAGED.search(source.text):
         # bytes that are not UTF-8 (kept as lone surrogates) would stop
         # mistune's URL quoting: it parses U+FFFD in their place, one for one
-        lines = [_DAMAGED.sub("\ufffd", ln) for ln in lines]
+        lines = [as_replacement(ln) for ln in lines]
     md = _markdown()
     state = PosState()
     state.root = _Root(source, lines)

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from .source import as_replacement
+
 _render: Any = None
 _BETWEEN_TAGS = re.compile(r">[ \t\r\n\f]+<")
 
@@ -35,9 +37,6 @@ def html(text: str) -> str:
     return "".join(parts).strip()
 
 
-_DAMAGED = re.compile("[\ud800-\udfff]")
-
-
 def _raw(text: str) -> str:
     global _render
     if _render is None:
@@ -50,7 +49,7 @@ def _raw(text: str) -> str:
             return cmarkgfm.github_flavored_markdown_to_html(t, options=options)
 
     # bytes that are not UTF-8 are held as lone surrogates: U+FFFD for each
-    return _render(_DAMAGED.sub("\ufffd", text))
+    return _render(as_replacement(text))
 
 
 def same(before: str, after: str) -> bool:
@@ -100,7 +99,7 @@ def rewritten_only(before: str, after: str, edits: list[Any]) -> bool:
             at = e.end
         parts.append(before[at:b])
         # as _raw shows them: a byte that is not UTF-8 as U+FFFD
-        old, new = _DAMAGED.sub("\ufffd", old), _DAMAGED.sub("\ufffd", "".join(parts))
+        old, new = as_replacement(old), as_replacement("".join(parts))
         pairs += [(old, new), (_html.escape(old, quote=True), _html.escape(new, quote=True))]
     was, want = html(before), html(after)
     if _replaced_in_order(was, pairs) == want or _replaced_everywhere(was, pairs) == want:
