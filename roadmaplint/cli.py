@@ -298,6 +298,11 @@ def use_color(choice: str, stream: Any = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def _echo_diff(diff: str, color: str) -> None:
+    """Print a diff, coloured as ``--color`` says, with its bytes kept."""
+    click.echo(_raw(color_diff(diff) if use_color(color) else diff), nl=False)
+
+
 def color_diff(diff: str) -> str:
     """A unified diff in git's colours."""
     out = []
@@ -374,7 +379,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
     reports = []
     for done in _run_jobs(jobs):
         if done.diff:
-            click.echo(_raw(color_diff(done.diff) if use_color(run.color) else done.diff), nl=False)
+            _echo_diff(done.diff, run.color)
         if done.error is not None:
             run.error(done.error)
             continue
@@ -465,7 +470,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
         _say_withheld(result.withheld)
         if run.diff:
             diff = _diff(str(name), source, result.source)
-            click.echo(_raw(color_diff(diff) if use_color(run.color) else diff), nl=False)
+            _echo_diff(diff, run.color)
         elif not check_only:
             sys.stdout.buffer.write(result.source.to_bytes())
             sys.stdout.flush()
@@ -485,7 +490,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
             continue
         changed += 1
         if done.diff:
-            click.echo(_raw(color_diff(done.diff) if use_color(run.color) else done.diff), nl=False)
+            _echo_diff(done.diff, run.color)
         elif check_only:
             click.echo(f"Would reformat: {_shown(str(done.path))}")
         else:  # name it: a pre-commit hook's log says which file changed
