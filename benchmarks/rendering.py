@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=500)
     args = parser.parse_args()
 
-    from roadmaplint.engine import Settings
+    from roadmaplint.settings import Settings
     from roadmaplint.fixes import fix
     from roadmaplint.source import Source, SourceError
 

@@ -61,7 +61,8 @@ _GROWTH = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from roadmaplint.document import load
-from roadmaplint.engine import Settings, lint_document
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint_document
 from roadmaplint.source import Source
 text = open({path!r}, encoding="utf-8").read()
 start = time.perf_counter()
@@ -103,7 +104,7 @@ def main() -> None:
         print(f"  {name:<34} {value * 1000:8.1f} ms  {value / bare:6.2f}x")
 
     probe = subprocess.run(
-        [py, "-c", "import sys, roadmaplint.cli, roadmaplint.engine; roadmaplint.engine.all_rules();"
+        [py, "-c", "import sys, roadmaplint.cli, roadmaplint.registry; roadmaplint.registry.all_rules();"
                    "print(' '.join(m for m in ('jsonschema', 'ftfy', 'emoji', 'pygls', 'urllib.request')"
                    " if m in sys.modules))"],
         capture_output=True, text=True, cwd=ROOT,
@@ -121,7 +122,8 @@ def main() -> None:
             shutil.rmtree(top, ignore_errors=True)
 
     from roadmaplint.document import load
-    from roadmaplint.engine import Settings, lint_document
+    from roadmaplint.settings import Settings
+    from roadmaplint.linter import lint_document
     from roadmaplint.parse import parse
     from roadmaplint.source import Source
 

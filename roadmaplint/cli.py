@@ -54,7 +54,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def _selectors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
-    from .engine import is_selector
+    from .registry import is_selector
 
     values = _split(value)
     for v in values:
@@ -177,7 +177,7 @@ class Done:
 def _work(job: Job) -> Done:
     from . import fixes
     from .document import load
-    from .engine import lint_document
+    from .linter import bind, lint_document
     from .files import FileError, read, write
     from .source import Source, SourceError
     from .spec import SpecError
@@ -188,9 +188,11 @@ def _work(job: Job) -> Done:
             source = read(job.path) if job.data is None else Source.from_bytes(job.data, str(job.path))
         except SourceError as exc:
             raise FileError(f"{job.path}: {exc}") from None
+        bound = None
         if job.mode == "check" and not job.diff:
             doc = load(source)
-            done.violations = lint_document(doc, job.settings)
+            bound = bind(doc, job.settings)
+            done.violations = lint_document(doc, job.settings, bound)
         else:
             result = fixes.fix(source, job.settings, unsafe=job.unsafe)
             doc, done.violations = result.document, result.remaining
@@ -200,18 +202,20 @@ def _work(job: Job) -> Done:
                 done.diff = _diff(str(job.path), source, result.source)
                 if done.changed and job.mode != "format":  # nothing was written
                     doc = load(source)
-                    done.violations = lint_document(doc, job.settings)
+                    bound = bind(doc, job.settings)
+                    done.violations = lint_document(doc, job.settings, bound)
             elif job.data is not None:
                 done.output = result.source.to_bytes()
             elif done.changed and not job.check_only:
                 write(job.path, result.source)
+        if bound is None:
+            bound = bind(doc, job.settings)
     except (FileError, SpecError) as exc:
         done.error = str(exc)
         return done
-    spec = doc.binding.spec if doc.binding else None
-    done.preset = spec.preset if spec else None
-    done.how = ("user spec" if spec and spec.name != spec.preset
-                else "detected" if doc.binding and doc.binding.detected else "configured")
+    spec = bound.spec
+    done.preset = spec.preset
+    done.how = "user spec" if spec.name != spec.preset else "detected" if bound.detected else "configured"
     done.source = doc.source
     return done
 
@@ -230,9 +234,9 @@ def _run_jobs(jobs: list[Job]):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from . import document, engine
+    from . import document, registry
 
-    engine.all_rules()  # import once here; forked workers inherit it
+    registry.all_rules()  # import once here; forked workers inherit it
     del document
     try:
         context = multiprocessing.get_context("fork")
@@ -427,7 +431,7 @@ def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool,
     if fmt == "json":
         return output.as_json(reports)
     if fmt == "sarif":
-        from .engine import all_rules
+        from .registry import all_rules
 
         return output.sarif(reports, all_rules(), successful=not errors)
     if fmt == "junit":
@@ -512,13 +516,13 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
 @click.argument("rule", required=False)
 def rules(rule: str | None) -> None:
     """List every rule, or print one rule's documentation."""
-    from .engine import all_rules, find_rule
+    from .registry import all_rules, find_rule
     from .resources import data_path
 
     if rule is None:
         for r in all_rules():
-            fix = {"always": "fix", "sometimes": "fix?", "never": ""}[r.fix]
-            kind = "format" if r.formatting else r.severity
+            fix = {"always": "fix", "sometimes": "fix?", "never": ""}[r.fix.value]
+            kind = "format" if r.formatting else r.severity.value
             state = "" if r.default else " (off by default)"
             click.echo(f"{r.code}  {r.name:<24} {kind:<8} {fix:<5} {r.summary}{state}")
         click.echo(
@@ -547,19 +551,19 @@ def export(path: Path) -> None:
     from .source import Source, SourceError
 
     from .config import ConfigError, resolve
-    from .engine import bind
+    from .linter import bind
     from .spec import SpecError
 
     try:
         source = Source.from_bytes(sys.stdin.buffer.read()) if str(path) == "-" else read(path)
         doc = load(source)
-        bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
+        bound = bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
     except (FileError, SourceError, ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
     from .output import _shown_all
 
     # bytes that are not UTF-8 (a damaged file) are shown as \xNN
-    click.echo(json.dumps(_shown_all(to_dict(doc)), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(_shown_all(to_dict(bound)), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -569,7 +573,8 @@ def export(path: Path) -> None:
 def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     """Infer a spec from a roadmap and write .roadmaplint.toml beside it."""
     from .document import load
-    from .engine import Settings, bind
+    from .linter import bind
+    from .settings import Settings
     from .files import FileError, discover, read
     from .init import config_text, infer
 
@@ -584,8 +589,8 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
 
     doc = load(source)
     try:
-        bind(doc, Settings())
-        text = _shown(config_text(doc, infer(doc)))
+        bound = bind(doc, Settings())
+        text = _shown(config_text(bound, infer(bound)))
     except SpecError as exc:
         raise Failure(str(exc)) from None
     if to_stdout:
@@ -595,7 +600,7 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     if target.exists() and not force:
         raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
     target.write_text(text, encoding="utf-8")
-    click.echo(_shown(f"Wrote {target} (preset {doc.binding.spec.preset}) from {found[0]}"), err=True)
+    click.echo(_shown(f"Wrote {target} (preset {bound.spec.preset}) from {found[0]}"), err=True)
 
 
 @cli.command()

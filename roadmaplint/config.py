@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import engine
+from . import registry
+from .settings import Settings
 from .resources import data_path
 
 if sys.version_info >= (3, 11):
@@ -45,7 +46,7 @@ class Config:
     path: Path
     data: dict[str, Any]
 
-    def settings_for(self, file: Path) -> engine.Settings:
+    def settings_for(self, file: Path) -> Settings:
         """Top-level keys, then every override whose ``files`` match, in order.
 
         ``select`` replaces the selection so far (``extend-select`` included),
@@ -54,7 +55,7 @@ class Config:
         spec = self.data.get("spec")
         if isinstance(spec, str):
             spec = os.path.abspath(self._root() / spec)
-        s = engine.Settings(
+        s = Settings(
             preset=self.data.get("preset"), spec=spec, config_path=str(self.path)
         )
         _apply(s, self.data)
@@ -71,7 +72,7 @@ class Config:
         return Path(os.path.abspath(self.path)).parent
 
 
-def _apply(s: engine.Settings, table: dict[str, Any]) -> None:
+def _apply(s: Settings, table: dict[str, Any]) -> None:
     if "select" in table:
         s.select, s.extend_select = list(table["select"]), []
     s.extend_select += table.get("extend-select", [])
@@ -142,7 +143,7 @@ def load_config(path: Path) -> Config:
 
 def resolve(
     file: Path, explicit: Path | None = None, cache: dict | None = None
-) -> engine.Settings:
+) -> Settings:
     """Settings for ``file`` from its config (or ``explicit``); pass the same
     ``cache`` for every file of a run so each directory and config is read once."""
     cache = {} if cache is None else cache
@@ -153,7 +154,7 @@ def resolve(
             cache["find", d] = find_config(d)
         path = cache["find", d]
     if path is None:
-        return engine.Settings()
+        return Settings()
     key = ("load", os.path.abspath(path))
     if key not in cache:
         cache[key] = load_config(path)
@@ -170,7 +171,7 @@ def config_schema() -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {**r.options, "severity": {"$ref": "#/$defs/severity"}},
         }
-        for r in engine.all_rules()
+        for r in registry.all_rules()
     }
     return schema
 
@@ -180,14 +181,14 @@ _VALIDATORS: dict[tuple, Any] = {}
 
 def _validator() -> Any:
     # Keyed on the registry so a rule registered later (plugins, tests) is seen.
-    key = tuple((r.code, id(r)) for r in engine.all_rules())
+    key = tuple((r.code, id(r)) for r in registry.all_rules())
     if key not in _VALIDATORS:
         from jsonschema import Draft202012Validator, ValidationError, validators
 
         def selector(validator: Any, on: bool, instance: Any, schema: Any) -> Any:
             # strip(): the engine treats "" as a prefix of every code
             if on and isinstance(instance, str):
-                if not (instance.strip() and engine.is_selector(instance)):
+                if not (instance.strip() and registry.is_selector(instance)):
                     yield ValidationError(
                         f"{instance!r} is not a rule code, code prefix, rule name or ALL"
                     )

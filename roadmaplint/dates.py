@@ -379,27 +379,27 @@ def _item_dates(text: str, year: int | None, title: bool) -> tuple[Dated, ...]:
 BARE_YEAR_REACH = 3
 
 
-def _drop_implausible_years(owners: list[Any], reviewed: dt.date | None) -> None:
+def _drop_implausible_years(owners: list[list[Dated]], reviewed: dt.date | None) -> None:
     """A year alone in brackets is a target only when the roadmap dates
     other work within a few years of it: "Phase 3 (2027)" among phases of
     2025 and 2026 is one, "CIE Luv colour space (1976)" in a roadmap with
     no other date, or "Film (2007)" among 2025 plans, is the year of
     something else. The review date counts as one of the roadmap's dates."""
     years = [(i, d.period.start.year, d.period.end.year)
-             for i, owner in enumerate(owners) for d in owner.dates]
+             for i, dates in enumerate(owners) for d in dates]
     if reviewed is not None:
         years.append((-1, reviewed.year, reviewed.year))
-    for i, owner in enumerate(owners):
-        if not any(d.bare for d in owner.dates):
+    for i, dates in enumerate(owners):
+        if not any(d.bare for d in dates):
             continue
         kept = []
-        for d in owner.dates:
+        for d in dates:
             y = d.period.start.year
             if d.bare and not any(j != i and lo - BARE_YEAR_REACH <= y <= hi + BARE_YEAR_REACH
                                   for j, lo, hi in years):
                 continue
             kept.append(d)
-        owner.dates = kept
+        dates[:] = kept
 
 
 def context_year(section: Section, parents: list[Section]) -> int | None:
@@ -418,32 +418,28 @@ def context_year(section: Section, parents: list[Section]) -> int | None:
     return None
 
 
-def annotate(doc: Document) -> None:
-    """Fill in ``dates`` on every section and item, once."""
-    if doc.dated:
-        return
-    doc.dated = True
+def annotate(doc: Document) -> dict[int, list[Dated]]:
+    """The dates of every section title and item: id(owner) -> its dates
+    (see :meth:`bind.Bound.dates`, which calls this once per binding)."""
+    found: dict[int, list[Dated]] = {}
 
     def walk(section: Section, parents: list[Section]) -> None:
         year = context_year(section, [*parents, section])
         if section.heading is not None:
-            section.dates = item_dates(section.title, context_year(section, parents), title=True)
+            found[id(section)] = item_dates(section.title, context_year(section, parents), title=True)
         for item in walk_items(section.items):
-            item.dates = item_dates(item.text, year)
+            found[id(item)] = item_dates(item.text, year)
         for child in section.children:
             walk(child, [*parents, section])
 
     walk(doc.root, [])
-    owners: list[Any] = []
-    for section in doc.root.walk():
-        if section.heading is not None:
-            owners.append(section)
-        owners.extend(walk_items(section.items))
-    if any(d.bare for owner in owners for d in owner.dates):
+    if any(d.bare for dates in found.values() for d in dates):
         from .rules.order import review_date
 
         reviewed = review_date(doc)
-        _drop_implausible_years(owners, reviewed[0] if reviewed else None)
+        # in document order: the sections, each followed by its items
+        _drop_implausible_years(list(found.values()), reviewed[0] if reviewed else None)
+    return found
 
 
 def walk_items(items: list[Item]) -> Iterator[Item]:

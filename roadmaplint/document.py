@@ -12,20 +12,7 @@ from .frontmatter import detect as detect_front_matter
 from .parse import Token, parse
 from .source import Source
 from .lazyre import lazy
-
-
-@dataclass(frozen=True)
-class Span:
-    """Offsets into ``Source.text``: ``start`` inclusive, ``end`` exclusive."""
-
-    start: int
-    end: int
-
-    def __contains__(self, offset: int) -> bool:
-        return self.start <= offset < self.end
-
-    def overlaps(self, other: Span) -> bool:
-        return self.start < other.end and other.start < self.end
+from .violations import Span
 
 
 @dataclass
@@ -80,11 +67,6 @@ class Item:
     children: list[Item] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     block: Block | None = field(default=None, repr=False)
-    status: str | None = None  # filled in by the spec layer (bind.py)
-    status_source: str | None = None  # marker | checkbox | section
-    status_marker: Any = None  # bind.Marker: the marker that states the status
-    in_legend: bool = False  # the item defines a marker; it is not work
-    dates: list[Any] = field(default_factory=list)
 
     @property
     def checked(self) -> bool | None:
@@ -100,9 +82,6 @@ class Section:
     children: list[Section] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
-    spec: Any = None  # the spec.SectionSpec this section matched
-    implied_status: str | None = None  # the status its items get by default
-    dates: list[Any] = field(default_factory=list)  # dates.Dated read from the title
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -123,11 +102,7 @@ class Document:
     # frontmatter.FrontMatter: the YAML or TOML block that opens the file,
     # parsed as blank lines; no rule reports in it, no fix touches it
     front_matter: Any = None
-    binding: Any = None  # bind.Binding, once bound to a spec
-    dated: bool = False  # dates.annotate has filled in item and section dates
     _code_starts: list[int] | None = field(default=None, repr=False)
-    # what rules compute once per document and share (indexes, anchors)
-    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def text(self) -> str:
@@ -159,6 +134,19 @@ class Document:
         """0-based lines of the front matter, delimiters included (empty
         without one)."""
         return self.front_matter.lines if self.front_matter is not None else range(0)
+
+    def prose_lines(self) -> Iterator[tuple[int, int, int]]:
+        """(0-based line, start, end) for every line outside code blocks and
+        front matter."""
+        src = self.source
+        code_lines: set[int] = set(self.front_matter_lines())
+        for block in self.walk_blocks():
+            if block.type == "code":
+                first, last = src.line_of(block.span.start), src.line_of(block.span.end)
+                code_lines.update(range(first, last + 1))
+        for line in range(src.line_count):
+            if line not in code_lines:
+                yield line, src.line_start(line), src.line_end(line)
 
     def in_code(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches a code block or code span."""

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .document import Document, Item, Link, Section, Span
+from typing import TYPE_CHECKING
+
+from .document import Item, Link, Section, Span
+
+if TYPE_CHECKING:
+    from .binding import Bound
 
 VERSION = 1
 
 
-def export(doc: Document) -> dict[str, Any]:
-    """The model of ``doc``, bound to its spec (detected when not bound yet)."""
-    if doc.binding is None:
-        from .bind import resolve
-
-        resolve(doc, None, None)
-    from .dates import annotate
-
-    annotate(doc)
+def export(bound: Bound) -> dict[str, Any]:
+    """The model of a document bound to its spec."""
+    doc = bound.doc
     src = doc.source
 
     def span(s: Span | None) -> dict[str, int] | None:
@@ -39,23 +38,25 @@ def export(doc: Document) -> dict[str, Any]:
         return {"text": m.text, "kind": m.kind, "value": m.value, "span": span(m.span)}
 
     def item(it: Item) -> dict[str, Any]:
+        state = bound.item(it)
         return {"text": it.text, "marker": it.marker, "checkbox": it.checkbox,
-                "checked": it.checked, "status": it.status, "status_source": it.status_source,
-                "status_marker": marker(it.status_marker), "in_legend": it.in_legend,
-                "dates": [d.as_dict() for d in it.dates], "span": span(it.span), "links": [link(lk) for lk in it.links],
+                "checked": it.checked, "status": state.status, "status_source": state.source,
+                "status_marker": marker(state.marker), "in_legend": state.in_legend,
+                "dates": [d.as_dict() for d in bound.dates(it)], "span": span(it.span), "links": [link(lk) for lk in it.links],
                 "children": [item(c) for c in it.children]}
 
     def section(sec: Section) -> dict[str, Any]:
         h = sec.heading
+        spec = bound.section_spec(sec)
         return {
             "title": sec.title,
             "level": sec.level,
             "heading": None if h is None else {"style": h.style, "span": span(h.span),
                                                "text_span": span(h.text_span)},
             "span": span(sec.span),
-            "spec_section": sec.spec.name if sec.spec is not None else None,
-            "implied_status": sec.implied_status,
-            "dates": [d.as_dict() for d in sec.dates],
+            "spec_section": spec.name if spec is not None else None,
+            "implied_status": bound.implied_status(sec),
+            "dates": [d.as_dict() for d in bound.dates(sec)],
             "blocks": [{"type": b.type, "span": span(b.span)} for b in sec.blocks],
             "items": [item(i) for i in sec.items],
             "children": [section(c) for c in sec.children],
@@ -74,7 +75,7 @@ def export(doc: Document) -> dict[str, Any]:
             "span": span(doc.front_matter.span),
             "keys": doc.front_matter.keys,
         },
-        "preset": doc.binding.spec.preset,
+        "preset": bound.spec.preset,
         "root": section(doc.root),
         "links": [link(lk) for lk in doc.links],
         "definitions": [link(d) for d in doc.definitions],

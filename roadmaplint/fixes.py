@@ -10,7 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .document import Document, Span, load
-from .engine import Applicability, Edit, Fix, Rendering, Settings, Violation, lint_document
+from .linter import lint_document
+from .settings import Settings
+from .violations import Applicability, Edit, Fix, Rendering, Violation
 from .source import Source
 
 MAX_PASSES = 10

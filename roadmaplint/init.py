@@ -9,9 +9,10 @@ from collections import Counter
 from typing import Any
 
 from . import dates as D
-from .bind import container
+from .binding import Bound, container
 from .document import Document, Section
-from .engine import Settings, lint_document
+from .linter import lint_document
+from .settings import Settings
 from .spec import _risk, title_key
 
 # a period or version written in a heading, as a pattern that matches the
@@ -114,12 +115,11 @@ def _dated_pattern(section: Section) -> tuple[str, str, str] | None:
     return "named", pattern, shown
 
 
-def infer(doc: Document) -> dict[str, Any]:
+def infer(bound: Bound) -> dict[str, Any]:
     """The spec this roadmap already follows: its sections in order, the
     markers (and legend) it uses, and which statuses sections imply."""
-    binding = doc.binding
-    assert binding is not None, "bind the document first"
-    spec: dict[str, Any] = {"extends": binding.spec.preset or "generic"}
+    doc = bound.doc
+    spec: dict[str, Any] = {"extends": bound.spec.preset or "generic"}
     titles = [s for s in doc.root.children if s.level == 1]
     if len(titles) == 1:
         spec["title"] = {"required": True}
@@ -144,8 +144,8 @@ def infer(doc: Document) -> dict[str, Any]:
             entry: dict[str, Any] = {"name": section.title, "level": section.level, "required": True}
             if counts[key] > 1:
                 entry["repeat"] = {"min": 1, "max": counts[key]}
-            if section.implied_status:
-                entry["status"] = section.implied_status
+            if implied := bound.implied_status(section):
+                entry["status"] = implied
         else:
             # no status: the heading's own words give it, and the next
             # milestone's may differ
@@ -170,21 +170,23 @@ def infer(doc: Document) -> dict[str, Any]:
     spec["allow_unknown_sections"] = True
 
     markers: dict[str, list[str]] = {}
-    if binding.legend is not None:
+    if bound.legend is not None:
         spec["legend"] = "required"
-        for entry in binding.legend.entries:
+        for entry in bound.legend.entries:
             markers.setdefault(entry.status, []).append(entry.marker.value)
     else:
         for item in doc.items():
-            m = item.status_marker
-            if m is not None and item.status_source == "marker" and m.kind != "link" and item.status:
-                found = markers.setdefault(item.status, [])
+            state = bound.item(item)
+            m = state.marker
+            if m is not None and state.source == "marker" and m.kind != "link" and state.status:
+                found = markers.setdefault(state.status, [])
                 if m.value not in found:
                     found.append(m.value)
     if markers:
         spec["statuses"] = {name: {"markers": values} for name, values in markers.items()}
-    work = [it for s in doc.root.walk() for it in s.items if not it.in_legend]
-    if work and all(it.status is not None for it in work):
+    work = [bound.item(it) for s in doc.root.walk() for it in s.items]
+    work = [state for state in work if not state.in_legend]
+    if work and all(state.status is not None for state in work):
         spec["items"] = {"status": "required"}
     return spec
 
@@ -225,15 +227,14 @@ def _order(titles: list[str]) -> str:
     return "reverse-chronological" if direction(found[1]) else "chronological"
 
 
-def config_text(doc: Document, spec: dict[str, Any]) -> str:
+def config_text(bound: Bound, spec: dict[str, Any]) -> str:
     """The whole `.roadmaplint.toml`, with rules the roadmap does not satisfy
     yet listed under `ignore` so that it checks clean as it is."""
-    from .engine import all_rules
+    from .registry import all_rules
 
-    from .document import load
-
+    doc = bound.doc
     settings = Settings(spec=spec, select=["RL2", "RL3"])
-    failing = sorted({v.name for v in lint_document(load(doc.source), settings)})
+    failing = sorted({v.name for v in lint_document(doc, settings)})
     lines = [f"# Written by `roadmaplint init` from {doc.source.path}: the spec this roadmap follows.", ""]
     if failing:
         names = {r.name: r.code for r in all_rules()}

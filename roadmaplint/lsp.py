@@ -25,11 +25,13 @@ from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from . import __version__, engine
+from . import __version__, linter
 from .config import NAME as CONFIG_NAME
 from .config import PYPROJECT, ConfigError, resolve
 from .document import Document, load
-from .engine import Applicability, Settings, Violation, lint_document
+from .linter import lint_document
+from .settings import Settings
+from .violations import Applicability, Violation
 from .fixes import FixRefused, allowed, apply_edits, fix, guard
 from .output import RULES_URL
 from .source import Source
@@ -157,7 +159,7 @@ class RoadmapServer(LanguageServer):
         self.stamps.clear()
         self.shown.clear()
         self.generation += 1
-        engine.forget_specs()  # spec files named by a config: read them again too
+        linter.forget_specs()  # spec files named by a config: read them again too
 
     def check_config(self) -> None:
         """Forget a config edited behind the editor's back (its mtime tells)."""

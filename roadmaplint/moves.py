@@ -9,7 +9,7 @@ import re
 from typing import Sequence
 
 from .document import Document, Item, Section, load
-from .engine import Edit
+from .violations import Edit
 from .lazyre import lazy
 
 # the suppression comments that speak about what follows them; an "enable"

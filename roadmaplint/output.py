@@ -13,10 +13,11 @@ from urllib.parse import quote
 
 import click
 
-from .engine import Violation
+from .violations import Fixable, Violation
 
 if TYPE_CHECKING:
-    from .engine import Edit, Rule
+    from .registry import Rule
+    from .violations import Edit
     from .source import Source
 
 # Where the rule pages live online: SARIF's helpUri points into this.
@@ -269,8 +270,8 @@ def sarif_rule(r: Rule) -> dict[str, Any]:
         "fullDescription": {"text": full},
         "helpUri": url,
         "help": {"text": f"{full}\n\n{url}", "markdown": f"{full}\n\n[{r.code} {r.name}]({url})"},
-        "defaultConfiguration": {"level": _level(r.severity), "enabled": r.default},
-        "properties": {"fixable": r.fix != "never", "fix": r.fix},
+        "defaultConfiguration": {"level": _level(r.severity.value), "enabled": r.default},
+        "properties": {"fixable": r.fix is not Fixable.NEVER, "fix": r.fix.value},
     }
 
 

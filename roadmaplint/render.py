@@ -2,7 +2,7 @@
 
 GitHub renders Markdown with cmark-gfm (its tables, strikethrough, autolink,
 tag filter and task-list extensions). A fix declares what it may change in
-that rendering (:class:`~roadmaplint.engine.Rendering`); the fix guard checks
+that rendering (:class:`~roadmaplint.violations.Rendering`); the fix guard checks
 the declaration here rather than with our own parser, so that where the two
 disagree about what a line means, GitHub's reading wins.
 

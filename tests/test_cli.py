@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from roadmaplint import engine
+from roadmaplint import registry, violations
 from roadmaplint.cli import cli
 from shared_data import SHARED, absent
 
@@ -225,11 +225,12 @@ def test_broken_config_is_one_line_exit_2(roadmap: Path) -> None:
 def test_refused_fix_is_withheld_and_the_others_apply(roadmap: Path) -> None:
     """A fix that would lose a word is withheld (reported, with the reason, as
     its violation); the file's other fixes are written; exit 0 for format."""
-    @engine.rule(code="RL598", name="test-word-eater", summary="eats a word", fix="always")
-    def eat(doc, options):
+    @registry.rule(code="RL598", name="test-word-eater", summary="eats a word", fix="always")
+    def eat(ctx):
+        doc = ctx.doc
         i = doc.text.find("ship")
         if i >= 0:
-            yield engine.Finding(engine.Span(i, i + 4), "eat", engine.Fix.safe(engine.Edit(i + 4, i + 8, "")))
+            yield violations.Finding(violations.Span(i, i + 4), "eat", violations.Fix.safe(violations.Edit(i + 4, i + 8, "")))
 
     try:
         result = run("format", str(roadmap), "--select", "RL598,heading-style")
@@ -237,7 +238,7 @@ def test_refused_fix_is_withheld_and_the_others_apply(roadmap: Path) -> None:
         assert roadmap.read_text(encoding="utf-8") == FORMATTED
         result = run("check", str(roadmap), "--select", "RL598,heading-style", "--fix")
     finally:
-        del engine._REGISTRY["RL598"]
+        del registry._REGISTRY["RL598"]
     assert result.exit_code == 1
     assert "RL598 [test-word-eater] eat (fix withheld: it would lose the word 'it')" in result.output
     assert "fixable" not in result.output

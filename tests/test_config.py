@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmaplint import engine
+from roadmaplint import registry, settings
 from roadmaplint.config import (
     ConfigError,
     config_schema,
@@ -36,10 +36,10 @@ def rules():
         ),
     }
     for code, meta in added.items():
-        engine.rule(code=code, **meta)(lambda doc, opts: iter(()))
-    yield {code: engine._REGISTRY[code] for code in added}
+        registry.rule(code=code, **meta)(lambda ctx: iter(()))
+    yield {code: registry._REGISTRY[code] for code in added}
     for code in added:
-        engine._REGISTRY.pop(code, None)
+        registry._REGISTRY.pop(code, None)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_stops_at_repository_root(tmp_path):
     project = tmp_path / "project"
     (project / ".git").mkdir(parents=True)
     assert find_config(project / "ROADMAP.md") is None
-    assert resolve(project / "ROADMAP.md") == engine.Settings()
+    assert resolve(project / "ROADMAP.md") == settings.Settings()
 
 
 def test_repository_root_itself_is_searched_and_git_file_counts(tmp_path):
@@ -130,8 +130,8 @@ def test_explicit_pyproject_without_table_is_an_error(tmp_path):
 def test_no_config_gives_defaults_without_importing_jsonschema(tmp_path):
     (tmp_path / ".git").mkdir()
     code = (
-        "import sys; from pathlib import Path; from roadmaplint import config, engine; "
-        f"assert config.resolve(Path({str(tmp_path / 'ROADMAP.md')!r})) == engine.Settings(); "
+        "import sys; from pathlib import Path; from roadmaplint import config, settings; "
+        f"assert config.resolve(Path({str(tmp_path / 'ROADMAP.md')!r})) == settings.Settings(); "
         "assert 'jsonschema' not in sys.modules, 'jsonschema imported'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
@@ -203,7 +203,7 @@ severity = "warning"
     assert sub.options["test-only-rule"] == {"style": "b", "max": 10, "severity": "warning"}
     r = rules["RL599"]
     assert sub.severity(r) == "warning" and top.severity(r) == "error"
-    assert sub.rule_options(r) == {"style": "b", "max": 10}
+    assert sub.rule_options(r)._asdict() == {"max": 10, "style": "b"}
 
 
 def test_overrides_are_relative_to_the_config_directory(repo, rules):
@@ -236,7 +236,7 @@ def test_severity(repo, rules):
     write(repo / NAME, '[rules.test-default-rule]\nseverity = "warning"\n')
     s = resolve(repo / "ROADMAP.md")
     assert s.severity(rules["RL598"]) == "warning"
-    assert s.rule_options(rules["RL598"]) == {}
+    assert s.rule_options(rules["RL598"])._asdict() == {}  # severity is not an option
 
 
 def test_spec_path_is_resolved_against_the_config(repo):
@@ -354,7 +354,7 @@ def test_schema_is_valid_and_documented(rules):
 def test_schema_follows_the_registry(repo, rules):
     write(repo / NAME, '[rules.test-only-rule]\nstyle = "a"\n')
     load_config(repo / NAME)
-    engine._REGISTRY.pop("RL599")  # a stale validator would still accept it
+    registry._REGISTRY.pop("RL599")  # a stale validator would still accept it
     with pytest.raises(ConfigError, match="'test-only-rule' was unexpected"):
         load_config(repo / NAME)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from roadmaplint.document import Document, load
-from roadmaplint.engine import Settings, lint_document
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint_document
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source
 from shared_data import SHARED, absent

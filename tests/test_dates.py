@@ -159,20 +159,20 @@ def test_annotate_reads_year_headings() -> None:
         "# Roadmap\n\n## 2023\n\n### End of Q1 (March)\n\n- [ ] Metrics (by Mid Q1 (February))\n"
         "- [x] Docs (done 2023-02-01)\n"
     ))
-    D.annotate(doc)
+    dates = D.annotate(doc)
     milestone = doc.root.children[0].children[0].children[0]
     assert milestone.title == "End of Q1 (March)"
-    assert D.target(milestone.dates).period.end == day("2023-03-31")  # type: ignore[union-attr]
+    assert D.target(dates[id(milestone)]).period.end == day("2023-03-31")  # type: ignore[union-attr]
     metrics, docs = doc.root.children[0].children[0].children[0].items
-    assert D.target(metrics.dates).period.end == day("2023-02-19")  # type: ignore[union-attr]
-    assert D.completed(docs.dates).period.end == day("2023-02-01")  # type: ignore[union-attr]
-    assert docs.dates[0].as_dict() == {"kind": "completed", "text": "2023-02-01",
+    assert D.target(dates[id(metrics)]).period.end == day("2023-02-19")  # type: ignore[union-attr]
+    assert D.completed(dates[id(docs)]).period.end == day("2023-02-01")  # type: ignore[union-attr]
+    assert dates[id(docs)][0].as_dict() == {"kind": "completed", "text": "2023-02-01",
                                        "start": "2023-02-01", "end": "2023-02-01"}
 
 
 def test_a_number_in_a_heading_gives_no_year() -> None:
     doc = load(Source("# Roadmap\n\n## Scaling to 2000 nodes\n\n### Q3\n\n- [ ] sharding (by Q4)\n"))
-    D.annotate(doc)
+    dates = D.annotate(doc)
     scaling = doc.root.children[0].children[0]
-    assert scaling.dates == [] and scaling.children[0].dates == []
-    assert scaling.children[0].items[0].dates == []
+    assert dates[id(scaling)] == [] and dates[id(scaling.children[0])] == []
+    assert dates[id(scaling.children[0].items[0])] == []

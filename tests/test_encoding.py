@@ -16,7 +16,9 @@ from hypothesis import given, settings as hsettings, strategies as st
 from roadmaplint import fixes
 from roadmaplint.cli import cli
 from roadmaplint.document import load
-from roadmaplint.engine import Applicability, Settings, lint
+from roadmaplint.violations import Applicability
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint
 from roadmaplint.rules import encoding
 from roadmaplint.source import Source
 from shared_data import SHARED, absent

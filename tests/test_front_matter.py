@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from roadmaplint import fixes
 from roadmaplint.cli import cli
 from roadmaplint.document import Span, load
-from roadmaplint.engine import Edit, Fix, Settings, Violation, lint_document
+from roadmaplint.violations import Edit, Fix, Violation
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint_document
 from roadmaplint.frontmatter import detect
 from roadmaplint.parse import parse
 from roadmaplint.resources import data_path

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from roadmaplint import engine
+from roadmaplint import registry, violations
 from roadmaplint.cli import cli
-from roadmaplint.engine import Settings
+from roadmaplint.settings import Settings
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source
 
@@ -86,14 +86,15 @@ def test_withheld_fix_stays_in_remaining_without_a_fix() -> None:
 def test_fixes_that_never_settle_are_withheld(tmp_path: Path) -> None:
     """A rule whose fix flips `-` and `*` for ever: withheld after the pass
     limit; the heading fix in the same file is written."""
-    @engine.rule(code="RL597", name="test-flip-flop", summary="flips bullets", fix="always")
-    def flip(doc, options):
+    @registry.rule(code="RL597", name="test-flip-flop", summary="flips bullets", fix="always")
+    def flip(ctx):
+        doc = ctx.doc
         for line in range(doc.source.line_count):
             start = doc.source.line_start(line)
             if doc.text[start : start + 2] in ("- ", "* "):
                 other = "*" if doc.text[start] == "-" else "-"
-                yield engine.Finding(engine.Span(start, start + 1), "flip",
-                                     engine.Fix.safe(engine.Edit(start, start + 1, other)))
+                yield violations.Finding(violations.Span(start, start + 1), "flip",
+                                     violations.Fix.safe(violations.Edit(start, start + 1, other)))
 
     path = tmp_path / "ROADMAP.md"
     path.write_bytes(b"# Roadmap\n\n- a   \n")
@@ -102,25 +103,26 @@ def test_fixes_that_never_settle_are_withheld(tmp_path: Path) -> None:
         assert path.read_bytes() in (b"# Roadmap\n\n- a\n", b"# Roadmap\n\n* a\n")
         result = fix(Source("- a\n"), Settings(select=["RL597"]))
     finally:
-        del engine._REGISTRY["RL597"]
+        del registry._REGISTRY["RL597"]
     (v,) = result.remaining
     assert "fix withheld: it does not settle" in v.message and v.fix is None
 
 
 def test_only_the_culprit_among_many_is_withheld() -> None:
     """Bisecting the chosen fixes: one word-eater among many heading fixes."""
-    @engine.rule(code="RL596", name="test-eater", summary="eats", fix="always")
-    def eat(doc, options):
+    @registry.rule(code="RL596", name="test-eater", summary="eats", fix="always")
+    def eat(ctx):
+        doc = ctx.doc
         i = doc.text.find("eatme")
         if i >= 0:
-            yield engine.Finding(engine.Span(i, i + 5), "eat", engine.Fix.safe(engine.Edit(i, i + 5, "")))
+            yield violations.Finding(violations.Span(i, i + 5), "eat", violations.Fix.safe(violations.Edit(i, i + 5, "")))
 
     text = "".join(f"## H{i} ##\n\n" for i in range(20)) + "eatme\n" + "".join(f"## J{i} ##\n\n" for i in range(20))
     try:
         result = fix(Source(text), Settings(select=["RL596", "heading-style"],
                                             options={"heading-style": {"style": "atx"}}))
     finally:
-        del engine._REGISTRY["RL596"]
+        del registry._REGISTRY["RL596"]
     assert "##\n" not in result.text.replace("\n\n", "\n")  # every heading fixed
     assert "eatme" in result.text
     assert [v.code for v in result.remaining] == ["RL596"]

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from roadmaplint.cli import cli
 from roadmaplint.config import load_config
-from roadmaplint.engine import Settings, lint
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint
 from roadmaplint.source import Source
 from roadmaplint.spec import validate
 from shared_data import SHARED, absent
@@ -228,7 +229,7 @@ EVERY = sorted((SHARED / "corpus" / "roadmaps").glob("*")) + sorted((SHARED / "s
 @pytest.mark.skipif(not EVERY, reason=absent())
 def test_init_on_every_corpus_file_checks_clean_for_structure(tmp_path: Path) -> None:
     from roadmaplint.document import load
-    from roadmaplint.engine import bind
+    from roadmaplint.linter import bind
     from roadmaplint.init import config_text, infer
 
     failures = []
@@ -238,9 +239,8 @@ def test_init_on_every_corpus_file_checks_clean_for_structure(tmp_path: Path) ->
         roadmap = folder / "ROADMAP.md"
         shutil.copyfile(path, roadmap)
         source = Source.from_bytes(roadmap.read_bytes(), str(roadmap))
-        doc = load(source)
-        bind(doc, Settings())
-        data = tomllib.loads(config_text(doc, infer(doc)))
+        bound = bind(load(source), Settings())
+        data = tomllib.loads(config_text(bound, infer(bound)))
         validate(data["spec"], path.name)
         found = violations(source.text, data["spec"], STRUCTURE)
         if found or {"missing-section", "unknown-section", "duplicate-section", "section-order"} & set(

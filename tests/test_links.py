@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from roadmaplint import bind, fixes
+from roadmaplint import binding, fixes
 from roadmaplint.document import load
-from roadmaplint.engine import Settings, lint, lint_document
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint, lint_document
 from roadmaplint.document import gfm_url_end
 from roadmaplint.rules.links import Slugger, anchors, slug
 from roadmaplint.source import Source
@@ -156,7 +157,7 @@ def test_nothing_in_code_is_rewritten_but_a_mirror_on_request(tree: Path) -> Non
 
 def test_guard_lets_an_unsafe_fix_change_only_the_code_it_edits() -> None:
     from roadmaplint.document import Span
-    from roadmaplint.engine import Edit, Fix, Violation
+    from roadmaplint.violations import Edit, Fix, Violation
 
     text = "# R\n\n`https://g.nite07.org/x` and `keep  it`\n"
     i = text.index("g.nite07.org")
@@ -720,8 +721,8 @@ TRACKING = {"pattern": r"^https://github\.com/acme/app/(issues|pull)/\d+", "sect
 
 def tracked(text: str, tracking: dict) -> list[tuple[int, int, str]]:
     doc = load(Source(text))
-    bind.bind(doc, compile_spec({"extends": "generic", "tracking": tracking}, "test spec"))
-    return sorted((v.line, v.column, v.code) for v in lint_document(doc, Settings(select=["tracking-link"])))
+    bound = binding.bind(doc, compile_spec({"extends": "generic", "tracking": tracking}, "test spec"))
+    return sorted((v.line, v.column, v.code) for v in lint_document(doc, Settings(select=["tracking-link"]), bound))
 
 
 def test_tracking_link_sections_and_items() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from roadmaplint import fixes
 from roadmaplint.document import Document, load
-from roadmaplint.engine import Settings
+from roadmaplint.settings import Settings
 from roadmaplint.moves import grouped_order, move_items, move_sections, stable_order
 from roadmaplint.fixes import apply_edits
 from roadmaplint.source import Source

@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from roadmaplint import fixes
 from roadmaplint.cli import cli
 from roadmaplint.document import load
-from roadmaplint.engine import Settings, find_rule, lint
+from roadmaplint.settings import Settings
+from roadmaplint.registry import find_rule
+from roadmaplint.linter import lint
 from roadmaplint.source import Source
 from shared_data import SHARED, absent
 
@@ -487,7 +489,8 @@ def test_seed_target_dates() -> None:
 
 
 def test_spec_items_order_turns_item_order_on_without_selecting_it() -> None:
-    from roadmaplint.engine import Settings, lint
+    from roadmaplint.settings import Settings
+    from roadmaplint.linter import lint
     from roadmaplint.source import Source
 
     text = "# Roadmap\n\n## Work\n\n- [ ] Later thing\n- [x] Shipped thing\n"

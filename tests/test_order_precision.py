@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 
-from roadmaplint.engine import Settings, find_rule, lint
+from roadmaplint.settings import Settings
+from roadmaplint.registry import find_rule
+from roadmaplint.linter import lint
 from roadmaplint.source import Source
 
 TODAY = dt.date(2026, 12, 6)

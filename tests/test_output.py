@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from roadmaplint.cli import cli
 from roadmaplint.document import Span
-from roadmaplint.engine import Violation, all_rules
+from roadmaplint.violations import Violation
+from roadmaplint.registry import all_rules
 from roadmaplint.output import RULES_URL, FileReport, github, junit
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from roadmaplint.document import Document, load
-from roadmaplint.engine import Settings, lint_document
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint_document
 from roadmaplint import fixes
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source

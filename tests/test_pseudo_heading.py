@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from roadmaplint.engine import Settings, lint
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint
 from roadmaplint.source import Source
 from shared_data import SHARED, absent
 

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from roadmaplint.cli import cli
-from roadmaplint.engine import Settings, lint
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint
 from roadmaplint.remote import NOTICES
 from roadmaplint.source import Source
 

@@ -21,7 +21,7 @@ from hypothesis import given
 from test_properties import SETTINGS, roadmap
 
 from roadmaplint import render
-from roadmaplint.engine import Settings
+from roadmaplint.settings import Settings
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source, SourceError
 from shared_data import SHARED, absent
@@ -164,19 +164,20 @@ def test_format_keeps_what_github_renders(text: str) -> None:
 def test_a_fix_that_would_change_the_rendering_is_withheld() -> None:
     """A rule whose fix claims to change nothing but does (it turns a list
     item into a paragraph) is withheld; the others apply."""
-    from roadmaplint import engine
+    from roadmaplint import registry, violations
 
-    @engine.rule(code="RL595", name="test-liar", summary="claims SAME", fix="always")
-    def liar(doc, options):
+    @registry.rule(code="RL595", name="test-liar", summary="claims SAME", fix="always")
+    def liar(ctx):
+        doc = ctx.doc
         i = doc.text.find("- b")
         if i >= 0:
-            yield engine.Finding(engine.Span(i, i + 1), "liar", engine.Fix.safe(engine.Edit(i, i + 2, "")))
+            yield violations.Finding(violations.Span(i, i + 1), "liar", violations.Fix.safe(violations.Edit(i, i + 2, "")))
 
     try:
         result = fix(Source("# A #\n\n- a\n- b   \n"), Settings(select=["RL595", "RL502", "RL501"],
                                                               options={"heading-style": {"style": "atx"}}))
     finally:
-        del engine._REGISTRY["RL595"]
+        del registry._REGISTRY["RL595"]
     assert result.text == "# A\n\n- a\n- b\n"
     (held,) = [v for v in result.remaining if v.code == "RL595"]
     assert "fix withheld: it would change what GitHub renders" in held.message

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from roadmaplint import fixes
-from roadmaplint.engine import Rule, Settings, all_rules, lint
+from roadmaplint.registry import Rule, all_rules
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint
 from roadmaplint.source import Source
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
@@ -129,8 +131,7 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     r = rule_for(page)
     _, _, blocks = parse_page(page.read_text(encoding="utf-8"))
     settings = Settings(select=[r.code], spec=page_spec(blocks))
-    if "today" in r.needs:
-        settings.today = TODAY  # date rules give the same answer on any day
+    settings.today = TODAY  # date rules give the same answer on any day
     bad, good = example_bytes(blocks, "Bad"), example_bytes(blocks, "Good")
     for name, text in TREE.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -140,7 +141,7 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def source(data: bytes) -> Source:
         return Source.from_bytes(data, path)
 
-    if "check_remote" in r.needs:
+    if r.remote:
         # a rule that needs the network: a plain run reports nothing and
         # opens no connection
         def refuse(*args: object) -> None:

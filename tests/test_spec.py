@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from roadmaplint.cli import cli
 from roadmaplint.document import load
-from roadmaplint.engine import Settings, lint_document
+from roadmaplint.settings import Settings
+from roadmaplint.linter import bind, lint_document
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec, title_key, user_spec, validate
 from shared_data import SHARED, absent
@@ -190,8 +191,9 @@ def test_horizons_match_whole_names_not_first_words() -> None:
             "## Later Torch Work\n\n- c\n\n## Later Agent Automation\n\n- d\n\n## Later R Work\n\n- e\n")
     doc = load(Source(text, "ROADMAP.md"))
     assert lint_document(doc, Settings(select=["RL2"])) == []
-    assert doc.binding.spec.name == "horizons"
-    assert [s.spec.name if s.spec else None for s in doc.binding.container.children] == [
+    b = bind(doc, Settings())
+    assert b.spec.name == "horizons"
+    assert [s.name if (s := b.section_spec(c)) else None for c in b.container.children] == [
         "Now", "Next", None, None, None]
     # the whole name, with a date set aside, is the horizon: two are a duplicate
     text = "# Roadmap\n\n## 1. Now:\n\n- a\n\n## Later (2027)\n\n- b\n\n## Later — H2 2028\n\n- c\n"
@@ -207,7 +209,8 @@ def test_a_heading_is_its_name_before_a_separator_when_no_sibling_shares_it() ->
     doc = load(Source(text, "ROADMAP.md"))
     found = lint_document(doc, Settings(select=["RL205"], preset="features"))
     assert [(v.line, v.code) for v in found] == [(7, "RL205")]
-    assert doc.binding.container.children[1].spec.name == "Future"
+    b = bind(doc, Settings(preset="features"))
+    assert b.section_spec(b.container.children[1]).name == "Future"
     # two headings that share the lead are topics, not two "Later" sections
     text = ("# Roadmap\n\n## Now\n\n- a\n\n## Later — Torch Work\n\n- b\n\n"
             "## Later — Agent Automation\n\n- c\n")
@@ -366,7 +369,7 @@ def test_seed_is_detected_as_its_preset(seed: Path, tmp_path: Path) -> None:
 
 
 def detected(text: str) -> str:
-    from roadmaplint.bind import detect
+    from roadmaplint.binding import detect
 
     return detect(load(Source(text, "ROADMAP.md")))
 
@@ -403,8 +406,9 @@ def test_status_legend_is_detected_in_a_table_or_a_line(text: str) -> None:
     assert detected(text) == "status-legend"
     doc = load(Source(text, "ROADMAP.md"))
     assert lint_document(doc, Settings(select=["RL3"])) == []
-    assert doc.binding.legend.entries[0].marker.value == "✅"
-    assert doc.binding.legend.entries[1].status in ("in-progress", "being-built")
+    legend = bind(doc, Settings()).legend
+    assert legend.entries[0].marker.value == "✅"
+    assert legend.entries[1].status in ("in-progress", "being-built")
 
 
 def test_a_table_of_work_with_a_status_column_is_not_a_legend() -> None:
@@ -438,7 +442,7 @@ def test_corpus_checks_nearly_clean_with_no_config() -> None:
         source = Source.from_bytes(path.read_bytes(), path.name)
         doc = load(source)
         found = lint_document(doc, Settings(select=["RL2", "RL3"]))
-        assert doc.binding.spec.preset is not None
+        assert bind(doc, Settings()).spec.preset is not None
         assert not [v for v in found if v.severity == "error"], (path.name, found[:3])
         counts.append(len(found))
     assert statistics.mean(counts) < 1 and max(counts) <= 12

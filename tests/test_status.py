@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from roadmaplint.document import load
-from roadmaplint.engine import Settings, lint_document
+from roadmaplint.settings import Settings
+from roadmaplint.binding import Bound
+from roadmaplint.linter import bind, lint_document
 from roadmaplint.export import export
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
@@ -28,10 +30,8 @@ def check(text: str, spec: object = None, select: str = "RL3") -> list[tuple[int
     return [(v.line, v.code) for v in lint_document(doc, Settings(select=[select], spec=spec))]
 
 
-def bound(text: str, spec: object = None):
-    doc = load(Source(text, "ROADMAP.md"))
-    lint_document(doc, Settings(select=["RL3"], spec=spec))
-    return doc
+def bound(text: str, spec: object = None) -> Bound:
+    return bind(load(Source(text, "ROADMAP.md")), Settings(spec=spec))
 
 
 # -- the three problems the issue names, each at the item's line ------------------
@@ -102,35 +102,34 @@ def test_legend_lines_are_never_reported() -> None:
     found = check(text, spec)
     assert [code for line, code in found if line in (3, 4)] == ["RL304", "RL304"]  # the legend's markers
     assert not [code for line, code in found if line in (3, 4) and code != "RL304"]
-    doc = bound(text, spec)
-    assert [it.in_legend for it in doc.items()] == [True, True, False]
-    assert [it.status for it in doc.items()][2] == "in-progress"
+    b = bound(text, spec)
+    assert [b.item(it).in_legend for it in b.doc.items()] == [True, True, False]
+    assert [b.status(it) for it in b.doc.items()][2] == "in-progress"
 
 
 def test_a_legend_on_one_line() -> None:
     text = "# Roadmap\n\nStatus: ✅ done · 🚧 in progress · 💤 planned\n\n## Next\n\n- ✅ Parser\n- Sync\n"
     assert check(text) == [(8, "RL301")]
-    assert bound(text).binding.spec.preset == "status-legend"
+    assert bound(text).spec.preset == "status-legend"
 
 
 def test_legend_under_a_legend_heading() -> None:
     text = "# Roadmap\n\n## Legend\n\n- ✅ Shipped and documented\n- 🚧 Someone is on it\n\n## Next\n\n- ✅ A\n"
-    doc = bound(text)
-    assert doc.binding.legend is not None and doc.binding.spec.preset == "status-legend"
+    b = bound(text)
+    assert b.legend is not None and b.spec.preset == "status-legend"
 
 
 def test_work_items_at_the_top_are_not_a_legend() -> None:
     text = "# Roadmap\n\n- ✅ Shipped the parser\n- 🚧 Working on v2\n\n## Plans\n\n- Plugins\n"
-    doc = bound(text)
-    assert doc.binding.legend is None
+    assert bound(text).legend is None
     assert check(text) == []
 
 
 def test_mojibake_legend_and_markers() -> None:
     broken = "✅".encode("utf-8").decode("cp1252")  # âœ…
     text = f"# Roadmap\n\n- {broken} done\n- 💤 not started\n\n## Next\n\n- {broken} Parser\n- 💤 Sync\n"
-    doc = bound(text)
-    assert [it.status for it in doc.items()] == ["done", "planned", "done", "planned"]
+    b = bound(text)
+    assert [b.status(it) for it in b.doc.items()] == ["done", "planned", "done", "planned"]
     assert check(text) == []
 
 
@@ -180,7 +179,7 @@ def test_export_shows_statuses_and_binding() -> None:
     from jsonschema import Draft202012Validator
 
     text = LEGEND + "## Now\n\n- ✅ Parser\n- [ ] Docs\n\n## Completed\n\n- Logo\n"
-    data = export(load(Source(text, "ROADMAP.md")))
+    data = export(bound(text))
     schema = json.loads(data_path("schemas", "roadmap.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator(schema).validate(data)
     assert data["preset"] == "status-legend"
@@ -195,7 +194,7 @@ def test_export_shows_statuses_and_binding() -> None:
 
 
 def test_export_names_the_matched_spec_section() -> None:
-    data = export(load(Source("# Roadmap\n\n## Short-term\n\n- a\n\n## Long-term\n\n- b\n", "ROADMAP.md")))
+    data = export(bound("# Roadmap\n\n## Short-term\n\n- a\n\n## Long-term\n\n- b\n"))
     assert data["preset"] == "horizons"
     assert [c["spec_section"] for c in data["root"]["children"][0]["children"]] == ["Now", "Later"]
 
@@ -226,10 +225,11 @@ def test_seed_003_every_item_uses_a_legend_marker() -> None:
     for text in (raw, fixed):
         doc = load(Source(text, "003.md"))
         assert lint_document(doc, Settings(select=["RL3"])) == []
-        assert doc.binding.spec.preset == "status-legend"
-        work = [it for it in doc.items() if not it.in_legend]
-        assert work and all(it.status_source == "marker" for it in work)
-        assert {e.marker.value for e in doc.binding.legend.entries} == {"✅", "🦀", "💤"}
+        b = bind(doc, Settings())
+        assert b.spec.preset == "status-legend"
+        work = [b.item(it) for it in doc.items() if not b.item(it).in_legend]
+        assert work and all(state.source == "marker" for state in work)
+        assert {e.marker.value for e in b.legend.entries} == {"✅", "🦀", "💤"}
 
 
 @pytest.mark.skipif(not SEED_003.is_file(), reason=absent("seeds"))
@@ -241,7 +241,7 @@ def test_seed_003_has_no_status_finding_after_the_real_mojibake_fix() -> None:
     assert "âœ…" not in fixed.text and "✅" in fixed.text
     doc = load(fixed)
     assert lint_document(doc, Settings(select=["RL3"])) == []
-    assert doc.binding.spec.preset == "status-legend"
+    assert bind(doc, Settings()).spec.preset == "status-legend"
 
 
 @pytest.mark.skipif(not SEED_004.is_file(), reason=absent("seeds"))
@@ -250,6 +250,6 @@ def test_seed_004_needs_no_markers() -> None:
     assert check(text) == []
     # even where a spec requires a status on every item, the sections state it
     assert check(text, {"extends": "checklist", "items": {"status": "required"}}) == []
-    doc = bound(text)
-    assert doc.binding.spec.preset == "checklist"
-    assert {it.status for it in doc.items()} == {"done", "planned"}
+    b = bound(text)
+    assert b.spec.preset == "checklist"
+    assert {b.status(it) for it in b.doc.items()} == {"done", "planned"}

@@ -11,7 +11,8 @@ import pytest
 
 from roadmaplint import fixes
 from roadmaplint.document import load
-from roadmaplint.engine import Settings, lint
+from roadmaplint.settings import Settings
+from roadmaplint.linter import lint
 from roadmaplint.source import Source
 from shared_data import SHARED, absent
 

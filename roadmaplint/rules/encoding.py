@@ -10,7 +10,8 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..document import Document, Span
-from ..engine import Applicability, Edit, Finding, Fix, Rendering, iter_lines, rule
+from ..registry import Context, rule
+from ..violations import Applicability, Edit, Finding, Fix, Rendering
 from ..source import (DAMAGED, LEGACY, Source, damaged_bytes, encoding_name, guess_damaged, legacy_readings,
                       mixed_utf8)
 from ..lazyre import lazy
@@ -363,7 +364,8 @@ def damaged_spans(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
 
 @rule(code="RL101", name="mojibake", fix="sometimes",
       summary="Text that was UTF-8 read through a legacy code page (âœ… for ✅).")
-def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
+def mojibake(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     text = doc.text
     if text.isascii():
         return
@@ -411,7 +413,8 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL102", name="invalid-utf8", fix="always",
       summary="The file is not UTF-8 (or has bytes that are not); it is decoded by detection and rewritten as UTF-8.")
-def invalid_utf8(doc: Document, options: dict) -> Iterator[Finding]:
+def invalid_utf8(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src = doc.source
     if src.encoding == "utf-8":
         yield from _damaged(doc)
@@ -503,7 +506,8 @@ def _doubt(src: Source) -> str:
 
 @rule(code="RL103", name="bom", severity="warning", fix="always",
       summary="The file starts with a UTF-8 byte-order mark.")
-def bom(doc: Document, options: dict) -> Iterator[Finding]:
+def bom(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src = doc.source
     extra = src.text.startswith("\ufeff")  # a second mark, kept as text by the decoder
     if src.bom or extra:
@@ -520,9 +524,10 @@ _NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
       summary="Line endings are mixed (or not the configured style).",
       options={"style": {"enum": ["keep", "lf", "crlf"], "default": "keep",
                          "description": "`keep`: the file's majority style; or always `lf` / `crlf`."}})
-def line_endings(doc: Document, options: dict) -> Iterator[Finding]:
+def line_endings(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src = doc.source
-    style = options.get("style", "keep")
+    style = ctx.options.style
     want = {"lf": "\n", "crlf": "\r\n"}.get(style, src.newline)
     # the front matter's lines, and their line breaks, are left as they are
     after = 0
@@ -558,7 +563,7 @@ _BLOCK_MARK = lazy(r"[ \t\u00a0]*(?:#{1,6}|[-*+>]|\d{1,9}[.)])(?=\u00a0)")
 
 
 def _is_emoji(ch: str) -> bool:
-    from ..bind import EMOJI
+    from ..binding import EMOJI
 
     return bool(ch) and (bool(EMOJI.match(ch)) or ch in "\ufe0f\u20e3")
 
@@ -571,7 +576,8 @@ def _script_letter(ch: str) -> bool:
 
 @rule(code="RL105", name="invisible-character", severity="warning", fix="sometimes",
       summary="Zero-width, bidirectional-control, soft-hyphen or stray no-break space characters.")
-def invisible_character(doc: Document, options: dict) -> Iterator[Finding]:
+def invisible_character(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     text = doc.text
     if text.isascii():
         return
@@ -680,7 +686,8 @@ _ESCAPED = {"\x07": "a", "\x08": "b", "\x0b": "v", "\x0c": "f", "\x1b": "e"}
 
 @rule(code="RL106", name="control-character", fix="sometimes",
       summary="C0 or C1 control characters in text (often what is left of lost mojibake).")
-def control_character(doc: Document, options: dict) -> Iterator[Finding]:
+def control_character(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     found = list(_CONTROL.finditer(doc.text))
     for m in found:
         i = m.start()
@@ -713,7 +720,8 @@ def control_character(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL107", name="replacement-character", fix="never",
       summary="U+FFFD: text that was already lost before this file was saved.")
-def replacement_character(doc: Document, options: dict) -> Iterator[Finding]:
+def replacement_character(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     text = doc.text
     if "\ufffd" not in text:
         return
@@ -764,24 +772,22 @@ def _most(forms: list[str], exact: bool = False) -> tuple[str, str]:
 
 @rule(code="RL108", name="status-marker-form", severity="warning", fix="always",
       summary="One status marker written in two forms (:white_check_mark: and ✅, [X] and [x]).")
-def status_marker_form(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    items = [it for it in doc.items() if not it.in_legend]
+def status_marker_form(ctx: Context) -> Iterator[Finding]:
+    doc, bound = ctx.doc, ctx.bound
+    items = [(it, state) for it in doc.items() if not (state := bound.item(it)).in_legend]
     # GitHub's shortcodes come from the emoji package (slow to import): only
     # when the document writes one, or the user's spec prefers one
-    user = binding.spec.name != binding.spec.preset
-    shortcodes = any(it.status_marker is not None and it.status_marker.kind == "shortcode" for it in items)
+    user = bound.spec.name != bound.spec.preset
+    shortcodes = any(state.marker is not None and state.marker.kind == "shortcode" for _, state in items)
     legend: dict[str, str] = {}
-    if binding.legend is not None:
-        for entry in binding.legend.entries:
+    if bound.legend is not None:
+        for entry in bound.legend.entries:
             if entry.marker.kind != "mojibake":
                 legend.setdefault(_identity(entry.marker.text), entry.marker.text)
     # the user's spec names a form: the first marker it lists for the status
     spec: dict[str, str] = {}
     if user:
-        for status in binding.spec.statuses.values():
+        for status in bound.spec.statuses.values():
             for m in status.markers:
                 if shortcodes or status.markers[0].startswith(":") or not m.startswith(":"):
                     spec.setdefault(_identity(m), m)
@@ -789,8 +795,8 @@ def status_marker_form(doc: Document, options: dict) -> Iterator[Finding]:
     # every marker as written, by what it is; and every task box
     written: dict[str, list[Any]] = {}
     boxes: list[tuple[Any, int]] = []
-    for item in items:
-        marker = item.status_marker
+    for item, state in items:
+        marker = state.marker
         if marker is not None and marker.kind in ("emoji", "shortcode", "bracket"):
             written.setdefault(_identity(marker.text), []).append(marker)
         if item.checkbox in ("x", "X") and item.block is not None:

@@ -18,12 +18,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..document import Document, Heading, Link, Section, Span
-from ..engine import Edit, Finding, Fix, Rendering, rule
+from ..registry import Context, rule
+from ..violations import Edit, Finding, Fix, Rendering
 from ..lazyre import lazy
+
+if TYPE_CHECKING:
+    from ..binding import Bound
 
 # -- anchors ------------------------------------------------------------------------
 
@@ -285,7 +289,8 @@ def _split(url: str) -> tuple[str, str | None]:
 
 @rule(code="RL401", name="broken-anchor", fix="sometimes",
       summary="A #fragment link that matches no heading (GitHub's anchor rules, emoji included).")
-def broken_anchor(doc: Document, options: dict) -> Iterator[Finding]:
+def broken_anchor(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     own: Anchors | None = None
     base = _base_dir(doc)
     for link in _targets(doc):
@@ -348,14 +353,14 @@ def _levels_above(base: Path, path: str, root: Path) -> int:
     return next((i for i, p in enumerate(parts) if p != ".."), len(parts))
 
 
-@rule(code="RL402", name="missing-file", fix="never", needs=("config_path",),
-      summary="A relative link to a file or directory that does not exist, or above the repository's top folder.")
-def missing_file(doc: Document, options: dict) -> Iterator[Finding]:
+@rule(code="RL402", name="missing-file", fix="never", summary="A relative link to a file or directory that does not exist, or above the repository's top folder.")
+def missing_file(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     base = _base_dir(doc)
     if base is None:
         return
     # the repository's top folder: git's, else the configuration's folder
-    config = options.get("config_path")
+    config = ctx.run.config_path
     top = _repo_root(base) or (Path(os.path.abspath(config)).parent if config else None)
     if top is not None:
         try:
@@ -438,8 +443,9 @@ def _matches(host: str, names: set[str]) -> bool:
       summary="A link through a mirror or proxy host; rewritten to the canonical host.",
       options={"hosts": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {},
                          "description": "More mirror hosts and their canonical host, e.g. {\"git.example.cn\" = \"github.com\"}."}})
-def mirror_link(doc: Document, options: dict) -> Iterator[Finding]:
-    hosts = {**MIRRORS, **{k.lower(): v for k, v in options.get("hosts", {}).items()}}
+def mirror_link(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    hosts = {**MIRRORS, **{k.lower(): v for k, v in ctx.options.hosts.items()}}
     found: dict[int, tuple[int, str]] = {}  # start -> (end, host)
     for link in _targets(doc):
         span = _host_span(doc, link)
@@ -486,8 +492,9 @@ def _mirror_pattern(hosts: tuple[str, ...], bare: bool = False) -> re.Pattern[st
       summary="An http:// link to a host that serves https.",
       options={"hosts": {"type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
                          "description": "More hosts (and their subdomains) known to serve https."}})
-def insecure_link(doc: Document, options: dict) -> Iterator[Finding]:
-    hosts = SECURE | set(MIRRORS) | {h.lower() for h in options.get("hosts", [])}
+def insecure_link(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    hosts = SECURE | set(MIRRORS) | {h.lower() for h in ctx.options.hosts}
     for link in _targets(doc):
         found = _host_span(doc, link)
         if found is None:
@@ -619,7 +626,8 @@ def _web(link: Link) -> bool:
               ),
           }
       })
-def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
+def bare_url(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     text = doc.text
     links = [lk for lk in doc.links if not doc.in_code(lk.span.start)]
     urls = [lk for lk in links if lk.kind == "url" and lk.span.end > lk.span.start + len("http://")]
@@ -663,7 +671,7 @@ def bare_url(doc: Document, options: dict) -> Iterator[Finding]:
     # in [text](url), [url](url), a reference or <url>: bare URLs fewer
     # than a quarter of them all
     total = len(bare) + sum(1 for lk in links if lk.kind != "url" and _web(lk))
-    consistent = options.get("style", "consistent") == "consistent"
+    consistent = ctx.options.style == "consistent"
     if consistent and len(bare) * 4 >= total:
         return
     named = total - len(bare)
@@ -700,7 +708,8 @@ _FULL_REF = lazy(
 
 @rule(code="RL406", name="undefined-reference", fix="never",
       summary="A reference link [text][label] whose label has no definition.")
-def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
+def undefined_reference(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     defined = {label_key(d.label or "") for d in doc.definitions}
     links = doc.links
 
@@ -742,7 +751,8 @@ def undefined_reference(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL407", name="unused-definition", severity="warning", fix="sometimes",
       summary="A link reference definition no link uses.")
-def unused_definition(doc: Document, options: dict) -> Iterator[Finding]:
+def unused_definition(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     used = {label_key(lk.label) for lk in doc.links if lk.label}
     text = doc.text
     src = doc.source
@@ -759,7 +769,8 @@ def unused_definition(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL408", name="duplicate-definition", severity="warning", fix="never",
       summary="A second definition of a link label (only the first counts).")
-def duplicate_definition(doc: Document, options: dict) -> Iterator[Finding]:
+def duplicate_definition(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     first: dict[str, Link] = {}
     for d in doc.definitions:
         if _footnote(d.label) or doc.in_code(d.span.start):
@@ -774,7 +785,8 @@ def duplicate_definition(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL409", name="empty-link", fix="never",
       summary="A link with no destination [text]() or no text [](url).")
-def empty_link(doc: Document, options: dict) -> Iterator[Finding]:
+def empty_link(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     text = doc.text
     for link in doc.links:
         if link.kind not in ("inline", "reference", "collapsed") or doc.in_code(link.span.start):
@@ -799,17 +811,18 @@ def _tracking_pattern(spec: Any, conf: dict) -> re.Pattern[str]:
     return _compile(pattern, f"{spec.name}: $.tracking.pattern", limit=URL_LIMIT)
 
 
-def _in_scope(doc: Document, conf: dict) -> list[Section]:
+def _in_scope(bound: Bound, conf: dict) -> list[Section]:
     from ..spec import title_key
 
     level = conf.get("level")
     if level is not None:
-        scope = [s for s in doc.root.walk() if s.heading is not None and s.level == level]
+        scope = [s for s in bound.doc.root.walk() if s.heading is not None and s.level == level]
     else:
-        scope = [s for s in doc.binding.container.children if s.heading is not None]
+        scope = [s for s in bound.container.children if s.heading is not None]
     only = {title_key(n) for n in conf.get("only", [])}
     if only:
-        scope = [s for s in scope if title_key(s.title) in only or (s.spec is not None and title_key(s.spec.name) in only)]
+        scope = [s for s in scope if title_key(s.title) in only
+                 or ((spec := bound.section_spec(s)) is not None and title_key(spec.name) in only)]
     return scope
 
 
@@ -836,17 +849,17 @@ def _own_blocks(section: Section) -> list[Span]:
 
 @rule(code="RL411", name="tracking-link", fix="never", default=False, spec_key="tracking",
       summary="A section or item without a link to its tracking issue (only when the spec has `tracking`).")
-def tracking_link(doc: Document, options: dict) -> Iterator[Finding]:
-    spec = doc.binding.spec if doc.binding is not None else None
-    conf = spec.data.get("tracking") if spec is not None else None
+def tracking_link(ctx: Context) -> Iterator[Finding]:
+    doc, bound, spec = ctx.doc, ctx.bound, ctx.spec
+    conf = spec.data.get("tracking")
     if not conf or not (conf.get("sections") or conf.get("items")):
         return
     pattern = _tracking_pattern(spec, conf)
     shorthand = bool(conf.get("shorthand", False))
     finished_too = bool(conf.get("finished", False))
-    for section in _in_scope(doc, conf):
+    for section in _in_scope(bound, conf):
         heading: Heading = section.heading  # type: ignore[assignment]
-        if conf.get("sections") and (finished_too or not spec.finished(section.implied_status)):
+        if conf.get("sections") and (finished_too or not spec.finished(bound.implied_status(section))):
             if not _tracked(doc, _own_blocks(section), pattern, shorthand):
                 end = heading.text_span.end if heading.text_span else heading.span.end
                 yield Finding(Span(heading.span.start, end),
@@ -855,7 +868,8 @@ def tracking_link(doc: Document, options: dict) -> Iterator[Finding]:
             continue
         for sub in section.walk():
             for item in _items(sub.items, bool(conf.get("nested", False))):
-                if item.in_legend or (not finished_too and spec.finished(item.status)):
+                state = bound.item(item)
+                if state.in_legend or (not finished_too and spec.finished(state.status)):
                     continue
                 own = [c.span for c in (item.block.children if item.block else []) if c.type != "list"]
                 if not _tracked(doc, own, pattern, shorthand):
@@ -876,8 +890,7 @@ def _items(items: list, nested: bool) -> Iterator[Any]:
 # -- RL410 ------------------------------------------------------------------------------
 
 
-@rule(code="RL410", name="dead-link", fix="never", severity="warning", default=False,
-      needs=("check_remote", "cache"),
+@rule(code="RL410", name="dead-link", fix="never", severity="warning", default=False, remote=True,
       summary="A URL that does not answer with success (only with --check-remote).",
       options={
           "timeout": {"type": "number", "exclusiveMinimum": 0, "default": 10, "description": "Seconds to wait for each request."},
@@ -888,15 +901,16 @@ def _items(items: list, nested: bool) -> Iterator[Any]:
           "allow_hosts": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Only check hosts matching these patterns (fnmatch, e.g. `*.github.com`); all when empty."},
           "deny_hosts": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Never contact hosts matching these patterns."},
       })
-def dead_link(doc: Document, options: dict) -> Iterator[Finding]:
-    if not options.get("check_remote"):
+def dead_link(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    if not ctx.run.check_remote:
         return  # never in a plain run
     from fnmatch import fnmatch
 
     from ..remote import check_urls
 
-    allow = [p.lower() for p in options.get("allow_hosts", [])]
-    deny = [p.lower() for p in options.get("deny_hosts", [])]
+    allow = [p.lower() for p in ctx.options.allow_hosts]
+    deny = [p.lower() for p in ctx.options.deny_hosts]
     targets: list[tuple[Span, str]] = []
     for link in _targets(doc):
         written = _written_url(doc, link)
@@ -914,11 +928,11 @@ def dead_link(doc: Document, options: dict) -> Iterator[Finding]:
         targets.append((Span(link.url_span.start, link.url_span.start + len(written)), url))
     if not targets:
         return
-    cache = options.get("cache")
+    cache = ctx.run.cache
     results = check_urls(
         [url for _, url in targets],
-        timeout=options["timeout"], concurrency=options["concurrency"], retries=options["retries"],
-        backoff=options["backoff"], cache=Path(cache) if cache else None, max_age=options["max_age"],
+        timeout=ctx.options.timeout, concurrency=ctx.options.concurrency, retries=ctx.options.retries,
+        backoff=ctx.options.backoff, cache=Path(cache) if cache else None, max_age=ctx.options.max_age,
     )
     from ..remote import NOTICES
 

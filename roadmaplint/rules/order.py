@@ -7,13 +7,17 @@ import bisect
 import datetime as dt
 import re
 from collections import Counter
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import dates as D
 from ..document import Document, Item, Section, Span
-from ..engine import Finding, Fix, Rendering, rule
+from ..registry import Context, find_rule, rule
+from ..violations import Finding, Fix, Rendering
 from ..moves import move_items, move_sections, stable_order
 from ..lazyre import lazy
+
+if TYPE_CHECKING:
+    from ..binding import Bound
 
 # -- RL601 milestone-order -------------------------------------------------------------
 
@@ -189,15 +193,13 @@ def _message(bad: str, other: str, precede: bool, descending: bool, missing: str
     return text
 
 
-def _spec_direction(doc: Document, parent: Section) -> bool | None:
+def _spec_direction(bound: Bound, parent: Section) -> bool | None:
     """The direction the spec fixes for the children of ``parent``: its
     `order` where that is chronological or reverse-chronological."""
-    binding = doc.binding
-    if binding is None:
-        return None
-    if parent is binding.container:
-        return DIRECTIONS.get(binding.spec.order)
-    return DIRECTIONS.get(parent.spec.order) if parent.spec is not None else None
+    if parent is bound.container:
+        return DIRECTIONS.get(bound.spec.order)
+    spec = bound.section_spec(parent)
+    return DIRECTIONS.get(spec.order) if spec is not None else None
 
 
 @rule(code="RL601", name="milestone-order", severity="warning", fix="sometimes",
@@ -205,12 +207,13 @@ def _spec_direction(doc: Document, parent: Section) -> bool | None:
       options={"order": {"enum": ["auto", "ascending", "descending"], "default": "auto",
                          "description": "`auto` follows the order each list already mostly has; "
                                         "`ascending` (oldest first) or `descending` (newest first) fixes it."}})
-def milestone_order(doc: Document, options: dict) -> Iterator[Finding]:
-    fixed = {"ascending": False, "descending": True}.get(options.get("order", "auto"))
+def milestone_order(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    fixed = {"ascending": False, "descending": True}.get(ctx.options.order)
     for section, parents in _sections(doc):
         year = D.context_year(section, [*parents, section])
         children = [c for c in section.children if c.heading is not None]
-        spec_fixed = _spec_direction(doc, section)
+        spec_fixed = _spec_direction(ctx.bound, section)
         found = _check_siblings([c.title for c in children], year,
                                 fixed if spec_fixed is None else spec_fixed, weak=True)
         if found is not None:
@@ -287,17 +290,14 @@ def _priority(text: str) -> int | None:
     return int(word) if word.isdigit() else _LEVELS.get(word)
 
 
-_STATUS_ORDER = ["done", "in-progress", "planned", "blocked", "dropped"]
-
-
-def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str], bool]:
+def _item_order_settings(spec_order: Any, options: Any, default: list[str]) -> tuple[str, list[str], bool]:
     """(by, statuses, given) from the rule's options, replaced by the spec's
     ``items.order`` where it has one. ``given``: the user spelled out the
     order of statuses (a list in the spec, or ``statuses`` in the options),
     which is then followed as written, never reversed."""
-    by = options.get("by", "status")
-    statuses = list(options.get("statuses") or _STATUS_ORDER)
-    given = statuses != _STATUS_ORDER
+    by = options.by
+    statuses = list(options.statuses or default)
+    given = statuses != default
     if isinstance(spec_order, list):
         by, statuses, given = "status", [str(s) for s in spec_order], True
     elif spec_order in ("status", "priority"):
@@ -305,14 +305,14 @@ def _item_order_settings(spec_order: Any, options: dict) -> tuple[str, list[str]
     return by, statuses, given and by == "status"
 
 
-def _spec_item_order(doc: Document, section: Section, parents: list[Section]) -> Any:
+def _spec_item_order(bound: Bound, section: Section, parents: list[Section]) -> Any:
     """The nearest ``items.order`` a spec gives: a section's own replaces
     the document's."""
     for sec in [section, *reversed(parents)]:
-        found = getattr(sec.spec, "items_order", None)
+        found = getattr(bound.section_spec(sec), "items_order", None)
         if found is not None:
             return found
-    items = doc.binding.spec.data.get("items") if doc.binding else None
+    items = bound.spec.data.get("items")
     return items.get("order") if isinstance(items, dict) else None
 
 
@@ -323,13 +323,15 @@ def _spec_item_order(doc: Document, section: Section, parents: list[Section]) ->
                "statuses": {"type": "array", "items": {"type": "string"},
                             "default": ["done", "in-progress", "planned", "blocked", "dropped"],
                             "description": "The status order; items with a status not listed come last. Given here (or as a list in the spec `items.order`), it is followed as written; otherwise a roadmap may list it either way round."}})
-def item_order(doc: Document, options: dict) -> Iterator[Finding]:
+def item_order(ctx: Context) -> Iterator[Finding]:
+    doc, bound = ctx.doc, ctx.bound
+    default = find_rule("item-order").defaults["statuses"]  # type: ignore[union-attr]
     lists: list[tuple[list[Item], list[int], list[str], int, bool]] = []  # items, keys, labels, unranked, given
     for section, parents in _sections(doc):
-        by, statuses, given = _item_order_settings(_spec_item_order(doc, section, parents), options)
+        by, statuses, given = _item_order_settings(_spec_item_order(bound, section, parents), ctx.options, default)
         year = D.context_year(section, [*parents, section])
         for items in _lists(section):
-            if len(items) < 2 or any(it.in_legend for it in items):
+            if len(items) < 2 or any(bound.item(it).in_legend for it in items):
                 continue
             # a list named by dates or versions is in calendar order (milestone-order)
             if _milestones([D.name_of(it.text, year) for it in items], weak=False) is not None:
@@ -343,12 +345,13 @@ def item_order(doc: Document, options: dict) -> Iterator[Finding]:
                 lists.append((items, keys, label, 99, False))
             else:
                 # work whose status is unknown is not judged
-                if any(it.status is None for it in items) or len({it.status for it in items}) < 2:
+                status = [bound.status(it) for it in items]
+                if any(s is None for s in status) or len(set(status)) < 2:
                     continue
-                keys = [statuses.index(it.status) if it.status in statuses else len(statuses) for it in items]
-                label = [str(it.status) for it in items]
+                keys = [statuses.index(s) if s in statuses else len(statuses) for s in status]  # type: ignore[arg-type]
+                label = [str(s) for s in status]
                 lists.append((items, keys, label, len(statuses), given))
-    descending = _items_direction(doc, lists)
+    descending = _items_direction(bound, lists)
     for items, keys, label, unranked, given in lists:
         # ranked items in the roadmap's direction, then the unranked ones
         down = descending and not given
@@ -364,13 +367,13 @@ def item_order(doc: Document, options: dict) -> Iterator[Finding]:
                       Fix.safe(edit, effect=Rendering.REORDERED) if edit else None)
 
 
-def _items_direction(doc: Document, lists: list[tuple[list[Item], list[int], list[str], int, bool]]) -> bool:
+def _items_direction(bound: Bound, lists: list[tuple[list[Item], list[int], list[str], int, bool]]) -> bool:
     """Whether the roadmap lists its work the other way round (planned
     before done, P3 before P0): its spec's `order` says so
     (reverse-chronological: the newest, future work first), or, without
     one, more items stand in place that way across the lists whose order
     the user did not spell out. Done (or P0) first on a tie."""
-    fixed = DIRECTIONS.get(doc.binding.spec.order) if doc.binding else None
+    fixed = DIRECTIONS.get(bound.spec.order)
     if fixed is not None:
         return fixed
     up = down = 0
@@ -398,38 +401,31 @@ def _first_misplaced(keys: list[Any]) -> tuple[int, int] | None:
 # -- RL603 overdue-item ---------------------------------------------------------------------
 
 
-def _today(options: dict) -> dt.date:
-    return options.get("today") or dt.date.today()
-
-
-@rule(code="RL603", name="overdue-item", fix="never", severity="warning", needs=("today",),
-      summary="Work that is not done and whose target date has passed.")
-def overdue_item(doc: Document, options: dict) -> Iterator[Finding]:
-    D.annotate(doc)
-    today = _today(options)
-    spec = doc.binding.spec if doc.binding else None
-
-    def finished(status: str | None) -> bool:
-        return spec.finished(status) if spec else status in ("done", "dropped")
+@rule(code="RL603", name="overdue-item", fix="never", severity="warning", summary="Work that is not done and whose target date has passed.")
+def overdue_item(ctx: Context) -> Iterator[Finding]:
+    doc, bound, spec = ctx.doc, ctx.bound, ctx.spec
+    today = ctx.run.today
+    finished = spec.finished
 
     for section in doc.root.walk():
-        due = D.target(section.dates)
-        if section.heading is not None and due and due.period.end < today and not D.completed(section.dates):
+        due = D.target(bound.dates(section))
+        if section.heading is not None and due and due.period.end < today and not D.completed(bound.dates(section)):
             open_items = [it for it in D.walk_items(section.items)
-                          if it.status and not finished(it.status) and not D.completed(it.dates)]
-            if open_items and not finished(section.implied_status):
+                          if (st := bound.status(it)) and not finished(st) and not D.completed(bound.dates(it))]
+            if open_items and not finished(bound.implied_status(section)):
                 count = len(open_items)
                 yield Finding(section.heading.span,
                               f"\"{_short(section.title, 60)}\" was due {due.period.end.isoformat()} and has "
                               f"{count} unfinished item{'s' * (count != 1)}")
         for item in D.walk_items(section.items):
-            due = D.target(item.dates)
-            if due is None or due.period.end >= today or D.completed(item.dates):
+            due = D.target(bound.dates(item))
+            if due is None or due.period.end >= today or D.completed(bound.dates(item)):
                 continue
-            if item.status is None or finished(item.status):
+            status = bound.status(item)
+            if status is None or finished(status):
                 continue  # done work is never overdue; work of unknown status is not judged
             yield Finding(_item_span(item), f"overdue since {due.period.end.isoformat()} ({due.period.text}): "
-                                            f"\"{_short(item.text)}\" is {item.status}")
+                                            f"\"{_short(item.text)}\" is {status}")
 
 
 # -- RL604 stale-roadmap -------------------------------------------------------------------
@@ -502,19 +498,18 @@ def review_date(doc: Document) -> tuple[dt.date, Span] | None:
     return best
 
 
-@rule(code="RL604", name="stale-roadmap", fix="never", severity="warning", needs=("today",),
-      summary="The roadmap's last-reviewed date is older than the spec allows (or missing where required).")
-def stale_roadmap(doc: Document, options: dict) -> Iterator[Finding]:
-    spec = doc.binding.spec if doc.binding else None
-    max_age = spec.max_age_days if spec else 180
+@rule(code="RL604", name="stale-roadmap", fix="never", severity="warning", summary="The roadmap's last-reviewed date is older than the spec allows (or missing where required).")
+def stale_roadmap(ctx: Context) -> Iterator[Finding]:
+    doc, spec = ctx.doc, ctx.spec
+    max_age = spec.max_age_days
     found = review_date(doc)
     if found is None:
-        if spec is not None and spec.review_date == "required":
+        if spec.review_date == "required":
             yield Finding(Span(0, 0), "the roadmap does not say when it was last reviewed "
                                       "(add \"Last reviewed: YYYY-MM-DD\")")
         return
     when, span = found
-    age = (_today(options) - when).days
+    age = (ctx.run.today - when).days
     if age > max_age:
         yield Finding(span, f"last reviewed {when.isoformat()}, {age} days ago (more than {max_age})")
 
@@ -535,7 +530,8 @@ _STYLES = [
 
 @rule(code="RL605", name="date-format", fix="never", default=False, severity="warning",
       summary="Dates written in more than one style.")
-def date_format(doc: Document, options: dict) -> Iterator[Finding]:
+def date_format(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     skip = [lk.url_span for lk in doc.links if lk.url_span] + [lk.span for lk in doc.definitions]
     skip += [span for span, _ in doc.comments]
     found = []

@@ -4,37 +4,42 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..document import Document, Item, Section, Span
-from ..engine import Finding, rule
+from ..binding import Bound, ItemState
+from ..document import Item, Section, Span
+from ..registry import Context, rule
+from ..violations import Finding
 from ..spec import BUILTIN_STATUSES, PRESETS, Spec
 
 
-def _items(doc: Document) -> Iterator[tuple[Section, Item, Item | None]]:
-    """(section, item, parent item) for every item that is work, not legend."""
+def _items(bound: Bound) -> Iterator[tuple[Section, Item, ItemState]]:
+    """(section, item, what binding says of it) for every item that is work,
+    not legend."""
 
-    def rec(section: Section, items: list[Item], parent: Item | None):
+    def rec(section: Section, items: list[Item]):
         for item in items:
-            if not item.in_legend:
-                yield section, item, parent
-            yield from rec(section, item.children, item)
+            state = bound.item(item)
+            if not state.in_legend:
+                yield section, item, state
+            yield from rec(section, item.children)
 
-    for section in doc.root.walk():
-        yield from rec(section, section.items, None)
+    for section in bound.doc.root.walk():
+        yield from rec(section, section.items)
 
 
-def _policies(doc: Document) -> dict[int, str]:
+def _policies(bound: Bound) -> dict[int, str]:
     """Each section's items-status policy: its own spec section's, else the
     nearest bound ancestor's, else the spec's."""
     out: dict[int, str] = {}
 
     def rec(section: Section, inherited: str) -> None:
-        own = section.spec.items_status if section.spec is not None else None
+        spec = bound.section_spec(section)
+        own = spec.items_status if spec is not None else None
         policy = own or inherited
         out[id(section)] = policy
         for child in section.children:
             rec(child, policy)
 
-    rec(doc.root, doc.binding.spec.items_status)
+    rec(bound.doc.root, bound.spec.items_status)
     return out
 
 
@@ -54,18 +59,17 @@ def _line_span(item: Item) -> Span:
 
 @rule(code="RL301", name="missing-status", severity="warning", fix="never",
       summary="An item that needs a status has none.")
-def missing_status(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    policies = _policies(doc)
+def missing_status(ctx: Context) -> Iterator[Finding]:
+    doc, bound = ctx.doc, ctx.bound
+    policies = _policies(bound)
     for section in doc.root.walk():
         policy = policies[id(section)]
-        items = [it for it in section.items if not it.in_legend]
+        items = [it for it in section.items if not bound.item(it).in_legend]
         if policy == "forbidden":
             for item in items:
-                if item.status_marker is not None and item.status_source == "marker":
-                    yield Finding(item.status_marker.span, "a status marker is not allowed here")
+                state = bound.item(item)
+                if state.marker is not None and state.source == "marker":
+                    yield Finding(state.marker.span, "a status marker is not allowed here")
             continue
         if policy != "required":
             continue
@@ -73,31 +77,29 @@ def missing_status(doc: Document, options: dict) -> Iterator[Finding]:
         # When the preset was only guessed, a list none of whose items has a
         # status (links, notes, credits) is not a list of work.
         lists = _lists(section)
-        stated = {lists.get(id(it.block)) for it in items if it.status is not None}
+        stated = {lists.get(id(it.block)) for it in items if bound.status(it) is not None}
         for item in items:
-            if item.status is not None or item.status_marker is not None:
+            state = bound.item(item)
+            if state.status is not None or state.marker is not None:
                 continue  # a marker nobody defined is unknown-status's
-            if binding.detected and lists.get(id(item.block)) not in stated:
+            if bound.detected and lists.get(id(item.block)) not in stated:
                 continue
             yield Finding(_line_span(item), f"item has no status: \"{_short(item.text)}\"")
 
 
 @rule(code="RL302", name="unknown-status", severity="warning", fix="never",
       summary="An item uses a status marker that neither the spec nor the legend defines.")
-def unknown_status(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    legend = binding.legend
-    spec = binding.spec
-    policies = _policies(doc)
-    for section, item, _ in _items(doc):
-        marker = item.status_marker
+def unknown_status(ctx: Context) -> Iterator[Finding]:
+    bound = ctx.bound
+    legend = bound.legend
+    policies = _policies(bound)
+    for section, _, state in _items(bound):
+        marker = state.marker
         if marker is None or marker.kind == "link":
             continue
         if legend is not None and legend.status_of(marker) is not None:
             continue
-        if legend is None and item.status_source == "marker":
+        if legend is None and state.source == "marker":
             continue
         if legend is None and marker.kind != "bracket" and policies[id(section)] != "required":
             continue  # a decorative emoji, where nothing asks for markers
@@ -110,30 +112,28 @@ def unknown_status(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL303", name="status-conflict", fix="never",
       summary="An item's marker contradicts its task box or its section.")
-def status_conflict(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    spec = binding.spec
-    for section, item, _ in _items(doc):
-        marker = item.status_marker
-        if item.status_source == "marker" and item.checkbox is not None:
-            if _box_conflict(spec, bool(item.checked), item.status):
+def status_conflict(ctx: Context) -> Iterator[Finding]:
+    bound, spec = ctx.bound, ctx.spec
+    for section, item, state in _items(bound):
+        marker, status, source = state.marker, state.status, state.source
+        if source == "marker" and item.checkbox is not None:
+            if _box_conflict(spec, bool(item.checked), status):
                 box = "checked" if item.checked else "unchecked"
-                yield Finding(marker.span, f"{box} box next to \"{marker.text}\", {_a(item.status)} marker")
+                yield Finding(marker.span, f"{box} box next to \"{marker.text}\", {_a(status)} marker")
                 continue
-        if item.status_source not in ("marker", "checkbox"):
+        if source not in ("marker", "checkbox"):
             continue
-        implied = section.implied_status
-        if implied is None or not _section_conflict(spec, implied, item.status):
+        implied = bound.implied_status(section)
+        if implied is None or not _section_conflict(spec, implied, status):
             continue
-        if item.status_source == "checkbox" and item.checked:
+        if source == "checkbox" and item.checked:
             continue  # a to-do list is ticked off in place
-        if item.status_source == "marker":
-            where, what = marker.span, f"\"{marker.text}\" ({item.status})"
+        if source == "marker":
+            where, what = marker.span, f"\"{marker.text}\" ({status})"
         else:
             where, what = _box_span(item), f"{'checked' if item.checked else 'unchecked'} box"
-        yield Finding(where, f"{what} under \"{_heading_of(doc, section)}\", a section of {implied} work")
+        heading = bound.status_heading(section).title  # this one or an ancestor
+        yield Finding(where, f"{what} under \"{heading}\", a section of {implied} work")
 
 
 def _known(spec: Spec, status: str | None) -> bool:
@@ -172,18 +172,10 @@ def _box_span(item: Item) -> Span:
     return Span(item.span.start, min(item.span.end, item.marker_span.end + 4))
 
 
-def _heading_of(doc: Document, section: Section) -> str:
-    """The heading the implied status comes from: this one or an ancestor."""
-    return doc.binding.status_heading(section).title
-
-
 @rule(code="RL304", name="legend-mismatch", severity="warning", fix="never",
       summary="The legend is missing where the spec requires one, or defines markers the spec does not know.")
-def legend_mismatch(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    spec, legend = binding.spec, binding.legend
+def legend_mismatch(ctx: Context) -> Iterator[Finding]:
+    spec, legend = ctx.spec, ctx.bound.legend
     if legend is None:
         if spec.legend == "required":
             yield Finding(Span(0, 0), "no status legend (a list near the top like \"- ✅ done\")")

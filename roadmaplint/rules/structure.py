@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from ..binding import Bound
 from ..document import Document, Section, Span
-from ..engine import Edit, Finding, Fix, Rendering, rule
+from ..registry import Context, rule
+from ..violations import Edit, Finding, Fix, Rendering
 from ..moves import move_sections
 from ..spec import SectionSpec, SpecError, search, title_key
 from ..lazyre import lazy
@@ -18,27 +20,21 @@ def _heading_span(doc: Document, section: Section) -> Span:
     return section.heading.span
 
 
-def _levels(doc: Document) -> Iterator[tuple[Section, list[SectionSpec], str, bool]]:
+def _levels(bound: Bound) -> Iterator[tuple[Section, list[SectionSpec], str, bool]]:
     """(parent, its child specs, their order, unknown allowed) for the
     container and every bound section that has child specs."""
-    binding = doc.binding
-    if binding is None:
-        return
-    spec = binding.spec
-    yield binding.container, spec.sections, spec.order, spec.allow_unknown
-    for section in binding.container.walk():
-        if section is not binding.container and section.spec is not None and section.spec.children:
-            s = section.spec
+    spec = bound.spec
+    yield bound.container, spec.sections, spec.order, spec.allow_unknown
+    for section in bound.container.walk():
+        s = bound.section_spec(section)
+        if section is not bound.container and s is not None and s.children:
             yield section, s.children, s.order, s.allow_unknown
 
 
 @rule(code="RL201", name="missing-section", fix="never",
       summary="A section (or the title) the spec requires is missing.")
-def missing_section(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    spec = binding.spec
+def missing_section(ctx: Context) -> Iterator[Finding]:
+    doc, bound, spec = ctx.doc, ctx.bound, ctx.spec
     titles = [h for h in doc.headings if h.level == 1 and h.block.depth == 0]
     # Jekyll and Hugo show a front matter title as the page's title
     fm_title = doc.front_matter is not None and (doc.front_matter.keys or {}).get("title")
@@ -46,9 +42,9 @@ def missing_section(doc: Document, options: dict) -> Iterator[Finding]:
         yield Finding(Span(0, 0), "missing level-1 title")
     if spec.title_pattern is not None and titles and not search(spec.title_pattern, title_key(titles[0].title)):
         yield Finding(titles[0].span, f"title \"{titles[0].title}\" does not match /{spec.title_pattern.pattern}/")
-    for parent, specs, _, _ in _levels(doc):
+    for parent, specs, _, _ in _levels(bound):
         for sec in specs:
-            count = sum(1 for c in parent.children if c.spec is sec)
+            count = sum(1 for c in parent.children if bound.section_spec(c) is sec)
             if count < sec.min:
                 where = f" under \"{parent.title}\"" if parent.heading else ""
                 need = f"at least {sec.min} " if sec.min > 1 else ""
@@ -57,63 +53,67 @@ def missing_section(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL202", name="unknown-section", severity="warning", fix="never",
       summary="A section the spec does not name, where the spec allows no others.")
-def unknown_section(doc: Document, options: dict) -> Iterator[Finding]:
-    for parent, specs, _, allow in _levels(doc):
+def unknown_section(ctx: Context) -> Iterator[Finding]:
+    bound = ctx.bound
+    for parent, specs, _, allow in _levels(bound):
         if allow:
             continue
         names = ", ".join(f'"{s.name}"' for s in specs)
         for child in parent.children:
-            if child.heading is not None and child.spec is None:
+            if child.heading is not None and bound.section_spec(child) is None:
                 yield Finding(child.heading.span, f"unknown section \"{child.title}\" (expected one of {names})")
 
 
 @rule(code="RL203", name="duplicate-section", severity="warning", fix="never",
       summary="A section appears more often than the spec allows.")
-def duplicate_section(doc: Document, options: dict) -> Iterator[Finding]:
-    for parent, specs, _, _ in _levels(doc):
+def duplicate_section(ctx: Context) -> Iterator[Finding]:
+    doc, bound = ctx.doc, ctx.bound
+    for parent, specs, _, _ in _levels(bound):
         for spec in specs:
             if spec.max is None:
                 continue
-            bound = [c for c in parent.children if c.spec is spec]
-            for extra in bound[spec.max:]:
-                first = doc.source.position(bound[0].span.start)[0]
+            same = [c for c in parent.children if bound.section_spec(c) is spec]
+            for extra in same[spec.max:]:
+                first = doc.source.position(same[0].span.start)[0]
                 yield Finding(_heading_span(doc, extra), f"duplicate section \"{extra.title}\" (first on line {first})")
 
 
 @rule(code="RL204", name="section-order", severity="warning", fix="sometimes",
       summary="Sections are not in the order the spec lists them.")
-def section_order(doc: Document, options: dict) -> Iterator[Finding]:
-    for parent, specs, order, _ in _levels(doc):
+def section_order(ctx: Context) -> Iterator[Finding]:
+    doc, bound = ctx.doc, ctx.bound
+    for parent, specs, order, _ in _levels(bound):
         if order != "strict":
             continue
-        index = {id(s): i for i, s in enumerate(specs)}
-        latest: Section | None = None
-        fix = _reorder_fix(doc, parent.children, index)
-        for child in parent.children:
-            if child.spec is None:
+        # each child's place in the spec's order; None for a section it does not name
+        rank = [None if (s := bound.section_spec(c)) is None else specs.index(s) for c in parent.children]
+        latest: int | None = None
+        fix = _reorder_fix(doc, parent.children, rank)
+        for child, place in zip(parent.children, rank):
+            if place is None:
                 continue
-            if latest is not None and index[id(child.spec)] < index[id(latest.spec)]:
+            if latest is not None and place < latest:
                 yield Finding(
                     _heading_span(doc, child),
-                    f"section \"{child.title}\" should come before \"{latest.title}\"",
+                    f"section \"{child.title}\" should come before \"{title}\"",
                     fix,
                 )
                 fix = None  # one move puts every section in place
-            elif latest is None or index[id(child.spec)] > index[id(latest.spec)]:
-                latest = child
+            elif latest is None or place > latest:
+                latest, title = place, child.title
 
 
-def _reorder_fix(doc: Document, children: list[Section], index: dict[int, int]) -> Fix | None:
+def _reorder_fix(doc: Document, children: list[Section], rank: list[int | None]) -> Fix | None:
     """Sections in the spec's order; a section the spec does not name keeps
     its place after the named one it followed."""
     lead: list[int] = []
     groups: list[list[int]] = []
-    for i, child in enumerate(children):
-        if child.spec is None:
+    for i, place in enumerate(rank):
+        if place is None:
             (groups[-1] if groups else lead).append(i)
         else:
             groups.append([i])
-    groups.sort(key=lambda g: index[id(children[g[0]].spec)])  # stable: ties keep their order
+    groups.sort(key=lambda g: rank[g[0]])  # type: ignore[arg-type,return-value]  # stable: ties keep their order
     order = lead + [i for g in groups for i in g]
     edit = move_sections(doc, children, order)
     return Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
@@ -121,7 +121,8 @@ def _reorder_fix(doc: Document, children: list[Section], index: dict[int, int]) 
 
 @rule(code="RL205", name="empty-section", fix="never", severity="warning",
       summary="A section the spec names (like \"Now\") with nothing under it.")
-def empty_section(doc: Document, options: dict) -> Iterator[Finding]:
+def empty_section(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     # Only the sections the spec (or the preset) names: any other heading
     # with nothing under it is a title, a heading that is itself the content
     # ("Expected date of completion: TBA") or one of a pointer file's.
@@ -129,7 +130,8 @@ def empty_section(doc: Document, options: dict) -> Iterator[Finding]:
     for section in doc.root.walk():
         if section.heading is None or section.blocks or section.children:
             continue
-        if section.spec is None or section.spec.catch_all:
+        spec = ctx.bound.section_spec(section)
+        if spec is None or spec.catch_all:
             continue
         if section.heading is heads[0] and len(heads) > 1 and heads[1].level < section.level:
             continue  # a first heading above shallower ones is the file's title
@@ -187,7 +189,7 @@ def _names_horizon(title: str, parents: list[Section]) -> bool:
     a period, a version or a
     "later" horizon (the date parser's) other than the one a heading
     above it already names ("Features in v4.0" under "## v4.0")."""
-    from ..bind import title_status
+    from ..binding import title_status
     from ..spec import PRESETS, preset
 
     key = title_key(title)
@@ -204,7 +206,8 @@ def _names_horizon(title: str, parents: list[Section]) -> bool:
 
 @rule(code="RL206", name="pseudo-heading", fix="sometimes", severity="warning",
       summary="A short standalone line (bold, or in capitals) used as a heading.")
-def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
+def pseudo_heading(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     found: list[tuple[Section, list[Section], Any, str, bool]] = []
 
     def walk(section: Section, parents: list[Section]) -> None:
@@ -245,23 +248,24 @@ def pseudo_heading(doc: Document, options: dict) -> Iterator[Finding]:
 
 @rule(code="RL207", name="model-schema", fix="never",
       summary="The document model does not satisfy the spec's `model` JSON Schema.")
-def model_schema(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None or not binding.spec.model:
+def model_schema(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    spec = ctx.spec
+    if not spec.model:
         return
     from referencing.exceptions import Unresolvable
 
     from ..export import export
 
-    data = export(doc)
-    validator = binding.spec.model_validator()
+    data = export(ctx.bound)
+    validator = spec.model_validator()
     try:
         try:
             errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
         except RecursionError:
-            raise SpecError(f"{binding.spec.name}: $.model: the schema refers to itself without end") from None
+            raise SpecError(f"{spec.name}: $.model: the schema refers to itself without end") from None
     except Unresolvable as exc:  # checked when the spec loads; never fetched
-        raise SpecError(f"{binding.spec.name}: $.model: cannot resolve {exc}") from None
+        raise SpecError(f"{spec.name}: $.model: cannot resolve {exc}") from None
     for error in errors:
         node, span = data, None
         path = "$"

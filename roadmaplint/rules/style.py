@@ -13,7 +13,8 @@ from bisect import bisect_left, bisect_right
 from typing import Any, Iterator
 
 from ..document import Block, Document, Heading, Span
-from ..engine import Edit, Finding, Fix, Rendering, iter_lines, rule
+from ..registry import Context, rule
+from ..violations import Edit, Finding, Fix, Rendering
 from ..source import Source
 from ..lazyre import lazy
 
@@ -61,16 +62,13 @@ def _quote(text: str, limit: int = 60) -> str:
 # -- RL501 heading-style ------------------------------------------------------
 
 
-def _tangled(doc: Document, h: Heading) -> bool:
+def _tangled(blocks: _BlockIndex, h: Heading) -> bool:
     """True when mistune's tree around a heading is no ground for edits:
     another block overlaps it (mistune can glue a paragraph's text from both
     sides of a block quote into one Setext heading: `text\n> quote\n-\n-`),
     or a Setext heading's text directly follows a list or quote, where
     CommonMark reads it as a lazy continuation line (`- a\n===\nTitle\n===`)."""
-    index = doc.cache.get("style.blocks")
-    if index is None:
-        index = doc.cache["style.blocks"] = _BlockIndex(doc)
-    return index.tangled(h)
+    return blocks.tangled(h)
 
 
 class _BlockIndex:
@@ -137,7 +135,7 @@ def _lazy(doc: Document, h: Heading, lines: tuple[int, ...]) -> bool:
     return False
 
 
-def _setext_edits(doc: Document, h: Heading, closing: bool) -> list[Edit] | None:
+def _setext_edits(doc: Document, blocks: _BlockIndex, h: Heading, closing: bool) -> list[Edit] | None:
     """Edits that turn a Setext heading into an ATX one, or None when that
     cannot be done without changing what the heading says."""
     src = doc.source
@@ -152,7 +150,7 @@ def _setext_edits(doc: Document, h: Heading, closing: bool) -> list[Edit] | None
             return None  # continuation lines carry container prefixes we would have to rebuild
         if _lazy(doc, h, (first, under)):
             return None
-    if _tangled(doc, h):
+    if _tangled(blocks, h):
         return None
     pieces = [doc.text[start : _content_end(src, first)]]
     pieces += [src.line_text(i).strip(" \t") for i in range(first + 1, last + 1)]
@@ -185,11 +183,11 @@ def _atx_text(doc: Document, h: Heading) -> str:
     return doc.text[span.start : span.end] if span else h.title
 
 
-def _open_atx(doc: Document, h: Heading, why: str = "") -> Finding:
+def _open_atx(doc: Document, blocks: _BlockIndex, h: Heading, why: str = "") -> Finding:
     text = _atx_text(doc, h) if h.style == "closed" else _setext_text(doc, h)
     target = f"{'#' * h.level} {text}".rstrip()
     if h.style == "setext":
-        edits = _setext_edits(doc, h, closing=False)
+        edits = _setext_edits(doc, blocks, h, closing=False)
         message = f'Setext heading; use ATX style "{_quote(target)}"{why}' if edits else f"Setext heading; use ATX style{why}"
     else:
         # delete the closing sequence and the whitespace before it, nothing else
@@ -263,10 +261,10 @@ def _wanted(doc: Document, option: str) -> tuple[str, str | None, str, str]:
     return ("setext" if top == "setext" else atx), atx, top_why, atx_why
 
 
-def _closed_atx(doc: Document, h: Heading, why: str) -> Finding:
+def _closed_atx(doc: Document, blocks: _BlockIndex, h: Heading, why: str) -> Finding:
     marks = "#" * h.level
     if h.style == "setext":
-        edits = _setext_edits(doc, h, closing=True)
+        edits = _setext_edits(doc, blocks, h, closing=True)
     else:
         end = h.text_span.end if h.text_span else h.span.end
         edits = [Edit(end, end, " " + marks)]
@@ -299,10 +297,11 @@ def _closed_atx(doc: Document, h: Heading, why: str) -> Finding:
     },
     severity="warning",
 )
-def heading_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def heading_style(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     if not doc.headings:
         return
-    top, atx, top_why, atx_why = _wanted(doc, options["style"])
+    top, atx, top_why, atx_why = _wanted(doc, ctx.options.style)
     for h in doc.headings:
         want = top if h.level <= 2 else atx
         if want is None or h.style == want:
@@ -311,9 +310,9 @@ def heading_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
         # ATX, or else open or closed ATX
         why = top_why if h.level <= 2 and (h.style == "setext") != (want == "setext") else atx_why
         if want == "atx":
-            yield _open_atx(doc, h, why)
+            yield _open_atx(doc, ctx.once(_BlockIndex), h, why)
         elif want == "closed":
-            yield _closed_atx(doc, h, why)
+            yield _closed_atx(doc, ctx.once(_BlockIndex), h, why)
         else:  # Setext: turning a line of text into a Setext heading can change how it reads
             yield Finding(h.span, f"{_STYLE_NAME[h.style]} heading; use Setext style (text underlined with = or -){why}")
 
@@ -379,13 +378,14 @@ def _describe(ws: str, content: bool) -> str:
         }
     },
 )
-def trailing_whitespace(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src, text = doc.source, doc.text
     last = _last_content_line(src)  # blank lines after it belong to final-newline
     breaks = _break_lines(doc)
-    allow = options["allow_hard_breaks"]
+    allow = ctx.options.allow_hard_breaks
     fences = _fence_lines(doc)
-    lines = sorted([*iter_lines(doc), *((n, src.line_start(n), src.line_end(n)) for n in fences)])
+    lines = sorted([*doc.prose_lines(), *((n, src.line_start(n), src.line_end(n)) for n in fences)])
     for line, start, end in lines:
         if line > last:
             break
@@ -448,7 +448,8 @@ def _open_block_at_end(doc: Document, last: int) -> bool:
     fix="always",
     severity="warning",
 )
-def final_newline(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def final_newline(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src, text = doc.source, doc.text
     if not text:
         return
@@ -491,11 +492,12 @@ def final_newline(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
         }
     },
 )
-def blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def blank_lines(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src = doc.source
-    maximum = options["maximum"]
+    maximum = ctx.options.maximum
     last = _last_content_line(src)  # trailing blank lines belong to final-newline
-    outside = {line for line, _, _ in iter_lines(doc)}
+    outside = {line for line, _, _ in doc.prose_lines()}
     for block in doc.walk_blocks():
         if block.type == "html":  # <pre> and comments may hold blank lines on purpose
             outside.difference_update(_lines(src, block))
@@ -526,7 +528,8 @@ def blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
     summary="Heading levels go up one at a time, or skip the same way throughout the file.",
     severity="warning",
 )
-def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def heading_increment(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     # The outline: each heading's parent is the nearest heading before it at
     # a smaller level. A skip is reported only where the file is not
     # consistent with itself: the children of headings of one level sit at
@@ -569,7 +572,8 @@ def heading_increment(doc: Document, options: dict[str, Any]) -> Iterator[Findin
     summary="A file with a title and lower-level sections has no second level-1 heading.",
     severity="warning",
 )
-def single_title(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def single_title(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     # Only headings at the top level count: a heading quoted in a block quote
     # or a list item is not part of the file's outline.
     outline = [h for h in doc.headings if not h.block.depth]
@@ -719,8 +723,9 @@ def _banner(doc: Document, lst: Block, items: list[Block]) -> bool:
     },
     severity="warning",
 )
-def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
-    fixed = _BULLETS.get(options["style"])
+def list_marker_style(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
+    fixed = _BULLETS.get(ctx.options.style)
     src = doc.source
     found = []
     # (level, kind) -> (bullet, 1-based line) of each list there that sets the style
@@ -777,12 +782,13 @@ def list_marker_style(doc: Document, options: dict[str, Any]) -> Iterator[Findin
     fix="always",
     severity="warning",
 )
-def heading_blank_lines(doc: Document, options: dict[str, Any]) -> Iterator[Finding]:
+def heading_blank_lines(ctx: Context) -> Iterator[Finding]:
+    doc = ctx.doc
     src = doc.source
     for h in doc.headings:
         if h.block.depth:
             continue
-        if _tangled(doc, h):
+        if _tangled(ctx.once(_BlockIndex), h):
             continue
         first, last = src.line_of(h.span.start), src.line_of(h.span.end)
         # a comment right above a heading belongs to it (and may be a

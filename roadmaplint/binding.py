@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .document import Block, Document, Item, Section, Span
 from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
@@ -92,17 +93,66 @@ class Legend:
         return None
 
 
-@dataclass
-class Binding:
-    spec: Spec
-    container: Section  # the section whose children the spec's sections match
-    legend: Legend | None
-    detected: bool  # the preset was chosen by detection
-    # id(section) -> the section whose heading (or spec) gives its implied status
-    status_from: dict[int, Section] = field(default_factory=dict, repr=False)
+class ItemState:
+    """What binding says of one item."""
+
+    __slots__ = ("status", "source", "marker", "in_legend")
+
+    def __init__(self, status: str | None, source: str | None, marker: Marker | None, in_legend: bool) -> None:
+        self.status = status  # the resolved status, or None
+        self.source = source  # where it came from: marker | checkbox | section
+        self.marker = marker  # the marker written on the item, if any
+        self.in_legend = in_legend  # the item defines a marker; it is not work
+
+
+class Bound:
+    """A document bound to a spec: each section's spec section and implied
+    status, the legend, each item's status, and (on first use) the dates of
+    every section and item. A value: binding never changes the Document, and
+    the same Document can be bound to several specs."""
+
+    __slots__ = ("doc", "spec", "container", "legend", "detected", "_spec_of", "_implied",
+                 "_status_from", "_items", "_dates")
+
+    def __init__(self, doc: Document, spec: Spec, container: Section, legend: Legend | None, detected: bool) -> None:
+        self.doc = doc
+        self.spec = spec
+        self.container = container  # the section whose children the spec's sections match
+        self.legend = legend
+        self.detected = detected  # the preset was chosen by detection
+        self._spec_of: dict[int, SectionSpec] = {}
+        self._implied: dict[int, str] = {}
+        # id(section) -> the section whose heading (or spec) gives its implied status
+        self._status_from: dict[int, Section] = {}
+        self._items: dict[int, ItemState] = {}
+        self._dates: dict[int, list[Any]] | None = None
+
+    def section_spec(self, section: Section) -> SectionSpec | None:
+        """The spec section this section matched, or None."""
+        return self._spec_of.get(id(section))
+
+    def implied_status(self, section: Section) -> str | None:
+        """The status the section's items get when they state none."""
+        return self._implied.get(id(section))
 
     def status_heading(self, section: Section) -> Section:
-        return self.status_from.get(id(section), section)
+        """The section whose heading (or spec) gives ``section`` its implied status."""
+        return self._status_from.get(id(section), section)
+
+    def item(self, item: Item) -> ItemState:
+        return self._items[id(item)]
+
+    def status(self, item: Item) -> str | None:
+        return self._items[id(item)].status
+
+    def dates(self, owner: Section | Item) -> list[Any]:
+        """The dates (dates.Dated) a section's title or an item's text gives,
+        read for the whole document on first use."""
+        if self._dates is None:
+            from .dates import annotate
+
+            self._dates = annotate(self.doc)
+        return self._dates.get(id(owner), [])
 
 
 def _demojibake(token: str) -> str | None:
@@ -379,25 +429,25 @@ def container(doc: Document) -> Section:
     return doc.root
 
 
-def bind(doc: Document, spec: Spec, detected: bool = False) -> Binding:
+def bind(doc: Document, spec: Spec, detected: bool = False) -> Bound:
     items_by_block = {id(it.block): it for it in doc.items() if it.block is not None}
     legend = find_legend(doc, items_by_block)
     top = container(doc)
-    binding = Binding(spec, top, legend, detected)
-    for section in doc.root.walk():
-        section.spec, section.implied_status = None, None
+    bound = Bound(doc, spec, top, legend, detected)
     own = _section_status(top) if top is not doc.root else None
-    _bind_sections(binding, top.children, spec.sections, (own, top) if own else None)
+    _bind_sections(bound, top.children, spec.sections, (own, top) if own else None)
+    implied = bound._implied
     for section in doc.root.walk():
-        if section.implied_status is None and id(section) not in binding.status_from:
-            section.implied_status = _section_status(section)
+        if id(section) not in implied and id(section) not in bound._status_from:
+            status = _section_status(section)
+            if status is not None:
+                implied[id(section)] = status
     legend_items = {id(it) for it in (legend.items if legend else [])}
     for section in doc.root.walk():
+        here = implied.get(id(section))
         for item in _walk_items(section.items):
-            item.in_legend = id(item) in legend_items
-            _resolve(doc, item, spec, legend, section.implied_status)
-    doc.binding = binding
-    return binding
+            bound._items[id(item)] = _resolve(doc, item, spec, legend, here, id(item) in legend_items)
+    return bound
 
 
 def _unique_leads(sections: list[Section]) -> dict[int, str]:
@@ -419,20 +469,19 @@ def match_section(specs: list[SectionSpec], section: Section, leads: dict[int, s
     return match
 
 
-def _bind_sections(binding: Binding, sections: list[Section], specs: list[SectionSpec],
+def _bind_sections(bound: Bound, sections: list[Section], specs: list[SectionSpec],
                    implied: tuple[str, Section] | None) -> None:
     leads = _unique_leads(sections)
     for section in sections:
         match = match_section(specs, section, leads)
-        section.spec = match
+        if match is not None:
+            bound._spec_of[id(section)] = match
         own = (match.status if match else None) or _section_status(section)
         here = (own, section) if own else implied
-        section.implied_status = here[0] if here else None
         if here:
-            binding.status_from[id(section)] = here[1]
-        else:
-            binding.status_from[id(section)] = section
-        _bind_sections(binding, section.children, match.children if match else [], here)
+            bound._implied[id(section)] = here[0]
+        bound._status_from[id(section)] = here[1] if here else section
+        _bind_sections(bound, section.children, match.children if match else [], here)
 
 
 def _section_status(section: Section) -> str | None:
@@ -474,9 +523,9 @@ def _walk_items(items: list[Item]):
         yield from _walk_items(item.children)
 
 
-def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, implied: str | None) -> None:
+def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, implied: str | None,
+             in_legend: bool) -> ItemState:
     marker = item_marker(doc, item, spec)
-    item.status_marker = marker
     status = source = None
     if marker is not None:
         status = (legend.status_of(marker) if legend else None) or (
@@ -488,8 +537,7 @@ def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, impli
         source = "checkbox"
     if status is None and implied is not None:
         status, source = implied, "section"
-    item.status = status
-    item.status_source = source
+    return ItemState(status, source, marker, in_legend)
 
 
 # -- detection -------------------------------------------------------------------
@@ -555,7 +603,7 @@ def detect(doc: Document) -> str:
     return "generic"
 
 
-def resolve(doc: Document, name: str | None, user: Spec | None) -> Binding:
+def resolve(doc: Document, name: str | None, user: Spec | None) -> Bound:
     """Bind ``doc`` to the user's spec, a named preset, or the detected one."""
     if user is not None:
         return bind(doc, user)
@@ -566,4 +614,4 @@ def resolve(doc: Document, name: str | None, user: Spec | None) -> Binding:
     return bind(doc, preset(detect(doc)), detected=True)
 
 
-__all__ = ["PRESETS", "Binding", "Legend", "Marker", "bind", "detect", "resolve", "item_marker", "marker_at"]
+__all__ = ["PRESETS", "Bound", "ItemState", "Legend", "Marker", "bind", "detect", "resolve", "item_marker", "marker_at"]

@@ -1,0 +1,111 @@
+"""Lint one document: bind it to its spec, run the rules that apply with
+their context, drop what suppression comments hide, and stamp each finding
+with its rule, severity and position."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .registry import Context, Fixable, Rule, RuleError, all_rules, matches
+from .settings import Settings
+from .suppress import Suppressions
+from .violations import Violation
+
+if TYPE_CHECKING:
+    from .binding import Bound
+    from .document import Document
+    from .source import Source
+    from .spec import Spec
+
+
+def bind(doc: Document, settings: Settings) -> Bound:
+    """The document bound to its spec: the user's, a named preset, or the
+    one detection picks. A new value each call; the document is not changed.
+    Raises spec.SpecError for a broken spec or an unknown preset."""
+    from . import binding as binder
+    from .spec import PRESETS, SpecError
+
+    if settings.preset not in (None, "auto", *PRESETS):
+        where = f"{settings.config_path}: $.preset: " if settings.config_path else "--preset: "
+        raise SpecError(f"{where}unknown preset {settings.preset!r} (one of auto, {', '.join(PRESETS)})")
+    return binder.resolve(doc, settings.preset, user_spec(settings))
+
+
+def user_spec(settings: Settings) -> Spec | None:
+    """The configuration's spec, compiled once per configuration."""
+    if settings.spec is None:
+        return None
+    import json
+
+    from .spec import user_spec as load
+
+    key = (settings.config_path or "", json.dumps(settings.spec, sort_keys=True, default=str))
+    if key not in _SPECS:
+        _SPECS[key] = load(settings.spec, settings.config_path or "config")
+    return _SPECS[key]
+
+
+_SPECS: dict[tuple[str, str], Any] = {}
+
+
+def forget_specs() -> None:
+    """Drop the specs read so far (a long-running server after a config change)."""
+    _SPECS.clear()
+
+
+def lint_document(doc: Document, settings: Settings, bound: Bound | None = None) -> list[Violation]:
+    """The violations in ``doc``. ``bound`` is the document's binding when the
+    caller already has it (it must come from :func:`bind` with these settings)."""
+    source = doc.source
+    if bound is None or bound.doc is not doc:
+        bound = bind(doc, settings)
+    suppress = Suppressions(doc)
+    run = settings.run()
+    shared: dict[Any, Any] = {}
+    out = []
+    for r in rules_for(bound, settings):
+        ctx = Context(bound, settings.rule_options(r), run, shared)
+        for finding in r.check(ctx):
+            if finding.fix is not None and r.fix is Fixable.NEVER:
+                raise RuleError(f"{r.code} {r.name} declares no fix but yielded one")
+            line, col = source.position(finding.span.start)
+            if suppress.hides(r, line):
+                continue
+            end_line, end_col = source.position(finding.span.end)
+            out.append(
+                Violation(
+                    path=source.path,
+                    code=r.code,
+                    name=r.name,
+                    severity=settings.severity(r, finding),
+                    message=finding.message,
+                    span=finding.span,
+                    line=line,
+                    column=col,
+                    end_line=end_line,
+                    end_column=end_col,
+                    fix=finding.fix,
+                )
+            )
+    out.sort(key=lambda v: (v.line, v.column, v.code))
+    return out
+
+
+def lint(source: Source, settings: Settings | None = None) -> list[Violation]:
+    from .document import load
+
+    return lint_document(load(source), settings or Settings())
+
+
+def rules_for(bound: Bound, settings: Settings) -> list[Rule]:
+    """The enabled rules, plus those the document's spec turns on."""
+    rules = settings.enabled()
+    if settings.select is None:
+        data = bound.spec.data
+        extra = [
+            r for r in all_rules()
+            if r.wanted_by(data) and r not in rules
+            and not any(matches(r, s) for s in settings.ignore)
+        ]
+        rules = sorted([*rules, *extra], key=lambda r: r.code)
+    return rules

@@ -1,0 +1,183 @@
+"""The rules: what a rule declares, what it receives, and how the run picks
+which rules apply.
+
+A rule is one function in its family module (``roadmaplint/rules/*.py``)::
+
+    @rule(code="RL501", name="heading-style", summary="...", fix=Fixable.ALWAYS,
+          severity=Severity.WARNING, options={"style": {"enum": [...], "default": "consistent"}})
+    def heading_style(ctx: Context) -> Iterator[Finding]:
+        ...
+
+Its metadata is checked when it registers (see :func:`rule`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import namedtuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+
+from .violations import Finding, Fixable, Severity
+
+if TYPE_CHECKING:
+    from .binding import Bound
+    from .document import Document
+    from .spec import Spec
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a rule may know of the run beyond the document: the date to judge
+    due dates by, whether the network may be used, and where things live."""
+
+    today: dt.date
+    check_remote: bool = False  # only --check-remote lets a rule use the network
+    cache: str | None = None  # --cache: where dead-link keeps its results
+    config_path: str | None = None  # the configuration file that applies, if any
+
+
+class Context:
+    """What a rule receives: the document, its binding to the spec, the rule's
+    own options (attributes: ``ctx.options.style``) and the run."""
+
+    __slots__ = ("bound", "options", "run", "_shared")
+
+    def __init__(self, bound: Bound, options: Any, run: Run, shared: dict[Callable[..., Any], Any]) -> None:
+        self.bound = bound
+        self.options = options
+        self.run = run
+        self._shared = shared
+
+    @property
+    def doc(self) -> Document:
+        return self.bound.doc
+
+    @property
+    def spec(self) -> Spec:
+        return self.bound.spec
+
+    def once(self, build: Callable[[Document], T]) -> T:
+        """``build(doc)``, computed once per lint and shared by every rule
+        that asks (an index several rules read)."""
+        if build not in self._shared:
+            self._shared[build] = build(self.bound.doc)
+        return self._shared[build]
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+_CODE = re.compile(r"RL[1-9]\d\d")
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: Check
+    fix: Fixable = Fixable.NEVER
+    severity: Severity = Severity.ERROR
+    default: bool = True  # enabled without being selected
+    # a formatting rule (whitespace, blank lines): `format` applies it;
+    # `check` runs it only when a selector names it (ruff's check/format split)
+    formatting: bool = False
+    options: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
+    # the rule reads the network, and only when the run allows it
+    # (--check-remote): dead-link
+    remote: bool = False
+    # a spec key (dotted: "items.order") that turns the rule on when
+    # nothing is selected (tracking-link, item-order)
+    spec_key: str | None = None
+    # the type of the rule's options: one attribute per option in `options`
+    Options: Any = field(default=None, repr=False, compare=False)
+
+    def wanted_by(self, data: dict[str, Any]) -> bool:
+        """Whether a spec's data asks for this rule."""
+        if not self.spec_key:
+            return False
+        node: Any = data
+        for part in self.spec_key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return bool(node)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {k: v["default"] for k, v in self.options.items() if "default" in v}
+
+    def bind_options(self, given: dict[str, Any]) -> Any:
+        """The rule's options object: its defaults, overridden by ``given``
+        (the configuration's table for the rule, already validated)."""
+        values = self.defaults
+        values.update((k, v) for k, v in given.items() if k in self.options)
+        return self.Options(**values)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+class RuleError(Exception):
+    """A rule declared something the registry does not accept (a bug in the rule)."""
+
+
+def rule(**meta: Any) -> Callable[[Check], Check]:
+    """Register a rule: ``@rule(code="RL501", name="heading-style", ...)``.
+
+    Checked here, once: the code (``RL`` and three digits) and the name
+    (kebab-case) are new, ``fix`` is a :class:`Fixable` and ``severity`` a
+    :class:`Severity` (their values are accepted too), every option has a
+    default, and "severity" is not an option name (every rule has it)."""
+
+    def register(check: Check) -> Check:
+        code, name = meta.get("code", ""), meta.get("name", "")
+        where = f"{code or '?'} ({getattr(check, '__qualname__', check)})"
+        if not _CODE.fullmatch(code) or not _NAME.fullmatch(name):
+            raise RuleError(f"{where}: a rule needs a code like RL501 and a kebab-case name")
+        try:
+            meta["fix"] = Fixable(meta.get("fix", Fixable.NEVER))
+            meta["severity"] = Severity(meta.get("severity", Severity.ERROR))
+        except ValueError as exc:
+            raise RuleError(f"{where}: {exc}") from None
+        options = meta.get("options", {})
+        missing = [k for k, v in options.items() if "default" not in v]
+        if missing or "severity" in options:
+            raise RuleError(f"{where}: every option needs a default, and none may be called severity")
+        if code in _REGISTRY or any(r.name == name for r in _REGISTRY.values()):
+            raise RuleError(f"{where}: the code or name {name!r} is taken")
+        fields = sorted(options)
+        kind = namedtuple(f"{name.replace('-', '_')}_options", fields)  # type: ignore[misc]
+        kind.__doc__ = f"The options of {code} {name}."
+        _REGISTRY[code] = Rule(check=check, Options=kind, **meta)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    from . import rules  # noqa: F401  (registers every rule module)
+
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def find_rule(selector: str) -> Rule | None:
+    for r in all_rules():
+        if selector.upper() == r.code or selector.lower() == r.name:
+            return r
+    return None
+
+
+def matches(r: Rule, selector: str) -> bool:
+    """A selector is ALL, a code, a code prefix (RL5) or a rule name."""
+    sel = selector.strip()
+    if not sel:
+        return False
+    return sel.upper() == "ALL" or r.code.startswith(sel.upper()) or sel.lower() == r.name
+
+
+def is_selector(selector: str) -> bool:
+    return any(matches(r, selector) for r in all_rules())

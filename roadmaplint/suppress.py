@@ -1,0 +1,58 @@
+"""Suppression comments: ``<!-- roadmaplint-disable[-next-line|-file] [RULES] -->``
+and ``<!-- roadmaplint-enable [RULES] -->``; no rule list means every rule."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from .registry import Rule, matches
+
+if TYPE_CHECKING:
+    from .document import Document
+
+_DIRECTIVE = re.compile(
+    r"^\s*roadmaplint-(disable-next-line|disable-file|disable|enable)\b(.*)$", re.S
+)
+
+
+class Suppressions:
+    """Which findings the document's comments hide, by rule and line."""
+
+    def __init__(self, doc: Document) -> None:
+        self.file: list[list[str]] = []
+        self.lines: dict[int, list[list[str]]] = {}
+        # (line, action, selectors) in document order
+        self.ranges: list[tuple[int, str, list[str]]] = []
+        src = doc.source
+        for span, inner in sorted(doc.comments, key=lambda c: c[0].start):
+            m = _DIRECTIVE.match(inner)
+            if not m:
+                continue
+            action, rest = m.group(1), m.group(2)
+            selectors = [s for s in re.split(r"[\s,]+", rest.strip()) if s]
+            if action == "disable-file":
+                self.file.append(selectors)
+            elif action == "disable-next-line":
+                line = src.line_of(span.end) + 2  # 1-based line after the comment
+                self.lines.setdefault(line, []).append(selectors)
+            else:
+                self.ranges.append((src.line_of(span.start) + 1, action, selectors))
+        self._starts = [at for at, _, _ in self.ranges]
+
+    @staticmethod
+    def _covers(r: Rule, selectors: list[str]) -> bool:
+        return not selectors or any(matches(r, s) for s in selectors)
+
+    def hides(self, r: Rule, line: int) -> bool:
+        if any(self._covers(r, s) for s in self.file):
+            return True
+        if any(self._covers(r, s) for s in self.lines.get(line, ())):
+            return True
+        # the last directive at or before the line that names the rule decides
+        for i in range(bisect_right(self._starts, line) - 1, -1, -1):
+            _, action, selectors = self.ranges[i]
+            if self._covers(r, selectors):
+                return action == "disable"
+        return False
