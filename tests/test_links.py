@@ -13,7 +13,7 @@ from roadmaplint import bind, fixes
 from roadmaplint.document import load
 from roadmaplint.engine import Settings, lint, lint_document
 from roadmaplint.document import gfm_url_end
-from roadmaplint.rules.links import Slugger, anchors, slug
+from roadmaplint.anchors import Slugger, anchors, slug
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec
 from shared_data import SHARED, absent
