@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..document import Document, Span
 from ..engine import Applicability, Edit, Finding, Fix, Rendering, rule
@@ -13,6 +13,7 @@ from ..source import (DAMAGED, LEGACY, Source, damaged_bytes, encoding_name, gue
                       mixed_utf8)
 from ..lazyre import lazy
 from ..mojibake import candidates, damaged_lines, damaged_spans
+from ..util import text_fix
 
 # -- shared helpers ---------------------------------------------------------------
 
@@ -29,24 +30,6 @@ def _show(text: str) -> str:
         else:
             out.append(c)
     return '"' + "".join(out) + '"'
-
-
-def _encodable(text: str, encoding: str) -> bool:
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _text_fix(src: Source, *edits: Edit, applicability: Applicability = Applicability.SAFE) -> Fix:
-    """A fix that rewrites words. In a file that is not UTF-8, a replacement
-    its code page cannot hold needs the file rewritten as UTF-8 too."""
-    if src.encoding != "utf-8" and not all(_encodable(e.replacement, src.encoding) for e in edits):
-        if not src.encoding_certain:
-            applicability = Applicability.UNSAFE
-        return Fix(tuple(edits), applicability, rewrites=True, encoding="utf-8")
-    return Fix(tuple(edits), applicability, rewrites=True)
 
 
 # -- RL101 mojibake -------------------------------------------------------------
@@ -76,14 +59,14 @@ def mojibake(doc: Document, options: dict) -> Iterator[Finding]:
                 yield Finding(span, f"mojibake {old}{where}: a byte was lost, so it cannot be repaired exactly{hint}",
                               severity=mild)
             elif exact and not in_code:
-                yield Finding(span, f"mojibake {old} -> {_show(new)}", _text_fix(doc.source, edit))
+                yield Finding(span, f"mojibake {old} -> {_show(new)}", text_fix(doc.source, edit))
             elif exact:
                 yield Finding(span, f"mojibake {old} -> {_show(new)}{where}",
-                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE), severity=mild)
+                              text_fix(doc.source, edit, applicability=Applicability.UNSAFE), severity=mild)
             else:
                 yield Finding(span, f"mojibake {old} -> {_show(new)}{where}: a byte was lost; "
                                     "this is the only character it can have been",
-                              _text_fix(doc.source, edit, applicability=Applicability.UNSAFE), severity=mild)
+                              text_fix(doc.source, edit, applicability=Applicability.UNSAFE), severity=mild)
 
 
 # -- RL102 invalid-utf8, RL103 bom, RL104 line-endings ---------------------------
@@ -405,96 +388,3 @@ def replacement_character(doc: Document, options: dict) -> Iterator[Finding]:
         n = len(m.group(0))
         yield Finding(Span(m.start(), m.end()),
                       f"replacement character U+FFFD{f' x{n}' if n > 1 else ''}: the original text was lost")
-
-
-# -- RL108 status-marker-form ----------------------------------------------------------
-
-
-def _identity(marker: str) -> str:
-    """What a marker is, whatever its spelling: the emoji without U+FE0F for
-    an emoji or a GitHub shortcode, lower case for a bracket word."""
-    from ..spec import norm_marker
-
-    if marker.startswith(":") and marker.endswith(":"):
-        import emoji  # only for shortcodes
-
-        found = emoji.emojize(marker, language="alias")
-        if found != marker:
-            return found.replace("\ufe0f", "")
-    return norm_marker(marker)
-
-
-def _form(text: str) -> str:
-    """How a marker is spelled, as far as this rule cares: exactly, but for
-    the case of a bracket word, which is left to the author."""
-    return text.casefold() if text.startswith("[") else text
-
-
-def _most(forms: list[str], exact: bool = False) -> tuple[str, str]:
-    """The form written most often (the earliest one breaks a tie), and why."""
-    keys = forms if exact else [_form(f) for f in forms]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
-    best = max(counts, key=counts.__getitem__)  # the first of equal counts: counts is in order of first use
-    tie = list(counts.values()).count(counts[best]) > 1
-    why = "the form this file uses first" if tie else "the form this file uses most"
-    return forms[keys.index(best)], why
-
-
-@rule(code="RL108", name="status-marker-form", severity="warning", fix="always",
-      summary="One status marker written in two forms (:white_check_mark: and ✅, [X] and [x]).")
-def status_marker_form(doc: Document, options: dict) -> Iterator[Finding]:
-    binding = doc.binding
-    if binding is None:
-        return
-    items = [it for it in doc.items() if not it.in_legend]
-    # GitHub's shortcodes come from the emoji package (slow to import): only
-    # when the document writes one, or the user's spec prefers one
-    user = binding.spec.name != binding.spec.preset
-    shortcodes = any(it.status_marker is not None and it.status_marker.kind == "shortcode" for it in items)
-    legend: dict[str, str] = {}
-    if binding.legend is not None:
-        for entry in binding.legend.entries:
-            if entry.marker.kind != "mojibake":
-                legend.setdefault(_identity(entry.marker.text), entry.marker.text)
-    # the user's spec names a form: the first marker it lists for the status
-    spec: dict[str, str] = {}
-    if user:
-        for status in binding.spec.statuses.values():
-            for m in status.markers:
-                if shortcodes or status.markers[0].startswith(":") or not m.startswith(":"):
-                    spec.setdefault(_identity(m), m)
-    text = doc.text
-    # every marker as written, by what it is; and every task box
-    written: dict[str, list[Any]] = {}
-    boxes: list[tuple[Any, int]] = []
-    for item in items:
-        marker = item.status_marker
-        if marker is not None and marker.kind in ("emoji", "shortcode", "bracket"):
-            written.setdefault(_identity(marker.text), []).append(marker)
-        if item.checkbox in ("x", "X") and item.block is not None:
-            first = next((c for c in item.block.children if c.type == "paragraph"), None)
-            if first is not None and text.startswith(f"[{item.checkbox}]", first.span.start):
-                boxes.append((item, first.span.start))
-    for key, markers in written.items():
-        named = legend.get(key) or spec.get(key)
-        if named is not None and _identity(named) != key:
-            named = None
-        if named is None and len({_form(m.text) for m in markers}) < 2:
-            continue  # one form throughout: the file's own spelling
-        want, why = (named, "the legend's form" if key in legend else "your spec's form") if named else _most([m.text for m in markers])
-        for marker in markers:
-            if _form(marker.text) != _form(want):
-                yield Finding(marker.span, f"status marker \"{marker.text}\"; write it as \"{want}\", {why}",
-                              _text_fix(doc.source, Edit(marker.span.start, marker.span.end, want)))
-    if boxes:
-        named = next((f for f in (legend.get("[x]"), spec.get("[x]")) if f in ("[x]", "[X]")), None)
-        if named:
-            want, why = named, "the legend's form" if legend.get("[x]") == named else "your spec's form"
-        else:
-            want, why = _most([f"[{item.checkbox}]" for item, _ in boxes], exact=True)
-        for item, at in boxes:
-            if f"[{item.checkbox}]" != want:
-                yield Finding(Span(at, at + 3), f"task box \"[{item.checkbox}]\"; write it as \"{want}\", {why}",
-                              Fix.safe(Edit(at + 1, at + 2, want[1]), rewrites=True))
