@@ -622,12 +622,12 @@ _SHORTHAND = lazy(r"(?<![\w/#&])(?:[\w.-]+/[\w.-]+)?#\d+\b|\bGH-\d+\b")
 
 
 def _tracking_pattern(spec: Any, conf: dict) -> re.Pattern[str]:
-    from ..spec import URL_LIMIT, SpecError, _compile
+    from ..spec import URL_LIMIT, SpecError, compile_pattern
 
     pattern = conf.get("pattern")
     if not isinstance(pattern, str) or not pattern:
         raise SpecError(f"{spec.name}: $.tracking.pattern: a regular expression is required")
-    return _compile(pattern, f"{spec.name}: $.tracking.pattern", limit=URL_LIMIT)
+    return compile_pattern(pattern, f"{spec.name}: $.tracking.pattern", limit=URL_LIMIT)
 
 
 def _in_scope(doc: Document, conf: dict) -> list[Section]:

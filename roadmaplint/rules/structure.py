@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..document import Document, Section, Span
+from ..document import Document, Section, Span, model_data
 from ..engine import Edit, Finding, Fix, Rendering, rule
 from ..moves import move_sections
 from ..spec import SectionSpec, SpecError, search, title_key
@@ -251,9 +251,10 @@ def model_schema(doc: Document, options: dict) -> Iterator[Finding]:
         return
     from referencing.exceptions import Unresolvable
 
-    from ..export import export
+    from ..dates import annotate
 
-    data = export(doc)
+    annotate(doc)  # the model carries dates
+    data = model_data(doc)
     validator = binding.spec.model_validator()
     try:
         try:
