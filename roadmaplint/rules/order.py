@@ -6,13 +6,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections import Counter
 from typing import Any, Iterator
 
 from .. import dates as D
 from ..document import Document, Item, Section, Span
 from ..engine import Finding, Fix, Rendering, rule
 from ..moves import move_items, move_sections, stable_order
+from ..util import majority
 from ..lazyre import lazy
 
 # -- RL601 milestone-order -------------------------------------------------------------
@@ -477,12 +477,12 @@ def date_format(doc: Document, options: dict) -> Iterator[Finding]:
             if doc.in_code(m.start(), m.end()) or any(s.start <= m.start() < s.end for s in skip):
                 continue
             found.append((m.start(), m.end(), name))
-    counts = Counter(name for _, _, name in found)
-    if len(counts) < 2:
-        return
+    found.sort()
     # the style most dates use; the first one written breaks a tie
-    first = {name: start for start, _, name in sorted(found, reverse=True)}
-    main = min(counts, key=lambda n: (-counts[n], first[n]))
-    for start, end, name in sorted(found):
+    vote = majority(name for _, _, name in found)
+    if vote is None or len(vote.counts) < 2:
+        return
+    main = vote.choice
+    for start, end, name in found:
         if name != main:
             yield Finding(Span(start, end), f"date written as {name}; this roadmap mostly uses {main}")

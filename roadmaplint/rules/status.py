@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from ..document import Document, Item, Section, Span
 from ..engine import Edit, Finding, Fix, rule
 from ..spec import BUILTIN_STATUSES, PRESETS, Spec, norm_marker
-from ..util import text_fix
+from ..util import majority, text_fix
 
 
 def _items(doc: Document) -> Iterator[tuple[Section, Item, Item | None]]:
@@ -228,14 +228,10 @@ def _form(text: str) -> str:
 
 def _most(forms: list[str], exact: bool = False) -> tuple[str, str]:
     """The form written most often (the earliest one breaks a tie), and why."""
-    keys = forms if exact else [_form(f) for f in forms]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
-    best = max(counts, key=counts.__getitem__)  # the first of equal counts: counts is in order of first use
-    tie = list(counts.values()).count(counts[best]) > 1
-    why = "the form this file uses first" if tie else "the form this file uses most"
-    return forms[keys.index(best)], why
+    vote = majority(forms, key=None if exact else _form)
+    assert vote is not None
+    why = "the form this file uses first" if vote.tie else "the form this file uses most"
+    return vote.first, why
 
 
 @rule(code="RL108", name="status-marker-form", severity="warning", fix="always",
