@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..anchors import Anchors, anchors, file_anchors
-from ..document import Document, Heading, Link, Section, Span
+from ..document import Document, Heading, Link, Section, Span, table_cells
 from ..engine import Edit, Finding, Fix, Rendering, rule
 from ..lazyre import lazy
 
@@ -363,11 +363,8 @@ def _url_contexts(doc: Document, urls: list[Link]) -> dict[int, tuple[bool, bool
             continue
         begin = leaves[i][0]
         if leaves[i][2] == "table":  # a cell is parsed on its own
-            line_start = text.rfind("\n", 0, at) + 1
-            pipe = max(text.rfind("|", line_start, at), line_start - 1)
-            while pipe > line_start and text[pipe - 1] == "\\":
-                pipe = max(text.rfind("|", line_start, pipe - 1), line_start - 1)
-            begin = max(begin, pipe + 1)
+            cell = table_cells(text, text.rfind("\n", 0, at) + 1, at)[-1]
+            begin = max(begin, cell[0])
         if begin != context:
             context, pos, brackets, open_code = begin, begin, 0, 0
         for m in _BRACKET_OR_TAG.finditer(text, pos, at):
