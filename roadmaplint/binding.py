@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import Block, Document, Item, Section, Span
+from .document import Block, Document, Item, Section, Span, table_cells
 from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
 from .lazyre import lazy
 
@@ -350,25 +350,6 @@ def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | Non
 _HEADER_WORDS = lazy(r"\b(?:symbols?|icons?|emojis?|markers?|legend|key|meanings?|means|descriptions?|definitions?)\b", re.I)
 
 
-def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The cells of a table row text[start:end] as (start, end) offsets,
-    trimmed of spaces; pipes escaped with a backslash are cell text."""
-    bounds = [start - 1] + [i for i in range(start, end) if text[i] == "|" and text[i - 1] != "\\"] + [end]
-    cells = []
-    for a, b in zip(bounds, bounds[1:]):
-        a += 1
-        while a < b and text[a] in " \t":
-            a += 1
-        while b > a and text[b - 1] in " \t":
-            b -= 1
-        cells.append((a, b))
-    if text[start:end].lstrip().startswith("|"):
-        cells = cells[1:]
-    if text[start:end].rstrip().endswith("|"):
-        cells = cells[:-1]
-    return cells
-
-
 def _table_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
     """A table whose rows each pair a marker with its meaning:
     ``| ✅ | Done |``. Its header ("Symbol | Meaning") may say so."""
@@ -386,7 +367,7 @@ def _table_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
     titled = titled or bool(_HEADER_WORDS.search(header))
     entries = []
     for start, end in rows[2:]:
-        cells = [(a, b) for a, b in _cells(text, start, end)]
+        cells = table_cells(text, start, end, trim=True)
         found = None
         for i, (a, b) in enumerate(cells):
             a2 = a

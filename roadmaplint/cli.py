@@ -546,7 +546,7 @@ def rules(rule: str | None) -> None:
 def export(path: Path) -> None:
     """Print the document model of a roadmap as JSON."""
     from .document import load
-    from .export import export as to_dict
+    from .model import model_data as to_dict
     from .files import FileError, read
     from .source import Source, SourceError
 
@@ -560,10 +560,10 @@ def export(path: Path) -> None:
         bound = bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
     except (FileError, SourceError, ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
-    from .output import _shown_all
+    from .output import shown_all
 
     # bytes that are not UTF-8 (a damaged file) are shown as \xNN
-    click.echo(json.dumps(_shown_all(to_dict(bound)), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(shown_all(to_dict(bound)), indent=2, ensure_ascii=False))
 
 
 @cli.command()

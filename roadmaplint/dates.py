@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from .lazyre import lazy
 
 if TYPE_CHECKING:
-    from .document import Document, Item, Section
+    from .document import Document, Item, Section, Span
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -418,9 +418,83 @@ def context_year(section: Section, parents: list[Section]) -> int | None:
     return None
 
 
+# -- when the roadmap says it was last reviewed -----------------------------------------
+
+# "Last reviewed: 2026-10-01", "_Updated June 2024_", "Date: 2022-10-07",
+# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025",
+# "> **Direction note (2026-07-16):**"
+_REVIEWED = lazy(
+    r"(?im)(?:^[ \t>*_|#-]*(?:(?:last[ \t]+)?(?:reviewed|updated|modified|revised|review(?:ed)?[ \t]+on)|date|as[ \t]+of)\b"
+    r"|\blast[ \t]+(?:reviewed|updated|modified|revised|review|update)\b"
+    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:)"
+    # a dated note, update or review at the start of a line, a quote or a
+    # heading (not a list item): "> **Direction note (2026-07-16):**",
+    # "## Second review (2026-07-09)", "**Update (2026-03-01)**"
+    r"|^[ \t>]*(?:\*\*|__|\*|_|\#{1,6}[ \t]+)?(?:[^\W\d_][\w'’-]*[ \t]+){0,2}"
+    r"(?:note|update|review|revision|addendum|amendment)[ \t*_]*\()"
+    r"[ \t*_]*(?:on|in|at)?[ \t*_]*[:\-–—]?[ \t*_]*"
+)
+
+
+# front matter keys that say when the page was last changed (Jekyll's
+# last_modified_at, Hugo's lastmod, a post's date)
+_FRONT_MATTER_DATES = ("last_reviewed", "last_modified_at", "last_updated", "updated", "lastmod", "date")
+# a YAML or TOML timestamp: 2026-11-20, 2026-11-20T10:00:00Z, 2026-11-20 10:00:00 +0000
+_TIMESTAMP = lazy(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?=$|[Tt \t])")
+
+
+def _front_matter_dates(doc: Document) -> Iterator[tuple[dt.date, Span]]:
+    from .document import Span
+
+    fm = doc.front_matter
+    if fm is None:
+        return
+    for key in _FRONT_MATTER_DATES:
+        if key not in fm.values:
+            continue
+        start, end = fm.values[key]
+        m = _TIMESTAMP.match(doc.text, start, end)
+        if m:
+            try:
+                yield dt.date(*map(int, m.groups())), Span(start, m.end())
+            except ValueError:
+                pass
+            continue
+        found = find_period(doc.text[:end], None, start)
+        if found is None or found.start_offset != start or (found.end - found.start).days > 31:
+            continue
+        yield found.end, Span(found.start_offset, found.end_offset)
+
+
+def review_date(doc: Document) -> tuple[dt.date, Span] | None:
+    """When the roadmap says it was last reviewed or updated: the latest
+    such date it states, at least to the month (in its text or its front
+    matter)."""
+    from .document import Span
+
+    text = doc.text
+    best: tuple[dt.date, Span] | None = None
+    for when, span in _front_matter_dates(doc):
+        if best is None or when > best[0]:
+            best = (when, span)
+    for m in _REVIEWED.finditer(text, doc.front_matter.end if doc.front_matter else 0):
+        if doc.in_code(m.start(), m.end()):
+            continue
+        line_end = doc.source.line_end(doc.source.line_of(m.end()))
+        found = find_period(text[: min(line_end, m.end() + 40)], None, m.end())
+        if found is None or found.start_offset != m.end() or doc.in_code(found.start_offset, found.end_offset):
+            continue
+        if (found.end - found.start).days > 31:  # a year or a quarter says too little
+            continue
+        if best is None or found.end > best[0]:
+            best = (found.end, Span(m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t>*_|#-")),
+                                    found.end_offset))
+    return best
+
+
 def annotate(doc: Document) -> dict[int, list[Dated]]:
     """The dates of every section title and item: id(owner) -> its dates
-    (see :meth:`bind.Bound.dates`, which calls this once per binding)."""
+    (see :meth:`binding.Bound.dates`, which calls this once per binding)."""
     found: dict[int, list[Dated]] = {}
 
     def walk(section: Section, parents: list[Section]) -> None:
@@ -434,8 +508,6 @@ def annotate(doc: Document) -> dict[int, list[Dated]]:
 
     walk(doc.root, [])
     if any(d.bare for dates in found.values() for d in dates):
-        from .rules.order import review_date
-
         reviewed = review_date(doc)
         # in document order: the sections, each followed by its items
         _drop_implausible_years(list(found.values()), reviewed[0] if reviewed else None)

@@ -335,8 +335,7 @@ class _Builder:
         src = self.source
         limit = src.line_end(src.line_of(span.start))
         if cell:
-            m = _CELL_END.search(src.text, span.start, limit)
-            limit = m.start() + 1 if m else limit
+            limit = table_cells(src.text, span.start, limit)[0][1]
         end = gfm_url_end(src.text, span.start, limit)
         if "]" in src.text[span.end : end]:
             return span.end  # in brackets, mistune's end is the bracket's
@@ -380,7 +379,36 @@ class _Builder:
 
 
 _TRAILING = "?!.,:*_~'\""
-_CELL_END = lazy(r"[^\\]\|")
+
+
+def table_cells(text: str, start: int, end: int, trim: bool = False) -> list[tuple[int, int]]:
+    """The cells of the table row ``text[start:end]`` as (start, end)
+    offsets, split at each pipe: one a backslash escapes is cell text, one
+    at ``start`` always divides. The text before the first pipe and after
+    the last is a cell too. ``trim``: the cells as GFM shows them, without
+    the border's empty cells or the spaces around each cell's text."""
+    bounds = [start - 1]
+    pipe = text.find("|", start, end)
+    while pipe >= 0:
+        if pipe == start or text[pipe - 1] != "\\":
+            bounds.append(pipe)
+        pipe = text.find("|", pipe + 1, end)
+    bounds.append(end)
+    if not trim:
+        return [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
+    cells = []
+    for a, b in zip(bounds, bounds[1:]):
+        a += 1
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        cells.append((a, b))
+    if text[start:end].lstrip().startswith("|"):
+        cells = cells[1:]
+    if text[start:end].rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
 
 
 def gfm_url_end(text: str, start: int, limit: int) -> int:

@@ -10,10 +10,10 @@ from typing import Any
 
 from . import dates as D
 from .binding import Bound, container
-from .document import Document, Section
+from .document import Section
 from .linter import lint_document
 from .settings import Settings
-from .spec import _risk, title_key
+from .spec import pattern_risk, title_key
 
 # a period or version written in a heading, as a pattern that matches the
 # next one too: "q3 2025" -> q[1-4] \d{4}, "june 2026" -> any month, "v1.2" -> v\d{1,4}\.\d{1,4}
@@ -70,7 +70,7 @@ def _dated(section: Section) -> tuple[str, str, str] | None:
     if found is None:
         return None
     key = title_key(section.title)
-    return found if re.search(found[1], key[:80]) and not _risk(found[1]) else None
+    return found if re.search(found[1], key[:80]) and not pattern_risk(found[1]) else None
 
 
 def _dated_pattern(section: Section) -> tuple[str, str, str] | None:
@@ -110,7 +110,7 @@ def _dated_pattern(section: Section) -> tuple[str, str, str] | None:
     # a second period there moves on too (`Q4’22/Q1’23`)
     after = key[end : max(end, 60)]
     pattern = "^" + _escape(key[:at]) + shape + _shape(after)
-    if _risk(pattern):
+    if pattern_risk(pattern):
         pattern = "^" + _escape(key[:at]) + shape + _escape(after)
     return "named", pattern, shown
 

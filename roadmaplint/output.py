@@ -49,15 +49,18 @@ def shown(s: str) -> str:
                      else f"\\u{ord(m.group(0)):04x}", s)
 
 
-def _shown_all(data: Any) -> Any:
+def shown_all(data: Any) -> Any:
     """Every string in a JSON-like structure, :func:`shown`."""
     if isinstance(data, str):
         return shown(data)
     if isinstance(data, dict):
-        return {_shown_all(k): _shown_all(v) for k, v in data.items()}
+        return {shown_all(k): shown_all(v) for k, v in data.items()}
     if isinstance(data, list):
-        return [_shown_all(v) for v in data]
+        return [shown_all(v) for v in data]
     return data
+
+
+_shown_all = shown_all  # the name cli.py imports
 
 
 def _plural(n: int, word: str) -> str:
@@ -168,7 +171,7 @@ def as_json(reports: list[FileReport]) -> str:
         ],
         "violations": [v.as_dict() for r in reports for v in r.violations],
     }
-    return json.dumps(_shown_all(data), indent=2, ensure_ascii=False)
+    return json.dumps(shown_all(data), indent=2, ensure_ascii=False)
 
 
 def _root() -> Path:
@@ -351,7 +354,7 @@ def sarif(reports: list[FileReport], rules: list[Rule], successful: bool = True)
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(_shown_all(log), indent=2, ensure_ascii=False)
+    return json.dumps(shown_all(log), indent=2, ensure_ascii=False)
 
 
 # -- JUnit XML -------------------------------------------------------------------

@@ -13,13 +13,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings as hsettings, strategies as st
 
-from roadmaplint import fixes
+from roadmaplint import fixes, mojibake
 from roadmaplint.cli import cli
 from roadmaplint.document import load
 from roadmaplint.violations import Applicability
 from roadmaplint.settings import Settings
 from roadmaplint.linter import lint
-from roadmaplint.rules import encoding
 from roadmaplint.source import Source
 from shared_data import SHARED, absent
 
@@ -282,9 +281,9 @@ def test_emoji_damage_round_trips(words: list[str], encoding: str) -> None:
 def test_high_characters_cover_every_code_page() -> None:
     import re
 
-    high = re.compile(f"[{encoding._HIGH}]")
-    for enc in encoding._PAGES:
-        for ch, b in encoding._table(enc).items():
+    high = re.compile(f"[{mojibake._HIGH}]")
+    for enc in mojibake._PAGES:
+        for ch, b in mojibake._table(enc).items():
             if b >= 0x80:
                 assert high.match(ch), (enc, hex(b), ch)
 

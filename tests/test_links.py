@@ -13,8 +13,8 @@ from roadmaplint import binding, fixes
 from roadmaplint.document import load
 from roadmaplint.settings import Settings
 from roadmaplint.linter import lint, lint_document
-from roadmaplint.document import gfm_url_end
-from roadmaplint.rules.links import Slugger, anchors, slug
+from roadmaplint.document import gfm_url_end, table_cells
+from roadmaplint.anchors import Slugger, anchors, slug
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec
 from shared_data import SHARED, absent
@@ -633,6 +633,23 @@ def test_bare_url_fix_keeps_githubs_rendering() -> None:
 )
 def test_gfm_url_end(text: str, url: str) -> None:
     assert text[: gfm_url_end(text, 0, len(text))] == url
+
+
+def test_table_cells_split_at_pipes_a_backslash_does_not_escape() -> None:
+    text = "| ✅ | a \\| b |c\n"
+    row = text.index("\n")
+    assert [text[a:b] for a, b in table_cells(text, 0, row)] == ["", " ✅ ", " a \\| b ", "c"]
+    # as GFM shows the cells: the border's empty cell gone, spaces trimmed
+    assert [text[a:b] for a, b in table_cells(text, 0, row, trim=True)] == ["✅", "a \\| b", "c"]
+
+
+def test_a_row_at_offset_0_splits_at_its_first_pipe() -> None:
+    # nothing comes before the pipe at offset 0; reading text[-1] there (the
+    # backslash that ends this document) took it for an escaped pipe, and
+    # the row lost its first cell
+    text = "| ✅ | Done |\n|---|---|\n\nA line that ends with a backslash\\"
+    row = text.index("\n")
+    assert [text[a:b] for a, b in table_cells(text, 0, row, trim=True)] == ["✅", "Done"]
 
 
 # -- references ------------------------------------------------------------------------------

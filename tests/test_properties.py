@@ -265,10 +265,10 @@ def code(doc: Document) -> list[str]:
 def repairs_in_code(piece: str) -> bool:
     """Whether an unsafe fix may change this piece of code: it names a
     mirror host or holds mojibake."""
-    from roadmaplint.rules.encoding import _damage
+    from roadmaplint.mojibake import damage
     from roadmaplint.rules.links import MIRRORS
 
-    return any(h in piece.lower() for h in MIRRORS) or any(_damage(line) for line in piece.split("\n"))
+    return any(h in piece.lower() for h in MIRRORS) or any(damage(line) for line in piece.split("\n"))
 
 
 def rewritable(doc: Document, violations: list) -> Counter:

@@ -13,7 +13,7 @@ from roadmaplint.document import load
 from roadmaplint.settings import Settings
 from roadmaplint.binding import Bound
 from roadmaplint.linter import bind, lint_document
-from roadmaplint.export import export
+from roadmaplint.model import model_data as export
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
 from shared_data import SHARED, absent

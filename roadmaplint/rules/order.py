@@ -4,9 +4,7 @@ status order, overdue work and stale roadmaps."""
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
-from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import dates as D
@@ -14,6 +12,7 @@ from ..document import Document, Item, Section, Span
 from ..registry import Context, find_rule, rule
 from ..violations import Finding, Fix, Rendering
 from ..moves import move_items, move_sections, stable_order
+from ..util import majority
 from ..lazyre import lazy
 
 if TYPE_CHECKING:
@@ -140,7 +139,6 @@ def _target(keys: list[Any], descending: bool) -> list[int]:
     are when descending; ties keep their order."""
     if not descending:
         return stable_order([(1, ()) if k == "later" else (0, k) for k in keys])
-    fixed = [i for i, k in enumerate(keys) if k == "later"]
     moving = [i for i, k in enumerate(keys) if k != "later"]
     ranked = sorted(moving, key=lambda i: keys[i], reverse=True)
     # sorted(reverse=True) keeps ties in order, as a stable sort must
@@ -430,79 +428,12 @@ def overdue_item(ctx: Context) -> Iterator[Finding]:
 
 # -- RL604 stale-roadmap -------------------------------------------------------------------
 
-# "Last reviewed: 2026-10-01", "_Updated June 2024_", "Date: 2022-10-07",
-# "> **Last Updated:** 2025-12-25", "This roadmap was last updated on 3 March 2025",
-# "> **Direction note (2026-07-16):**"
-_REVIEWED = lazy(
-    r"(?im)(?:^[ \t>*_|#-]*(?:(?:last[ \t]+)?(?:reviewed|updated|modified|revised|review(?:ed)?[ \t]+on)|date|as[ \t]+of)\b"
-    r"|\blast[ \t]+(?:reviewed|updated|modified|revised|review|update)\b"
-    r"|\b(?:date|updated|reviewed)(?=[ \t*_]*:)"
-    # a dated note, update or review at the start of a line, a quote or a
-    # heading (not a list item): "> **Direction note (2026-07-16):**",
-    # "## Second review (2026-07-09)", "**Update (2026-03-01)**"
-    r"|^[ \t>]*(?:\*\*|__|\*|_|\#{1,6}[ \t]+)?(?:[^\W\d_][\w'’-]*[ \t]+){0,2}"
-    r"(?:note|update|review|revision|addendum|amendment)[ \t*_]*\()"
-    r"[ \t*_]*(?:on|in|at)?[ \t*_]*[:\-–—]?[ \t*_]*"
-)
-
-
-# front matter keys that say when the page was last changed (Jekyll's
-# last_modified_at, Hugo's lastmod, a post's date)
-_FRONT_MATTER_DATES = ("last_reviewed", "last_modified_at", "last_updated", "updated", "lastmod", "date")
-# a YAML or TOML timestamp: 2026-11-20, 2026-11-20T10:00:00Z, 2026-11-20 10:00:00 +0000
-_TIMESTAMP = lazy(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?=$|[Tt \t])")
-
-
-def _front_matter_dates(doc: Document) -> Iterator[tuple[dt.date, Span]]:
-    fm = doc.front_matter
-    if fm is None:
-        return
-    for key in _FRONT_MATTER_DATES:
-        if key not in fm.values:
-            continue
-        start, end = fm.values[key]
-        m = _TIMESTAMP.match(doc.text, start, end)
-        if m:
-            try:
-                yield dt.date(*map(int, m.groups())), Span(start, m.end())
-            except ValueError:
-                pass
-            continue
-        found = D.find_period(doc.text[:end], None, start)
-        if found is None or found.start_offset != start or (found.end - found.start).days > 31:
-            continue
-        yield found.end, Span(found.start_offset, found.end_offset)
-
-
-def review_date(doc: Document) -> tuple[dt.date, Span] | None:
-    """When the roadmap says it was last reviewed or updated: the latest
-    such date it states, at least to the month (in its text or its front
-    matter)."""
-    text = doc.text
-    best: tuple[dt.date, Span] | None = None
-    for when, span in _front_matter_dates(doc):
-        if best is None or when > best[0]:
-            best = (when, span)
-    for m in _REVIEWED.finditer(text, doc.front_matter.end if doc.front_matter else 0):
-        if doc.in_code(m.start(), m.end()):
-            continue
-        line_end = doc.source.line_end(doc.source.line_of(m.end()))
-        found = D.find_period(text[: min(line_end, m.end() + 40)], None, m.end())
-        if found is None or found.start_offset != m.end() or doc.in_code(found.start_offset, found.end_offset):
-            continue
-        if (found.end - found.start).days > 31:  # a year or a quarter says too little
-            continue
-        if best is None or found.end > best[0]:
-            best = (found.end, Span(m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t>*_|#-")),
-                                    found.end_offset))
-    return best
-
 
 @rule(code="RL604", name="stale-roadmap", fix="never", severity="warning", summary="The roadmap's last-reviewed date is older than the spec allows (or missing where required).")
 def stale_roadmap(ctx: Context) -> Iterator[Finding]:
     doc, spec = ctx.doc, ctx.spec
     max_age = spec.max_age_days
-    found = review_date(doc)
+    found = D.review_date(doc)
     if found is None:
         if spec.review_date == "required":
             yield Finding(Span(0, 0), "the roadmap does not say when it was last reviewed "
@@ -540,12 +471,12 @@ def date_format(ctx: Context) -> Iterator[Finding]:
             if doc.in_code(m.start(), m.end()) or any(s.start <= m.start() < s.end for s in skip):
                 continue
             found.append((m.start(), m.end(), name))
-    counts = Counter(name for _, _, name in found)
-    if len(counts) < 2:
-        return
+    found.sort()
     # the style most dates use; the first one written breaks a tie
-    first = {name: start for start, _, name in sorted(found, reverse=True)}
-    main = min(counts, key=lambda n: (-counts[n], first[n]))
-    for start, end, name in sorted(found):
+    vote = majority(name for _, _, name in found)
+    if vote is None or len(vote.counts) < 2:
+        return
+    main = vote.choice
+    for start, end, name in found:
         if name != main:
             yield Finding(Span(start, end), f"date written as {name}; this roadmap mostly uses {main}")

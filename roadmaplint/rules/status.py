@@ -1,14 +1,16 @@
-"""Status rules (RL3xx): every item states its status with a known marker."""
+"""Status rules (RL3xx, and RL108): every item states its status with a known
+marker, and writes each marker in one form."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..binding import Bound, ItemState
 from ..document import Item, Section, Span
 from ..registry import Context, rule
-from ..violations import Finding
-from ..spec import BUILTIN_STATUSES, PRESETS, Spec
+from ..violations import Edit, Finding, Fix
+from ..spec import BUILTIN_STATUSES, PRESETS, Spec, norm_marker
+from ..util import majority, text_fix
 
 
 def _items(bound: Bound) -> Iterator[tuple[Section, Item, ItemState]]:
@@ -192,3 +194,89 @@ def legend_mismatch(ctx: Context) -> Iterator[Finding]:
 
 def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- RL108 status-marker-form ----------------------------------------------------------
+# (a status rule; its code is from the time it sat with the encoding rules)
+
+
+def _identity(marker: str) -> str:
+    """What a marker is, whatever its spelling: the emoji without U+FE0F for
+    an emoji or a GitHub shortcode, lower case for a bracket word."""
+    if marker.startswith(":") and marker.endswith(":"):
+        import emoji  # only for shortcodes
+
+        found = emoji.emojize(marker, language="alias")
+        if found != marker:
+            return found.replace("\ufe0f", "")
+    return norm_marker(marker)
+
+
+def _form(text: str) -> str:
+    """How a marker is spelled, as far as this rule cares: exactly, but for
+    the case of a bracket word, which is left to the author."""
+    return text.casefold() if text.startswith("[") else text
+
+
+def _most(forms: list[str], exact: bool = False) -> tuple[str, str]:
+    """The form written most often (the earliest one breaks a tie), and why."""
+    vote = majority(forms, key=None if exact else _form)
+    assert vote is not None
+    why = "the form this file uses first" if vote.tie else "the form this file uses most"
+    return vote.first, why
+
+
+@rule(code="RL108", name="status-marker-form", severity="warning", fix="always",
+      summary="One status marker written in two forms (:white_check_mark: and ✅, [X] and [x]).")
+def status_marker_form(ctx: Context) -> Iterator[Finding]:
+    doc, bound = ctx.doc, ctx.bound
+    items = [(it, state) for it in doc.items() if not (state := bound.item(it)).in_legend]
+    # GitHub's shortcodes come from the emoji package (slow to import): only
+    # when the document writes one, or the user's spec prefers one
+    user = bound.spec.name != bound.spec.preset
+    shortcodes = any(state.marker is not None and state.marker.kind == "shortcode" for _, state in items)
+    legend: dict[str, str] = {}
+    if bound.legend is not None:
+        for entry in bound.legend.entries:
+            if entry.marker.kind != "mojibake":
+                legend.setdefault(_identity(entry.marker.text), entry.marker.text)
+    # the user's spec names a form: the first marker it lists for the status
+    spec: dict[str, str] = {}
+    if user:
+        for status in bound.spec.statuses.values():
+            for m in status.markers:
+                if shortcodes or status.markers[0].startswith(":") or not m.startswith(":"):
+                    spec.setdefault(_identity(m), m)
+    text = doc.text
+    # every marker as written, by what it is; and every task box
+    written: dict[str, list[Any]] = {}
+    boxes: list[tuple[Any, int]] = []
+    for item, state in items:
+        marker = state.marker
+        if marker is not None and marker.kind in ("emoji", "shortcode", "bracket"):
+            written.setdefault(_identity(marker.text), []).append(marker)
+        if item.checkbox in ("x", "X") and item.block is not None:
+            first = next((c for c in item.block.children if c.type == "paragraph"), None)
+            if first is not None and text.startswith(f"[{item.checkbox}]", first.span.start):
+                boxes.append((item, first.span.start))
+    for key, markers in written.items():
+        named = legend.get(key) or spec.get(key)
+        if named is not None and _identity(named) != key:
+            named = None
+        if named is None and len({_form(m.text) for m in markers}) < 2:
+            continue  # one form throughout: the file's own spelling
+        want, why = (named, "the legend's form" if key in legend else "your spec's form") if named else _most([m.text for m in markers])
+        for marker in markers:
+            if _form(marker.text) != _form(want):
+                yield Finding(marker.span, f"status marker \"{marker.text}\"; write it as \"{want}\", {why}",
+                              text_fix(doc.source, Edit(marker.span.start, marker.span.end, want)))
+    if boxes:
+        named = next((f for f in (legend.get("[x]"), spec.get("[x]")) if f in ("[x]", "[X]")), None)
+        if named:
+            want, why = named, "the legend's form" if legend.get("[x]") == named else "your spec's form"
+        else:
+            want, why = _most([f"[{item.checkbox}]" for item, _ in boxes], exact=True)
+        for item, at in boxes:
+            if f"[{item.checkbox}]" != want:
+                yield Finding(Span(at, at + 3), f"task box \"[{item.checkbox}]\"; write it as \"{want}\", {why}",
+                              Fix.safe(Edit(at + 1, at + 2, want[1]), rewrites=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
 from ..binding import Bound
@@ -86,8 +85,10 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         if order != "strict":
             continue
         # each child's place in the spec's order; None for a section it does not name
-        rank = [None if (s := bound.section_spec(c)) is None else specs.index(s) for c in parent.children]
+        index = {id(s): i for i, s in enumerate(specs)}
+        rank = [None if (s := bound.section_spec(c)) is None else index[id(s)] for c in parent.children]
         latest: int | None = None
+        title = ""  # the title of the section at `latest`
         fix = _reorder_fix(doc, parent.children, rank)
         for child, place in zip(parent.children, rank):
             if place is None:
@@ -249,15 +250,14 @@ def pseudo_heading(ctx: Context) -> Iterator[Finding]:
 @rule(code="RL207", name="model-schema", fix="never",
       summary="The document model does not satisfy the spec's `model` JSON Schema.")
 def model_schema(ctx: Context) -> Iterator[Finding]:
-    doc = ctx.doc
     spec = ctx.spec
     if not spec.model:
         return
     from referencing.exceptions import Unresolvable
 
-    from ..export import export
+    from ..model import model_data
 
-    data = export(ctx.bound)
+    data = model_data(ctx.bound)
     validator = spec.model_validator()
     try:
         try:

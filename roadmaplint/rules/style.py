@@ -16,6 +16,7 @@ from ..document import Block, Document, Heading, Span
 from ..registry import Context, rule
 from ..violations import Edit, Finding, Fix, Rendering
 from ..source import Source
+from ..util import majority
 from ..lazyre import lazy
 
 _NEWLINE = lazy(r"\r\n|\r|\n")
@@ -53,6 +54,12 @@ def _first_nonblank(src: Source, line: int) -> int:
 
 def _lines(src: Source, block: Block) -> range:
     return range(src.line_of(block.span.start), src.line_of(block.span.end) + 1)
+
+
+def _outline(doc: Document) -> list[Heading]:
+    """The file's outline: its headings but those quoted in a block quote or
+    a list item."""
+    return [h for h in doc.headings if not h.block.depth]
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -208,17 +215,13 @@ def _vote(doc: Document, voters: list[Heading], style: Any, kind: str) -> tuple[
     """(the style most of ``voters`` have, why): the earliest style breaks a
     tie, and ``why`` says which of the two decided, with the count. ``style``
     maps a heading to its style in this vote; ``kind`` names the voters."""
-    counts: dict[str, int] = {}  # in order of first use
-    for h in voters:
-        counts[style(h)] = counts.get(style(h), 0) + 1
-    if not counts:
+    vote = majority(voters, key=style)
+    if vote is None:
         return None, ""
-    # max() keeps the first of equal counts, and counts is in order of first use
-    want = max(counts, key=counts.__getitem__)
-    if list(counts.values()).count(counts[want]) == 1:
-        return want, f" like most {kind} in this file ({counts[want]} of {len(voters)})"
-    first = next(h for h in voters if style(h) == want)
-    tally = " to ".join(f"{n} {_VOTE_NAME[s]}" for s, n in counts.items())
+    want, first = vote.choice, vote.first
+    if not vote.tie:
+        return want, f" like most {kind} in this file ({vote.count} of {vote.total})"
+    tally = " to ".join(f"{n} {_VOTE_NAME[s]}" for s, n in vote.counts.items())
     if first is doc.headings[0]:
         return want, f" like the file's first heading ({kind} tie: {tally})"
     line = doc.source.line_of(first.span.start) + 1
@@ -535,7 +538,7 @@ def heading_increment(ctx: Context) -> Iterator[Finding]:
     # consistent with itself: the children of headings of one level sit at
     # more than one level (`# A` with `### B` under it, `# C` with `## D`
     # under it). A file that skips the same way everywhere chose its sizes.
-    heads = [h for h in doc.headings if not h.block.depth]
+    heads = _outline(doc)
     stack: list[Heading] = []
     jumps: list[tuple[Heading, Heading]] = []  # (heading, its parent) where the level jumps
     levels: dict[int, dict[int, Heading]] = {}  # parent level -> child level -> first such child
@@ -574,9 +577,7 @@ def heading_increment(ctx: Context) -> Iterator[Finding]:
 )
 def single_title(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
-    # Only headings at the top level count: a heading quoted in a block quote
-    # or a list item is not part of the file's outline.
-    outline = [h for h in doc.headings if not h.block.depth]
+    outline = _outline(doc)
     if not outline or outline[0].level != 1:
         return
     title = outline[0]
@@ -696,7 +697,7 @@ def _banner(doc: Document, lst: Block, items: list[Block]) -> bool:
         return False
     if not any(it.block is items[0] and it.links for it in doc.items()):
         return False
-    heads = [h for h in doc.headings if not h.block.depth]
+    heads = _outline(doc)
     if not heads:
         return False
     if lst.span.start < heads[0].span.start:
@@ -742,17 +743,15 @@ def list_marker_style(ctx: Context) -> Iterator[Finding]:
     chosen: dict[tuple[int, str], tuple[str, str]] = {}  # (level, kind) -> (bullet, why), once per level
     for key, at in votes.items():
         lists = "task lists" if key[1] == "task" else "lists"
-        counts: dict[str, int] = {}  # in order of first use
-        for b, _ in at:
-            counts[b] = counts.get(b, 0) + 1
-        want = max(counts, key=counts.__getitem__)  # the first of equal counts
-        if counts[want] == len(at):
+        vote = majority(at, key=lambda bullet_line: bullet_line[0])
+        assert vote is not None
+        want = vote.choice
+        if vote.unanimous:
             where = f" like the other {lists} at this level"
-        elif list(counts.values()).count(counts[want]) == 1:
-            where = f" like most {lists} at this level ({counts[want]} of {len(at)})"
+        elif not vote.tie:
+            where = f" like most {lists} at this level ({vote.count} of {vote.total})"
         else:  # a tie: the first list decides
-            line = next(n for b, n in at if b == want)
-            where = f" like the first of the {lists} at this level (line {line})"
+            where = f" like the first of the {lists} at this level (line {vote.first[1]})"
         chosen[key] = want, where
     for lst, siblings, index, key, quotes, items, bullet in found:
         if fixed:

@@ -1,11 +1,10 @@
-"""The document model as JSON (`roadmaplint export`), described by
+"""The bound document model as JSON data (`roadmaplint export`, and what a
+spec's `model` schema validates), described by
 schemas/roadmap.schema.json."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .document import Item, Link, Section, Span
 
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
 VERSION = 1
 
 
-def export(bound: Bound) -> dict[str, Any]:
+def model_data(bound: Bound) -> dict[str, Any]:
     """The model of a document bound to its spec."""
     doc = bound.doc
     src = doc.source

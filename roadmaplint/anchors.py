@@ -1,0 +1,188 @@
+"""Anchors as GitHub makes them: the slug of a heading's text
+(github-slugger), made unique in document order, and every fragment a link
+into a document can name (heading anchors, HTML ``id`` and ``name``)."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+from urllib.parse import unquote
+
+from .lazyre import lazy
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+# Other_Symbol characters with the Alphabetic property (circled and squared
+# Latin letters): GitHub keeps them, as it keeps letters.
+_ALPHABETIC_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+
+
+@lru_cache(maxsize=8192)
+def _kept(ch: str) -> bool:
+    if ch in " -":
+        return True
+    cat = unicodedata.category(ch)
+    if cat[0] in "LM" or cat in ("Nd", "Nl", "Pc"):
+        return True
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
+
+
+def slug(text: str) -> str:
+    """GitHub's anchor for a heading whose text is ``text`` (github-slugger):
+    lower case; letters, marks (U+FE0F included), decimal and letter numbers,
+    connector punctuation and ``-`` kept; spaces to ``-``; everything else,
+    emoji and other symbols among it, dropped. No trimming."""
+    return "".join("-" if ch == " " else ch for ch in text.lower() if _kept(ch))
+
+
+class Slugger:
+    """Unique slugs in document order: a repeat gets ``-1``, ``-2``, ... and
+    a suffix already taken is skipped (``echo``, ``echo``, ``echo-1`` give
+    ``echo``, ``echo-1``, ``echo-1-1``)."""
+
+    def __init__(self) -> None:
+        self.occurrences: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        base = result = slug(text)
+        while result in self.occurrences:
+            self.occurrences[base] += 1
+            result = f"{base}-{self.occurrences[base]}"
+        self.occurrences[result] = 0
+        return result
+
+
+def norm_fragment(fragment: str) -> str:
+    """How a fragment is compared with an anchor: percent-decoded, without
+    GitHub's ``user-content-`` prefix, case-folded, and without U+FE0F.
+
+    GitHub keeps U+FE0F (the emoji presentation selector) in an anchor, so
+    ``## ⚙️ Setup`` is ``#%EF%B8%8F-setup`` there; other renderers drop it and
+    no reader can see it, so both spellings are accepted."""
+    text = unquote(fragment).strip().lower().replace("\ufe0f", "")
+    return text[len("user-content-"):] if text.startswith("user-content-") else text
+
+
+def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
+    """A heading's text as GitHub slugs it (``github``: the rendered text
+    content, where a line break is a newline), or with line breaks as spaces,
+    as other renderers read it. An image adds nothing to either, not even
+    its alt text, and neither is trimmed: `## ![logo](l.png) Brand` is
+    `#-brand`, `## &#x20;b` is `#-b`."""
+    parts = []
+    for tok in tokens:
+        kind = tok["type"]
+        if kind == "text":
+            parts.append(html.unescape(tok.get("raw", "")))
+        elif kind == "codespan":
+            parts.append(tok.get("raw", ""))
+        elif kind in ("softbreak", "linebreak"):
+            parts.append("\n" if github else " ")
+        elif kind != "image" and tok.get("children"):
+            parts.append(_inline_text(tok["children"], github))
+    return "".join(parts)
+
+
+_HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
+_TAG = lazy(r"<[^>]*>")
+_HTML_TAG = lazy(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
+_HTML_ATTR = lazy(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def _html_anchors(doc: Document) -> Iterator[str]:
+    """The fragments HTML written in the document defines: every ``id``
+    attribute, and ``name`` on ``<a>`` (a browser looks for no other
+    element's name), whatever the attributes' order."""
+    for tag in _HTML_TAG.finditer(doc.text, doc.front_matter.end if doc.front_matter else 0):
+        if doc.in_code(tag.start()):
+            continue
+        element = tag.group(1).lower()
+        for attr in _HTML_ATTR.finditer(tag.group(2)):
+            name = attr.group(1).lower()
+            value = next((g for g in attr.groups()[1:] if g is not None), None)
+            if value is not None and (name == "id" or (name == "name" and element == "a")):
+                yield html.unescape(value)
+
+
+@dataclass
+class Anchors:
+    """The fragments a link into one document can name."""
+
+    slugs: list[str] = field(default_factory=list)  # GitHub's heading anchors, in order
+    names: set[str] = field(default_factory=set)  # every accepted fragment, normalised
+
+    def __contains__(self, fragment: str) -> bool:
+        return norm_fragment(fragment) in self.names
+
+    _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def closest(self, fragment: str) -> list[str]:
+        """Heading anchors close to ``fragment`` (at most two)."""
+        want = norm_fragment(fragment)
+        if want not in self._suggested:
+            # each search compares against every heading: suggest for the
+            # first hundred distinct fragments, so that a file full of broken
+            # links stays linear
+            if len(self._suggested) >= 100:
+                return []
+            by_norm: dict[str, str] = {}
+            for s in self.slugs:
+                by_norm.setdefault(norm_fragment(s), s)
+            found = difflib.get_close_matches(want, list(by_norm), n=2, cutoff=0.6)
+            self._suggested[want] = [by_norm[n] for n in found]
+        return self._suggested[want]
+
+
+def anchors(doc: Document) -> Anchors:
+    """Heading anchors as GitHub makes them, in document order with ``-N``
+    for repeats (headings written as HTML count too), ``id`` attributes of
+    HTML elements and ``name`` attributes of ``<a>``. A second reading of
+    each heading (line breaks as spaces) is accepted as well, so that a link
+    made by another renderer's rules is not reported."""
+    found: list[tuple[int, str, str]] = []  # (offset, GitHub text, other text)
+    for h in doc.headings:
+        found.append((h.span.start, _inline_text(h.block.inline, True), _inline_text(h.block.inline, False)))
+    out = Anchors()
+    for block in doc.walk_blocks():
+        if block.type != "html":
+            continue
+        raw = doc.text[block.span.start : block.span.end]
+        for m in _HTML_HEADING.finditer(raw):
+            text = html.unescape(_TAG.sub("", m.group(2))).strip()
+            found.append((block.span.start + m.start(), text, " ".join(text.split())))
+    found.sort(key=lambda f: f[0])
+    github, other = Slugger(), Slugger()
+    for _, text, alt in found:
+        out.slugs.append(github.slug(text))
+        out.names.add(norm_fragment(out.slugs[-1]))
+        out.names.add(norm_fragment(other.slug(alt)))
+    for value in _html_anchors(doc):
+        out.names.add(norm_fragment(value))
+    out.names.add("top")  # browsers scroll to the top for #top
+    return out
+
+
+@lru_cache(maxsize=64)
+def _file_anchors(path: str, mtime: float) -> Anchors:
+    from .document import load
+    from .files import read
+
+    return anchors(load(read(Path(path))))
+
+
+def file_anchors(target: Path) -> Anchors | None:
+    """The anchors of the Markdown file at ``target``, or None when it
+    cannot be read as one."""
+    try:
+        return _file_anchors(str(target), target.stat().st_mtime)
+    except Exception:  # unreadable, not text, a parse failure: not ours to judge
+        return None
