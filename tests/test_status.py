@@ -14,6 +14,7 @@ from roadmaplint.engine import Settings, lint_document
 from roadmaplint.export import export
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
+from helpers import assert_fixture, found
 from shared_data import SHARED, absent
 
 SEEDS = SHARED / "seeds"
@@ -24,14 +25,41 @@ LEGEND = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n- 💤 not started\n\n"
 
 
 def check(text: str, spec: object = None, select: str = "RL3") -> list[tuple[int, str]]:
-    doc = load(Source(text, "ROADMAP.md"))
-    return [(v.line, v.code) for v in lint_document(doc, Settings(select=[select], spec=spec))]
+    """The line and code of each violation, for tests where the column is not the point."""
+    return [(line, code) for line, _, code in found(text, select, spec=spec)]
 
 
 def bound(text: str, spec: object = None):
     doc = load(Source(text, "ROADMAP.md"))
     lint_document(doc, Settings(select=["RL3"], spec=spec))
     return doc
+
+
+# -- every status rule at once, in the fixture format ------------------------------
+
+# the spec knows three statuses; the legend adds a fourth, ⏳
+STATUS_SPEC = {"extends": "status-legend", "statuses": {
+    "done": {"markers": ["✅"]}, "in-progress": {"markers": ["🚧"]}, "planned": {"markers": ["💤"]}}}
+STATUS = """\
+# Roadmap
+
+- ✅ done
+- 🚧 in progress
+- 💤 not started
+- ⏳ waiting  ◀ RL304 6:3
+
+## Next
+
+- ✅ Parser
+- ⏸️ Sync  ◀ RL302 11:3
+- 🚧 Plugins
+- Themes  ◀ RL301 13:1
+- [ ] ✅ Docs  ◀ RL303 14:7
+"""
+
+
+def test_fixture_positions() -> None:
+    assert_fixture(STATUS, "RL3", spec=STATUS_SPEC)
 
 
 # -- the three problems the issue names, each at the item's line ------------------
