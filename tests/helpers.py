@@ -62,11 +62,13 @@ def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None
 # -- rules --------------------------------------------------------------------------
 
 
-def settings(*codes: str, today: Any = None, spec: Any = None, **options: Any) -> Settings:
+def settings(*codes: str, today: Any = None, spec: Any = None, check_remote: bool = False, cache: Any = None,
+             **options: Any) -> Settings:
     """Settings that select ``codes`` (codes, names or prefixes such as
     ``RL1``) and give ``options`` to each of them (then each code must name
     one rule), for the day ``today`` (None: the real today) and the spec
-    ``spec`` (None: detected from the document)."""
+    ``spec`` (None: detected from the document); ``check_remote`` and
+    ``cache`` are --check-remote and --cache."""
     assert codes, "name the rules under test"
     named: dict[str, dict[str, Any]] = {}
     if options:
@@ -74,7 +76,7 @@ def settings(*codes: str, today: Any = None, spec: Any = None, **options: Any) -
             r = find_rule(code)
             assert r is not None, f"options need one rule, and {code!r} names none or several"
             named[r.name] = options
-    return Settings(select=list(codes), options=named, today=today, spec=spec)
+    return Settings(select=list(codes), options=named, today=today, spec=spec, check_remote=check_remote, cache=cache)
 
 
 def source(text: Text, path: str | None = None) -> Source:
