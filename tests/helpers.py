@@ -12,12 +12,13 @@ The fixture format
 
 A fixture is a document whose lines may end in expectations::
 
-    # Roadmap·  ◀ RL502 1:10
-    Sync is next:···  ◀ RL502 3:14 RL504 3:1
+    # Roadmap·  ◀ RL502 1:10 RL508 1:1
+    Sync is next:···  ◀ RL502 2:14
+    ## Later  ◀ RL508 3:1
 
 Everything from ``  ◀ `` (two spaces, the triangle, a space) to the end of
 the line is not part of the document: it lists ``CODE line:column`` pairs,
-the violations the line must carry (``line`` is the line's own number, or a
+one for each violation the line must carry (``line`` is the line's own number, or a
 blank line just above it, which cannot carry a note itself). In the text,
 ``·`` stands for a space and ``→`` for a tab, so trailing whitespace is
 visible, and ``<U+200B>`` (four to six hex digits) for that character, so
