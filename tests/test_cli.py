@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from roadmaplint import registry, violations
-from roadmaplint.cli import cli
+from helpers import run
 from shared_data import SHARED, absent
 
 SEEDS = SHARED / "seeds"
@@ -23,10 +22,6 @@ needs_seeds = pytest.mark.skipif(not seeds, reason=absent("seeds"))
 # two closed ATX headings among three open ones: heading-style reports the two
 CLOSED = "# Roadmap #\n\n## Now ##\n\n- ship it\n\n### Search\n\n### Sync\n\n### Plugins\n"
 FORMATTED = "# Roadmap\n\n## Now\n\n- ship it\n\n### Search\n\n### Sync\n\n### Plugins\n"
-
-
-def run(*args: str, input: str | bytes | None = None):
-    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
 @pytest.fixture

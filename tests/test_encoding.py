@@ -10,16 +10,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings as hsettings, strategies as st
 
 from roadmaplint import fixes, mojibake
-from roadmaplint.cli import cli
 from roadmaplint.document import load
 from roadmaplint.violations import Applicability
 from roadmaplint.settings import Settings
 from roadmaplint.linter import lint
 from roadmaplint.source import Source
+from helpers import assert_fixture, fixed, run, said, violations
 from shared_data import SHARED, absent
 
 SEED_003 = SHARED / "seeds" / "003_f281103d11bec08d.md"
@@ -27,27 +26,33 @@ MOJIBAKE_CORPUS = SHARED / "corpus" / "mojibake"
 ROADMAPS_CORPUS = SHARED / "corpus" / "roadmaps"
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+# Each encoding rule at the character it names; damage quoted in code is left alone.
+ENCODING = """\
+# Roadmap
+
+## Now
+
+- Search Ã¢Å“â€¦ done  ◀ RL101 5:10
+- Search âœ… done  ◀ RL101 6:10
+- Sync<U+200B> between devices  ◀ RL105 7:7
+- Export<U+0008> to CSV  ◀ RL106 8:9
+- Caf<U+FFFD> menu  ◀ RL107 9:6
+- `Caf<U+FFFD>` quoted in code
+- Help<U+202E>text  ◀ RL105 11:7
+
+```
+Zero<U+200B>width in code
+```
+"""
+
+
+def test_fixture_positions() -> None:
+    assert_fixture(ENCODING, "RL1")
 
 
 def damage(text: str, encoding: str) -> str:
     """``text`` saved as UTF-8 and read back through ``encoding``."""
     return text.encode("utf-8").decode(encoding)
-
-
-def found(text: str | bytes, *rules: str, **options: dict) -> list:
-    source = Source.from_bytes(text) if isinstance(text, bytes) else Source(text)
-    return lint(source, Settings(select=list(rules) or ["RL1"], options=options))
-
-
-def fixed(text: str | bytes, *rules: str, unsafe: bool = False, **options: dict) -> bytes:
-    source = Source.from_bytes(text) if isinstance(text, bytes) else Source(text)
-    settings = Settings(select=list(rules) or ["RL1"], options=options)
-    result = fixes.fix(source, settings, unsafe=unsafe)
-    again = fixes.fix(result.source, settings, unsafe=unsafe)
-    assert again.source.to_bytes() == result.source.to_bytes(), "a second run changed the file"
-    return result.source.to_bytes()
 
 
 # -- seed 003 and the BOM + CRLF file ---------------------------------------------
@@ -89,7 +94,7 @@ def test_only_the_damaged_spans_are_edited() -> None:
     # ftfy on its own would straighten the quotes, split the ligature,
     # narrow the full-width letters and compose the NFD e
     kept = "“Quoted” ‘words’ — ﬁle ﬂow ＡＢＣ Cafe\u0301"
-    out = fixed(f"# Roadmap\n\n- âœ… {kept} â€” done\n", "mojibake").decode("utf-8")
+    out = fixed(f"# Roadmap\n\n- âœ… {kept} â€” done\n", "mojibake")
     assert out == f"# Roadmap\n\n- ✅ {kept} — done\n"
 
 
@@ -107,19 +112,19 @@ def test_code_spans_and_code_blocks_are_reported_and_repaired_only_on_request() 
         âœ… shipped â€” ðŸš§ started
         ```
         """)
-    violations = found(text, "mojibake")
-    assert [(v.line, v.column, v.fixable) for v in violations] == [
+    vs = violations(text, "mojibake")
+    assert [(v.line, v.column, v.fixable) for v in vs] == [
         (3, 22, False), (3, 31, True), (7, 4, False), (7, 12, True), (10, 1, False), (10, 13, False), (10, 17, False)]
-    assert [v.message for v in violations if not v.fixable] == [
+    assert [v.message for v in vs if not v.fixable] == [
         'mojibake "âœ…" -> "✅" in code', 'mojibake "ðŸš§" -> "🚧" in code',
         'mojibake "âœ…" -> "✅" in code', 'mojibake "â€”" -> "—" in code', 'mojibake "ðŸš§" -> "🚧" in code']
-    assert all(v.fix is not None and v.fix.applicability is Applicability.UNSAFE for v in violations if not v.fixable)
+    assert all(v.fix is not None and v.fix.applicability is Applicability.UNSAFE for v in vs if not v.fixable)
     # format leaves code alone
-    out = fixed(text, "mojibake").decode("utf-8")
+    out = fixed(text, "mojibake")
     assert "`âœ…`" in out and "`ðŸš§`" in out and "âœ… shipped â€” ðŸš§ started" in out
     assert "for ✅" in out and "| 🚧 |" in out
     # --unsafe-fixes repairs a file damaged as a whole, code included
-    out = fixed(text, "mojibake", unsafe=True).decode("utf-8")
+    out = fixed(text, "mojibake", unsafe=True)
     assert out == text.replace("âœ…", "✅").replace("ðŸš§", "🚧").replace("â€”", "—")
 
 
@@ -135,9 +140,9 @@ def test_code_spans_and_code_blocks_are_reported_and_repaired_only_on_request() 
     (b"- \xc3\xaf\xc2\xb8 done\n", 3, 'mojibake "ï¸": what is left of U+FE0F (variation selector) whose last byte was lost'),
 ])
 def test_mojibake_whose_last_byte_was_dropped_is_reported_without_a_fix(data: bytes, column: int, message: str) -> None:
-    (v,) = found(data, "mojibake")
+    (v,) = violations(data, "mojibake")
     assert (v.column, v.message, v.fix) == (column, message, None)
-    assert fixed(data, unsafe=True) == data
+    assert fixed(data, "RL1", unsafe=True) == data
 
 
 def test_a_single_space_after_a_cut_emoji_is_not_read_as_its_lost_byte() -> None:
@@ -146,19 +151,19 @@ def test_a_single_space_after_a_cut_emoji_is_not_read_as_its_lost_byte() -> None
     # is the word's own, and ftfy's reading (🔠, 🔠, with the words touching
     # the emoji) would be a guess
     data = "## ðŸ›  Tech\n- ðŸ” ðŸ” Search\n".encode()
-    vs = found(data, "mojibake")
+    vs = violations(data, "mojibake")
     assert [(v.line, v.column, v.fixable) for v in vs] == [(1, 4, True), (2, 3, False), (2, 7, False)]
-    assert fixed(data) == "## 🛠 Tech\n- ðŸ” ðŸ” Search\n".encode()
+    assert fixed(data, "RL1") == "## 🛠 Tech\n- ðŸ” ðŸ” Search\n".encode()
 
 
 def test_selector_left_after_an_emoji_is_restored_on_request() -> None:
     # "⚙️" is E2 9A 99 EF B8 8F; read as Windows-1252 with 0x8F dropped
     data = b"## \xc3\xa2\xc5\xa1\xe2\x84\xa2\xc3\xaf\xc2\xb8 Settings\n- \xe2\x9c\x85\xc3\xaf\xc2\xb8 done\n"
-    vs = found(data, "mojibake")
+    vs = violations(data, "mojibake")
     assert [(v.line, v.column, v.fixable) for v in vs] == [(1, 4, True), (1, 7, False), (2, 4, False)]
     assert vs[1].message == 'mojibake "ï¸" -> "<U+FE0F>": a byte was lost; this is the only character it can have been'
-    assert fixed(data) == "## ⚙ï¸ Settings\n- ✅ï¸ done\n".encode()
-    assert fixed(data, unsafe=True) == "## ⚙\ufe0f Settings\n- ✅\ufe0f done\n".encode()
+    assert fixed(data, "RL1") == "## ⚙ï¸ Settings\n- ✅ï¸ done\n".encode()
+    assert fixed(data, "RL1", unsafe=True) == "## ⚙\ufe0f Settings\n- ✅\ufe0f done\n".encode()
 
 
 @pytest.mark.parametrize("text", [
@@ -167,42 +172,42 @@ def test_selector_left_after_an_emoji_is_restored_on_request() -> None:
     "- Ruby ü¸ ï: odd but clean\n",
 ])
 def test_latin_words_are_not_truncated_mojibake(text: str) -> None:
-    assert found(text, "mojibake") == []
+    assert violations(text, "mojibake") == []
 
 
 def test_message_shows_before_and_after() -> None:
-    (v,) = found("- âœ… done\n", "mojibake")
+    (v,) = violations("- âœ… done\n", "mojibake")
     assert v.message == 'mojibake "âœ…" -> "✅"'
     assert (v.line, v.column, v.end_column) == (1, 3, 6)
     assert v.fixable
 
 
 def test_invisible_characters_in_a_message_are_spelled_out() -> None:
-    (v,) = found("- " + damage("❌", "latin-1") + " dropped\n", "mojibake")
+    (v,) = violations("- " + damage("❌", "latin-1") + " dropped\n", "mojibake")
     assert v.message == 'mojibake "â<U+009D><U+008C>" -> "❌"'
 
 
 def test_lossy_damage_is_reported_without_a_fix() -> None:
     # Á is C3 81; Windows-1252 has no 0x81, so the byte became U+FFFD
-    (v,) = found("# RELATÓRIO DE ANÃ\ufffdLISE\n", "mojibake")
+    (v,) = violations("# RELATÓRIO DE ANÃ\ufffdLISE\n", "mojibake")
     assert v.fix is None
     assert v.message.startswith('mojibake "Ã�": a byte was lost, so it cannot be repaired exactly')
     assert "Á" in v.message
     # the replacement character is the mojibake rule's to report here
-    assert [x.code for x in found("# RELATÓRIO DE ANÃ\ufffdLISE\n")] == ["RL101"]
+    assert [x.code for x in violations("# RELATÓRIO DE ANÃ\ufffdLISE\n", "RL1")] == ["RL101"]
 
 
 def test_lost_variation_selector_is_an_unsafe_fix() -> None:
     # ⚠️ is E2 9A A0 EF B8 8F; the 0x8F has no Windows-1252 character
     text = "- " + damage("⚠", "cp1252") + "ï¸\ufffd Careful\n"
-    assert fixed(text, "mojibake").decode("utf-8") == "- ⚠ï¸\ufffd Careful\n"
-    assert fixed(text, "mojibake", unsafe=True).decode("utf-8") == "- ⚠️ Careful\n"
+    assert fixed(text, "mojibake") == "- ⚠ï¸\ufffd Careful\n"
+    assert fixed(text, "mojibake", unsafe=True) == "- ⚠️ Careful\n"
 
 
 def test_twice_encoded_text() -> None:
     twice = damage(damage("✅ naïve", "cp1252"), "cp1252")
     assert twice.startswith("Ã¢Å“â€¦")
-    assert fixed(f"- {twice}\n", "mojibake").decode("utf-8") == "- ✅ naïve\n"
+    assert fixed(f"- {twice}\n", "mojibake") == "- ✅ naïve\n"
 
 
 @pytest.mark.parametrize(
@@ -226,8 +231,8 @@ def test_damage_through_each_code_page_is_repaired(encoding: str, word: str) -> 
     broken = damage(word, encoding)
     assert broken != word
     text = f"- {broken} is next\n"
-    assert [v.code for v in found(text)] == ["RL101"]
-    assert fixed(text).decode("utf-8") == f"- {word} is next\n"
+    assert [v.code for v in violations(text, "RL1")] == ["RL101"]
+    assert fixed(text, "RL1") == f"- {word} is next\n"
 
 
 CLEAN = """\
@@ -249,7 +254,7 @@ CLEAN = """\
 
 
 def test_no_false_positives_on_clean_text_in_many_languages() -> None:
-    assert found(CLEAN) == []
+    assert violations(CLEAN, "RL1") == []
 
 
 WORDS = ["Zürich", "Dvořák", "Łódź", "Ångström", "Þórr", "Ελλάδα", "Привет", "ёлка", "Їжак", "Ђорђе", "中文",
@@ -261,7 +266,7 @@ WORDS = ["Zürich", "Dvořák", "Łódź", "Ångström", "Þórr", "Ελλάδα
 @hsettings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12), st.sampled_from([" ", ", ", " — ", " / ", "; "]))
 def test_clean_words_in_any_order_are_not_mojibake(words: list[str], sep: str) -> None:
-    assert found("- " + sep.join(words) + "\n", "mojibake", "control-character", "replacement-character") == []
+    assert violations("- " + sep.join(words) + "\n", "mojibake", "control-character", "replacement-character") == []
 
 
 @hsettings(max_examples=100, deadline=None)
@@ -270,7 +275,7 @@ def test_clean_words_in_any_order_are_not_mojibake(words: list[str], sep: str) -
 def test_emoji_damage_round_trips(words: list[str], encoding: str) -> None:
     text = "- " + " ".join(words) + " done\n"
     broken = text.encode("utf-8").decode(encoding, errors="replace")
-    out = fixed(broken, "mojibake", unsafe=True).decode("utf-8")
+    out = fixed(broken, "mojibake", unsafe=True)
     if "\ufffd" in broken:
         # a byte the code page lacks is lost; the rest comes back
         assert out.count("\ufffd") <= broken.count("\ufffd")
@@ -292,8 +297,7 @@ def test_high_characters_cover_every_code_page() -> None:
 def test_corpus_roadmaps_have_no_false_mojibake() -> None:
     hits = {}
     for path in sorted(ROADMAPS_CORPUS.glob("*.md")):
-        found_here = [v for v in lint(Source.from_bytes(path.read_bytes()), Settings(select=["RL101", "RL105",
-                                                                                               "RL106", "RL107"]))]
+        found_here = violations(path.read_bytes(), "RL101", "RL105", "RL106", "RL107")
         if found_here:
             hits[path.name] = sorted({v.code for v in found_here})
     # one file really is damaged: "SpringgerÃ¤usch" for "Springgeräusch"
@@ -349,7 +353,7 @@ def test_ambiguous_bytes_get_an_unsafe_fix(tmp_path: Path) -> None:
     # "è" in Windows-1252 is "č" in Windows-1250: nothing tells which
     path = tmp_path / "ROADMAP.md"
     path.write_bytes(b"# Zu\xe8\n")
-    (v,) = found(path.read_bytes(), "invalid-utf8")
+    (v,) = violations(path.read_bytes(), "invalid-utf8")
     assert v.fix is not None and v.fix.applicability is Applicability.UNSAFE
     assert "cp1250" in v.message and "č" in v.message
     run("format", str(path))
@@ -361,9 +365,8 @@ def test_ambiguous_bytes_get_an_unsafe_fix(tmp_path: Path) -> None:
 def test_a_fix_the_code_page_cannot_hold_rewrites_the_file_as_utf8() -> None:
     # the user's spec writes "done" as ✅; a Windows-1252 file cannot hold it
     data = "# Café menu\n\n- :white_check_mark: Soup\n".encode("cp1252")
-    settings = Settings(select=["status-marker-form"], spec={"statuses": {"done": {"markers": ["✅", ":white_check_mark:"]}}})
-    result = fixes.fix(Source.from_bytes(data), settings).source.to_bytes()
-    assert result == "# Café menu\n\n- ✅ Soup\n".encode("utf-8")
+    spec = {"statuses": {"done": {"markers": ["✅", ":white_check_mark:"]}}}
+    assert fixed(data, "status-marker-form", spec=spec) == "# Café menu\n\n- ✅ Soup\n".encode("utf-8")
 
 
 def test_utf8_inside_a_legacy_file_is_repaired_only_on_request() -> None:
@@ -371,11 +374,11 @@ def test_utf8_inside_a_legacy_file_is_repaired_only_on_request() -> None:
     # in as UTF-8 (an emoji): its bytes read as Windows-1252 are mojibake,
     # and the reading is not certain
     data = "# Café, déjà vu à la\n\n".encode("cp1252") + "- ✅ done\n".encode("utf-8")
-    (v,) = found(data, "invalid-utf8")
+    (v,) = violations(data, "invalid-utf8")
     assert v.fix is not None and v.fix.applicability is Applicability.UNSAFE
     assert "parts of it are UTF-8" in v.message
-    assert fixed(data) == data
-    assert fixed(data, unsafe=True) == "# Café, déjà vu à la\n\n- ✅ done\n".encode("utf-8")
+    assert fixed(data, "RL1") == data
+    assert fixed(data, "RL1", unsafe=True) == "# Café, déjà vu à la\n\n- ✅ done\n".encode("utf-8")
 
 
 def test_a_utf8_file_with_a_damaged_byte_stays_utf8() -> None:
@@ -383,23 +386,23 @@ def test_a_utf8_file_with_a_damaged_byte_stays_utf8() -> None:
     # reported; "Caf\xe9" reads "Café" in every Western code page and
     # nothing else fits, so the repair is safe, and the emoji is untouched
     data = b"# Caf\xe9\n\n" + "- ✅ done\n".encode("utf-8")
-    (v,) = found(data, "invalid-utf8")
+    (v,) = violations(data, "invalid-utf8")
     assert (v.line, v.column) == (1, 6)
     assert v.message.startswith('invalid UTF-8 byte 0xE9: it reads as "é" in cp1252')
     assert v.fix is not None and v.fix.applicability is Applicability.SAFE
-    assert fixed(data) == "# Café\n\n- ✅ done\n".encode("utf-8")
+    assert fixed(data, "RL1") == "# Café\n\n- ✅ done\n".encode("utf-8")
 
 
 def test_a_utf8_character_cut_short_gets_no_fix() -> None:
     # b"\xe2\x9c" is "✅" without its last byte: no code page's letters;
     # the Windows-1252 "é" on the same line is still repaired
     data = "# Roadmap ✅ ✅\n\n".encode("utf-8") + b"- caf\xe9 \xe2\x9c done\n"
-    cut, quote = sorted(found(data, "invalid-utf8"), key=lambda v: v.fix is None)[::-1]
+    cut, quote = sorted(violations(data, "invalid-utf8"), key=lambda v: v.fix is None)[::-1]
     assert cut.message == ("invalid UTF-8 bytes 0xE2 0x9C: a UTF-8 character cut short (a byte was lost), "
                            "so it cannot be repaired exactly; check the text")
     assert cut.fix is None
     assert quote.message.startswith('invalid UTF-8 byte 0xE9: it reads as "é" in cp1252')
-    assert fixed(data) == "# Roadmap ✅ ✅\n\n- café ".encode("utf-8") + b"\xe2\x9c done\n"
+    assert fixed(data, "RL1") == "# Roadmap ✅ ✅\n\n- café ".encode("utf-8") + b"\xe2\x9c done\n"
 
 
 def test_an_uncertain_guess_for_a_damaged_byte_is_never_safe(tmp_path: Path) -> None:
@@ -430,25 +433,25 @@ def test_a_damaged_utf8_file_is_rewritten_only_where_damaged(tmp_path: Path) -> 
 
 
 def test_bom_is_reported_and_removed() -> None:
-    (v,) = found(b"\xef\xbb\xbf# Roadmap\n", "bom")
+    (v,) = violations(b"\xef\xbb\xbf# Roadmap\n", "bom")
     assert v.message == "file starts with a UTF-8 byte-order mark"
     assert fixed(b"\xef\xbb\xbf# Roadmap\n", "bom") == b"# Roadmap\n"
     assert fixed(b"\xef\xbb\xbf\xef\xbb\xbf# Roadmap\n", "bom") == b"# Roadmap\n"
 
 
 def test_mixed_line_endings_go_to_the_majority() -> None:
-    (v,) = found(b"# Roadmap\r\n\r\n- a\n- b\r\n", "line-endings")
+    (v,) = violations(b"# Roadmap\r\n\r\n- a\n- b\r\n", "line-endings")
     assert v.message == "mixed line endings (3 CRLF, 1 LF); use CRLF"
     assert (v.line, v.column) == (3, 4)
     assert fixed(b"# Roadmap\r\n\r\n- a\n- b\r\n", "line-endings") == b"# Roadmap\r\n\r\n- a\r\n- b\r\n"
     assert fixed(b"# Roadmap\n\n- a\r\n- b\n", "line-endings") == b"# Roadmap\n\n- a\n- b\n"
-    assert found(b"# Roadmap\r\n\r\n- a\r\n", "line-endings") == []
+    assert violations(b"# Roadmap\r\n\r\n- a\r\n", "line-endings") == []
 
 
 @pytest.mark.parametrize("style, want", [("lf", b"# R\n\n- a\n"), ("crlf", b"# R\r\n\r\n- a\r\n")])
 def test_line_ending_style_option(style: str, want: bytes) -> None:
     for data in (b"# R\n\n- a\n", b"# R\r\n\r\n- a\r\n"):
-        assert fixed(data, "line-endings", **{"line-endings": {"style": style}}) == want
+        assert fixed(data, "line-endings", style=style) == want
 
 
 # -- RL105 invisible-character ----------------------------------------------------------
@@ -465,19 +468,19 @@ def test_line_ending_style_option(style: str, want: bytes) -> None:
     ],
 )
 def test_invisible_characters_are_removed(text: str, message: str, want: str) -> None:
-    (v,) = found(text, "invisible-character")
+    (v,) = violations(text, "invisible-character")
     assert v.message == message and v.fixable
-    assert fixed(text, "invisible-character").decode("utf-8") == want
+    assert fixed(text, "invisible-character") == want
 
 
 def test_a_no_break_space_in_a_heading_is_an_unsafe_fix() -> None:
     # GitHub's anchor can change with it: "## 🧠\u00a0Plan" is #plan, "## 🧠 Plan" is #-plan
     text = "## Next\u00a0release\n"
-    (v,) = found(text, "invisible-character")
+    (v,) = violations(text, "invisible-character")
     assert v.message == "no-break space (U+00A0) in a heading; use a plain space"
     assert not v.fixable and v.severity == "warning"
-    assert fixed(text, "invisible-character").decode("utf-8") == text
-    assert fixed(text, "invisible-character", unsafe=True).decode("utf-8") == "## Next release\n"
+    assert fixed(text, "invisible-character") == text
+    assert fixed(text, "invisible-character", unsafe=True) == "## Next release\n"
 
 
 def test_invisible_characters_that_mean_something_are_left_alone() -> None:
@@ -485,32 +488,32 @@ def test_invisible_characters_that_mean_something_are_left_alone() -> None:
             "- Thanks @\u200bteam, see #\u200b12\n"
             "- ภาษา\u200bไทย, Q1\u00a02025 stays\n"
             "- שלום\u200f (עברית)\n")
-    assert found(text, "invisible-character") == []
+    assert violations(text, "invisible-character") == []
 
 
 def test_nbsp_after_markdown_syntax_is_an_unsafe_fix() -> None:
     text = "##\u00a0Next\n\n-\u00a0item\n"
-    assert len(found(text, "invisible-character")) == 2
-    assert fixed(text, "invisible-character").decode("utf-8") == text
-    assert fixed(text, "invisible-character", unsafe=True).decode("utf-8") == "## Next\n\n- item\n"
+    assert len(violations(text, "invisible-character")) == 2
+    assert fixed(text, "invisible-character") == text
+    assert fixed(text, "invisible-character", unsafe=True) == "## Next\n\n- item\n"
 
 
 def test_invisible_characters_other_than_bidi_controls_are_warnings() -> None:
     # U+200B in a word, U+00AD in a word, U+00A0 in a heading: invisible, and
     # they change nothing a reader sees, so a warning and no failed check
     text = "# Roadmap\n\n## Next\u00a0release\n\n- Search\u200b by tag\n- Inter\u00adnational\n"
-    violations = found(text, "invisible-character")
-    assert [(v.line, v.severity) for v in violations] == [(3, "warning"), (5, "warning"), (6, "warning")]
+    vs = violations(text, "invisible-character")
+    assert [(v.line, v.severity) for v in vs] == [(3, "warning"), (5, "warning"), (6, "warning")]
 
 
 def test_bidi_controls_are_errors_even_in_code_but_never_edited_there() -> None:
     text = "# Roadmap\n\n- Access \u202egnirts\u202c check\n\n```sh\nrm -rf \u202e/tmp\n```\n"
-    violations = found(text, "invisible-character")
-    assert [(v.line, v.severity) for v in violations] == [(3, "error"), (3, "error"), (6, "error")]
-    assert all("bidirectional control character" in v.message for v in violations)
-    assert violations[2].fix is None  # in a code block: reported, never edited
-    assert not any(v.fixable for v in violations)
-    out = fixed(text, "invisible-character", unsafe=True).decode("utf-8")
+    vs = violations(text, "invisible-character")
+    assert [(v.line, v.severity) for v in vs] == [(3, "error"), (3, "error"), (6, "error")]
+    assert all("bidirectional control character" in v.message for v in vs)
+    assert vs[2].fix is None  # in a code block: reported, never edited
+    assert not any(v.fixable for v in vs)
+    out = fixed(text, "invisible-character", unsafe=True)
     assert out == "# Roadmap\n\n- Access gnirts check\n\n```sh\nrm -rf \u202e/tmp\n```\n"
 
 
@@ -519,18 +522,18 @@ def test_bidi_controls_are_errors_even_in_code_but_never_edited_there() -> None:
 
 def test_control_characters() -> None:
     text = "- Export\x08 to CSV\n- Don\x92t break it\n"
-    a, b = found(text, "control-character")
+    a, b = violations(text, "control-character")
     assert a.message == "control character U+0008 in text" and a.fixable
     assert b.message == 'control character U+0092 in text; in Windows-1252 it is "’"' and not b.fixable
-    assert fixed(text, "control-character").decode("utf-8") == "- Export to CSV\n- Don\x92t break it\n"
-    assert fixed(text, "control-character", unsafe=True).decode("utf-8") == "- Export to CSV\n- Don’t break it\n"
-    assert found("```\nraw\x08\n```\n", "control-character") == []
+    assert fixed(text, "control-character") == "- Export to CSV\n- Don\x92t break it\n"
+    assert fixed(text, "control-character", unsafe=True) == "- Export to CSV\n- Don’t break it\n"
+    assert violations("```\nraw\x08\n```\n", "control-character") == []
 
 
 def test_control_character_inside_a_word_may_have_eaten_a_letter() -> None:
     # b"front/\x08ackend": a "\b" escape in a string made U+0008 of the "b"
     text = b"- Split front/\x08ackend, \x0calse \x1bscape and \x01x; Export\x08 to CSV\n"
-    vs = found(text, "control-character")
+    vs = violations(text, "control-character")
     assert [(v.column, v.message, v.fix.applicability if v.fix else None) for v in vs] == [
         (15, 'control character U+0008 inside a word: a character may have been lost '
              '(a "\\b" escape makes U+0008 of the letter "b")', Applicability.UNSAFE),
@@ -548,10 +551,10 @@ def test_control_character_inside_a_word_may_have_eaten_a_letter() -> None:
 
 
 def test_replacement_character_is_reported_only() -> None:
-    (v,) = found("- Caf\ufffd\ufffd menu\n", "replacement-character")
+    (v,) = violations("- Caf\ufffd\ufffd menu\n", "replacement-character")
     assert v.message == "replacement character U+FFFD x2: the original text was lost"
     assert v.fix is None
-    assert found("- `Caf\ufffd`\n", "replacement-character") == []
+    assert violations("- `Caf\ufffd`\n", "replacement-character") == []
 
 
 # -- RL108 status-marker-form -----------------------------------------------------------------
@@ -561,30 +564,30 @@ LEGEND = "# Roadmap\n\n## Legend\n\n- ✅ done\n- ⚡️ in progress\n\n## Now\n
 
 def test_shortcode_becomes_the_legends_emoji() -> None:
     text = LEGEND + "- :white_check_mark: Import\n- ✅ Export\n"
-    (v,) = found(text, "status-marker-form")
+    (v,) = violations(text, "status-marker-form")
     assert v.message == 'status marker ":white_check_mark:"; write it as "✅", the legend\'s form'
-    assert fixed(text, "status-marker-form").decode("utf-8") == LEGEND + "- ✅ Import\n- ✅ Export\n"
+    assert fixed(text, "status-marker-form") == LEGEND + "- ✅ Import\n- ✅ Export\n"
 
 
 def test_variation_selector_follows_the_legend() -> None:
     text = LEGEND + "- ⚡ Export\n"
-    assert fixed(text, "status-marker-form").decode("utf-8") == LEGEND + "- ⚡️ Export\n"
+    assert fixed(text, "status-marker-form") == LEGEND + "- ⚡️ Export\n"
     plain = LEGEND.replace("⚡️", "⚡")
-    assert found(plain + "- ⚡ Export\n", "status-marker-form") == []
-    assert fixed(plain + "- ⚡️ Export\n", "status-marker-form").decode("utf-8") == plain + "- ⚡ Export\n"
+    assert violations(plain + "- ⚡ Export\n", "status-marker-form") == []
+    assert fixed(plain + "- ⚡️ Export\n", "status-marker-form") == plain + "- ⚡ Export\n"
 
 
 def test_capital_task_box() -> None:
     # two "[x]", one "[X]": the odd one out follows the others
     text = "# Roadmap\n\n- [x] Import\n- [X] Export\n- [x] Print\n- [ ] Sync\n"
-    (v,) = found(text, "status-marker-form")
+    (v,) = violations(text, "status-marker-form")
     assert v.message == 'task box "[X]"; write it as "[x]", the form this file uses most'
-    assert fixed(text, "status-marker-form").decode("utf-8") == text.replace("[X]", "[x]")
+    assert fixed(text, "status-marker-form") == text.replace("[X]", "[x]")
     # a tie: the first one decides
     tie = "# Roadmap\n\n- [X] Import\n- [x] Export\n- [ ] Sync\n"
-    (v,) = found(tie, "status-marker-form")
+    (v,) = violations(tie, "status-marker-form")
     assert v.message == 'task box "[x]"; write it as "[X]", the form this file uses first'
-    assert fixed(tie, "status-marker-form").decode("utf-8") == tie.replace("[x]", "[X]")
+    assert fixed(tie, "status-marker-form") == tie.replace("[x]", "[X]")
 
 
 @pytest.mark.parametrize(
@@ -596,29 +599,29 @@ def test_capital_task_box() -> None:
     ],
 )
 def test_one_form_throughout_is_clean(text: str) -> None:
-    assert found(text, "status-marker-form") == []
+    assert violations(text, "status-marker-form") == []
 
 
 def test_the_form_most_items_use_wins() -> None:
     text = "# Roadmap\n\n- :white_check_mark: Import\n- ✅ Export\n- :white_check_mark: Sync\n"
-    (v,) = found(text, "status-marker-form")
+    (v,) = violations(text, "status-marker-form")
     assert (v.line, v.message) == (4, 'status marker "✅"; write it as ":white_check_mark:", the form this file uses most')
-    assert fixed(text, "status-marker-form").decode("utf-8") == text.replace("✅", ":white_check_mark:")
+    assert fixed(text, "status-marker-form") == text.replace("✅", ":white_check_mark:")
 
 
 def test_a_spec_names_the_task_box() -> None:
     text = "# Roadmap\n\n- [x] Import\n- [x] Export\n"
-    settings = Settings(select=["status-marker-form"], spec={"statuses": {"done": {"markers": ["[X]"]}}})
-    vs = lint(Source(text), settings)
-    assert [(v.line, v.message) for v in vs] == [(n, 'task box "[x]"; write it as "[X]", your spec\'s form') for n in (3, 4)]
-    assert fixes.fix(Source(text), settings).source.text == text.replace("[x]", "[X]")
+    spec = {"statuses": {"done": {"markers": ["[X]"]}}}
+    assert said(text, "status-marker-form", spec=spec) == [
+        (n, 'task box "[x]"; write it as "[X]", your spec\'s form') for n in (3, 4)]
+    assert fixed(text, "status-marker-form", spec=spec) == text.replace("[x]", "[X]")
 
 
 def test_presets_do_not_respell_what_the_author_wrote() -> None:
     # no legend: the preset lists ✔️ and [in progress], but ✔ and
     # [In-progress] are the author's spelling of the same markers
     text = "# Roadmap\n\n## Now\n\n- ✔ Import\n- [In-progress] Export\n- [Done] Sync\n"
-    assert found(text, "status-marker-form") == []
+    assert violations(text, "status-marker-form") == []
 
 
 # -- start-up cost ------------------------------------------------------------------------------

@@ -11,18 +11,16 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from roadmaplint import fixes
-from roadmaplint.cli import cli
 from roadmaplint.document import Span, load
 from roadmaplint.violations import Edit, Fix, Violation
 from roadmaplint.settings import Settings
-from roadmaplint.linter import lint_document
 from roadmaplint.frontmatter import detect
 from roadmaplint.parse import parse
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
+from helpers import run, violations
 from shared_data import SHARED, absent
 
 TODAY = dt.date(2026, 12, 6)
@@ -69,19 +67,13 @@ TOML_FM = (
 )
 
 
-def settings(**kw: object) -> Settings:
-    kw.setdefault("select", ["ALL"])
-    return Settings(today=TODAY, **kw)  # type: ignore[arg-type]
-
-
-def lint(data: bytes, **kw: object) -> list[Violation]:
-    return lint_document(load(Source.from_bytes(data)), settings(**kw))
+def everything(data: bytes, but: str = "") -> list[Violation]:
+    """What every rule reports in ``data`` on TODAY, the rule ``but`` aside."""
+    return [v for v in violations(data, "ALL", today=TODAY) if v.code != but]
 
 
 def formatted(data: bytes, tmp_path: Path, *extra: str) -> bytes:
-    result = CliRunner().invoke(
-        cli, ["format", "-", "--stdin-filename", str(tmp_path / "ROADMAP.md"), *extra],
-        input=data, catch_exceptions=False)
+    result = run("format", "-", "--stdin-filename", str(tmp_path / "ROADMAP.md"), *extra, input=data)
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
 
@@ -143,7 +135,7 @@ def test_unclosed_block_behaves_as_before(tmp_path: Path) -> None:
     plain, _ = parse(source, front_matter=None)
     assert tokens == plain
     # and its trailing spaces are the trailing-whitespace rule's, as before
-    assert [(v.line, v.column, v.code) for v in lint(data, select=["RL502"])] == [(2, 15, "RL502")]
+    assert [(v.line, v.column, v.code) for v in violations(data, "RL502")] == [(2, 15, "RL502")]
     assert formatted(data, tmp_path) == b"---\ntitle: Roadmap\n\n## Next\n\n- Plugin API\n"
 
 
@@ -158,7 +150,7 @@ def test_empty_front_matter() -> None:
 
 @pytest.mark.parametrize("front", [YAML_FM, TOML_FM], ids=["yaml", "toml"])
 def test_check_reports_nothing_inside(front: bytes) -> None:
-    found = lint(front + BODY)
+    found = everything(front + BODY)
     end = len(front.decode("utf-8")) - 1
     # (a finding about the whole file sits at 1:1, before the block)
     assert [v for v in found if v.span.start < end and v.span != Span(0, 0)] == []
@@ -178,22 +170,22 @@ def test_without_front_matter_the_same_lines_are_reported() -> None:
     # the control: the block's lines, below a first line that is not `---`,
     # draw findings from the rules the front matter silences
     data = b"# Roadmap\n\n" + YAML_FM[4:-4]
-    codes = {v.code for v in lint(data)}
+    codes = {v.code for v in everything(data)}
     # (its URLs are in quotes: values, which bare-url leaves alone)
     assert {"RL101", "RL104", "RL105", "RL107", "RL404", "RL502"} <= codes
 
 
 def test_heading_right_below_front_matter_needs_no_blank_line() -> None:
     data = b"---\ntitle: Roadmap\n---\n# Roadmap\n\n## Next\n\n- Plugin API\n"
-    assert lint(data, select=["RL508"]) == []
+    assert violations(data, "RL508") == []
     # but a heading right below a paragraph still does
     data = b"---\ntitle: Roadmap\n---\nIntro\n# Roadmap\n"
-    assert [(v.line, v.code) for v in lint(data, select=["RL508"])] == [(5, "RL508")]
+    assert [(v.line, v.code) for v in violations(data, "RL508")] == [(5, "RL508")]
 
 
 def test_key_lines_that_look_like_headings_are_not_titles() -> None:
     data = b"---\ntitle: x\n# Roadmap\n---\n# Roadmap\n\n## Now\n\n## Next\n\n# Another\n"
-    assert [(v.line, v.code) for v in lint(data, select=["RL506"])] == [(11, "RL506")]
+    assert [(v.line, v.code) for v in violations(data, "RL506")] == [(11, "RL506")]
 
 
 # -- format --------------------------------------------------------------------
@@ -216,7 +208,7 @@ def test_crlf_file(tmp_path: Path) -> None:
         b"\n", b"\r\n")[:-2]
     out = formatted(data, tmp_path)
     assert out.startswith(YAML_FM.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
-    found = lint(data)
+    found = everything(data)
     url = next(v for v in found if v.code == "RL405")
     assert (url.line, url.column) == (15, 32)
     assert doc.text[url.span.start : url.span.end] == "https://example.org/plans"
@@ -225,18 +217,18 @@ def test_crlf_file(tmp_path: Path) -> None:
 def test_crlf_front_matter_in_lf_file(tmp_path: Path) -> None:
     # the block's own line endings are left alone; the body's are fixed
     data = b"---\r\ntitle: x\r\n---\r\n# Roadmap\r\n\n- a\n- b\n- c\n- d\n"
-    assert [(v.line, v.code) for v in lint(data, select=["RL104"])] == [(4, "RL104")]
+    assert [(v.line, v.code) for v in violations(data, "RL104")] == [(4, "RL104")]
     out = formatted(data, tmp_path, "--select", "RL104")
     assert out == b"---\r\ntitle: x\r\n---\r\n# Roadmap\n\n- a\n- b\n- c\n- d\n"
     # a file that is only front matter, its last line unterminated
-    assert lint(b"---\r\ntitle: x\n---", select=["RL104"]) == []
+    assert violations(b"---\r\ntitle: x\n---", "RL104") == []
 
 
 def test_bom_before_front_matter(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf" + TOML_FM + BODY
     doc = load(Source.from_bytes(data))
     assert doc.source.bom and doc.front_matter is not None and doc.front_matter.start == 0
-    found = lint(data, ignore=["RL103"])
+    found = everything(data, but="RL103")
     assert not [v for v in found if 0 < v.span.start < doc.front_matter.end]
     # the BOM rule drops the mark; the block itself stays
     assert formatted(data, tmp_path, "--select", "RL103,RL502").startswith(TOML_FM)
@@ -244,7 +236,7 @@ def test_bom_before_front_matter(tmp_path: Path) -> None:
 
 def test_file_of_front_matter_only(tmp_path: Path) -> None:
     data = b"---\ntitle: Roadmap  \nurl: http://example.com\n---\n"
-    assert [v for v in lint(data) if v.span.start > 0] == []
+    assert [v for v in everything(data) if v.span.start > 0] == []
     assert formatted(data, tmp_path) == data
     # without a final newline: one is added after the block, nothing inside it
     assert formatted(data[:-1], tmp_path) == data
@@ -271,7 +263,7 @@ def test_guard_refuses_an_edit_inside_front_matter() -> None:
 def _export(data: bytes, tmp_path: Path) -> dict:
     path = tmp_path / "ROADMAP.md"
     path.write_bytes(data)
-    result = CliRunner().invoke(cli, ["export", str(path)], catch_exceptions=False)
+    result = run("export", str(path))
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     jsonschema = pytest.importorskip("jsonschema")
@@ -318,44 +310,44 @@ def test_export_keys_null_when_it_does_not_parse(tmp_path: Path) -> None:
 
 def test_stale_roadmap_reads_last_modified_at() -> None:
     data = b"---\ntitle: Roadmap\nlast_modified_at: 2021-03-01 10:00:00 +0000\n---\n# Roadmap\n"
-    found = lint(data, select=["RL604"])
+    found = violations(data, "RL604", today=TODAY)
     assert [(v.line, v.column, v.end_column) for v in found] == [(3, 19, 29)]
     assert "last reviewed 2021-03-01" in found[0].message
     # a recent one: not stale
-    assert lint(data.replace(b"2021-03-01", b"2026-11-01"), select=["RL604"]) == []
+    assert violations(data.replace(b"2021-03-01", b"2026-11-01"), "RL604", today=TODAY) == []
 
 
 @pytest.mark.parametrize("key", ["updated", "date", "last_reviewed", "lastmod", "last_updated"])
 def test_stale_roadmap_reads_other_date_keys(key: str) -> None:
     data = b"---\n" + key.encode() + b": '2020-01-05'\n---\n# Roadmap\n"
-    assert [v.code for v in lint(data, select=["RL604"])] == ["RL604"]
+    assert [v.code for v in violations(data, "RL604", today=TODAY)] == ["RL604"]
 
 
 def test_stale_roadmap_reads_timestamps() -> None:
     # TOML and YAML timestamps with a time of day
     data = b"+++\nlastmod = 2021-11-20T10:00:00Z # Hugo\n+++\n# Roadmap\n"
-    found = lint(data, select=["RL604"])
+    found = violations(data, "RL604", today=TODAY)
     assert [(v.line, v.column, v.end_column) for v in found] == [(2, 11, 21)]
     assert "2021-11-20" in found[0].message
     data = b"---\nupdated: 2026-11-20T10:00:00+02:00\n---\n# Roadmap\n\nLast reviewed: 2021-03-01\n"
-    assert lint(data, select=["RL604"]) == []
+    assert violations(data, "RL604", today=TODAY) == []
 
 
 def test_latest_date_counts_front_matter_or_text() -> None:
     # the text says 2021, the front matter (TOML) says last month: not stale
     data = b"+++\nlastmod = 2026-11-20\n+++\n# Roadmap\n\nLast reviewed: 2021-03-01\n"
-    assert lint(data, select=["RL604"]) == []
+    assert violations(data, "RL604", today=TODAY) == []
     # and the other way round
     data = b"---\nupdated: 2021-03-01\n---\n# Roadmap\n\nLast reviewed: 2026-11-01\n"
-    assert lint(data, select=["RL604"]) == []
+    assert violations(data, "RL604", today=TODAY) == []
 
 
 def test_title_key_counts_as_the_title() -> None:
     spec = {"title": {"required": True}, "sections": [{"name": "Next"}]}
     data = b"---\ntitle: Roadmap\n---\n## Next\n\n- a\n"
-    assert lint(data, select=["RL201"], spec=spec) == []
+    assert violations(data, "RL201", spec=spec) == []
     data = b"---\nlayout: page\n---\n## Next\n\n- a\n"
-    assert [v.message for v in lint(data, select=["RL201"], spec=spec)] == ["missing level-1 title"]
+    assert [v.message for v in violations(data, "RL201", spec=spec)] == ["missing level-1 title"]
 
 
 # -- real files ------------------------------------------------------------------
@@ -369,7 +361,7 @@ def _peer_files() -> list[Path]:
 def test_markdownlint_front_matter_cases_keep_their_bytes() -> None:
     files = _peer_files()
     if not files:
-        pytest.skip(f"{SHARED}/peer/markdownlint is absent")
+        pytest.skip(absent("peer/markdownlint"))
     kept = 0
     for path in files:
         data = path.read_bytes()
@@ -390,7 +382,7 @@ def test_markdownlint_front_matter_cases_keep_their_bytes() -> None:
 def test_corpus_front_matter_is_kept() -> None:
     corpus = SHARED / "corpus" / "roadmaps"
     if not corpus.is_dir():
-        pytest.skip(f"{corpus} is absent")
+        pytest.skip(absent("corpus/roadmaps"))
     for path in sorted(corpus.iterdir()):
         data = path.read_bytes()
         try:
@@ -412,7 +404,7 @@ def test_front_matter_above_real_roadmaps_changes_nothing_below() -> None:
     # keeps it
     files = sorted((SHARED / "seeds").glob("*_*.md")) + sorted((SHARED / "corpus" / "roadmaps").glob("*"))[:12]
     if not files:
-        pytest.skip(f"{SHARED}/seeds and corpus are absent")
+        pytest.skip(absent("seeds"))
     import re
 
     block = '---\ntitle: "Roadmap http://github.com/x/y"  \nlayout: page\t\n# Roadmap\n- \u2705 done\n---\n'
@@ -432,9 +424,9 @@ def test_front_matter_above_real_roadmaps_changes_nothing_below() -> None:
             return re.sub(r"line (\d+)", lambda g: f"line {int(g.group(1)) + 6}", m)
 
         want = sorted((v.code, v.span.start + len(fm), v.span.end + len(fm), moved(v.message))
-                      for v in lint_document(load(source), settings()) if v.code not in ignore)
+                      for v in everything(source) if v.code not in ignore)
         got = sorted((v.code, v.span.start, v.span.end, v.message)
-                     for v in lint_document(load(shifted), settings()) if v.code not in ignore)
+                     for v in everything(shifted) if v.code not in ignore)
         assert got == want, path.name
         assert fixes.fix(shifted, Settings(), unsafe=True).source.text.startswith(fm), path.name
         compared += 1
@@ -447,14 +439,14 @@ def test_front_matter_after_a_second_bom(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf\xef\xbb\xbf---\ntitle: x  \n---\n# Roadmap\n"
     fm = load(Source.from_bytes(data)).front_matter
     assert fm is not None and (fm.start, fm.raw) == (1, "---\ntitle: x  \n---")
-    assert [(v.line, v.column, v.code) for v in lint(data, ignore=["RL205"])] == [(1, 1, "RL103")]
+    assert [(v.line, v.column, v.code) for v in everything(data, but="RL205")] == [(1, 1, "RL103")]
     assert formatted(data, tmp_path) == b"---\ntitle: x  \n---\n# Roadmap\n"
 
 
 def test_commonmark_reads_the_rest_as_we_do() -> None:
     # below the block, the tree is CommonMark's reading of the file with
     # the block's lines blank
-    from test_structure import oracle, ours
+    from test_oracle_markdown_it import oracle, ours
 
     data = YAML_FM + b"Intro\n===\n\n- a\n  - b\n\n> ## Quote\n"
     source = Source.from_bytes(data)
@@ -463,6 +455,6 @@ def test_commonmark_reads_the_rest_as_we_do() -> None:
 
 def test_a_bad_byte_in_front_matter_is_reported_without_a_fix() -> None:
     # the rest of the file is UTF-8 (é written right), so the file stays UTF-8
-    vs = lint(b'+++\ntitle = "a\xff"\n+++\n# R\n\nhello \xc3\xa9t\xc3\xa9\n', select=["RL102"])
+    vs = violations(b'+++\ntitle = "a\xff"\n+++\n# R\n\nhello \xc3\xa9t\xc3\xa9\n', "RL102")
     assert [(v.line, v.fix) for v in vs] == [(2, None)]
     assert "in the front matter" in vs[0].message

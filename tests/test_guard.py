@@ -11,17 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from roadmaplint import registry, violations
-from roadmaplint.cli import cli
 from roadmaplint.settings import Settings
 from roadmaplint.fixes import fix
 from roadmaplint.source import Source
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+from helpers import run
 
 
 def fmt(tmp_path: Path, data: bytes, *args: str) -> bytes:

@@ -8,14 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from roadmaplint.cli import cli
 from roadmaplint.config import load_config
 from roadmaplint.settings import Settings
-from roadmaplint.linter import lint
 from roadmaplint.source import Source
 from roadmaplint.spec import validate
+from helpers import found, run, said, violations
 from shared_data import SHARED, absent
 
 if sys.version_info >= (3, 11):
@@ -46,10 +44,6 @@ OURS = """# Roadmap
 
 - Logo
 """
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def project(tmp_path: Path, text: str) -> Path:
@@ -171,10 +165,6 @@ def inferred_spec(tmp_path: Path, text: str) -> dict:
     return data
 
 
-def violations(text: str, spec: dict, select: list[str]) -> list[str]:
-    return [f"{v.code} {v.message}" for v in lint(Source(text), Settings(spec=spec, select=select))]
-
-
 DATED = {
     "horizons": "# Roadmap\n\n## Now (Q1 2025)\n\n- Parser\n\n## Next (Q2 2025)\n\n- Plugins\n\n## Later\n\n- Sync\n",
     "quarters": "# Roadmap\n\n## Overview\n\nWhat we plan.\n\n## Q3 2025\n\n- Parser\n\n## Q4 2025\n\n- Plugins\n\n"
@@ -195,8 +185,8 @@ def test_the_spec_still_holds_when_every_date_moves_on(name: str, tmp_path: Path
     assert "ignore" not in data
     later = roll_forward(text)
     assert later != text
-    assert violations(text, data["spec"], [*STRUCTURE, "RL601"]) == []
-    assert violations(later, data["spec"], [*STRUCTURE, "RL601"]) == []
+    assert found(text, *STRUCTURE, "RL601", spec=data["spec"]) == []
+    assert found(later, *STRUCTURE, "RL601", spec=data["spec"]) == []
 
 
 def test_a_dated_heading_becomes_its_name_without_the_date(tmp_path: Path) -> None:
@@ -206,7 +196,8 @@ def test_a_dated_heading_becomes_its_name_without_the_date(tmp_path: Path) -> No
     assert spec["order"] == "strict"  # known by name: the order of the names
     # the section is still required under its name
     gone = DATED["horizons"].replace("## Now (Q1 2025)\n\n- Parser\n\n", "")
-    assert violations(gone, spec, STRUCTURE) == ['RL201 missing section "Now" under "Roadmap"']
+    assert [(v.code, v.message) for v in violations(gone, *STRUCTURE, spec=spec)] == [
+        ("RL201", 'missing section "Now" under "Roadmap"')]
 
 
 def test_milestones_become_a_repeating_pattern_in_the_documents_direction(tmp_path: Path) -> None:
@@ -218,9 +209,10 @@ def test_milestones_become_a_repeating_pattern_in_the_documents_direction(tmp_pa
     assert inferred_spec(tmp_path / "releases", DATED["releases"])["spec"]["order"] == "reverse-chronological"
     # a fourth quarter is welcome; one out of its place is reported
     more = DATED["quarters"].replace("## Ideas", "## Q2 2026\n\n- Docs\n\n## Ideas")
-    assert violations(more, spec, [*STRUCTURE, "RL601"]) == []
+    assert found(more, *STRUCTURE, "RL601", spec=spec) == []
     swapped = DATED["quarters"].replace("Q3 2025", "Q9").replace("Q4 2025", "Q3 2025").replace("Q9", "Q4 2025")
-    assert [v[:15] for v in violations(swapped, spec, [*STRUCTURE, "RL601"])] == ['RL601 "Q3 2025"']
+    assert [(v.code, v.message[:9]) for v in violations(swapped, *STRUCTURE, "RL601", spec=spec)] == [
+        ("RL601", '"Q3 2025"')]
 
 
 EVERY = sorted((SHARED / "corpus" / "roadmaps").glob("*")) + sorted((SHARED / "seeds").glob("0*.md"))
@@ -242,8 +234,8 @@ def test_init_on_every_corpus_file_checks_clean_for_structure(tmp_path: Path) ->
         bound = bind(load(source), Settings())
         data = tomllib.loads(config_text(bound, infer(bound)))
         validate(data["spec"], path.name)
-        found = violations(source.text, data["spec"], STRUCTURE)
-        if found or {"missing-section", "unknown-section", "duplicate-section", "section-order"} & set(
+        reported = said(source.text, *STRUCTURE, spec=data["spec"])
+        if reported or {"missing-section", "unknown-section", "duplicate-section", "section-order"} & set(
                 data.get("ignore", [])):
-            failures.append((path.name, found[:2], data.get("ignore")))
+            failures.append((path.name, reported[:2], data.get("ignore")))
     assert failures == []

@@ -9,44 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from roadmaplint import binding, fixes
+from roadmaplint import fixes
 from roadmaplint.document import load
 from roadmaplint.settings import Settings
-from roadmaplint.linter import lint, lint_document
+from roadmaplint.linter import lint
 from roadmaplint.document import gfm_url_end, table_cells
 from roadmaplint.anchors import Slugger, anchors, slug
 from roadmaplint.source import Source
-from roadmaplint.spec import SpecError, compile_spec
+from roadmaplint.spec import SpecError
+from helpers import assert_fixture, fixed, fixture, found, said, violations
 from shared_data import SHARED, absent
 
 SEED_002 = SHARED / "seeds" / "002_99bc2a0528172d8e.md"
 CORPUS = SHARED / "corpus" / "roadmaps"
-MARK = "  ◀ "  # what follows on a fixture line is expectations, not text
 LINK_RULES = ["RL401", "RL402", "RL403", "RL404", "RL405", "RL406", "RL407", "RL408", "RL409"]
-
-
-def fixture(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """Split an annotated fixture into its document and the expected
-    (line, column, code) triples: a line may end in ``  ◀ RL401 12:10``."""
-    lines, expected = [], []
-    for number, raw in enumerate(text.split("\n"), 1):
-        content, _, notes = raw.partition(MARK)
-        words = notes.split()
-        for code, pos in zip(words[::2], words[1::2]):
-            line, column = (int(n) for n in pos.split(":"))
-            assert line == number, f"line {number} notes line {line}"
-            expected.append((line, column, code))
-        lines.append(content)
-    return "\n".join(lines), sorted(expected)
-
-
-def found(source: Source, *codes: str) -> list[tuple[int, int, str]]:
-    settings = Settings(select=list(codes or LINK_RULES))
-    return sorted((v.line, v.column, v.code) for v in lint(source, settings))
-
-
-def messages(source: Source, code: str) -> list[str]:
-    return [v.message for v in lint(source, Settings(select=[code]))]
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -122,16 +98,14 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_every_rule_fires_at_its_link(tree: Path) -> None:
-    text, expected = fixture(ROADMAP)
-    source = Source(text, path=str(tree / "ROADMAP.md"))
-    assert found(source) == expected
+    assert_fixture(ROADMAP, *LINK_RULES, path=str(tree / "ROADMAP.md"))
 
 
 def test_columns_point_at_what_they_name(tree: Path) -> None:
     text, _ = fixture(ROADMAP)
     source = Source(text, path=str(tree / "ROADMAP.md"))
     spans = {(v.code, v.line): text[v.span.start : v.span.end]
-             for v in lint(source, Settings(select=LINK_RULES))}
+             for v in violations(source, *LINK_RULES)}
     assert spans[("RL401", 34)] == "#gone-section"
     assert spans[("RL401", 35)] == "docs/plan.md#goal"
     assert spans[("RL402", 35)] == "docs/notes.md"
@@ -150,9 +124,9 @@ def test_nothing_in_code_is_rewritten_but_a_mirror_on_request(tree: Path) -> Non
     source = Source(text, path=str(tree / "ROADMAP.md"))
     # only the mirror host is reported in code, with an unsafe fix
     assert found(source, *LINK_RULES, "RL411") == [(3, 58, "RL403"), (6, 23, "RL403"), (9, 34, "RL403")]
-    assert messages(source, "RL403") == ["URL through mirror host g.nite07.org in code; use github.com"] * 3
-    assert fixes.fix(source, Settings(select=LINK_RULES)).text == text
-    assert fixes.fix(source, Settings(select=LINK_RULES), unsafe=True).text == text.replace("g.nite07.org", "github.com")
+    assert [m for _, m in said(source, "RL403")] == ["URL through mirror host g.nite07.org in code; use github.com"] * 3
+    assert fixed(source, *LINK_RULES) == text
+    assert fixed(source, *LINK_RULES, unsafe=True) == text.replace("g.nite07.org", "github.com")
 
 
 def test_guard_lets_an_unsafe_fix_change_only_the_code_it_edits() -> None:
@@ -237,7 +211,7 @@ def test_heading_text_is_what_github_shows() -> None:
 def test_an_image_in_a_heading_adds_no_alt_text() -> None:
     # cmark-gfm renders `<h3><img src="u" alt="Alt" /> Text</h3>`: the text content is " Text"
     text = "# R\n\n### ![Alt](u) Text\n\n[a](#alt-text) [b](#-text)\n"
-    assert messages(Source(text), "RL401") == ["no heading or anchor for #alt-text; did you mean #-text?"]
+    assert [m for _, m in said(Source(text), "RL401")] == ["no heading or anchor for #alt-text; did you mean #-text?"]
 
 
 def test_a_space_written_as_a_character_reference_is_kept() -> None:
@@ -255,7 +229,7 @@ def test_html_anchors_are_ids_and_names_of_a() -> None:
         "[1](#n1) [2](#i1) [3](#pi) [4](#up) [5](#pn) [6](#q) [7](#d)\n"
     )
     # every id counts, whatever comes before it in the tag; a name only on <a>
-    assert [m.split()[-1] for m in messages(Source(text), "RL401")] == ["#pn", "#q", "#d"]
+    assert [m.split()[-1] for m in [m for _, m in said(Source(text), "RL401")]] == ["#pn", "#q", "#d"]
 
 
 def test_valid_anchors_are_not_reported() -> None:
@@ -271,7 +245,7 @@ def test_anchors_in_quotes_and_lists_count() -> None:
 
 def test_message_suggests_the_closest_heading() -> None:
     text = "# Roadmap\n\n[x](#fast-start)\n\n## 🚀 Fast start\n\n## ⚙️ Setup\n\n[y](#stup)\n"
-    assert messages(Source(text), "RL401") == [
+    assert [m for _, m in said(Source(text), "RL401")] == [
         "no heading or anchor for #fast-start; did you mean #-fast-start?",
         "no heading or anchor for #stup; did you mean #%EF%B8%8F-setup?",
     ]
@@ -279,23 +253,21 @@ def test_message_suggests_the_closest_heading() -> None:
 
 def test_unsafe_fix_applies_the_single_close_suggestion() -> None:
     text = "# Roadmap\n\nSee [the start](#fast-start \"title\").\n\n## 🚀 Fast start\n"
-    settings = Settings(select=["RL401"])
-    assert fixes.fix(Source(text), settings).text == text  # unsafe: not applied by format
-    fixed = fixes.fix(Source(text), settings, unsafe=True).text
-    assert fixed == text.replace("(#fast-start", "(#-fast-start")
-    assert found(Source(fixed), "RL401") == []
+    assert fixed(text, "RL401") == text  # unsafe: not applied by format
+    after = fixed(text, "RL401", unsafe=True)
+    assert after == text.replace("(#fast-start", "(#-fast-start")
+    assert found(after, "RL401") == []
 
 
 def test_no_fix_when_two_headings_are_close() -> None:
     text = "# Roadmap\n\n[x](#goal)\n\n## Goals\n\n## Goals\n"
-    (v,) = lint(Source(text), Settings(select=["RL401"]))
+    (v,) = violations(text, "RL401")
     assert v.fix is None
 
 
 def test_fix_writes_an_invisible_selector_visibly() -> None:
     text = "# Roadmap\n\n[x](#stup)\n\n## ⚙️ Setup\n"
-    fixed = fixes.fix(Source(text), Settings(select=["RL401"]), unsafe=True).text
-    assert "[x](#%EF%B8%8F-setup)" in fixed
+    assert "[x](#%EF%B8%8F-setup)" in fixed(text, "RL401", unsafe=True)
 
 
 def test_other_markdown_files_are_checked_the_same_way(tree: Path) -> None:
@@ -307,7 +279,7 @@ def test_other_markdown_files_are_checked_the_same_way(tree: Path) -> None:
     )
     source = Source(text, path=str(tree / "ROADMAP.md"))
     assert found(source, "RL401") == [(5, 10, "RL401")]
-    assert messages(source, "RL401") == ["no heading or anchor for docs/plan.md#nope"]
+    assert [m for _, m in said(source, "RL401")] == ["no heading or anchor for docs/plan.md#nope"]
 
 
 def test_a_fragment_is_not_checked_without_a_file() -> None:
@@ -335,7 +307,7 @@ def test_missing_file_is_resolved_from_the_roadmaps_folder(tmp_path: Path) -> No
     )
     source = Source(text, path=str(tmp_path / "docs" / "ROADMAP.md"))
     assert found(source, "RL402") == [(5, 10, "RL402"), (5, 42, "RL402"), (6, 10, "RL402"), (8, 6, "RL402")]
-    assert messages(source, "RL402") == [
+    assert [m for _, m in said(source, "RL402")] == [
         "no file or directory 'docs/plan.md'",
         "no file or directory 'missing.md'",
         "no file or directory 'github.com/acme/app'; a web address needs https://",
@@ -350,13 +322,13 @@ def test_a_link_one_folder_above_the_repository_points_outside_it(tmp_path: Path
     (tmp_path / "repo" / "docs").mkdir()
     text = "# R\n\n- [studio](../hs-studio) [issues](../../issues) [up](docs/../../x.md)\n"
     source = Source(text, path=str(tmp_path / "repo" / "ROADMAP.md"))
-    assert [(v.column, v.message) for v in lint(source, Settings(select=["RL402"]))] == [
+    assert [(v.column, v.message) for v in violations(source, "RL402")] == [
         (12, "'../hs-studio' points outside the repository (above its top folder); GitHub cannot show it"),
         (54, "'docs/../../x.md' points outside the repository (above its top folder); GitHub cannot show it"),
     ]
     # from docs/, `../../issues` is one folder above the top: <repo>/blob/issues
     source = Source(text, path=str(tmp_path / "repo" / "docs" / "ROADMAP.md"))
-    assert [v.column for v in lint(source, Settings(select=["RL402"]))] == [12, 35, 54]
+    assert [v.column for v in violations(source, "RL402")] == [12, 35, 54]
 
 
 def test_outside_git_the_configurations_folder_is_the_top(tmp_path: Path) -> None:
@@ -368,13 +340,13 @@ def test_outside_git_the_configurations_folder_is_the_top(tmp_path: Path) -> Non
     assert [v.message for v in lint(source, with_config)] == [
         "'../hs-studio' points outside the repository (above its top folder); GitHub cannot show it"]
     # no git and no configuration: the top is unknown, the path just does not exist
-    assert messages(source, "RL402") == ["no file or directory '../hs-studio'"]
+    assert [m for _, m in said(source, "RL402")] == ["no file or directory '../hs-studio'"]
 
 
 def test_an_issue_reference_as_a_link_target_gets_its_address(tmp_path: Path) -> None:
     text = "# R\n\nFixed in [#1784](acme/go-app#1784) and [notes](acme/go-app#intro).\n"
     source = Source(text, path=str(tmp_path / "ROADMAP.md"))
-    assert messages(source, "RL402") == [
+    assert [m for _, m in said(source, "RL402")] == [
         "'acme/go-app#1784' is an issue reference, which GitHub reads as a file path in a link; "
         "use https://github.com/acme/go-app/issues/1784",
         "no file or directory 'acme/go-app'",
@@ -395,7 +367,7 @@ def test_mail_and_other_schemes_are_not_files(tmp_path: Path) -> None:
     )
     source = Source(text, path=str(tmp_path / "ROADMAP.md"))
     assert found(source, "RL402") == [(9, 9, "RL402"), (11, 28, "RL402")]
-    assert messages(source, "RL402") == [
+    assert [m for _, m in said(source, "RL402")] == [
         "no file or directory 'a@b.org'; an e-mail address needs mailto:",
         "no file or directory 'e@f.org'; an e-mail address needs mailto:",
     ]
@@ -415,18 +387,18 @@ def test_mirror_fix_keeps_path_query_fragment_and_words() -> None:
         "- [ref][m] and [user](https://git.example.cn/x/y)\n\n"
         "[m]: https://user@g.nite07.org:443/h?i#j\n"
     )
-    settings = Settings(select=["mirror-link"], options={"mirror-link": {"hosts": {"git.example.cn": "gitlab.com"}}})
-    fixed = fixes.fix(Source(text), settings).text
+    hosts = {"git.example.cn": "gitlab.com"}
+    after = fixed(text, "mirror-link", hosts=hosts)
     # link text that shows a URL is restored too; a title that only names
     # the host (no URL) is a word and stays
-    assert fixed == (
+    assert after == (
         "# Roadmap\n\n"
         "- [https://github.com/a/b](https://github.com/a/b/issues/1?x=1&y=2#L10-L20 \"g.nite07.org\")\n"
         "- <https://github.com/c/d>, ![img](https://github.com/e.png), https://github.com/f/g.\n"
         "- [ref][m] and [user](https://gitlab.com/x/y)\n\n"
         "[m]: https://user@github.com:443/h?i#j\n"
     )
-    assert lint(Source(fixed), settings) == []
+    assert violations(after, "mirror-link", hosts=hosts) == []
 
 
 def test_mirror_url_is_restored_wherever_it_shows() -> None:
@@ -444,8 +416,7 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
     source = Source(text)
     assert found(source, "RL403") == [(3, 12, "RL403"), (4, 10, "RL403"), (4, 66, "RL403"),
                                       (5, 20, "RL403"), (5, 49, "RL403"), (6, 78, "RL403"), (8, 4, "RL403")]
-    fixed = fixes.fix(source, Settings(select=["mirror-link"])).text
-    assert fixed == (
+    assert fixed(source, "mirror-link") == (
         "# Roadmap\n\n"
         "- [https://github.com/o/r/issues/1](https://github.com/o/r/issues/1)\n"
         "- [see //github.com/o/r](https://github.com/o/r) and x:https://github.com/o/r/pull/2\n"
@@ -460,8 +431,7 @@ def test_mirror_url_is_restored_wherever_it_shows() -> None:
 def test_format_restores_every_github_link_in_seed_002() -> None:
     original = Source.from_bytes(SEED_002.read_bytes(), str(SEED_002))
     assert original.text.count("g.nite07.org") == 8
-    only = fixes.fix(original, Settings(select=["mirror-link"]))
-    assert only.text == original.text.replace("g.nite07.org", "github.com")
+    assert fixed(original, "mirror-link") == original.text.replace("g.nite07.org", "github.com")
     # every rule that is on by default: still no mirror left, every link restored
     everything = fixes.fix(original, Settings())
     assert "g.nite07.org" not in everything.text
@@ -474,10 +444,8 @@ def test_insecure_link_becomes_https() -> None:
         "- [a](http://github.com/acme/app), <http://en.wikipedia.org/wiki/Roadmap>, [e](HTTP://GITLAB.COM/x)\n"
         "- [b](http://example.org/), [c](https://github.com/ok), [d](http://intranet.example.org/)\n"
     )
-    settings = Settings(select=["insecure-link"], options={"insecure-link": {"hosts": ["intranet.example.org"]}})
-    assert found(Source(text), "RL404") == [(3, 7, "RL404"), (3, 37, "RL404"), (3, 80, "RL404")]
-    fixed = fixes.fix(Source(text), settings).text
-    assert fixed == (
+    assert found(text, "RL404") == [(3, 7, "RL404"), (3, 37, "RL404"), (3, 80, "RL404")]
+    assert fixed(text, "insecure-link", hosts=["intranet.example.org"]) == (
         "# Roadmap\n\n"
         "- [a](https://github.com/acme/app), <https://en.wikipedia.org/wiki/Roadmap>, [e](HTTPS://GITLAB.COM/x)\n"
         "- [b](http://example.org/), [c](https://github.com/ok), [d](https://intranet.example.org/)\n"
@@ -488,7 +456,7 @@ def test_insecure_link_becomes_https() -> None:
 
 # every bare URL GitHub links is reported: the tests of where a URL ends and of
 # its fix; by default, only a file that names most of its links reports them
-WRAPPED = Settings(select=["bare-url"], options={"bare-url": {"style": "wrapped"}})
+WRAPPED = {"style": "wrapped"}  # bare-url's option: report every bare URL
 
 def test_bare_url_is_wrapped_where_github_ends_it() -> None:
     text = (
@@ -499,8 +467,8 @@ def test_bare_url_is_wrapped_where_github_ends_it() -> None:
         "- Not bare: <https://example.com/g>, [h](https://example.com/h), [https://example.com/i](https://example.com/i)\n"
         "- In code: `https://example.com/j`\n"
     )
-    fixed = fixes.fix(Source(text), WRAPPED).text
-    assert fixed == (
+    after = fixed(text, "bare-url", **WRAPPED)
+    assert after == (
         "# Roadmap\n\n"
         "- See <https://example.com/a>, then <https://example.com/b>.\n"
         "- Rope: <https://en.wikipedia.org/wiki/Rope_(data_structure)> (<https://example.com/c>)\n"
@@ -513,14 +481,14 @@ def test_bare_url_is_wrapped_where_github_ends_it() -> None:
 def test_bare_url_without_a_fix_where_brackets_would_change_it() -> None:
     text = "# R\n\nHard break https://a.example/b\\\nthen https://a.example/c\\_d and https://a.example/?e=1&amp;f=2\n"
     found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
-              for v in lint(Source(text), WRAPPED)]
+              for v in violations(text, "bare-url", **WRAPPED)]
     assert found_ == [(3, 12, "https://a.example/b", True), (4, 6, "https://a.example/c\\_d", False),
                       (4, 33, "https://a.example/?e=1&amp;f=2", False)]
 
 
 def bare(text: str) -> list[tuple[int, str, bool]]:
     return [(v.line, text[v.span.start : v.span.end], v.fix is not None)
-            for v in lint(Source(text), Settings(select=["bare-url"]))]
+            for v in violations(text, "bare-url")]
 
 
 def test_bare_urls_are_a_style_a_file_may_follow() -> None:
@@ -535,10 +503,10 @@ def test_bare_url_reported_where_the_file_names_its_links() -> None:
     # 1 bare of 5 web links (inline, [url](url), reference, <url>): under a quarter
     text = ("# R\n\n- [a](https://a.example/a) [https://a.example/b](https://a.example/b) [c][c]\n"
             "- <https://a.example/d> and https://a.example/e\n\n[c]: https://a.example/c\n")
-    found_ = lint(Source(text), Settings(select=["bare-url"]))
+    found_ = violations(text, "bare-url")
     assert [(v.line, v.message) for v in found_] == [
         (4, "bare URL; write it as <url> or [text](url) like 4 of the 5 web links in this file")]
-    assert fixes.fix(Source(text), Settings(select=["bare-url"])).text == text.replace(
+    assert fixed(text, "bare-url") == text.replace(
         "and https://a.example/e", "and <https://a.example/e>")
     # 1 bare of 4: a quarter is not a clear minority
     assert bare(text.replace("[c][c]", "")) == []
@@ -560,7 +528,7 @@ def test_bare_url_that_github_links_with_the_text_after_it() -> None:
     text = ('# R\n\n例如 "\\~http://a.example/get"，由调用方保证。\n\n'
             "- see https://a.example/b」c\n- see https://a.example/d中文\n"
             "- wiki https://zh.wikipedia.org/wiki/中文 ok\n")
-    found_ = lint(Source(text), Settings(select=["bare-url"]))
+    found_ = violations(text, "bare-url")
     assert [(v.line, text[v.span.start : v.span.end], v.fix is not None and v.fix.applicability.name)
             for v in found_] == [
         (3, 'http://a.example/get"，由调用方保证。', "UNSAFE"),
@@ -568,8 +536,8 @@ def test_bare_url_that_github_links_with_the_text_after_it() -> None:
         (6, "https://a.example/d中文", "UNSAFE"),
     ]
     assert "GitHub links this URL together with the text after it" in found_[0].message
-    assert fixes.fix(Source(text), Settings(select=["bare-url"])).text == text  # never a safe fix
-    out = fixes.fix(Source(text), Settings(select=["bare-url"]), unsafe=True).text
+    assert fixed(text, "bare-url") == text  # never a safe fix
+    out = fixed(text, "bare-url", unsafe=True)
     assert out == ('# R\n\n例如 "\\~<http://a.example/get>"，由调用方保证。\n\n'
                    "- see <https://a.example/b>」c\n- see <https://a.example/d>中文\n"
                    "- wiki https://zh.wikipedia.org/wiki/中文 ok\n")
@@ -595,27 +563,27 @@ BARE_URLS_GITHUB_SHOWS_AS_TEXT = (
 def test_bare_url_left_as_github_shows_it() -> None:
     text = BARE_URLS_GITHUB_SHOWS_AS_TEXT
     found_ = [(v.line, v.column, text[v.span.start : v.span.end], v.fix is not None)
-              for v in lint(Source(text), WRAPPED)]
+              for v in violations(text, "bare-url", **WRAPPED)]
     # no link on GitHub inside an open bracket: reported, but <url> would add one;
     # inside <code> and <pre> the URL is code by choice; in a table it ends at the `|`
     assert found_ == [(3, 18, "https://example.com/a", False), (3, 49, "https://example.com/b", False),
                       (9, 10, "https://github.com/o/r/tree/main/receiver", True)]
-    fixed = fixes.fix(Source(text), WRAPPED).text
-    assert fixed == text.replace("https://github.com/o/r/tree/main/receiver|",
+    after = fixed(text, "bare-url", **WRAPPED)
+    assert after == text.replace("https://github.com/o/r/tree/main/receiver|",
                                  "<https://github.com/o/r/tree/main/receiver>|")
 
 
 def test_a_bracket_inside_a_url_opens_nothing() -> None:
     text = "# R\n\n[a](https://example.com/a[1) then https://example.com/b\n"
-    fixed = fixes.fix(Source(text), WRAPPED).text
-    assert fixed == "# R\n\n[a](https://example.com/a[1) then <https://example.com/b>\n"
+    after = fixed(text, "bare-url", **WRAPPED)
+    assert after == "# R\n\n[a](https://example.com/a[1) then <https://example.com/b>\n"
 
 
 def test_bare_url_fix_keeps_githubs_rendering() -> None:
     text = BARE_URLS_GITHUB_SHOWS_AS_TEXT + "\nAnd https://example.com/e, (https://example.com/f).\n"
-    fixed = fixes.fix(Source(text), WRAPPED).text
-    assert fixed != text
-    assert github_html(fixed) == github_html(text)
+    after = fixed(text, "bare-url", **WRAPPED)
+    assert after != text
+    assert github_html(after) == github_html(text)
 
 
 @pytest.mark.parametrize(
@@ -681,7 +649,7 @@ def test_undefined_reference_around_and_inside_an_image() -> None:
         "[logo]: logo.png\n"
         "[site]: https://example.com/\n"
     )
-    assert messages(Source(text), "RL406") == ["no definition for reference [missing]",
+    assert [m for _, m in said(Source(text), "RL406")] == ["no definition for reference [missing]",
                                                "no definition for reference [nologo]",
                                                "no definition for reference [text]"]
     assert found(Source(text), "RL406") == [(3, 1, "RL406"), (3, 28, "RL406"), (5, 12, "RL406")]
@@ -689,10 +657,8 @@ def test_undefined_reference_around_and_inside_an_image() -> None:
 
 def test_unused_definition_unsafe_fix_removes_its_line() -> None:
     text = "# Roadmap\n\n- [a][used]\n\n[used]: https://example.com/1\n[spare]: https://example.com/2\n  \"title\"\n> [quoted]: https://example.com/3\n"
-    settings = Settings(select=["unused-definition"])
-    assert fixes.fix(Source(text), settings).text == text
-    fixed = fixes.fix(Source(text), settings, unsafe=True).text
-    assert fixed == "# Roadmap\n\n- [a][used]\n\n[used]: https://example.com/1\n> [quoted]: https://example.com/3\n"
+    assert fixed(text, "unused-definition") == text
+    assert fixed(text, "unused-definition", unsafe=True) == "# Roadmap\n\n- [a][used]\n\n[used]: https://example.com/1\n> [quoted]: https://example.com/3\n"
 
 
 def test_empty_links() -> None:
@@ -737,14 +703,11 @@ TRACKING = {"pattern": r"^https://github\.com/acme/app/(issues|pull)/\d+", "sect
 
 
 def tracked(text: str, tracking: dict) -> list[tuple[int, int, str]]:
-    doc = load(Source(text))
-    bound = binding.bind(doc, compile_spec({"extends": "generic", "tracking": tracking}, "test spec"))
-    return sorted((v.line, v.column, v.code) for v in lint_document(doc, Settings(select=["tracking-link"]), bound))
+    return found(text, "tracking-link", spec={"extends": "generic", "tracking": tracking})
 
 
 def test_tracking_link_sections_and_items() -> None:
-    text, expected = fixture(TRACKED)
-    assert tracked(text, TRACKING) == expected
+    assert_fixture(TRACKED, "tracking-link", spec={"extends": "generic", "tracking": TRACKING})
 
 
 def test_tracking_link_options() -> None:
@@ -779,8 +742,8 @@ def test_corpus_has_no_broken_anchor_and_no_crash(tmp_path: Path) -> None:
     for path in sorted(p for p in CORPUS.iterdir() if p.is_file()):
         copy = tmp_path / path.name
         shutil.copy(path, copy)
-        violations = lint_document(load(read(copy)), Settings(select=["RL4"]))
-        broken += [f"{path.name}:{v.line}:{v.column}: {v.message}" for v in violations if v.code == "RL401"]
+        reported = violations(read(copy), "RL4")
+        broken += [f"{path.name}:{v.line}:{v.column}: {v.message}" for v in reported if v.code == "RL401"]
         copy.unlink()
     assert broken == []
 

@@ -161,11 +161,9 @@ def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
 
 def cli_format(text: str, path: Path) -> str:
     """What `roadmaplint format - --stdin-filename PATH` prints for ``text``."""
-    from click.testing import CliRunner
+    from helpers import run
 
-    from roadmaplint.cli import cli
-
-    result = CliRunner().invoke(cli, ["format", "-", "--stdin-filename", str(path)], input=text.encode("utf-8"))
+    result = run("format", "-", "--stdin-filename", str(path), input=text.encode("utf-8"))
     assert result.exit_code == 0, result.output
     return result.stdout_bytes.decode("utf-8")
 

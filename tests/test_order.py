@@ -9,33 +9,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from roadmaplint import fixes
-from roadmaplint.cli import cli
 from roadmaplint.document import load
 from roadmaplint.settings import Settings
-from roadmaplint.registry import find_rule
 from roadmaplint.linter import lint
 from roadmaplint.source import Source
+from helpers import assert_fixture, fixed, found, run, said, violations
 from shared_data import SHARED, absent
 
 TODAY = dt.date(2026, 11, 21)
-
-
-def found(text: str, code: str, today: dt.date = TODAY, **options) -> list[tuple[int, str, bool]]:
-    settings = Settings(select=[code], today=today, options={_name(code): options})
-    return [(v.line, v.message, v.fixable) for v in lint(Source(text), settings)]
-
-
-def fixed(text: str, code: str, **options) -> str:
-    return fixes.fix(Source(text), Settings(select=[code], options={_name(code): options})).text
-
-
-def _name(code: str) -> str:
-    r = find_rule(code)
-    assert r is not None
-    return r.name
 
 
 def headings(text: str) -> list[str]:
@@ -46,8 +29,33 @@ def nonblank(text: str) -> Counter:
     return Counter(line for line in text.splitlines() if line.strip())
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+# -- the family at once, in the fixture format ------------------------------------------
+
+# on TODAY (2026-11-21): a review ten months old, two quarters past with open
+# work, Q2 after Q3, and one date written unlike the others
+ORDER_AND_DATES = """\
+# Roadmap
+
+Last reviewed: 2026-01-10  ◀ RL604 3:1
+
+## Q1 2026  ◀ RL603 5:1
+
+- [x] Parser (done 2026-02-14)
+- [ ] Importer (target: 2026-03)  ◀ RL603 8:1
+
+## Q3 2026  ◀ RL603 10:1
+
+- [ ] Sync (target: 2026-09)  ◀ RL603 12:1
+
+## Q2 2026  ◀ RL601 14:1 RL603 14:1
+
+- [ ] Themes, shipped March 3, 2026  ◀ RL605 16:23
+- [ ] Plugins (target: 2027-01)
+"""
+
+
+def test_fixture_positions() -> None:
+    assert_fixture(ORDER_AND_DATES, "RL6", today=TODAY)
 
 
 # -- RL601 milestone-order -------------------------------------------------------------
@@ -86,9 +94,10 @@ def test_format_puts_periods_in_calendar_order(tmp_path: Path) -> None:
 
 def test_check_names_the_misplaced_period() -> None:
     # the run the list starts with (Q4 2024, 2025) is taken as right; one fix moves both
-    assert found(QUARTERS, "RL601") == [
-        (7, '"Q1 2024" should come before "Q4 2024" in a list ordered oldest first', True),
-        (15, '"Q2 2024" should come before "Q4 2024" in a list ordered oldest first', False)]
+    assert said(QUARTERS, "RL601") == [
+        (7, '"Q1 2024" should come before "Q4 2024" in a list ordered oldest first'),
+        (15, '"Q2 2024" should come before "Q4 2024" in a list ordered oldest first')]
+    assert [v.fixable for v in violations(QUARTERS, "RL601")] == [True, False]
 
 
 GO_ROADMAP = """\
@@ -127,8 +136,9 @@ def test_milestones_under_year_headings_are_in_order() -> None:
 def test_two_swapped_milestones_are_reported_and_fixed() -> None:
     swapped = GO_ROADMAP.replace("#### Mid Q1 (February)", "#### @@").replace(
         "#### End of Q1 (March)", "#### Mid Q1 (February)").replace("#### @@", "#### End of Q1 (March)")
-    assert found(swapped, "RL601") == [
-        (24, '"Mid Q1 (February)" should come before "End of Q1 (March)" in a list ordered oldest first', True)]
+    assert said(swapped, "RL601") == [
+        (24, '"Mid Q1 (February)" should come before "End of Q1 (March)" in a list ordered oldest first')]
+    assert [v.fixable for v in violations(swapped, "RL601")] == [True]
     after = fixed(swapped, "RL601")
     assert after.index("Mid Q1 (February)\n- Interoperability tests") < after.index(
         "End of Q1 (March)\n- Browser connectivity")
@@ -137,7 +147,7 @@ def test_two_swapped_milestones_are_reported_and_fixed() -> None:
 
 def test_years_are_ordered_too() -> None:
     years = "# Plan\n\n## 2024\n\n- b\n\n## 2023\n\n- a\n\n## 2025\n\n- c\n"
-    assert [m for _, m, _ in found(years, "RL601")] == [
+    assert [m for _, m in said(years, "RL601")] == [
         '"2023" should come before "2024" in a list ordered oldest first']
     assert headings(fixed(years, "RL601")) == ["Plan", "2023", "2024", "2025"]
 
@@ -174,7 +184,7 @@ def test_versions_in_order() -> None:
 def test_the_order_option_fixes_the_direction(tmp_path: Path) -> None:
     assert found(CHANGELOG, "RL601") == []  # newest first, as the list is written
     assert found(CHANGELOG, "RL601", order="descending") == []
-    assert [m for _, m, _ in found(CHANGELOG, "RL601", order="ascending")] == [
+    assert [m for _, m in said(CHANGELOG, "RL601", order="ascending")] == [
         '"v1.10" should come before "v2.0" in a list ordered oldest first',
         '"v1.2" should come before "v2.0" in a list ordered oldest first']
     (tmp_path / ".roadmaplint.toml").write_text('[rules.milestone-order]\norder = "descending"\n')
@@ -186,9 +196,10 @@ def test_the_order_option_fixes_the_direction(tmp_path: Path) -> None:
 
 def test_a_sibling_without_a_period_is_reported_without_a_fix() -> None:
     text = "# Roadmap\n\n## Q3 2025\n\n- b\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- c\n\n## Stretch goals\n\n- d\n"
-    assert found(text, "RL601") == [
+    assert said(text, "RL601") == [
         (3, '"Q3 2025" should come after "Q2 2025" in a list ordered oldest first '
-            '(no fix: "Stretch goals" names no date or version)', False)]
+            '(no fix: "Stretch goals" names no date or version)')]
+    assert [v.fixable for v in violations(text, "RL601")] == [False]
     assert fixed(text, "RL601") == text
 
 
@@ -203,16 +214,18 @@ def test_a_newest_first_release_list_is_in_order() -> None:
 def test_a_release_out_of_a_newest_first_list_moves_the_same_way() -> None:
     text = RELEASES.replace("v2.0.0", "@@").replace("v1.4.0", "v2.0.0").replace("@@", "v1.4.0")
     assert headings(text) == ["Releases", "v2.1.0", "v1.4.0", "v2.0.0", "v1.3.0"]
-    assert found(text, "RL601") == [
-        (11, '"v2.0.0" should come before "v1.4.0" in a list ordered newest first', True)]
+    assert said(text, "RL601") == [
+        (11, '"v2.0.0" should come before "v1.4.0" in a list ordered newest first')]
+    assert [v.fixable for v in violations(text, "RL601")] == [True]
     assert headings(fixed(text, "RL601")) == ["Releases", "v2.1.0", "v2.0.0", "v1.4.0", "v1.3.0"]
 
 
 def test_quarters_in_no_order_are_sorted_oldest_first() -> None:
     text = "# Plan\n\n## Q3 2025\n\n- a\n\n## Q1 2025\n\n- b\n\n## Q2 2026\n\n- c\n\n## Q4 2025\n\n- d\n"
-    assert found(text, "RL601") == [
-        (7, '"Q1 2025" should come before "Q3 2025" in a list ordered oldest first', True),
-        (15, '"Q4 2025" should come before "Q2 2026" in a list ordered oldest first', False)]
+    assert said(text, "RL601") == [
+        (7, '"Q1 2025" should come before "Q3 2025" in a list ordered oldest first'),
+        (15, '"Q4 2025" should come before "Q2 2026" in a list ordered oldest first')]
+    assert [v.fixable for v in violations(text, "RL601")] == [True, False]
     assert headings(fixed(text, "RL601")) == ["Plan", "Q1 2025", "Q3 2025", "Q4 2025", "Q2 2026"]
 
 
@@ -220,22 +233,22 @@ def test_quarters_in_no_order_are_sorted_oldest_first() -> None:
 def test_the_spec_fixes_the_direction(order: str, descending: bool) -> None:
     ascending = "# Plan\n\n## Q1 2025\n\n- a\n\n## Q2 2025\n\n- b\n\n## Q3 2025\n\n- c\n"
     newest = "# Plan\n\n## Q3 2025\n\n- c\n\n## Q2 2025\n\n- b\n\n## Q1 2025\n\n- a\n"
-    settings = Settings(select=["RL601"], spec={"extends": "generic", "order": order})
+    spec = {"extends": "generic", "order": order}
     right, wrong = (newest, ascending) if descending else (ascending, newest)
-    assert lint(Source(right), settings) == []
-    messages = [v.message for v in lint(Source(wrong), settings)]
+    assert found(right, "RL601", spec=spec) == []
+    messages = [m for _, m in said(wrong, "RL601", spec=spec)]
     assert len(messages) == 2
     assert all(m.endswith(f"in a list ordered {'newest' if descending else 'oldest'} first") for m in messages)
-    assert fixes.fix(Source(wrong), settings).text == right
+    assert fixed(wrong, "RL601", spec=spec) == right
 
 
 def test_the_spec_direction_is_for_its_own_level() -> None:
     # the spec orders the top-level sections; the list under one of them keeps its own direction
     text = "# Plan\n\n## Q1 2025\n\n- v1.3: c\n- v1.2: b\n- v1.1: a\n\n## Q2 2025\n\n- d\n"
-    settings = Settings(select=["RL601"], spec={"extends": "generic", "order": "chronological"})
-    assert lint(Source(text), settings) == []
+    spec = {"extends": "generic", "order": "chronological"}
+    assert found(text, "RL601", spec=spec) == []
     swapped = text.replace("Q1 2025", "@@").replace("Q2 2025", "Q1 2025").replace("@@", "Q2 2025")
-    assert [v.line for v in lint(Source(swapped), settings)] == [9]
+    assert [line for line, _, _ in found(swapped, "RL601", spec=spec)] == [9]
 
 
 def test_four_hundred_sections_are_ordered_at_once() -> None:
@@ -284,8 +297,9 @@ def test_siblings_written_alike_may_name_the_period_later() -> None:
 
 def test_dated_items_are_ordered() -> None:
     text = "# Log\n\n## 2025\n\n- 2025-03-02: importer\n- 2025-01-15: parser\n  with tests\n- 2025-02-01: docs\n"
-    assert found(text, "RL601") == [
-        (5, '"2025-03-02: importer" should come after "2025-02-01: docs" in a list ordered oldest first', True)]
+    assert said(text, "RL601") == [
+        (5, '"2025-03-02: importer" should come after "2025-02-01: docs" in a list ordered oldest first')]
+    assert [v.fixable for v in violations(text, "RL601")] == [True]
     assert fixed(text, "RL601") == (
         "# Log\n\n## 2025\n\n- 2025-01-15: parser\n  with tests\n- 2025-02-01: docs\n- 2025-03-02: importer\n")
 
@@ -305,8 +319,9 @@ def test_item_order_is_off_by_default() -> None:
 
 
 def test_item_order_by_status_when_selected() -> None:
-    assert found(MIXED, "RL602") == [
-        (7, '"Packages" (done) should come before "Sync" (planned)', True)]
+    assert said(MIXED, "RL602") == [
+        (7, '"Packages" (done) should come before "Sync" (planned)')]
+    assert [v.fixable for v in violations(MIXED, "RL602")] == [True]
     assert fixed(MIXED, "RL602") == "# Roadmap\n\n## 1.0\n\n- [x] Plugin API\n- [x] Packages\n- [ ] Sync\n- [ ] Themes\n"
 
 
@@ -321,21 +336,22 @@ PLANNED_FIRST = ("# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin 
 
 
 def test_a_roadmap_that_lists_open_work_first_is_checked_that_way() -> None:
-    assert found(PLANNED_FIRST, "RL602") == [(19, '"Logo" (planned) should come before "Lexer" (done)', True)]
+    assert said(PLANNED_FIRST, "RL602") == [(19, '"Logo" (planned) should come before "Lexer" (done)')]
+    assert [v.fixable for v in violations(PLANNED_FIRST, "RL602")] == [True]
     assert fixed(PLANNED_FIRST, "RL602").endswith("## 0.8\n\n- [ ] Site\n- [ ] Logo\n- [x] Lexer\n")
 
 
 def test_a_status_order_the_user_gives_is_followed_as_written() -> None:
-    settings = Settings(select=["RL602"], spec={"items": {"order": ["done", "planned"]}})
-    assert [v.line for v in lint(Source(PLANNED_FIRST), settings)] == [7, 12, 18]
-    assert [v.line for v in lint(Source(PLANNED_FIRST), Settings(select=["RL602"], options={
-        "item-order": {"statuses": ["done", "in-progress", "planned"]}}))] == [7, 12, 18]
+    spec = {"items": {"order": ["done", "planned"]}}
+    assert [line for line, _ in said(PLANNED_FIRST, "RL602", spec=spec)] == [7, 12, 18]
+    statuses = ["done", "in-progress", "planned"]
+    assert [line for line, _ in said(PLANNED_FIRST, "RL602", statuses=statuses)] == [7, 12, 18]
 
 
 @pytest.mark.parametrize("order, lines", [("chronological", [7, 12, 18]), ("reverse-chronological", [19])])
 def test_the_spec_order_fixes_which_end_done_work_goes(order: str, lines: list[int]) -> None:
-    settings = Settings(select=["RL602"], spec={"extends": "generic", "order": order, "items": {"order": "status"}})
-    assert [v.line for v in lint(Source(PLANNED_FIRST), settings)] == lines
+    spec = {"extends": "generic", "order": order, "items": {"order": "status"}}
+    assert [line for line, _ in said(PLANNED_FIRST, "RL602", spec=spec)] == lines
 
 
 def test_item_order_by_priority() -> None:
@@ -349,16 +365,14 @@ def test_item_order_leaves_lists_of_unknown_status_alone() -> None:
 
 def test_item_order_leaves_dated_lists_to_milestone_order() -> None:
     text = "## Log\n\n- [ ] 2025-01: parser\n- [x] 2025-02: importer\n- [ ] 2025-03: docs\n"
-    settings = Settings(select=["RL601", "RL602"], today=TODAY)
-    assert lint(Source(text), settings) == []
+    assert found(text, "RL601", "RL602") == []
     swapped = text.replace("2025-01", "2025-04")
-    assert fixes.fix(Source(swapped), settings).text == (
+    assert fixed(swapped, "RL601", "RL602") == (
         "## Log\n\n- [x] 2025-02: importer\n- [ ] 2025-03: docs\n- [ ] 2025-04: parser\n")
 
 
 def test_item_order_from_the_spec() -> None:
-    settings = Settings(select=["RL602"], spec={"items": {"order": ["planned", "done"]}})
-    after = fixes.fix(Source(MIXED), settings).text
+    after = fixed(MIXED, "RL602", spec={"items": {"order": ["planned", "done"]}})
     assert after == "# Roadmap\n\n## 1.0\n\n- [ ] Sync\n- [ ] Themes\n- [x] Plugin API\n- [x] Packages\n"
 
 
@@ -378,8 +392,8 @@ DUE = """\
 
 
 def test_overdue_items_with_today() -> None:
-    assert found(DUE, "RL603") == [
-        (5, 'overdue since 2026-03-31 (2026-03): "Plugin API (target: 2026-03)" is planned', False)]
+    assert said(DUE, "RL603", today=TODAY) == [
+        (5, 'overdue since 2026-03-31 (2026-03): "Plugin API (target: 2026-03)" is planned')]
 
 
 def test_nothing_is_overdue_before_its_target() -> None:
@@ -400,13 +414,13 @@ def test_a_section_whose_period_passed_with_open_work() -> None:
     text = ("# Plan\n\n## Completed tasks (June 3 2022)\n\n- tuner framework\n\n## To do tasks\n\n"
             "### container tuning (end June 2022)\n\n- per-namespace tuning\n- netns events\n\n"
             "### tcp tuner\n\n- buffer sizing\n")
-    assert found(text, "RL603") == [
-        (9, '"container tuning (end June 2022)" was due 2022-06-30 and has 2 unfinished items', False)]
+    assert said(text, "RL603", today=TODAY) == [
+        (9, '"container tuning (end June 2022)" was due 2022-06-30 and has 2 unfinished items')]
 
 
 def test_a_finished_section_is_never_overdue() -> None:
     text = "# Roadmap\n\n## Q1 2024 (done)\n\n- [ ] left over\n\n## Q2 2024\n\n- [x] all done\n"
-    assert found(text, "RL603") == []
+    assert found(text, "RL603", today=TODAY) == []
 
 
 # -- RL604 stale-roadmap ---------------------------------------------------------------
@@ -415,8 +429,8 @@ REVIEWED = "# Roadmap\n\nLast reviewed: 2026-10-01\n\n## Next\n\n- Plugin API\n"
 
 
 def test_stale_after_the_default_180_days() -> None:
-    assert found(REVIEWED, "RL604", today=dt.date(2027, 6, 1)) == [
-        (3, "last reviewed 2026-10-01, 243 days ago (more than 180)", False)]
+    assert said(REVIEWED, "RL604", today=dt.date(2027, 6, 1)) == [
+        (3, "last reviewed 2026-10-01, 243 days ago (more than 180)")]
     assert found(REVIEWED, "RL604", today=dt.date(2026, 11, 1)) == []
 
 
@@ -431,7 +445,7 @@ def test_stale_after_the_default_180_days() -> None:
 )
 def test_review_date_forms(line: str, when: str) -> None:
     text = f"# Roadmap\n\n{line}\n\n## Next\n\n- Plugin API\n"
-    messages = [m for _, m, _ in found(text, "RL604", today=dt.date(2030, 1, 1))]
+    messages = [m for _, m in said(text, "RL604", today=dt.date(2030, 1, 1))]
     assert len(messages) == 1 and messages[0].startswith(f"last reviewed {when},")
 
 
@@ -442,11 +456,10 @@ def test_words_about_updates_are_no_review_date() -> None:
 
 def test_review_date_required_by_the_spec() -> None:
     spec = {"review_date": "required", "max_age_days": 30}
-    settings = Settings(select=["RL604"], spec=spec, today=TODAY)
-    missing = [v.message for v in lint(Source("# Roadmap\n\n## Next\n\n- x\n"), settings)]
-    assert missing == ['the roadmap does not say when it was last reviewed (add "Last reviewed: YYYY-MM-DD")']
-    month_old = [v.message for v in lint(Source(REVIEWED), settings)]
-    assert month_old == ["last reviewed 2026-10-01, 51 days ago (more than 30)"]
+    assert said("# Roadmap\n\n## Next\n\n- x\n", "RL604", spec=spec, today=TODAY) == [
+        (1, 'the roadmap does not say when it was last reviewed (add "Last reviewed: YYYY-MM-DD")')]
+    assert said(REVIEWED, "RL604", spec=spec, today=TODAY) == [
+        (3, "last reviewed 2026-10-01, 51 days ago (more than 30)")]
 
 
 # -- RL605 date-format -----------------------------------------------------------------
@@ -455,16 +468,15 @@ def test_review_date_required_by_the_spec() -> None:
 def test_mixed_date_styles_when_selected() -> None:
     text = ("# Roadmap\n\n- Parser (done 2025-03-14)\n- Importer (done 2025-04-02)\n"
             "- Themes (done May 20, 2025)\n- `2025/01/01` in code\n")
-    assert found(text, "RL605") == [
-        (5, "date written as month day, year (June 15, 2025); this roadmap mostly uses ISO (2025-06-15)", False)]
+    assert said(text, "RL605") == [
+        (5, "date written as month day, year (June 15, 2025); this roadmap mostly uses ISO (2025-06-15)")]
     assert [v for v in lint(Source(text), Settings(today=TODAY)) if v.code == "RL605"] == []
     assert found(text.replace("May 20, 2025", "2025-05-20"), "RL605") == []
 
 
 # -- the shared corpus -------------------------------------------------------------------
 
-ROOT = SHARED
-CORPUS = sorted((ROOT / "corpus" / "roadmaps").glob("*.md")) + sorted((ROOT / "seeds").glob("*.md"))
+CORPUS = sorted((SHARED / "corpus" / "roadmaps").glob("*.md")) + sorted((SHARED / "seeds").glob("*.md"))
 
 
 @pytest.mark.skipif(not CORPUS, reason=absent())
@@ -479,11 +491,10 @@ def test_corpus_order_rules_settle() -> None:
         assert fixes.fix(first.source, settings).text == first.text, path.name
 
 
-@pytest.mark.skipif(not (ROOT / "seeds").is_dir(), reason=absent("seeds"))
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason=absent("seeds"))
 def test_seed_target_dates() -> None:
-    seed = next((ROOT / "seeds").glob("004_*.md"))
-    messages = [v.message for v in lint(Source.from_bytes(seed.read_bytes(), str(seed)),
-                                          Settings(select=["overdue-item"], today=TODAY))]
+    seed = next((SHARED / "seeds").glob("004_*.md"))
+    messages = [m for _, m in said(seed.read_bytes(), "overdue-item", path=str(seed), today=TODAY)]
     assert len(messages) == 2
     assert all(re.search(r"\(end (June|July) 2022\)", m) for m in messages)
 

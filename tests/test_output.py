@@ -8,13 +8,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from roadmaplint.cli import cli
 from roadmaplint.document import Span
 from roadmaplint.violations import Violation
 from roadmaplint.registry import all_rules
 from roadmaplint.output import RULES_URL, FileReport, github, junit
+from helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 # The OASIS SARIF 2.1.0 schema (errata01, draft-04), vendored as it is. Taken
@@ -51,17 +50,6 @@ def outside_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     monkeypatch.chdir(tmp_path)
-
-
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
-    except TypeError:
-        return CliRunner()  # click >= 8.2 keeps stderr apart
-
-
-def run(*args: str, env: dict[str, str] | None = None):
-    return runner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
 def write(name: str, text: str) -> Path:

@@ -28,7 +28,7 @@ from roadmaplint.source import Source  # noqa: E402
 
 # the document generator and the CommonMark oracle live beside this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_structure import _MD, SHARED, _encode, known_divergences, roadmap_texts  # noqa: E402
+from test_oracle_markdown_it import _MD, _encode, known_divergences, roadmap_texts  # noqa: E402
 from shared_data import SHARED, absent
 
 

@@ -13,13 +13,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from click.testing import CliRunner
 
-from roadmaplint.cli import cli
-from roadmaplint.settings import Settings
-from roadmaplint.linter import lint
 from roadmaplint.remote import NOTICES
-from roadmaplint.source import Source
+from helpers import run, violations
 
 FAST = {"timeout": 2, "retries": 2, "backoff": 0.01}
 
@@ -100,9 +96,9 @@ def column(text: str, line: int, needle: str) -> int:
 
 
 def remote(text: str, cache: Path | None = None, **options: object) -> list[tuple[int, int, str]]:
-    settings = Settings(select=["dead-link"], check_remote=True, cache=cache,
-                        options={"dead-link": {**FAST, **options}})
-    return [(v.line, v.column, v.message) for v in lint(Source(text), settings)]
+    """dead-link's findings with --check-remote, each as (line, column, message)."""
+    found = violations(text, "dead-link", check_remote=True, cache=cache, **{**FAST, **options})
+    return [(v.line, v.column, v.message) for v in found]
 
 
 def test_success_and_404_at_the_links_line_and_column(server: Server) -> None:
@@ -165,7 +161,7 @@ def test_no_network_skips_the_checks_in_one_line(tmp_path: Path, monkeypatch: py
     path.write_text(f"# Roadmap\n\n- [a](https://gone.invalid/x)\n- [b](http://127.0.0.1:{closed_port()}/y)\n",
                     encoding="utf-8")
     (tmp_path / ".roadmaplint.toml").write_text("[rules.dead-link]\nretries = 0\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(path), "--check-remote", "--select", "dead-link", "--strict"])
+    result = run("check", str(path), "--check-remote", "--select", "dead-link", "--strict")
     assert result.exit_code == 0, result.output
     assert "RL410" not in result.output
     lines = [ln for ln in result.output.splitlines() if ln.startswith("roadmaplint: ")]
@@ -221,8 +217,7 @@ def test_cli_check_remote_with_cache(server: Server, tmp_path: Path) -> None:
     path.write_text(f"# Roadmap\n\n- [old]({url(server, '/missing')})\n", encoding="utf-8")
     (tmp_path / ".roadmaplint.toml").write_text("[rules.dead-link]\nbackoff = 0.01\n", encoding="utf-8")
     cache = tmp_path / "cache.json"
-    result = CliRunner().invoke(cli, ["check", str(path), "--check-remote", "--cache", str(cache),
-                                      "--select", "RL4", "--strict"])
+    result = run("check", str(path), "--check-remote", "--cache", str(cache), "--select", "RL4", "--strict")
     assert result.exit_code == 1, result.output
     assert f"{path}:3:9: warning RL410 [dead-link]" in result.output
     assert url(server, "/missing") in json.loads(cache.read_text(encoding="utf-8"))
@@ -242,11 +237,11 @@ def test_a_plain_run_never_opens_a_socket(tmp_path: Path, monkeypatch: pytest.Mo
     path.write_text("# Roadmap\n\n- [gone](https://example.invalid/x) and https://example.invalid/y\n",
                     encoding="utf-8")
     (tmp_path / ".roadmaplint.toml").write_text('select = ["ALL"]\n[rules.dead-link]\nretries = 0\n', encoding="utf-8")
-    plain = CliRunner().invoke(cli, ["check", str(path), "--format", "json"])
+    plain = run("check", str(path), "--format", "json")
     assert plain.exit_code in (0, 1), plain.output
     assert "RL410" not in plain.output
-    CliRunner().invoke(cli, ["format", str(path)])
+    run("format", str(path))
     assert attempts == []
     # the guard works: with --check-remote the same file does try to connect
-    remote = CliRunner().invoke(cli, ["check", str(path), "--check-remote", "--select", "dead-link"])
+    remote = run("check", str(path), "--check-remote", "--select", "dead-link")
     assert attempts and "remote checks skipped: no host could be reached" in remote.output

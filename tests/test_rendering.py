@@ -26,10 +26,6 @@ from roadmaplint.fixes import fix
 from roadmaplint.source import Source, SourceError
 from shared_data import SHARED, absent
 
-ABSENT = (f"{SHARED} is absent: it holds the shared test material (peer projects' test files, real "
-          "roadmaps); set ROADMAPLINT_SHARED to the folder that has peer/ and corpus/")
-
-
 def github(text: str) -> str:
     """cmark-gfm's HTML, raw HTML kept, white space folded as a browser
     folds it outside <pre> (a soft line break shows as a space): computed
@@ -58,7 +54,7 @@ def _inputs() -> list[tuple[str, bytes]]:
 
 
 INPUTS = _inputs()
-needs_shared = pytest.mark.skipif(not INPUTS, reason=ABSENT)
+needs_shared = pytest.mark.skipif(not INPUTS, reason=absent())
 
 # The rules whose every fix renders the same: whitespace, blank lines, heading
 # and list markup, BOM and line endings; and bare-URL wrapping, as a safe fix

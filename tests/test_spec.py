@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from roadmaplint.cli import cli
 from roadmaplint.document import load
 from roadmaplint.settings import Settings
 from roadmaplint.linter import bind, lint_document
 from roadmaplint.source import Source
 from roadmaplint.spec import SpecError, compile_spec, title_key, user_spec, validate
+from helpers import assert_fixture, run, violations
 from shared_data import SHARED, absent
 
 SEEDS = SHARED / "seeds"
@@ -28,14 +27,6 @@ seeds = sorted(SEEDS.glob("0*.md")) if SEEDS.is_dir() else []
 needs_seeds = pytest.mark.skipif(not seeds, reason=absent("seeds"))
 
 ROADMAP = "# Roadmap\n\n## Now\n\n- Faster startup\n\n## Later\n\n- Plugin API\n"
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def lint(text: str, spec: object = None, select: str = "RL2") -> list:
-    return lint_document(load(Source(text, "ROADMAP.md")), Settings(select=[select], spec=spec))
 
 
 @pytest.fixture
@@ -154,6 +145,38 @@ def test_title_key_ignores_case_emoji_numbering_and_colon(title: str) -> None:
     assert title_key(title) == "short-term"
 
 
+# Every structure rule against one spec: Now and Later required, in that
+# order, nothing else allowed.
+STRUCTURE_SPEC = {"sections": [{"name": "Now", "required": True}, {"name": "Next"},
+                               {"name": "Later", "required": True}],
+                  "allow_unknown_sections": False, "order": "strict"}
+STRUCTURE = """\
+# Roadmap  ◀ RL201 1:1
+
+## Next
+
+- Plugin API
+
+## Now  ◀ RL204 7:1
+
+- Faster start-up
+
+LATER  ◀ RL206 11:1
+
+- Themes
+
+## Ideas  ◀ RL202 15:1
+
+- Sync
+
+## Next  ◀ RL203 19:1 RL205 19:1
+"""
+
+
+def test_fixture_positions() -> None:
+    assert_fixture(STRUCTURE, "RL2", spec=STRUCTURE_SPEC)
+
+
 def test_sections_match_by_name_alias_and_pattern() -> None:
     spec = {
         "sections": [
@@ -164,9 +187,9 @@ def test_sections_match_by_name_alias_and_pattern() -> None:
         "allow_unknown_sections": False,
     }
     text = "# Roadmap\n\n## 1. NOW:\n\n- a\n\n## 🌙 Someday\n\n- b\n\n## Q3 2025\n\n- c\n\n## Q4 2025\n\n- d\n"
-    assert lint(text, spec) == []
+    assert violations(text, "RL2", spec=spec) == []
     text += "\n## Ideas\n\n- e\n"
-    found = lint(text, spec)
+    found = violations(text, "RL2", spec=spec)
     assert [(v.line, v.code) for v in found] == [(19, "RL202")]
     assert "\"Ideas\"" in found[0].message
 
@@ -197,7 +220,7 @@ def test_horizons_match_whole_names_not_first_words() -> None:
         "Now", "Next", None, None, None]
     # the whole name, with a date set aside, is the horizon: two are a duplicate
     text = "# Roadmap\n\n## 1. Now:\n\n- a\n\n## Later (2027)\n\n- b\n\n## Later — H2 2028\n\n- c\n"
-    found = lint(text)
+    found = violations(text, "RL2")
     assert [(v.line, v.code) for v in found] == [(11, "RL203")]
     assert found[0].message == 'duplicate section "Later — H2 2028" (first on line 7)'
 
@@ -214,50 +237,50 @@ def test_a_heading_is_its_name_before_a_separator_when_no_sibling_shares_it() ->
     # two headings that share the lead are topics, not two "Later" sections
     text = ("# Roadmap\n\n## Now\n\n- a\n\n## Later — Torch Work\n\n- b\n\n"
             "## Later — Agent Automation\n\n- c\n")
-    assert lint(text) == []
+    assert violations(text, "RL2") == []
 
 
 def test_milestone_patterns_still_match_the_whole_heading() -> None:
     spec = {"sections": [{"name": "Milestone", "pattern": r"^(q[1-4] \d{4}|v\d+\.\d+)$", "repeat": {"min": 2}}],
             "allow_unknown_sections": False}
-    assert lint("# Roadmap\n\n## Q3 2025\n\n- a\n\n## v1.2\n\n- b\n", spec) == []
+    assert violations("# Roadmap\n\n## Q3 2025\n\n- a\n\n## v1.2\n\n- b\n", "RL2", spec=spec) == []
 
 
 def test_empty_section_is_a_named_section_with_nothing_in_it() -> None:
     spec = {"sections": [{"name": "Now"}, {"name": "Next", "required": True}]}
-    found = lint("# Roadmap\n\n## Now\n\n- a\n\n## Next\n", spec, "RL205")
+    found = violations("# Roadmap\n\n## Now\n\n- a\n\n## Next\n", "RL205", spec=spec)
     assert [(v.line, v.message) for v in found] == [(7, 'section "Next" is empty')]
     # headings the spec does not name: a title, a heading that is the content
     text = ("# Roadmap\n\n## Now\n\n- a\n\n## Expected date of completion: TBA\n\n"
             "## We rewrite the parser in the spring.\n")
-    assert lint(text, spec, "RL205") == []
-    assert lint("# Moved\n\n## See docs/plan.md\n", None, "RL205") == []
+    assert violations(text, "RL205", spec=spec) == []
+    assert violations("# Moved\n\n## See docs/plan.md\n", "RL205") == []
     # a catch-all pattern names no section
     themes = {"sections": [{"name": "Theme", "pattern": ".", "repeat": {"min": 0}}]}
-    assert lint("# Roadmap\n\n## Speed\n\n## Plugins\n\n- a\n", themes, "RL205") == []
+    assert violations("# Roadmap\n\n## Speed\n\n## Plugins\n\n- a\n", "RL205", spec=themes) == []
 
 
 def test_missing_section_at_parent_or_start() -> None:
     spec = {"sections": [{"name": "Now", "required": True}, {"name": "Later"}]}
-    found = lint("# Roadmap\n\n## Later\n\n- a\n", spec)
+    found = violations("# Roadmap\n\n## Later\n\n- a\n", "RL2", spec=spec)
     assert [(v.line, v.column, v.code) for v in found] == [(1, 1, "RL201")]
     assert found[0].message == 'missing section "Now" under "Roadmap"'
-    found = lint("## Later\n\n- a\n\n## Other\n\n- b\n", spec)
+    found = violations("## Later\n\n- a\n\n## Other\n\n- b\n", "RL2", spec=spec)
     assert [(v.line, v.column, v.code) for v in found] == [(1, 1, "RL201")]
 
 
 def test_title_required_and_pattern() -> None:
     spec = {"title": {"required": True, "pattern": "roadmap$"}}
-    assert [v.message for v in lint("## Now\n\n- a\n", spec)] == ["missing level-1 title"]
-    assert [v.line for v in lint("Intro.\n\n# Plans\n\n- a\n", spec)] == [3]
-    assert lint("# 🗺️ Project Roadmap\n\n- a\n", spec) == []
+    assert [v.message for v in violations("## Now\n\n- a\n", "RL2", spec=spec)] == ["missing level-1 title"]
+    assert [v.line for v in violations("Intro.\n\n# Plans\n\n- a\n", "RL2", spec=spec)] == [3]
+    assert violations("# 🗺️ Project Roadmap\n\n- a\n", "RL2", spec=spec) == []
 
 
 def test_children_sections() -> None:
     spec = {"sections": [{"name": "Theme", "pattern": ".", "repeat": {"min": 1},
                           "children": [{"name": "Why", "required": True}, {"name": "How"}]}]}
     text = "# Roadmap\n\n## Speed\n\n### Why\n\nIt is slow.\n\n## Plugins\n\n### How\n\nHooks.\n"
-    found = lint(text, spec)
+    found = violations(text, "RL2", spec=spec)
     assert [(v.line, v.message) for v in found] == [(9, 'missing section "Why" under "Plugins"')]
 
 
@@ -302,7 +325,7 @@ def test_model_errors_point_at_the_node() -> None:
     spec = {"model": {"$defs": {"section": {"properties": {
         "items": {"maxItems": 1}, "children": {"items": {"$ref": "#/$defs/section"}}}}},
         "properties": {"root": {"$ref": "#/$defs/section"}}}}
-    found = lint("# Roadmap\n\n## Now\n\n- a\n- b\n\n## Later\n\n- c\n", spec)
+    found = violations("# Roadmap\n\n## Now\n\n- a\n- b\n\n## Later\n\n- c\n", "RL2", spec=spec)
     assert [(v.line, v.code) for v in found] == [(3, "RL207")]
     assert found[0].message == "$.root.children[0].children[0].items: a list of 2 is too long (maxItems 1)"
 
@@ -425,7 +448,7 @@ def test_a_table_of_work_with_a_status_column_is_not_a_legend() -> None:
 def test_horizons_are_detected(titles: tuple[str, ...]) -> None:
     text = "# Roadmap\n\n" + "".join(f"## {t}\n\n- item {i}\n\n" for i, t in enumerate(titles))
     assert detected(text) == "horizons"
-    assert lint(text) == []
+    assert violations(text, "RL2") == []
 
 
 def test_first_words_of_a_horizon_are_not_horizons() -> None:

@@ -16,6 +16,7 @@ from roadmaplint.linter import bind, lint_document
 from roadmaplint.model import model_data as export
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
+from helpers import assert_fixture, found, said, violations
 from shared_data import SHARED, absent
 
 SEEDS = SHARED / "seeds"
@@ -26,12 +27,39 @@ LEGEND = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n- 💤 not started\n\n"
 
 
 def check(text: str, spec: object = None, select: str = "RL3") -> list[tuple[int, str]]:
-    doc = load(Source(text, "ROADMAP.md"))
-    return [(v.line, v.code) for v in lint_document(doc, Settings(select=[select], spec=spec))]
+    """The line and code of each violation, for tests where the column is not the point."""
+    return [(line, code) for line, _, code in found(text, select, spec=spec)]
 
 
 def bound(text: str, spec: object = None) -> Bound:
     return bind(load(Source(text, "ROADMAP.md")), Settings(spec=spec))
+
+
+# -- every status rule at once, in the fixture format ------------------------------
+
+# the spec knows three statuses; the legend adds a fourth, ⏳
+STATUS_SPEC = {"extends": "status-legend", "statuses": {
+    "done": {"markers": ["✅"]}, "in-progress": {"markers": ["🚧"]}, "planned": {"markers": ["💤"]}}}
+STATUS = """\
+# Roadmap
+
+- ✅ done
+- 🚧 in progress
+- 💤 not started
+- ⏳ waiting  ◀ RL304 6:3
+
+## Next
+
+- ✅ Parser
+- ⏸️ Sync  ◀ RL302 11:3
+- 🚧 Plugins
+- Themes  ◀ RL301 13:1
+- [ ] ✅ Docs  ◀ RL303 14:7
+"""
+
+
+def test_fixture_positions() -> None:
+    assert_fixture(STATUS, "RL3", spec=STATUS_SPEC)
 
 
 # -- the three problems the issue names, each at the item's line ------------------
@@ -45,21 +73,17 @@ def test_marker_the_spec_knows_but_the_legend_lacks_is_reported_at_the_item() ->
     # 💤 is a status every preset knows, but this legend does not define it:
     # the item that uses it is reported, at the marker, naming it
     text = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n\n## Next\n\n- ✅ Parser\n- 💤 Sync\n  - 💤 Two-way\n"
-    doc = load(Source(text, "ROADMAP.md"))
-    found = lint_document(doc, Settings(select=["RL3"]))
-    assert [(v.line, v.column, v.code) for v in found] == [(9, 3, "RL302"), (10, 5, "RL302")]
-    assert found[0].message == 'unknown status marker "💤" (the legend defines ✅ 🚧)'
+    assert found(text, "RL3") == [(9, 3, "RL302"), (10, 5, "RL302")]
+    assert said(text, "RL3")[0] == (9, 'unknown status marker "💤" (the legend defines ✅ 🚧)')
     # the legend itself is not reported for what it lacks
-    assert lint_document(load(Source(text, "ROADMAP.md")), Settings(select=["RL304"])) == []
+    assert found(text, "RL304") == []
 
 
 def test_legend_mismatch_is_a_legend_marker_the_spec_does_not_know() -> None:
     spec = {"statuses": {"done": {"markers": ["✅"]}, "in-progress": {"markers": ["🚧"]}}}
     text = "# Roadmap\n\n- ✅ done\n- 🚧 in progress\n- ⏸️ on hold\n\n## Next\n\n- ✅ Parser\n- ⏸️ Sync\n"
-    doc = load(Source(text, "ROADMAP.md"))
-    found = lint_document(doc, Settings(select=["RL304"], spec=spec))
-    assert [(v.line, v.column) for v in found] == [(5, 3)]
-    assert found[0].message == 'legend marker "⏸️" is not a status in the spec'
+    assert found(text, "RL304", spec=spec) == [(5, 3, "RL304")]
+    assert said(text, "RL304", spec=spec) == [(5, 'legend marker "⏸️" is not a status in the spec')]
     # the item uses a marker its legend defines: nothing at the item
     assert check(text, spec, "RL302") == []
 
@@ -87,8 +111,7 @@ def test_checked_box_next_to_a_not_started_marker() -> None:
 
 
 def test_conflict_columns_point_at_the_marker() -> None:
-    doc = load(Source("# Roadmap\n\n- [x] 🚧 Plugins\n", "ROADMAP.md"))
-    (v,) = lint_document(doc, Settings(select=["RL303"]))
+    (v,) = violations("# Roadmap\n\n- [x] 🚧 Plugins\n", "RL303")
     assert (v.line, v.column, v.end_column) == (3, 7, 8)
     assert v.message == 'checked box next to "🚧", an in-progress marker'
 

@@ -12,53 +12,11 @@ import pytest
 from roadmaplint import fixes
 from roadmaplint.document import load
 from roadmaplint.settings import Settings
-from roadmaplint.linter import lint
 from roadmaplint.source import Source
+from helpers import assert_fixture, fixed, fixture, found, violations
 from shared_data import SHARED, absent
 
 SEEDS = SHARED / "seeds"
-MARK = "  ◀ "  # what follows on a fixture line is expectations, not text
-
-
-def fixture(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """Split an annotated fixture into its document and the expected
-    (line, column, code) triples.
-
-    A line may end in ``  ◀ RL502 3:5 RL504 3:1``; ``·`` stands for a space
-    and ``→`` for a tab, so that trailing whitespace is visible here. A blank
-    line cannot carry a note, so the first line after it speaks for it.
-    """
-    lines: list[str] = []
-    expected = []
-    for number, raw in enumerate(text.split("\n"), 1):
-        content, _, notes = raw.partition(MARK)
-        words = notes.split()
-        for code, pos in zip(words[::2], words[1::2]):
-            line, column = (int(n) for n in pos.split(":"))
-            assert line == number or not "".join(lines[line - 1 :]).strip(), f"line {number} notes line {line}"
-            expected.append((line, column, code))
-        lines.append(content.replace("·", " ").replace("→", "\t"))
-    return "\n".join(lines), sorted(expected)
-
-
-def found(text: str, code: str, **options: object) -> list[tuple[int, int, str]]:
-    settings = Settings(select=[code], options=_options(code, options))
-    return sorted((v.line, v.column, v.code) for v in lint(Source(text), settings))
-
-
-def fixed(text: str, *codes: str, **options: object) -> str:
-    settings = Settings(select=list(codes), options=_options(codes[0], options))
-    return fixes.fix(Source(text), settings).text
-
-
-def _options(code: str, options: dict) -> dict:
-    names = {
-        "RL501": "heading-style",
-        "RL502": "trailing-whitespace",
-        "RL504": "blank-lines",
-        "RL507": "list-marker-style",
-    }
-    return {names[code]: options} if options else {}
 
 
 def shape(text: str) -> list[tuple[str, int, int]]:
@@ -239,8 +197,7 @@ text"""
     ],
 )
 def test_fixture_positions(code: str, text: str) -> None:
-    doc, expected = fixture(text)
-    assert found(doc, code) == expected
+    assert_fixture(text, code)
 
 
 @pytest.mark.parametrize(
@@ -284,11 +241,10 @@ def test_closed_and_setext_become_open_atx_and_nothing_else_changes() -> None:
 
 
 def test_heading_style_edits_are_minimal() -> None:
-    atx = Settings(select=["RL501"], options={"heading-style": {"style": "atx"}})
-    (v,) = lint(Source("## Next ##\n"), atx)
+    (v,) = violations("## Next ##\n", "RL501", style="atx")
     assert v.fix is not None
     assert [(e.start, e.end, e.replacement) for e in v.fix.edits] == [(7, 10, "")]
-    (v,) = lint(Source("Next\n====\n"), atx)
+    (v,) = violations("Next\n====\n", "RL501", style="atx")
     assert v.fix is not None
     assert [(e.start, e.end, e.replacement) for e in v.fix.edits] == [(0, 0, "# "), (4, 9, "")]
     assert v.message == 'Setext heading; use ATX style "# Next"'
@@ -334,7 +290,7 @@ def test_a_consistent_document_is_clean(text: str) -> None:
 def test_the_minority_style_is_reported() -> None:
     # three open ATX headings, one closed, one Setext: the open ATX style wins
     text = "# Roadmap\n\n## Next ##\n\n## Later\n\nMaybe\n-----\n\n## Never\n"
-    vs = lint(Source(text), Settings(select=["RL501"]))
+    vs = violations(text, "RL501")
     assert [(v.line, v.message) for v in vs] == [
         # the message gives the vote that decided, and its count: open or
         # closed among the 4 ATX headings, Setext or ATX among the 5 at levels 1-2
@@ -352,7 +308,7 @@ def test_a_tie_goes_to_the_first_heading() -> None:
     # one Setext and one ATX heading at levels 1-2: the first one's style wins;
     # ATX is not turned into Setext (the text could then read differently)
     text = "Roadmap\n=======\n\n## Next\n\n### Search\n"
-    (v,) = lint(Source(text), Settings(select=["RL501"]))
+    (v,) = violations(text, "RL501")
     assert (v.line, v.fix) == (4, None)
     # not "like most headings": three of the four headings are ATX
     assert v.message == (
@@ -363,12 +319,12 @@ def test_a_tie_goes_to_the_first_heading() -> None:
     assert found("## Next\n\nRoadmap\n=======\n", "RL501") == [(3, 1, "RL501")]
     # the first heading at levels 1 and 2 is not the file's first heading
     later = "### Intro\n\n## Next\n\nLater\n-----\n"
-    (v,) = lint(Source(later), Settings(select=["RL501"]))
+    (v,) = violations(later, "RL501")
     assert (v.line, v.message) == (5, 'Setext heading; use ATX style "## Later" like the first of the headings at'
                                       " levels 1 and 2 (line 3; they tie: 1 ATX to 1 Setext)")
     # a tie between open and closed ATX headings
     closed = "## Next ##\n\n## Later\n"
-    (v,) = lint(Source(closed), Settings(select=["RL501"]))
+    (v,) = violations(closed, "RL501")
     assert (v.line, v.message) == (3, 'open ATX heading; use "## Later ##" like the file\'s first heading'
                                       " (ATX headings tie: 1 closed to 1 open)")
 
@@ -377,7 +333,7 @@ def test_setext_titles_over_atx_sections_become_atx() -> None:
     # Setext for level 1 and ATX for level 2 is not exempt (issue 11): the
     # six ATX headings outvote the three Setext ones at levels 1 and 2
     text = "".join(f"{t}\n{'=' * len(t)}\n\n## {t} one\n\n## {t} two\n\n" for t in ("Roadmap", "Features", "Plans"))
-    vs = lint(Source(text), Settings(select=["RL501"]))
+    vs = violations(text, "RL501")
     assert [(v.line, v.message) for v in vs] == [
         (line, f'Setext heading; use ATX style "# {t}" like most headings at levels 1 and 2 in this file (6 of 9)')
         for line, t in ((1, "Roadmap"), (8, "Features"), (15, "Plans"))
@@ -385,10 +341,10 @@ def test_setext_titles_over_atx_sections_become_atx() -> None:
     assert fixed(text, "RL501").startswith("# Roadmap\n\n## Roadmap one\n")
 
 
-@pytest.mark.skipif(not (SEEDS / "003_f281103d11bec08d.md").is_file(), reason="seed 003 is not beside the project")
+@pytest.mark.skipif(not (SEEDS / "003_f281103d11bec08d.md").is_file(), reason=absent("seeds/003_f281103d11bec08d.md"))
 def test_seed_003_setext_headings_become_atx() -> None:
     text = (SEEDS / "003_f281103d11bec08d.md").read_bytes().decode("utf-8")
-    assert [v.line for v in lint(Source(text), Settings(select=["RL501"]))] == [2, 9, 41]
+    assert [v.line for v in violations(text, "RL501")] == [2, 9, 41]
 
 
 def test_setext_majority_reports_atx_at_levels_1_and_2_only() -> None:
@@ -424,7 +380,7 @@ def test_setext_option_reports_atx_at_levels_1_and_2_without_a_fix() -> None:
 def test_seed_000_closed_atx_is_clean() -> None:
     paths = sorted(SEEDS.glob("000_*.md"))
     if not paths:
-        pytest.skip(f"seeds not present in {SEEDS}")
+        pytest.skip(absent("seeds"))
     assert found(Source.from_bytes(paths[0].read_bytes()).text, "RL501") == []
 
 
@@ -435,14 +391,14 @@ def test_seed_headings(seed: str, options: dict) -> None:
     them into ATX."""
     paths = sorted(SEEDS.glob(seed))
     if not paths:
-        pytest.skip(f"seeds not present in {SEEDS}")
+        pytest.skip(absent("seeds"))
     source = Source.from_bytes(paths[0].read_bytes())
     headings = load(source).headings
     assert any(h.style != "atx" for h in headings)
     underlines = {source.line_of(h.span.end) for h in headings if h.style == "setext"}
     starts = {source.line_of(h.span.start) for h in headings}
     before = [(i, line) for i, line in enumerate(source.lines()) if i not in underlines]
-    result = fixes.fix(source, Settings(select=["RL501"], options={"heading-style": options})).source
+    result = Source(fixed(source, "RL501", **options))
     after = result.lines()
     assert len(after) == len(before)
     for (i, old), new in zip(before, after):
@@ -461,7 +417,7 @@ def test_seed_headings(seed: str, options: dict) -> None:
 
 def test_a_second_title_is_reported() -> None:
     text = "# Roadmap\n\n## Next\n\n## Later\n\n# Another\n\n- x\n"
-    (v,) = lint(Source(text), Settings(select=["RL506"]))
+    (v,) = violations(text, "RL506")
     assert (v.line, v.message) == (7, "level-1 heading after the title on line 1; the title's sections are level 2")
 
 
@@ -499,8 +455,7 @@ def test_hard_breaks_not_allowed_is_unsafe() -> None:
     text = "First line  \nsecond.\n"
     assert found(text, "RL502", allow_hard_breaks=False) == [(1, 11, "RL502")]
     assert fixed(text, "RL502", allow_hard_breaks=False) == text
-    settings = Settings(select=["RL502"], options={"trailing-whitespace": {"allow_hard_breaks": False}})
-    assert fixes.fix(Source(text), settings, unsafe=True).text == "First line\nsecond.\n"
+    assert fixed(text, "RL502", unsafe=True, allow_hard_breaks=False) == "First line\nsecond.\n"
 
 
 def test_white_space_after_a_fence_is_not_code() -> None:
@@ -512,7 +467,7 @@ def test_white_space_after_a_fence_is_not_code() -> None:
 
 
 def test_trailing_whitespace_messages() -> None:
-    messages = [v.message for v in lint(Source("a \nb\t\t\nc \t\n   \nd\n"), Settings(select=["RL502"]))]
+    messages = [v.message for v in violations("a \nb\t\t\nc \t\n   \nd\n", "RL502")]
     assert messages == [
         "1 trailing space",
         "2 trailing tabs",
@@ -554,7 +509,7 @@ def test_no_edits_inside_indented_code_and_code_spans() -> None:
 
 
 def rl505(text: str) -> list[tuple[int, str]]:
-    return [(v.line, v.message) for v in lint(Source(text), Settings(select=["RL505"]))]
+    return [(v.line, v.message) for v in violations(text, "RL505")]
 
 
 @pytest.mark.parametrize(
@@ -616,9 +571,9 @@ CORPUS = SEEDS.parent / "corpus" / "roadmaps"
 def test_heading_increment_on_real_roadmaps(name: str, lines: list[int]) -> None:
     path = CORPUS / name
     if not path.is_file():
-        pytest.skip(f"{path} is not there: the corpus sits in shared/ beside the project")
+        pytest.skip(absent(f"corpus/roadmaps/{name}"))
     text = path.read_bytes().decode("utf-8", errors="replace")
-    assert [v.line for v in lint(Source(text), Settings(select=["RL505"]))] == lines
+    assert [v.line for v in violations(text, "RL505")] == lines
 
 
 # -- list-marker-style ------------------------------------------------------------
@@ -649,17 +604,17 @@ def test_list_fix_changes_only_the_marker() -> None:
 def test_the_bullet_most_lists_use_wins() -> None:
     # two "-" lists and one "*" list: the "*" list is the odd one out, though it comes first
     text = "* a\n\ntext\n\n- b\n\ntext\n\n- c\n"
-    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    (v,) = violations(text, "RL507")
     assert (v.line, v.message) == (1, 'list of 1 item with bullet "*"; use "-" like most lists at this level (2 of 3)')
     assert fixed(text, "RL507") == "- a\n\ntext\n\n- b\n\ntext\n\n- c\n"
     # more "-" lists than any other bullet, though not more than half
     most = text + "\ntext\n\n+ d\n"
-    assert [(v.line, v.message) for v in lint(Source(most), Settings(select=["RL507"]))][-1] == (
+    assert [(v.line, v.message) for v in violations(most, "RL507")][-1] == (
         13, 'list of 1 item with bullet "+"; use "-" like most lists at this level (2 of 4)'
     )
     # a tie: the first list decides
     tie = "* a\n\ntext\n\n- b\n"
-    (v,) = lint(Source(tie), Settings(select=["RL507"]))
+    (v,) = violations(tie, "RL507")
     assert (v.line, v.message) == (5, 'list of 1 item with bullet "-"; use "*" like the first of the lists at this level (line 1)')
 
 
@@ -667,7 +622,7 @@ def test_a_list_is_reported_once_with_its_item_count() -> None:
     # a "*" list of three items among "-" lists: one finding, at its first
     # marker, and one fix for all three items
     text = "- a\n- b\n\ntext\n\n* c\n* d\n  - sub\n* e\n\ntext\n\n- f\n"
-    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    (v,) = violations(text, "RL507")
     assert (v.line, v.column, v.span.end - v.span.start) == (6, 1, 1)
     assert v.message == 'list of 3 items with bullet "*"; use "-" like most lists at this level (2 of 3)'
     assert fixed(text, "RL507") == "- a\n- b\n\ntext\n\n- c\n- d\n  - sub\n- e\n\ntext\n\n- f\n"
@@ -693,7 +648,7 @@ def test_consistent_lists_are_clean(text: str) -> None:
 
 def test_task_lists_agree_among_themselves() -> None:
     text = "- [x] a\n\ntext\n\n* [ ] b\n\ntext\n\n- [ ] c\n\n* plain\n"
-    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    (v,) = violations(text, "RL507")
     assert (v.line, v.message) == (5, 'list of 1 item with bullet "*"; use "-" like most task lists at this level (2 of 3)')
 
 
@@ -707,7 +662,7 @@ def test_task_lists_agree_among_themselves() -> None:
 def test_a_language_switcher_does_not_set_the_style(text: str) -> None:
     # without the exception the switcher, first in the file, would win the
     # tie and "- Search" would be the one reported
-    (v,) = lint(Source(text), Settings(select=["RL507"]))
+    (v,) = violations(text, "RL507")
     assert (text[v.span.start], v.message) == ("*", 'list of 1 item with bullet "*"; use "-" like the other lists at this level')
 
 
@@ -750,7 +705,7 @@ def test_idempotent(text: str) -> None:
     doc, _ = fixture(text)
     once = fixed(doc, "RL5")
     assert fixed(once, "RL5") == once
-    assert not [v for v in lint(Source(once), Settings(select=["RL5"])) if v.fixable]
+    assert not [v for v in violations(once, "RL5") if v.fixable]
 
 
 @pytest.mark.parametrize("text", ALL)

@@ -1,4 +1,6 @@
-"""Differential test: roadmaplint's structure against a CommonMark parser.
+"""The markdown-it oracle: where roadmaplint's parse puts headings and list
+items, compared with a CommonMark parser (no lint rule is tested here; the
+structure rules, RL2xx, are tested in test_spec.py and test_pseudo_heading.py).
 
 For every document, the set of ``(line, level)`` of headings and the set of
 list-item start lines that roadmaplint finds must be the ones markdown-it-py
@@ -303,7 +305,8 @@ def _assert_same(source: Source, mine: tuple[Heads, Items], theirs: tuple[Heads,
 # -- seeds and corpus -----------------------------------------------------------
 def _files(directory: Path, pattern: str) -> list:
     if not directory.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{directory} is absent"), id="absent")]
+        what = directory.relative_to(SHARED).as_posix()
+        return [pytest.param(None, marks=pytest.mark.skip(reason=absent(what)), id="absent")]
     paths = sorted(p for p in directory.glob(pattern) if p.is_file() and p.name != "README.md")
     return [pytest.param(p, id=p.name) for p in paths]
 
