@@ -172,51 +172,45 @@ class Done:
     error: str | None = None
     output: bytes | None = None  # the fixed text of stdin
     withheld: list = dataclasses.field(default_factory=list)  # fixes the guard kept back
+    notices: list = dataclasses.field(default_factory=list)  # what remote checks could not settle
 
 
 def _work(job: Job) -> Done:
-    from . import fixes
-    from .document import load
-    from .linter import bind, lint_document
-    from .files import FileError, read, write
-    from .source import Source, SourceError
+    from . import runner
+    from .files import FileError
+    from .source import SourceError
     from .spec import SpecError
 
     done = Done(job.path)
+    mode = (runner.Mode.LINT if job.mode == "check" and not job.diff
+            else runner.Mode.FIX_UNSAFE if job.unsafe else runner.Mode.FIX)
     try:
-        try:
-            source = read(job.path) if job.data is None else Source.from_bytes(job.data, str(job.path))
-        except SourceError as exc:
-            raise FileError(f"{job.path}: {exc}") from None
-        bound = None
-        if job.mode == "check" and not job.diff:
-            doc = load(source)
-            bound = bind(doc, job.settings)
-            done.violations = lint_document(doc, job.settings, bound)
+        if job.data is None:  # written unless --diff or --check says not to
+            result = runner.run_file(job.path, job.settings, mode, write=not (job.diff or job.check_only))
         else:
-            result = fixes.fix(source, job.settings, unsafe=job.unsafe)
-            doc, done.violations = result.document, result.remaining
-            done.withheld = result.withheld
-            done.changed = _changed(source, result)
-            if job.diff:
-                done.diff = _diff(str(job.path), source, result.source)
-                if done.changed and job.mode != "format":  # nothing was written
-                    doc = load(source)
-                    bound = bind(doc, job.settings)
-                    done.violations = lint_document(doc, job.settings, bound)
-            elif job.data is not None:
-                done.output = result.source.to_bytes()
-            elif done.changed and not job.check_only:
-                write(job.path, result.source)
-        if bound is None:
-            bound = bind(doc, job.settings)
+            try:
+                result = runner.run_text(job.data, job.settings, mode, path=str(job.path))
+            except SourceError as exc:
+                raise FileError(f"{job.path}: {exc}") from None
+        bound, done.violations = result.bound, result.violations
+        done.withheld, done.changed, done.notices = result.withheld, result.changed, result.notices
+        if job.diff:
+            done.diff = _diff(str(job.path), result.source, result.fixed)
+            if done.changed and job.mode != "format":  # nothing was written
+                before = runner.run_source(result.source, job.settings)
+                bound, done.violations = before.bound, before.violations
+                done.notices += before.notices
+        elif job.data is not None and result.fixed is not None:
+            done.output = result.fixed.to_bytes()
     except (FileError, SpecError) as exc:
         done.error = str(exc)
+        if isinstance(exc, runner.WriteError):
+            done.notices = exc.result.notices
         return done
     spec = bound.spec
     done.preset = spec.preset
     done.how = "user spec" if spec.name != spec.preset else "detected" if bound.detected else "configured"
-    done.source = doc.source
+    done.source = bound.doc.source
     return done
 
 
@@ -282,11 +276,6 @@ def _diff(path: str, before: Any, after: Any) -> str:
         if not line.endswith(("\n", "\r")):  # as git and diff(1) mark it
             body.append("\n\\ No newline at end of file\n")
     return "".join(notes) + "".join(body)
-
-
-def _changed(source: Any, result: Any) -> bool:
-    """Whether fixing changed the file's bytes (text, BOM or encoding)."""
-    return result.source.to_bytes() != source.to_bytes()
 
 
 def use_color(choice: str, stream: Any = None) -> bool:
@@ -367,10 +356,6 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
     files = [stdin_filename or Path("-")] if stdin else _paths(paths, run)
     data = sys.stdin.buffer.read() if stdin else None
-    if check_remote:
-        from .remote import NOTICES
-
-        NOTICES.clear()  # what this run's remote checks could not settle
     jobs = []
     for path in files:
         # stdin is configured like a ROADMAP.md in the working directory
@@ -381,7 +366,9 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
             settings.extend_select = [*settings.extend_select, "dead-link"]
         jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff, data=data))
     reports = []
+    notices = []  # what this run's remote checks could not settle
     for done in _run_jobs(jobs):
+        notices += done.notices
         if done.diff:
             _echo_diff(done.diff, run.color)
         if done.error is not None:
@@ -408,10 +395,8 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
             click.echo(report, err=to_stderr, color=color)
     if not files:
         click.echo("roadmaplint: no roadmap files found", err=True)
-    if check_remote:
-        for notice in dict.fromkeys(NOTICES):
-            click.echo(f"roadmaplint: {notice}", err=True)
-        NOTICES.clear()
+    for notice in dict.fromkeys(notices):
+        click.echo(f"roadmaplint: {notice}", err=True)
     failing = [v for r in reports for v in r.violations if strict or v.severity == "error"]
     if run.errors:
         sys.exit(EXIT_ERROR)
@@ -458,27 +443,27 @@ def _write_report(path: Path, report: str) -> None:
 @selection_options
 def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | None, **options: Any) -> None:
     """Apply every safe fix (`-` reads stdin and writes stdout)."""
-    from . import fixes
-    from .source import Source, SourceError
+    from . import runner
+    from .source import SourceError
     from .spec import SpecError
 
     run = Run(**options)
     if paths == (Path("-"),):
+        mode = runner.Mode.FIX_UNSAFE if run.unsafe_fixes else runner.Mode.FIX
         name = stdin_filename or Path("<stdin>")
         settings = run.settings(stdin_filename or Path("ROADMAP.md"))
         try:
-            source = Source.from_bytes(sys.stdin.buffer.read(), str(name))
-            result = fixes.fix(source, settings, unsafe=run.unsafe_fixes)
+            result = runner.run_text(sys.stdin.buffer.read(), settings, mode, path=str(name))
         except (SourceError, SpecError) as exc:
             raise Failure(f"{name}: {exc}") from None
         _say_withheld(result.withheld)
         if run.diff:
-            diff = _diff(str(name), source, result.source)
+            diff = _diff(str(name), result.source, result.fixed)
             _echo_diff(diff, run.color)
         elif not check_only:
-            sys.stdout.buffer.write(result.source.to_bytes())
+            sys.stdout.buffer.write(result.to_bytes())
             sys.stdout.flush()
-        sys.exit(EXIT_VIOLATIONS if check_only and _changed(source, result) else EXIT_CLEAN)
+        sys.exit(EXIT_VIOLATIONS if check_only and result.changed else EXIT_CLEAN)
 
     changed = unchanged = 0
     jobs = [Job(path, run.settings(path), "format", run.unsafe_fixes, run.diff, check_only)

@@ -28,12 +28,11 @@ from pygls.uris import to_fs_path
 from . import __version__, linter
 from .config import NAME as CONFIG_NAME
 from .config import PYPROJECT, ConfigError, resolve
-from .document import Document, load
-from .linter import lint_document
+from .document import Document
 from .settings import Settings
 from .violations import Applicability, Violation
-from .fixes import FixRefused, allowed, apply_edits, fix, guard
 from .output import RULES_URL
+from .runner import Mode, fix_one, run_source
 from .source import Source
 from .spec import SpecError
 
@@ -219,13 +218,12 @@ class RoadmapServer(LanguageServer):
         source, settings, where = found
         # diagnostics are what `check` reports; formatting is the formatter's
         settings = dataclasses.replace(settings, formatting=False)
-        doc = load(source)
         try:
-            violations = lint_document(doc, settings)
+            result = run_source(source, settings, Mode.LINT)
         except SpecError as exc:
             self.error(str(exc), once=True)
             return None
-        return Analysis(source, doc, settings, violations, where)
+        return Analysis(source, result.document, settings, result.violations, where)
 
     def fix_all(self, uri: str, report: bool) -> list[types.TextEdit] | None:
         """Edits applying every safe fix (what ``roadmaplint format`` does);
@@ -240,11 +238,11 @@ class RoadmapServer(LanguageServer):
             return None
         source, settings, where = found
         try:
-            result = fix(source, settings)
+            result = run_source(source, settings, Mode.FIX)
         except SpecError as exc:
             self.error(str(exc), once=True)
             return None
-        return text_edits(source.text, result.source.text, where)
+        return text_edits(source.text, result.text, where)
 
     # -- diagnostics ---------------------------------------------------------
     def publish(self, uri: str) -> None:
@@ -334,15 +332,13 @@ class RoadmapServer(LanguageServer):
         for v in analysis.violations:
             if not (v.span.start <= hi and lo <= v.span.end):
                 continue
-            unsafe = v.fix is not None and v.fix.applicability is Applicability.UNSAFE
-            if not allowed(v.fix, unsafe=True) or not v.fix.edits:  # type: ignore[union-attr]
-                continue  # display-only, or a change of file encoding no text edit can make
-            source = analysis.source
-            after = apply_edits(source.text, list(v.fix.edits))  # type: ignore[union-attr]
-            try:  # the guard `format` runs, for this one fix
-                guard(analysis.doc, load(source.replace(after)), [v])
-            except FixRefused:
+            # None: display-only, a change of file encoding no text edit can
+            # make, or refused by the guard `format` runs (for this one fix)
+            after = fix_one(analysis.doc, v, unsafe=True)
+            if after is None:
                 continue
+            unsafe = v.fix is not None and v.fix.applicability is Applicability.UNSAFE
+            source = analysis.source
             title = f"Fix {v.code} ({v.name}){' [unsafe]' if unsafe else ''}: {v.message}"
             actions.append(
                 types.CodeAction(
