@@ -551,9 +551,10 @@ def _install() -> None:
         _links._close_bracket = _close_bracket
 
 
-# A document that needs every patch, and what each patch gives it: (what is
-# expected, where the layer gets it, the record that shows it). A record is
-# (block depth, type, the source it spans); links add their text and URL.
+# A document that needs every patch, and what shows each patch took: (what is
+# wrong when it did not, where the layer leans on mistune for it, the record
+# that must be there). A record is (block depth, type, the source it spans);
+# links and definitions add their text and URL, list items marker and box.
 _PROBE = (
     "# Title `code`\n"
     "\n"
