@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .frontmatter import detect as detect_front_matter
-from .parse import Token, parse
+from .parse import Node, tree
 from .source import Source
 from .lazyre import lazy
 from .violations import Span
@@ -24,7 +24,7 @@ class Block:
     span: Span
     children: list[Block] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
-    inline: list[Token] = field(default_factory=list, repr=False)
+    inline: list[Node] = field(default_factory=list, repr=False)  # parse.Node records
     depth: int = 0  # container nesting: 0 at the top level
 
     def walk(self) -> Iterator[Block]:
@@ -160,19 +160,6 @@ class Document:
         return i > 0 and self.code_spans[i - 1].end > start
 
 
-_BLOCK_TYPES = {
-    "paragraph": "paragraph",
-    "block_text": "paragraph",
-    "heading": "heading",
-    "list": "list",
-    "list_item": "list_item",
-    "task_list_item": "list_item",
-    "block_quote": "block_quote",
-    "block_code": "code",
-    "block_html": "html",
-    "thematic_break": "thematic_break",
-    "table": "table",
-}
 _ATX_OPEN = lazy(r"#{1,6}[ \t]*")
 _ATX_CLOSE = lazy(r"(?:^|[ \t])#+[ \t]*$")
 _COMMENT = lazy(r"<!--(.*?)-->", re.S)
@@ -187,23 +174,23 @@ def load(source: Source) -> Document:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        tokens, refs = parse(source, front_matter)
+        parsed = tree(source, front_matter)
     finally:
         if enabled:
             gc.enable()
     builder = _Builder(source)
-    blocks = builder.blocks(tokens, 0)
+    blocks = builder.blocks(parsed.blocks, 0)
     definitions = [
         Link(
             kind="definition",
-            text=ref["label"],
-            url=source.text[ref["_url"][0] : ref["_url"][1]],
-            span=Span(*ref["_pos"]),
-            url_span=Span(*ref["_url"]),
-            text_span=Span(*ref["_label"]),
-            label=ref["label"],
+            text=ref.label or "",
+            url=source.text[ref.url_pos[0] : ref.url_pos[1]],
+            span=Span(*ref.pos),
+            url_span=Span(*ref.url_pos),
+            text_span=Span(*ref.text_pos),
+            label=ref.label,
         )
-        for ref in sorted(refs, key=lambda r: r["_pos"][0])
+        for ref in sorted(parsed.definitions, key=lambda r: r.pos[0])
     ]
     root = _sections(source, blocks, builder.headings)
     for section in root.walk():
@@ -232,34 +219,27 @@ class _Builder:
         self.comments: list[tuple[Span, str]] = []
         self._link_starts: list[int] | None = None
 
-    def blocks(self, tokens: list[Token], depth: int) -> list[Block]:
+    def blocks(self, nodes: list[Node], depth: int) -> list[Block]:
         out = []
-        for tok in tokens:
-            kind = _BLOCK_TYPES.get(tok["type"])
-            if kind is None or "_pos" not in tok:
-                continue
-            if kind == "code" and not tok.get("raw", "").strip() and tok["_pos"][1] <= tok["_pos"][0]:
-                continue  # mistune's code block of a whitespace-only line
-            block = Block(kind, Span(*tok["_pos"]), depth=depth)
-            attrs = tok.get("attrs") or {}
+        for node in nodes:
+            kind = node.type
+            assert node.pos is not None  # parse.tree leaves out (and counts) blocks without one
+            block = Block(kind, Span(*node.pos), depth=depth)
             if kind in ("list", "list_item", "block_quote"):
                 inner = depth + (kind != "list")
-                block.children = self.blocks(tok.get("children", []), inner)
+                block.children = self.blocks(node.children, inner)  # type: ignore[arg-type]
                 if kind == "list":
-                    block.attrs = {"ordered": attrs.get("ordered", False), "bullet": tok.get("bullet")}
+                    block.attrs = {"ordered": node.ordered, "bullet": node.bullet}
                 elif kind == "list_item":
-                    block.attrs = {
-                        "marker": tok.get("_marker", ""),
-                        "checked": attrs.get("checked") if tok["type"] == "task_list_item" else None,
-                    }
+                    block.attrs = {"marker": node.marker, "checked": node.checked}
             else:
-                block.inline = tok.get("children", [])
+                block.inline = node.children if node.children else []  # type: ignore[assignment]
                 self.inlines(block.inline)
             if kind == "heading":
-                self.heading(block, tok)
+                self.heading(block, node)
             elif kind == "code":
                 self.code.append(block.span)
-                block.attrs = {"style": tok.get("style"), "info": attrs.get("info")}
+                block.attrs = {"style": node.style, "info": node.info}
             elif kind == "html":
                 raw = self.source.text[block.span.start : block.span.end]
                 for m in _COMMENT.finditer(raw):
@@ -271,8 +251,8 @@ class _Builder:
         out.sort(key=lambda b: b.span.start)
         return out
 
-    def heading(self, block: Block, tok: Token) -> None:
-        style = tok.get("style", "atx")
+    def heading(self, block: Block, node: Node) -> None:
+        style = node.style or "atx"
         start, end = block.span.start, block.span.end
         if style == "setext":
             # the text runs to the end of the line before the underline
@@ -291,41 +271,41 @@ class _Builder:
                 body = body[: close.start()]
             text_span = Span(start + body_start, start + body_start + len(body.rstrip()))
         title = _plain(block.inline).strip()
-        self.headings.append(Heading(block, tok["attrs"]["level"], style, title, text_span))
+        self.headings.append(Heading(block, node.level, style, title, text_span))
 
-    def inlines(self, tokens: list[Token], cell: bool = False) -> None:
+    def inlines(self, nodes: list[Node], cell: bool = False) -> None:
         text = self.source.text
-        for tok in tokens:
-            kind = tok["type"]
-            if "_pos" in tok:
-                span = Span(*tok["_pos"])
+        for node in nodes:
+            kind = node.type
+            children = node.children
+            if node.pos is not None:
+                span = Span(*node.pos)
                 if kind == "codespan":
                     self.code.append(span)
                 elif kind == "inline_html":
-                    raw = tok.get("raw", "")
-                    if raw.startswith("<!--"):
-                        self.comments.append((span, raw[4:-3]))
+                    if node.raw.startswith("<!--"):
+                        self.comments.append((span, node.raw[4:-3]))
                 elif kind in ("link", "image"):
-                    ts, us = tok.get("_text"), tok.get("_url")
-                    if tok.get("_kind") == "url":  # end it where GitHub does
+                    ts, us, url = node.text_pos, node.url_pos, node.url
+                    if node.kind == "url":  # end it where GitHub does
                         end = self.url_end(span, cell)
                         span = Span(span.start, end)
                         ts = us = (span.start, end)
-                        tok = {**tok, "children": [{"type": "text", "raw": text[span.start : end]}],
-                               "attrs": {**tok["attrs"], "url": text[span.start : end]}}
+                        url = text[span.start : end]
+                        children = [Node("text", None, raw=url)]
                     self.links.append(
                         Link(
-                            kind="image" if kind == "image" else tok.get("_kind", "inline"),
-                            text=_plain(tok.get("children", [])),
-                            url=text[us[0] : us[1]] if us and tok.get("_kind") == "inline" else tok["attrs"].get("url", ""),
+                            kind="image" if kind == "image" else node.kind or "inline",
+                            text=_plain(children),
+                            url=text[us[0] : us[1]] if us and node.kind == "inline" else url,
                             span=span,
                             text_span=Span(*ts) if ts else None,
                             url_span=Span(*us) if us else None,
-                            label=tok.get("label"),
+                            label=node.label,
                         )
                     )
-            if kind != "image" and tok.get("children"):
-                self.inlines(tok["children"], cell or kind == "table_cell")
+            if kind != "image" and children:
+                self.inlines(children, cell or kind == "table_cell")  # type: ignore[arg-type]
 
     def url_end(self, span: Span, cell: bool = False) -> int:
         """Where GitHub ends the bare URL mistune found at ``span``: mistune
@@ -437,18 +417,16 @@ def gfm_url_end(text: str, start: int, limit: int) -> int:
     return end
 
 
-def _plain(tokens: list[Token]) -> str:
+def _plain(nodes: Any) -> str:
     parts = []
-    for tok in tokens:
-        kind = tok["type"]
+    for node in nodes:
+        kind = node.type
         if kind in ("text", "codespan"):
-            parts.append(tok.get("raw", ""))
+            parts.append(node.raw)
         elif kind in ("softbreak", "linebreak"):
             parts.append(" ")
-        elif kind == "image":
-            parts.append(_plain(tok.get("children", [])))
-        elif "children" in tok:
-            parts.append(_plain(tok["children"]))
+        elif node.children:
+            parts.append(_plain(node.children))
     return "".join(parts)
 
 

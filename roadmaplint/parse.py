@@ -17,36 +17,67 @@ How it works (see ../shared/research/mistune-positions.md for the study):
 
 Positions land on tokens as ``_pos = (start, end)`` offsets into the source
 text (BOM removed, original newlines kept). Block ends are just after the last
-non-blank character of the block's last line.
+non-blank character of the block's last line. :func:`tree` hands the model
+one record type, :class:`Node`, built from those tokens; :func:`parse` gives
+mistune's own tokens.
 
 The parser also repairs two mistune structure bugs that matter for roadmaps:
 an ATX heading right after a block quote goes into the quote, and an HTML block
 such as ``<details>`` right after a list item is swallowed by it.
+
+All of this leans on mistune internals (private functions wrapped or called,
+a regex edited as text, a rule list recognised by equality, regex group
+names). Importing this module changes nothing in mistune; the first parser
+built checks that those internals are there, installs the two wrappers, and
+parses a document that needs every patch: if anything is not as expected it
+raises :class:`ParserMismatch`, naming mistune's version and what failed,
+before any roadmap is parsed.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import string
 from bisect import bisect_right
-from typing import Any
+from typing import Any, NamedTuple
 
 import mistune
+import mistune.block_parser as _block_parser
+import mistune.helpers as _helpers
 import mistune.list_parser as _list_parser
-from mistune._inline import links as _links
-from mistune.block_parser import BlockParser, _parse_html_to_newline
-from mistune.core import BlockState, InlineState
-from mistune.helpers import HTML_ATTRIBUTES, parse_link_href
-from mistune.inline_parser import InlineParser
+from mistune import BlockParser, BlockState, InlineParser, InlineState
 from mistune.plugins import import_plugin
-from mistune.plugins.url import URL_LINK_PATTERN, parse_url_link
 
 from .source import DAMAGED, Source, as_replacement
 
+try:  # a private module: its absence is reported by _check_mistune
+    from mistune._inline import links as _links
+except ImportError:  # pragma: no cover - another mistune
+    _links = None  # type: ignore[assignment]
+
 Token = dict[str, Any]
 
-_SELF_CLOSING = re.compile(HTML_ATTRIBUTES + r"[ \t]*/>[ \t]*(?:\n|$)")
+
+class ParserMismatch(RuntimeError):
+    """The installed mistune is not what the position layer is made for: a
+    private function it wraps is gone, a regex it edits or a rule list it
+    extends has changed, or a patch did not take. Raised when the parser is
+    first built, before any document is parsed, naming mistune's version and
+    the expectation that failed."""
+
+
+# the mistune the layer is made for (pyproject pins it)
+_MADE_FOR, _REQUIREMENT = "3.4.x", "mistune>=3.4,<3.5"
+
+# (a missing HTML_ATTRIBUTES is reported by _check_mistune)
+_SELF_CLOSING = re.compile(getattr(_helpers, "HTML_ATTRIBUTES", "(?!)") + r"[ \t]*/>[ \t]*(?:\n|$)")
+# the lazy-line break rules mistune's extract_block_quote compiles; ours add
+# atx_heading to them
 _QUOTE_BREAK = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
+# how BlockParser.BLOCK_HTML ends a type-6 tag name, and how ours does
+_TAG_NAME_END = r"(?:[ \t]+|\n|$))"
+_TAG_NAME_END_OURS = r"(?:[ \t]+|\n|$|(?<!</pre)(?<!</script)(?<!</style)(?<!</textarea)(?=/?>)))"
 _INLINE_STAMPED = {"codespan", "inline_html", "link", "image"}
 _NESTED_INLINE = {"strikethrough", "mark", "insert"}
 _WS = " \r\n\t\f"
@@ -161,10 +192,7 @@ class PosBlockParser(BlockParser):
         # mistune wants a space, so `- item\n<details>` swallowed the <details>.
         # (only closing tags of type-6 tags: `</pre>` is type 7 and cannot
         # interrupt a paragraph)
-        self.specification["block_html"] = self.BLOCK_HTML.replace(
-            r"(?:[ \t]+|\n|$))",
-            r"(?:[ \t]+|\n|$|(?<!</pre)(?<!</script)(?<!</style)(?<!</textarea)(?=/?>)))",
-        )
+        self.specification["block_html"] = self.BLOCK_HTML.replace(_TAG_NAME_END, _TAG_NAME_END_OURS)
 
     def compile_sc(self, rules: list[str] | None = None):  # type: ignore[override]
         # An ATX heading ends a block quote's lazy continuation (mistune put
@@ -218,7 +246,7 @@ class PosBlockParser(BlockParser):
             # CommonMark's type-7 HTML block may be a self-closing tag
             # (`<img src="logo.png" />`); mistune's end pattern lacks the `/`
             if _SELF_CLOSING.match(state.src, m.end(), state.find_line_end()):
-                return _parse_html_to_newline(state, self.BLANK_LINE)
+                return _block_parser._parse_html_to_newline(state, self.BLANK_LINE)
         return end
 
     def _record_definition(self, m, state, end) -> None:
@@ -283,9 +311,6 @@ def _stamp_table(tok: Token, state: PosState, start: int, pipes: bool) -> None:
             cell["_istart"] = offset + a + len(seg) - len(seg.lstrip())
 
 
-_orig_parse_list_item = _list_parser._parse_list_item
-
-
 def _parse_list_item(block, bullet, item, token, state, rules):
     """Stamp each list item: its marker, and the base line of its child state."""
     if not isinstance(state, PosState):
@@ -311,11 +336,6 @@ def _parse_list_item(block, bullet, item, token, state, rules):
     else:
         li["_end_line"] = state.doc_line(line_start)
     return result
-
-
-_list_parser._parse_list_item = _parse_list_item
-
-_orig_close_bracket = _links._close_bracket
 
 
 def _close_bracket(inline, state, close):
@@ -353,11 +373,8 @@ def _dest_span(src: str, pos: int) -> tuple[int, int]:
     if pos < len(src) and src[pos] == "<":
         close = src.find(">", pos)
         return (pos + 1, close if close > 0 else pos + 1)
-    _, end = parse_link_href(src, pos)
+    _, end = _helpers.parse_link_href(src, pos)
     return (pos, end if end is not None else pos)
-
-
-_links._close_bracket = _close_bracket
 
 
 class PosInlineState(InlineState):
@@ -471,34 +488,399 @@ def _line_content_end(source: Source, line: int) -> int:
     return source.line_start(line) + len(text.rstrip(" \t"))
 
 
+# -- the layer's own check: mistune is what it is made for ------------------------
+_orig_parse_list_item: Any = None
+_orig_close_bracket: Any = None
+
+
+def _mismatch(what: str) -> ParserMismatch:
+    version = getattr(mistune, "__version__", "of unknown version")
+    return ParserMismatch(
+        f"the installed mistune {version} does not fit roadmaplint's parser (made for mistune {_MADE_FOR}): "
+        f"{what}; install {_REQUIREMENT}"
+    )
+
+
+def _check_mistune() -> None:
+    """What the layer takes from mistune beyond its public API is there, in
+    the shape the layer edits: raise :class:`ParserMismatch` if not."""
+    if _links is None:
+        raise _mismatch("the module mistune._inline.links is missing (links are stamped in its _close_bracket)")
+    for owner, name in (
+        (_list_parser, "_parse_list_item"),  # wrapped: list items
+        (_links, "_close_bracket"),  # wrapped: links and images
+        (_block_parser, "_parse_html_to_newline"),  # called: self-closing HTML blocks
+        (_helpers, "parse_link_href"),  # called: link destinations
+        (BlockParser, "_parse_indent_code_fast"),  # overridden: indented code
+        (BlockParser, "parse_method"),
+        (BlockParser, "parse_raw_html"),
+        (BlockParser, "compile_sc"),
+        (BlockState, "add_paragraph"),
+        (BlockState, "append_paragraph"),
+        (BlockState, "child_state"),
+        (InlineParser, "parse_method"),
+        (mistune.Markdown, "_iter_render"),
+    ):
+        if not callable(getattr(owner, name, None)):
+            raise _mismatch(f"{owner.__name__}.{name} is missing")
+    html = getattr(BlockParser, "BLOCK_HTML", "")
+    if not isinstance(html, str) or _TAG_NAME_END not in html:
+        raise _mismatch(f"BlockParser.BLOCK_HTML no longer contains {_TAG_NAME_END!r}, which the layer "
+                        "extends so that an HTML block such as <details> ends a list item")
+    spec = getattr(BlockParser, "SPECIFICATION", {})
+    if spec.get("block_html") != html:
+        raise _mismatch("BlockParser.SPECIFICATION['block_html'] is not BlockParser.BLOCK_HTML")
+    for rule, group in (("atx_heading", "atx_2"), ("ref_link", "reflink_1")):
+        if f"(?P<{group}>" not in spec.get(rule, ""):
+            raise _mismatch(f"the {rule} rule has no group {group!r}")
+    fields = getattr(getattr(_links, "Bracket", None), "__dataclass_fields__", {})
+    if not {"start", "token_index", "image"} <= set(fields):
+        raise _mismatch("mistune._inline.links.Bracket lacks start, token_index or image")
+    if not isinstance(getattr(_helpers, "HTML_ATTRIBUTES", None), str):
+        raise _mismatch("mistune.helpers.HTML_ATTRIBUTES is missing")
+
+
+def _install() -> None:
+    """Replace the two private functions the layer wraps (once)."""
+    global _orig_parse_list_item, _orig_close_bracket
+    if _list_parser._parse_list_item is not _parse_list_item:
+        _orig_parse_list_item = _list_parser._parse_list_item
+        _list_parser._parse_list_item = _parse_list_item
+    if _links._close_bracket is not _close_bracket:
+        _orig_close_bracket = _links._close_bracket
+        _links._close_bracket = _close_bracket
+
+
+# A document that needs every patch, and what shows each patch took: (what is
+# wrong when it did not, where the layer leans on mistune for it, the record
+# that must be there). A record is (block depth, type, the source it spans);
+# links and definitions add their text and URL, list items marker and box.
+_PROBE = (
+    "# Title `code`\n"
+    "\n"
+    "Para [link](https://a.example) and https://b.example\n"
+    "more\n"
+    "\n"
+    "- [ ] task\n"
+    "- plain\n"
+    "\n"
+    "> quote\n"
+    "lazy\n"
+    "## After quote\n"
+    "\n"
+    "- item\n"
+    "<details>\n"
+    "\n"
+    "    indented code\n"
+    "\n"
+    "| a | b |\n"
+    "|---|---|\n"
+    "| [x](https://c.example) | `y` |\n"
+    "\n"
+    '<img src="i.png" />\n'
+    "\n"
+    "[ref]: https://d.example\n"
+)
+_PROBE_EXPECTS = (
+    ("an ATX heading gets no position", "BlockParser.parse_method", (0, "heading", "# Title `code`")),
+    ("a code span in a heading gets no position", "group atx_2, InlineParser.parse_method, Markdown._iter_render",
+     (0, "codespan", "`code`")),
+    ("a paragraph gets no position", "BlockState.add_paragraph and append_paragraph",
+     (0, "paragraph", "Para [link](https://a.example) and https://b.example\nmore")),
+    ("a link gets no position", "mistune._inline.links._close_bracket",
+     (0, "link", "[link](https://a.example)", "link", "https://a.example")),
+    ("a bare URL gets no position", "the url plugin's parse_url_link through InlineParser.parse_method",
+     (0, "link", "https://b.example", "https://b.example", "https://b.example")),
+    ("a task list item gets no position or marker", "mistune.list_parser._parse_list_item",
+     (0, "list_item", "- [ ] task", "-", False)),
+    ("a list item gets no position or marker", "mistune.list_parser._parse_list_item",
+     (0, "list_item", "- plain", "-", None)),
+    ("an ATX heading after a block quote's lazy line stays in the quote",
+     f"the break rules BlockParser.extract_block_quote passes to compile_sc are not {_QUOTE_BREAK}",
+     (0, "heading", "## After quote")),
+    ("an HTML block right after a list item stays in the item", "BlockParser.BLOCK_HTML",
+     (0, "html", "<details>")),
+    ("an indented code block gets no position", "BlockParser._parse_indent_code_fast",
+     (0, "code", "indented code")),
+    ("a link in a table cell gets no position", "the table plugin's cells",
+     (0, "link", "[x](https://c.example)", "x", "https://c.example")),
+    ("a self-closing HTML block is not one", "BlockParser.parse_raw_html", (0, "html", '<img src="i.png" />')),
+    ("a reference definition is not recorded", "group reflink_1 of the ref_link rule",
+     (0, "definition", "[ref]: https://d.example", "ref", "https://d.example")),
+)
+
+
+def _probe_records(parsed: Parsed, text: str) -> set[tuple[Any, ...]]:
+    out: set[tuple[Any, ...]] = set()
+
+    def at(pos: tuple[int, int] | None) -> str | None:
+        return None if pos is None else text[pos[0] : pos[1]]
+
+    def inline(nodes: Any, depth: int) -> None:
+        for n in nodes:
+            if n.type == "link":
+                out.add((depth, n.type, at(n.pos), at(n.text_pos), at(n.url_pos)))
+            elif n.pos is not None:
+                out.add((depth, n.type, at(n.pos)))
+            inline(n.children, depth)
+
+    def blocks(nodes: Any, depth: int) -> None:
+        for n in nodes:
+            if n.type == "list_item":
+                out.add((depth, n.type, at(n.pos), n.marker, n.checked))
+            else:
+                out.add((depth, n.type, at(n.pos)))
+            if n.type in _CONTAINERS:
+                blocks(n.children, depth + (n.type != "list"))
+            else:
+                inline(n.children, depth)
+
+    blocks(parsed.blocks, 0)
+    for d in parsed.definitions:
+        out.add((0, d.type, at(d.pos), at(d.text_pos), at(d.url_pos)))
+    return out
+
+
+def _probe(md: PosMarkdown) -> None:
+    """Parse a document that needs every patch; raise :class:`ParserMismatch`
+    naming the first that did not take."""
+    source = Source(_PROBE)
+    try:
+        parsed = _tree(md, source, None)
+    except Exception as exc:  # a changed internal may fail in any way
+        raise _mismatch(f"parsing a test document failed ({type(exc).__name__}: {exc})") from exc
+    records = _probe_records(parsed, source.text)
+    for what, where, record in _PROBE_EXPECTS:
+        if record not in records:
+            raise _mismatch(f"{what} ({where})")
+    if parsed.unpositioned:
+        raise _mismatch(f"{parsed.unpositioned} block(s) of a test document have no position")
+
+
 _MARKDOWN: PosMarkdown | None = None
 
 
 def _markdown() -> PosMarkdown:
+    """The parser, built and checked on first use: :class:`ParserMismatch`
+    if mistune is not what the layer is made for."""
     global _MARKDOWN
     if _MARKDOWN is None:
-        _MARKDOWN = PosMarkdown(
+        _check_mistune()
+        _install()
+        try:
+            url = importlib.import_module("mistune.plugins.url")
+            pattern, parse_url_link = url.URL_LINK_PATTERN, url.parse_url_link
+        except (ImportError, AttributeError):
+            raise _mismatch("mistune.plugins.url lacks URL_LINK_PATTERN or parse_url_link") from None
+        md = PosMarkdown(
             renderer=None,
             block=PosBlockParser(),
             inline=PosInlineParser(),
             plugins=[import_plugin(name) for name in ("table", "strikethrough", "url", "task_lists")],
         )
         # our stamped bare URLs: the plugin's function, through parse_method
-        _MARKDOWN.inline.register("url_link", URL_LINK_PATTERN, parse_url_link)
+        md.inline.register("url_link", pattern, parse_url_link)
+        _probe(md)
+        _MARKDOWN = md
     return _MARKDOWN
 
 
 _DETECT: Any = object()
 
 
+# -- what the model reads: one record per token -------------------------------------
+class Node(NamedTuple):
+    """A token of mistune's tree as the document model reads it, built once
+    here so that the model never reads mistune's dicts.
+
+    ``type`` is the model's block kind for blocks (paragraph, heading, list,
+    list_item, block_quote, code, html, thematic_break, table), mistune's
+    type for inline tokens (text, codespan, link, image, emphasis, strong,
+    softbreak, linebreak, inline_html, strikethrough, table_head, table_body,
+    table_row, table_cell) and ``definition`` for a reference definition.
+    ``pos``, ``text_pos`` and ``url_pos`` are (start, end) offsets into the
+    source text; ``pos`` is None for an inline token without a position (the
+    layer stamps links, images, code spans, autolinks and inline HTML).
+    """
+
+    type: str
+    pos: tuple[int, int] | None
+    children: list[Node] | tuple[()] = ()  # a container's blocks, a block's inline tokens
+    raw: str = ""  # text, codespan, inline_html, code: mistune's text of the token
+    level: int = 0  # heading: 1-6
+    style: str | None = None  # heading: atx | setext; code: fenced | indent
+    info: str | None = None  # code: the fence's info string
+    ordered: bool = False  # list
+    bullet: str | None = None  # list: mistune's bullet
+    marker: str = ""  # list_item: its marker as written (`-`, `10.`)
+    checked: bool | None = None  # list_item: a task item's box, None for other items
+    url: str = ""  # link, image: mistune's URL
+    kind: str | None = None  # link: inline | reference | collapsed | shortcut | autolink | url
+    label: str | None = None  # link, definition: the reference label
+    text_pos: tuple[int, int] | None = None  # link: its text; definition: its label
+    url_pos: tuple[int, int] | None = None  # link: its destination (the label of [t][label]); definition: its URL
+
+    # Transitional: rules/links.py (_inline_text) still reads inline tokens
+    # as mistune dicts, tok["type"] and tok.get("raw"). Remove both once it
+    # reads attributes.
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            if key in Node._fields:
+                return getattr(self, key)
+            raise KeyError(key)
+        return tuple.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in Node._fields else default
+
+
+class Parsed(NamedTuple):
+    blocks: list[Node]
+    definitions: list[Node]  # reference definitions, in the order mistune met them
+    # blocks the model cannot place (no position, or a type it does not know),
+    # left out of ``blocks``: a test asserts there are none
+    unpositioned: int
+
+
+_BLOCK_KINDS = {
+    "paragraph": "paragraph",
+    "block_text": "paragraph",
+    "heading": "heading",
+    "list": "list",
+    "list_item": "list_item",
+    "task_list_item": "list_item",
+    "block_quote": "block_quote",
+    "block_code": "code",
+    "block_html": "html",
+    "thematic_break": "thematic_break",
+    "table": "table",
+}
+_CONTAINERS = ("list", "list_item", "block_quote")
+_new = tuple.__new__
+
+
+# Records are made positionally (tuple.__new__ with every field), the fast
+# way: a 1 MB roadmap has about 45,000 tokens. Field order: type, pos,
+# children, raw, level, style, info, ordered, bullet, marker, checked, url,
+# kind, label, text_pos, url_pos.
+def _block_nodes(tokens: list[Token], dropped: list[int]) -> list[Node]:
+    out = []
+    append = out.append
+    for tok in tokens:
+        t = tok["type"]
+        kind = _BLOCK_KINDS.get(t)
+        pos = tok.get("_pos")
+        if kind is None or pos is None:
+            if t != "blank_line":
+                dropped[0] += _count_blocks(tok)
+            continue
+        if kind == "paragraph":
+            children = tok.get("children")
+            append(_new(Node, (kind, pos, _inline_nodes(children) if children else [], "", 0, None, None, False,
+                               None, "", None, "", None, None, None, None)))
+        elif kind == "list_item":
+            checked = tok["attrs"].get("checked") if t == "task_list_item" else None
+            append(_new(Node, (kind, pos, _block_nodes(tok["children"], dropped), "", 0, None, None, False,
+                               None, tok.get("_marker", ""), checked, "", None, None, None, None)))
+        elif kind == "list":
+            attrs = tok.get("attrs") or {}
+            append(_new(Node, (kind, pos, _block_nodes(tok["children"], dropped), "", 0, None, None,
+                               attrs.get("ordered", False), tok.get("bullet"), "", None, "", None, None, None, None)))
+        elif kind == "block_quote":
+            append(_new(Node, (kind, pos, _block_nodes(tok["children"], dropped), "", 0, None, None, False,
+                               None, "", None, "", None, None, None, None)))
+        elif kind == "heading":
+            children = tok.get("children")
+            append(_new(Node, (kind, pos, _inline_nodes(children) if children else [], "", tok["attrs"]["level"],
+                               tok.get("style", "atx"), None, False, None, "", None, "", None, None, None, None)))
+        elif kind == "code":
+            raw = tok.get("raw", "")
+            if not raw.strip() and pos[1] <= pos[0]:
+                continue  # mistune's code block of a whitespace-only line: nothing to place
+            info = (tok.get("attrs") or {}).get("info")
+            append(_new(Node, (kind, pos, (), raw, 0, tok.get("style"), info, False, None, "", None, "", None,
+                               None, None, None)))
+        else:  # html, thematic_break, table
+            children = tok.get("children")
+            append(_new(Node, (kind, pos, _inline_nodes(children) if children else [], "", 0, None, None, False,
+                               None, "", None, "", None, None, None, None)))
+    return out
+
+
+def _count_blocks(tok: Token) -> int:
+    """A dropped block and the blocks it holds."""
+    n = 1
+    if tok["type"] in ("list", "list_item", "task_list_item", "block_quote"):
+        for child in tok.get("children", ()):
+            if child["type"] != "blank_line":
+                n += _count_blocks(child)
+    return n
+
+
+# the same record serves every one of these (records are immutable)
+_LEAVES = {t: Node(t, None) for t in ("softbreak", "linebreak")}
+
+
+def _inline_nodes(tokens: list[Token]) -> list[Node]:
+    out = []
+    append = out.append
+    for tok in tokens:
+        t = tok["type"]
+        if t == "text":
+            append(_new(Node, ("text", None, (), tok["raw"], 0, None, None, False, None, "", None, "", None, None,
+                               None, None)))
+            continue
+        leaf = _LEAVES.get(t)
+        if leaf is not None:
+            append(leaf)
+            continue
+        children = tok.get("children")
+        kids = _inline_nodes(children) if children else ()
+        if t == "link" or t == "image":
+            append(_new(Node, (t, tok.get("_pos"), kids, "", 0, None, None, False, None, "", None,
+                               tok["attrs"].get("url", ""), tok.get("_kind"), tok.get("label"), tok.get("_text"),
+                               tok.get("_url"))))
+        else:
+            append(_new(Node, (t, tok.get("_pos"), kids, tok.get("raw", ""), 0, None, None, False, None, "", None,
+                               "", None, None, None, None)))
+    return out
+
+
+def _definition_nodes(refs: list[dict[str, Any]]) -> list[Node]:
+    return [
+        Node("definition", ref["_pos"], label=ref["label"], text_pos=ref["_label"], url_pos=ref["_url"])
+        for ref in refs
+    ]
+
+
+def tree(source: Source, front_matter: Any = _DETECT) -> Parsed:
+    """Parse ``source`` into the records the document model reads: blocks
+    with their inline tokens, reference definitions, and how many blocks
+    had to be left out for want of a position (none, on every input known)."""
+    return _tree(_markdown(), source, front_matter)
+
+
+def _tree(md: PosMarkdown, source: Source, front_matter: Any) -> Parsed:
+    tokens, refs = _parse(md, source, front_matter)
+    dropped = [0]
+    blocks = _block_nodes(tokens, dropped)
+    return Parsed(blocks, _definition_nodes(refs), dropped[0])
+
+
 def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], list[dict[str, Any]]]:
-    """Parse ``source`` into mistune tokens carrying ``_pos`` spans.
+    """Parse ``source`` into mistune tokens carrying ``_pos`` spans (mistune's
+    tree as it is, for tests that compare it with plain mistune; the model
+    reads :func:`tree`).
 
     Returns the block tokens and the reference definitions, each a dict with
-    ``label``, ``url`` and ``_pos``. The lines of the front matter
-    (frontmatter.FrontMatter; detected unless given) are parsed as blank
-    lines: offsets after it stay those of the source.
+    ``label``, ``_pos``, ``_label`` and ``_url``. The lines of the front
+    matter (frontmatter.FrontMatter; detected unless given) are parsed as
+    blank lines: offsets after it stay those of the source.
     """
+    return _parse(_markdown(), source, front_matter)
+
+
+def _parse(md: PosMarkdown, source: Source, front_matter: Any) -> tuple[list[Token], list[dict[str, Any]]]:
     lines = source.lines()
     if front_matter is _DETECT:
         from .frontmatter import detect
@@ -511,7 +893,6 @@ def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], lis
         # bytes that are not UTF-8 (kept as lone surrogates) would stop
         # mistune's URL quoting: it parses U+FFFD in their place, one for one
         lines = [as_replacement(ln) for ln in lines]
-    md = _markdown()
     state = PosState()
     state.root = _Root(source, lines)
     normalized = "\n".join(lines)
