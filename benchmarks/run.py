@@ -124,7 +124,7 @@ def main() -> None:
     from roadmaplint.document import load
     from roadmaplint.settings import Settings
     from roadmaplint.linter import lint_document
-    from roadmaplint.parse import parse
+    from roadmaplint.parser import parse
     from roadmaplint.source import Source
 
     text = seed_text()

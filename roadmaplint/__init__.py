@@ -43,6 +43,7 @@ __all__ = [
     "ConfigError",
     "SpecError",
     "SourceError",
+    "ParserMismatch",
 ]
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from .document import Document
     from .settings import Settings
     from .source import Source, SourceError
+    from .parser import ParserMismatch
     from .spec import SpecError
     from .violations import Applicability, Edit, Fix, Severity, Span, Violation
 
@@ -77,11 +79,12 @@ def lint_text(
     or None for the defaults; no config file is searched for. ``preset``
     replaces the config's (``auto`` detects one). ``today`` is the date due
     dates are judged by (default: today). Bytes are decoded as `check`
-    decodes a file. Raises ConfigError, SpecError or SourceError."""
-    from .linter import lint_document
+    decodes a file. Formatting rules (whitespace, blank lines) are left to
+    :func:`fix_text`, as `check` leaves them to `format`. Raises
+    ConfigError, SpecError or SourceError."""
+    from .runner import run_text
 
-    settings = _settings(path, config, preset, today, formatting=False)
-    return lint_document(parse(text, path=path), settings)
+    return run_text(text, _settings(path, config, preset, today, formatting=False), path=path).violations
 
 
 def fix_text(
@@ -96,14 +99,11 @@ def fix_text(
     formatting included, each checked against GitHub's rendering; a fix
     that would change more than it names is withheld, never the text.
     Returns the same type it is given (bytes keep their encoding and BOM)."""
-    from .fixes import fix
+    from .runner import Mode, run_text
 
     settings = _settings(path, config, None, None, formatting=True)
-    source = _source(text, path)
-    result = fix(source, settings, unsafe=unsafe)
-    if isinstance(text, bytes):
-        return result.source.to_bytes()
-    return result.text
+    result = run_text(text, settings, Mode.FIX_UNSAFE if unsafe else Mode.FIX, path=path)
+    return result.to_bytes() if isinstance(text, bytes) else result.text
 
 
 def load_config(path: str | _os.PathLike[str]) -> Config:
@@ -168,7 +168,7 @@ _LAZY = {
     "Violation": "violations", "Fix": "violations", "Edit": "violations", "Span": "violations",
     "Applicability": "violations", "Severity": "violations",
     "Document": "document", "Bound": "binding", "Config": "config", "ConfigError": "config",
-    "SpecError": "spec", "SourceError": "source",
+    "SpecError": "spec", "SourceError": "source", "ParserMismatch": "parser",
 }
 
 

@@ -626,7 +626,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: say so in one line, never as findings
         if "--debug" in args:
             raise
-        parse = sys.modules.get(f"{__package__}.parse")  # loaded if it raised (importing it may fail)
+        parse = sys.modules.get(f"{__package__}.parser")  # loaded if it raised (importing it may fail)
         if parse is not None and isinstance(exc, parse.ParserMismatch):  # a mistune it is not made for
             click.echo(f"roadmaplint: error: {exc}", err=True)
             sys.exit(EXIT_ERROR)

@@ -186,7 +186,7 @@ def _validator() -> Any:
         from jsonschema import Draft202012Validator, ValidationError, validators
 
         def selector(validator: Any, on: bool, instance: Any, schema: Any) -> Any:
-            # strip(): the engine treats "" as a prefix of every code
+            # strip(): the registry treats "" as a prefix of every code
             if on and isinstance(instance, str):
                 if not (instance.strip() and registry.is_selector(instance)):
                     yield ValidationError(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .frontmatter import detect as detect_front_matter
-from .parse import Node, tree
+from .parser import Node, tree
 from .source import Source
 from .lazyre import lazy
 from .violations import Span

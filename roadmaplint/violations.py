@@ -1,4 +1,4 @@
-"""What rules produce and the engine reports: spans, edits, fixes, findings
+"""What rules produce and the linter reports: spans, edits, fixes, findings
 and violations. No project imports: every other module may import this one."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Fix:
 
 @dataclass(frozen=True)
 class Finding:
-    """What a rule yields; the engine stamps code, name and severity."""
+    """What a rule yields; the linter stamps code, name and severity."""
 
     span: Span
     message: str

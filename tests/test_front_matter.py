@@ -17,7 +17,7 @@ from roadmaplint.document import Span, load
 from roadmaplint.violations import Edit, Fix, Violation
 from roadmaplint.settings import Settings
 from roadmaplint.frontmatter import detect
-from roadmaplint.parse import parse
+from roadmaplint.parser import parse
 from roadmaplint.resources import data_path
 from roadmaplint.source import Source
 from helpers import run, violations

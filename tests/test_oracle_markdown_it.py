@@ -10,7 +10,7 @@ many block quotes and list items hold it): line and level alone would not see
 only: it is a test dependency, never used by the package.
 
 mistune, under roadmaplint, builds a different tree from CommonMark in a few
-known shapes that parse.py does not repair (Risks 3-5 of
+known shapes that parser.py does not repair (Risks 3-5 of
 ../shared/research/mistune-positions.md, and the shapes listed in
 ``known_divergences``). A document that disagrees is excused only when such a
 shape is found in it; one that agrees is always a pass, whatever it holds.
@@ -391,7 +391,7 @@ def test_case_bom() -> None:
 
 
 def test_deliberate_repairs() -> None:
-    # the mistune bugs parse.py repairs: stated outright, not only by agreement
+    # the mistune bugs parser.py repairs: stated outright, not only by agreement
     heads, _ = ours(Source("> note\n## Q3 2025\n"))
     assert heads == {(1, 2, 0)}  # line 2, level 2, in no container
     doc = load(Source("- item\n<details>\n\n- hidden\n\n</details>\n"))

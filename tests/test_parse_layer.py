@@ -15,8 +15,8 @@ import mistune.block_parser
 import mistune.list_parser
 import pytest
 
-from roadmaplint import parse
-from roadmaplint.parse import ParserMismatch
+from roadmaplint import parser as parse
+from roadmaplint.parser import ParserMismatch
 from roadmaplint.source import Source
 from shared_data import SHARED, absent
 

@@ -2,7 +2,7 @@
 
 Offsets index ``Source.text`` (BOM removed, original newlines kept); lines and
 columns are 1-based and count code points. Also: tracking positions does not
-change the tree mistune builds (apart from the two repairs parse.py makes on
+change the tree mistune builds (apart from the two repairs parser.py makes on
 purpose).
 """
 
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from roadmaplint.document import Document, Link, load  # noqa: E402
-from roadmaplint.parse import parse  # noqa: E402
+from roadmaplint.parser import parse  # noqa: E402
 from roadmaplint.source import Source  # noqa: E402
 
 # the document generator and the CommonMark oracle live beside this file
@@ -525,7 +525,7 @@ _TAG_AT_ONCE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*/?>")
 
 
 def _repaired_shape(text: str) -> bool:
-    """Where parse.py's two repairs may apply: an ATX heading in a run of lines
+    """Where parser.py's two repairs may apply: an ATX heading in a run of lines
     that has a quote line above it, or an HTML tag whose name ends at ``>``
     (a list also asks its break rules after blank lines)."""
     lines = text.split("\n")
