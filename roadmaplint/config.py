@@ -77,6 +77,10 @@ def _apply(s: Settings, table: dict[str, Any]) -> None:
         s.select, s.extend_select = list(table["select"]), []
     s.extend_select += table.get("extend-select", [])
     s.ignore += table.get("ignore", [])
+    if "repository" in table:
+        s.repository = table["repository"]
+    if "default-branch" in table:
+        s.default_branch = table["default-branch"]
     base = os.path.dirname(s.config_path or "")
     s.exclude += [(base, p) for p in (*table.get("exclude", []), *table.get("extend-exclude", []))]
     for name, opts in table.get("rules", {}).items():

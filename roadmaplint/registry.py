@@ -13,6 +13,7 @@ Its metadata is checked when it registers (see :func:`rule`)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .violations import Finding, Fixable, Severity
 
 if TYPE_CHECKING:
     from .binding import Bound
+    from .repository import Repository
     from .document import Document
     from .spec import Spec
 
@@ -37,6 +39,8 @@ class Run:
     check_remote: bool = False  # only --check-remote lets a rule use the network
     cache: str | None = None  # --cache: where dead-link keeps its results
     config_path: str | None = None  # the configuration file that applies, if any
+    repository: str | None = None  # configured: "github.com/acme/widget"
+    default_branch: str | None = None  # configured
 
 
 class Context:
@@ -58,6 +62,19 @@ class Context:
     @property
     def spec(self) -> Spec:
         return self.bound.spec
+
+    @property
+    def repository(self) -> Repository | None:
+        """The repository the document lives in (the configuration's, else
+        git's origin remote), or None: a file outside any repository, or text
+        with no path."""
+        path = self.bound.doc.source.path
+        if not path or path.startswith("<"):
+            return None
+        from .repository import find_repository
+
+        return find_repository(os.path.dirname(os.path.abspath(path)), self.run.repository,
+                               self.run.default_branch)
 
     def once(self, build: Callable[[Document], T]) -> T:
         """``build(doc)``, computed once per lint and shared by every rule

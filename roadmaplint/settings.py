@@ -25,6 +25,10 @@ class Settings:
     today: dt.date | None = None  # the date the date rules judge by; None means today
     check_remote: bool = False  # only --check-remote lets a rule use the network
     cache: str | None = None  # --cache: where dead-link keeps its results
+    # the repository the file lives in ("github.com/acme/widget"), and its
+    # default branch; None: read from git
+    repository: str | None = None
+    default_branch: str | None = None
     # gitignore-style patterns of files not to check, each with the folder
     # it is relative to: (folder, pattern)
     exclude: list[tuple[str, str]] = field(default_factory=list)
@@ -58,4 +62,5 @@ class Settings:
         return (finding.severity if finding is not None else None) or r.severity.value
 
     def run(self) -> Run:
-        return Run(self.today or dt.date.today(), self.check_remote, self.cache, self.config_path)
+        return Run(self.today or dt.date.today(), self.check_remote, self.cache, self.config_path,
+                   self.repository, self.default_branch)

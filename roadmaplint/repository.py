@@ -1,0 +1,295 @@
+"""The repository a roadmap lives in, and the links that point back into it.
+
+Found from the configuration (``repository = "github.com/acme/widget"``,
+``default-branch = "main"``) or from git: the ``origin`` remote (else the
+first remote) of the working tree the file is in, read from git's own files
+(no subprocess, no network). GitHub, GitLab and Gitea URL forms, over HTTPS
+and SSH, are understood. Used by the link rules (self-links checked
+offline) and the tracker rules (``#123`` is the repository's own issue).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+# the forge a host runs, when its name does not say
+KNOWN_HOSTS = {"github.com": "github", "gitlab.com": "gitlab", "codeberg.org": "gitea", "gitea.com": "gitea"}
+# hosts that serve a forge's raw files: host -> the forge's host
+RAW_HOSTS = {"raw.githubusercontent.com": "github.com"}
+
+
+def forge_of(host: str) -> str:
+    """github | gitlab | gitea, by the host's name (GitHub Enterprise and
+    unknown hosts read as GitHub, whose URL forms most forges share)."""
+    host = host.lower()
+    if host in KNOWN_HOSTS:
+        return KNOWN_HOSTS[host]
+    if "gitlab" in host:
+        return "gitlab"
+    if "gitea" in host or "forgejo" in host or "codeberg" in host:
+        return "gitea"
+    return "github"
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    """An issue, pull request or merge request of some repository."""
+
+    host: str  # github.com
+    repo: str  # owner/name (GitLab: group/subgroup/name)
+    number: int
+    kind: str  # issue | pull (a GitHub pull request or a GitLab merge request)
+
+    @property
+    def forge(self) -> str:
+        return forge_of(self.host)
+
+    def __str__(self) -> str:
+        return f"{self.repo}#{self.number}"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A link to a file or folder of a repository at some ref."""
+
+    ref: str  # the branch, tag or commit the URL names
+    path: str  # the path inside the repository, without a leading slash ("" for the top)
+    fragment: str | None  # what follows #, if anything
+    kind: str  # blob | tree | raw
+
+
+@dataclass(frozen=True)
+class Repository:
+    host: str  # github.com, gitlab.example.com (lower case)
+    path: str  # owner/name; GitLab groups may nest: group/sub/name
+    default_branch: str | None = None
+    root: str | None = None  # the working tree's top folder, when git gave it
+
+    @property
+    def forge(self) -> str:
+        return forge_of(self.host)
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.host}/{self.path}"
+
+    def _split(self, url: str) -> tuple[str, list[str], str | None] | None:
+        """(host, the path's parts after this repository's, fragment) for a
+        URL into this repository (its web host or its raw host), else None."""
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https"):
+            return None
+        host = (parts.hostname or "").lower()
+        segments = [unquote(s) for s in parts.path.split("/") if s]
+        mine = self.path.lower().split("/")
+        if host == self.host or RAW_HOSTS.get(host) == self.host:
+            if [s.lower() for s in segments[: len(mine)]] == mine:
+                rest = segments[len(mine):]
+                if rest and rest[-1].endswith(".git") and len(rest) == 1:
+                    rest = []
+                return host, rest, parts.fragment or None
+        return None
+
+    def file(self, url: str) -> FileRef | None:
+        """The file a URL into this repository names: ``/blob/<ref>/<path>``,
+        ``/tree/<ref>/<path>`` (GitLab and Gitea: ``/-/blob/``, ``/src/branch/``),
+        or ``raw.githubusercontent.com/<repo>/<ref>/<path>``. The ref is
+        taken to be one path segment (a branch named with a slash is read as
+        its first part)."""
+        found = self._split(url)
+        if found is None:
+            return None
+        host, rest, fragment = found
+        if host in RAW_HOSTS:
+            if not rest:
+                return None
+            return FileRef(rest[0], "/".join(rest[1:]), fragment, "raw")
+        if rest[:1] == ["-"]:  # GitLab: /-/blob/<ref>/<path>
+            rest = rest[1:]
+        if len(rest) >= 2 and rest[0] in ("blob", "tree", "raw"):
+            return FileRef(rest[1], "/".join(rest[2:]), fragment, rest[0])
+        if len(rest) >= 3 and rest[0] == "src" and rest[1] in ("branch", "tag", "commit"):  # Gitea
+            return FileRef(rest[2], "/".join(rest[3:]), fragment, "blob")
+        return None
+
+    def issue(self, url: str) -> IssueRef | None:
+        """The issue or pull request a URL of this repository names."""
+        found = self._split(url)
+        if found is None:
+            return None
+        _, rest, _ = found
+        if rest[:1] == ["-"]:
+            rest = rest[1:]
+        if len(rest) >= 2 and rest[1].isdigit():
+            kind = {"issues": "issue", "pull": "pull", "pulls": "pull", "merge_requests": "pull"}.get(rest[0])
+            if kind is not None:
+                return IssueRef(self.host, self.path, int(rest[1]), kind)
+        return None
+
+    def shorthand(self, text: str) -> IssueRef | None:
+        """``#123`` (this repository's) or ``owner/name#123`` (another one on
+        the same host); on GitLab ``!123`` is a merge request."""
+        m = _SHORTHAND.fullmatch(text.strip())
+        if m is None:
+            return None
+        repo, sign, number = m.group(1), m.group(2), int(m.group(3))
+        kind = "pull" if sign == "!" else "issue"
+        return IssueRef(self.host, repo or self.path, number, kind)
+
+
+_SHORTHAND = re.compile(r"([\w.-]+(?:/[\w.-]+)+)?([#!])(\d+)")
+
+# https://host/owner/repo(.git), ssh://git@host[:port]/owner/repo.git,
+# git@host:owner/repo.git, git://host/owner/repo
+_SCP = re.compile(r"^(?:[\w.-]+@)?([\w.-]+):(?!//)/?(.+?)/?$")
+
+
+def parse_remote(url: str) -> tuple[str, str] | None:
+    """(host, owner/name) of a git remote URL, or None for a local path."""
+    url = url.strip()
+    if "://" in url:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https", "ssh", "git", "git+ssh", "ssh+git"):
+            return None
+        host, path = (parts.hostname or "").lower(), parts.path
+    else:
+        m = _SCP.match(url)
+        if m is None or os.path.sep in m.group(1):
+            return None
+        host, path = m.group(1).lower(), m.group(2)
+    path = path.strip("/")
+    if path.endswith(".git"):
+        path = path[:-4]
+    if not host or path.count("/") < 1:
+        return None
+    return host, path
+
+
+def parse_configured(value: str) -> tuple[str, str] | None:
+    """(host, owner/name) from the configuration's ``repository``:
+    ``github.com/acme/widget``, or a full URL or remote."""
+    value = value.strip()
+    if "://" in value or "@" in value:
+        return parse_remote(value)
+    parts = value.strip("/").split("/")
+    if len(parts) >= 3 and "." in parts[0]:
+        return parts[0].lower(), "/".join(parts[1:]).removesuffix(".git")
+    return None
+
+
+def _git_dir(top: str) -> str | None:
+    """The git directory of the working tree at ``top`` (``.git`` is a file
+    in a linked worktree or a submodule: ``gitdir: <path>``)."""
+    dot = os.path.join(top, ".git")
+    if os.path.isdir(dot):
+        return dot
+    try:
+        with open(dot, encoding="utf-8") as f:
+            line = f.readline()
+    except OSError:
+        return None
+    if line.startswith("gitdir:"):
+        found = os.path.normpath(os.path.join(top, line[len("gitdir:"):].strip()))
+        # a linked worktree keeps its remotes in the main repository's config
+        common = os.path.join(found, "commondir")
+        try:
+            with open(common, encoding="utf-8") as f:
+                return os.path.normpath(os.path.join(found, f.read().strip()))
+        except OSError:
+            return found
+    return None
+
+
+def find_top(start: str) -> str | None:
+    """The working tree's top folder at or above ``start``."""
+    d = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+_REMOTE = re.compile(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
+_SECTION = re.compile(r"^\s*\[")
+_URL = re.compile(r"^\s*url\s*=\s*(.+?)\s*$", re.I)
+
+
+def remotes(git_dir: str) -> list[tuple[str, str]]:
+    """(name, url) of each remote in git's config, in the order written."""
+    try:
+        with open(os.path.join(git_dir, "config"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    out: list[tuple[str, str]] = []
+    current = None
+    for line in lines:
+        m = _REMOTE.match(line)
+        if m:
+            current = m.group(1)
+            continue
+        if _SECTION.match(line):
+            current = None
+            continue
+        m = _URL.match(line)
+        if current is not None and m and not any(name == current for name, _ in out):
+            out.append((current, m.group(1).strip('"')))
+    return out
+
+
+def _default_branch(git_dir: str, remote: str) -> str | None:
+    """The remote's HEAD as git last saw it (``refs/remotes/origin/HEAD``)."""
+    try:
+        with open(os.path.join(git_dir, "refs", "remotes", remote, "HEAD"), encoding="utf-8") as f:
+            line = f.read().strip()
+    except OSError:
+        return None
+    prefix = f"ref: refs/remotes/{remote}/"
+    return line[len(prefix):] if line.startswith(prefix) else None
+
+
+@lru_cache(maxsize=64)
+def _from_git(top: str) -> Repository | None:
+    git_dir = _git_dir(top)
+    if git_dir is None:
+        return None
+    found = remotes(git_dir)
+    ordered = sorted(found, key=lambda r: r[0] != "origin")  # origin first, then as written
+    for name, url in ordered:
+        parsed = parse_remote(url)
+        if parsed is not None:
+            return Repository(parsed[0], parsed[1], _default_branch(git_dir, name), top)
+    return None
+
+
+def find_repository(start: str, configured: str | None = None,
+                    default_branch: str | None = None) -> Repository | None:
+    """The repository a file in folder ``start`` belongs to: the
+    configuration's ``repository`` when set, else git's origin remote (or
+    the first remote). ``default_branch`` (configured) wins over git's."""
+    top = find_top(start)
+    repo = None
+    if configured:
+        parsed = parse_configured(configured)
+        if parsed is not None:
+            git = _from_git(top) if top else None
+            repo = Repository(parsed[0], parsed[1], git.default_branch if git and
+                              (git.host, git.path) == parsed else None, top)
+    elif top is not None:
+        repo = _from_git(top)
+    if repo is not None and default_branch:
+        repo = Repository(repo.host, repo.path, default_branch, repo.root)
+    return repo
