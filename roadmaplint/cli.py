@@ -335,7 +335,7 @@ def cli(debug: bool) -> None:
 @click.option("--stdin-filename", type=click.Path(path_type=Path),
               help="With `-`: the name of the file read from stdin, for config lookup and output.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
-@click.option("--check-remote", is_flag=True, help="Check that http(s) links answer (uses the network).")
+@click.option("--check-remote", is_flag=True, help="Check that http(s) links answer and items agree with their issues (uses the network).")
 @click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Keep --check-remote results in this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
@@ -363,7 +363,7 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
         settings.formatting = False  # formatting rules only when selected
         if check_remote:
             settings.check_remote, settings.cache = True, cache
-            settings.extend_select = [*settings.extend_select, "dead-link"]
+            settings.extend_select = [*settings.extend_select, "dead-link", "status-drift"]
         jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff, data=data))
     reports = []
     notices = []  # what this run's remote checks could not settle
