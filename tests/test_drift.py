@@ -36,6 +36,7 @@ GITHUB = {
     "/repos/acme/app/issues/2": COMPLETED,
     "/repos/acme/app/issues/3": NOT_PLANNED,
     "/repos/acme/app/issues/4": OPEN,
+    "/repos/acme/app/issues/5": {**OPEN, "state_reason": "reopened"},
     "/repos/acme/app/pulls/7": MERGED_PR,
     # a pull request asked through the issues endpoint (#8): GitHub adds
     # pull_request, with merged_at
@@ -67,6 +68,9 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(srv.limited, body, {srv.remaining_header: "0", srv.reset_header: str(RESET)})
             return
         data = srv.answers.get(path)
+        if isinstance(data, str):  # moved: a redirect
+            self.reply(301, b"", {"Location": data})
+            return
         if data is None:
             self.reply(404, b'{"message": "Not Found"}')
             return
@@ -169,6 +173,11 @@ def test_done_while_every_issue_is_open(api: Server) -> None:
     assert api.seen["/repos/acme/app/issues/1"] >= 1
 
 
+def test_reopened(api: Server) -> None:
+    assert drift(LEGEND + f"- ✅ Search ({ISSUE.format(5)})\n") == [
+        (11, 3, "item is marked done, but acme/app#5 was reopened and is still open")]
+
+
 def test_not_done_while_its_issue_was_closed_as_completed(api: Server) -> None:
     text = LEGEND + f"- 🚧 Search ({ISSUE.format(2)})\n"
     assert drift(text) == [(11, 3, "item is marked in-progress, but acme/app#2 was closed as completed on 2022-11-03")]
@@ -262,7 +271,7 @@ def test_rate_limit_exhausted(api: Server, status: int) -> None:
     text = LEGEND + f"- 🚧 Search ({ISSUE.format(2)})\n- ✅ Sync ({ISSUE.format(1)})\n"
     assert drift(text) == []
     assert NOTICES == ["status-drift: the GitHub API rate limit is exhausted; 2 items not checked; "
-                       "it resets at 2030-01-01 00:00 UTC (set a token: GITHUB_TOKEN, GITLAB_TOKEN)"]
+                       "it resets at 2030-01-01 00:00 UTC (a token in GITHUB_TOKEN allows more)"]
     assert sum(api.seen.values()) <= 2  # once refused, nothing more is asked
 
 
@@ -346,3 +355,30 @@ def test_rule_page_examples(api: Server, tmp_path: Path) -> None:
     blocks = dict(re.findall(r"## (Bad|Good|Fixed)\n.*?```markdown\n(.*?)```", page, re.S))
     assert drift(blocks["Bad"]) and drift(blocks["Good"]) == []
     assert fixed(blocks["Bad"]) == blocks["Fixed"]
+
+
+def test_gitlab_rate_limit(gitlab: Server) -> None:
+    gitlab.limited = 429
+    assert drift(LEGEND + "- 📅 Search (https://gitlab.com/group/app/-/issues/3)\n") == []
+    assert NOTICES == ["status-drift: the GitLab API rate limit is exhausted; 1 item not checked; "
+                       "it resets at 2030-01-01 00:00 UTC (a token in GITLAB_TOKEN allows more)"]
+
+
+def test_token_is_not_sent_across_a_redirect(api: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = _start({"/elsewhere": COMPLETED})
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", "ghp_s3cr3t-t0ken")
+        api.answers["/repos/acme/app/issues/2"] = f"{other.url}/elsewhere"
+        assert drift(LEGEND + f"- 🚧 Search ({ISSUE.format(2)})\n") != []
+        assert api.headers[0].get("Authorization") == "Bearer ghp_s3cr3t-t0ken"
+        assert other.seen["/elsewhere"] == 1 and "Authorization" not in other.headers[0]
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+def test_an_api_url_that_is_not_http(api: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROADMAPLINT_GITHUB_API", "file:///etc")
+    assert drift(LEGEND + f"- 🚧 Search ({ISSUE.format(2)})\n") == []
+    assert NOTICES == ["status-drift: 1 issue could not be read (GitHub API URL is not http(s)), "
+                       "not checked: acme/app#2"]

@@ -337,14 +337,16 @@ def status_drift(ctx: Context) -> Iterator[Finding]:
         return
     limited = [w for w in work if any(outcomes[r].problem == "limited" for _, r in w[2])]
     if limited:
-        for label, reset in sorted(exhausted.items()):
+        for provider, reset in sorted(exhausted.items(), key=lambda pr: pr[0].label):
+            mine = [w for w in limited if any(p is provider and outcomes[r].problem == "limited" for p, r in w[2])]
             when = ""
             if reset is not None:
                 import datetime as dt
 
                 when = "; it resets at " + dt.datetime.fromtimestamp(reset, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-            NOTICES.append(f"status-drift: the {label} API rate limit is exhausted; {_n(len(limited), 'item')} "
-                           f"not checked{when} (set a token: GITHUB_TOKEN, GITLAB_TOKEN)")
+            hint = "" if provider.token else f" (a token in {provider.token_env[0]} allows more)"
+            NOTICES.append(f"status-drift: the {provider.label} API rate limit is exhausted; "
+                           f"{_n(len(mine), 'item')} not checked{when}{hint}")
     unread = {r: o for r, o in outcomes.items() if o.problem in ("missing", "error", "offline")}
     if unread:
         names = sorted({_ref_name(r, repo) for r in unread})

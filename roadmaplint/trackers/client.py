@@ -53,13 +53,40 @@ class _Limit:
             return self.exhausted
 
 
+_SECRET_HEADERS = ("authorization", "private-token")
+_OPENER: Any = None
+
+
+def _opener() -> Any:
+    """urllib's opener, but a redirect to another host drops the token (a
+    moved repository redirects within the API; nothing else should see it)."""
+    global _OPENER
+    if _OPENER is None:
+        import urllib.request
+        from urllib.parse import urlsplit
+
+        class Redirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+                new = super().redirect_request(req, fp, code, msg, headers, newurl)
+                if new is not None and urlsplit(newurl).netloc.lower() != urlsplit(req.full_url).netloc.lower():
+                    for key in list(new.headers):
+                        if key.lower() in _SECRET_HEADERS:
+                            del new.headers[key]
+                return new
+
+        _OPENER = urllib.request.build_opener(Redirect)
+    return _OPENER
+
+
 def _get(url: str, headers: dict[str, str], timeout: float) -> tuple[int, Any, bytes]:
     import urllib.error
     import urllib.request
 
+    if not url.lower().startswith(("http://", "https://")):
+        raise _NotHttp(url)
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **headers})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http/https only)
+        with _opener().open(req, timeout=timeout) as resp:  # http/https only: checked above
             return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as exc:
         try:
@@ -69,6 +96,10 @@ def _get(url: str, headers: dict[str, str], timeout: float) -> tuple[int, Any, b
         status, got = exc.code, exc.headers
         exc.close()
         return status, got, body
+
+
+class _NotHttp(Exception):
+    """An API base URL that is not http(s) (a mistyped option)."""
 
 
 def _reason(status: int) -> str:
@@ -98,6 +129,8 @@ def ask(provider: Provider, ref: IssueRef, entry: Any, limit: _Limit, timeout: f
         wait = backoff * (2**attempt)
         try:
             status, got, body = _get(url, headers, timeout)
+        except _NotHttp:
+            return Outcome(None, "error", f"{provider.label} API URL is not http(s)"), None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             text = str(reason) or type(reason).__name__
@@ -145,9 +178,9 @@ def ask(provider: Provider, ref: IssueRef, entry: Any, limit: _Limit, timeout: f
 
 def fetch(jobs: list[tuple[Provider, IssueRef]], cache: Path | None = None, max_age: float = 3600.0,
           timeout: float = 10.0, retries: int = 2, backoff: float = 0.5,
-          concurrency: int = 4) -> tuple[dict[IssueRef, Outcome], dict[str, float | None]]:
+          concurrency: int = 4) -> tuple[dict[IssueRef, Outcome], dict[Provider, float | None]]:
     """The outcome of each distinct issue, and the providers whose rate
-    limit ran out (label -> when it resets, if it said)."""
+    limit ran out (-> when it resets, if it said)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ..remote import _load, _save
@@ -185,5 +218,5 @@ def fetch(jobs: list[tuple[Provider, IssueRef]], cache: Path | None = None, max_
     for provider, _, _ in todo:
         limit = limits[id(provider)]
         if limit.exhausted:
-            exhausted[provider.label] = limit.reset
+            exhausted[provider] = limit.reset
     return out, exhausted
