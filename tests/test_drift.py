@@ -210,6 +210,11 @@ def test_checkbox_is_checked(api: Server) -> None:
     assert fixed(text) == f"# Roadmap\n\n- [x] Sync\n- [x] Search ({ISSUE.format(2)})\n- [ ] Export ({ISSUE.format(1)})\n"
 
 
+def test_box_and_marker_change_together(api: Server) -> None:
+    text = LEGEND + f"- [ ] 🚧 Search ({ISSUE.format(2)})\n"
+    assert fixed(text) == LEGEND + f"- [x] ✅ Search ({ISSUE.format(2)})\n"
+
+
 def test_no_legend_the_documents_own_done_marker(api: Server) -> None:
     text = f"# Roadmap\n\n- ✔️ Sync\n- ✔️ Login\n- 🚧 Search ({ISSUE.format(2)})\n"
     assert fixed(text) == f"# Roadmap\n\n- ✔️ Sync\n- ✔️ Login\n- ✔️ Search ({ISSUE.format(2)})\n"
@@ -382,3 +387,12 @@ def test_an_api_url_that_is_not_http(api: Server, monkeypatch: pytest.MonkeyPatc
     assert drift(LEGEND + f"- 🚧 Search ({ISSUE.format(2)})\n") == []
     assert NOTICES == ["status-drift: 1 issue could not be read (GitHub API URL is not http(s)), "
                        "not checked: acme/app#2"]
+
+
+def test_gitlab_shorthand(gitlab: Server, tmp_path: Path) -> None:
+    _git_repo(tmp_path, "https://gitlab.com/group/app.git")
+    text = LEGEND + "- 📅 Search (#3)\n- 🚧 Sync (!4)\n"
+    assert drift(text, path=str(tmp_path / "ROADMAP.md")) == [
+        (11, 3, "item is marked planned, but #3 was closed on 2023-05-06"),
+        (12, 3, "item is marked in-progress, but !4 was merged on 2023-04-01"),
+    ]
