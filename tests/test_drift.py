@@ -10,7 +10,6 @@ import json
 import socket
 import subprocess
 import threading
-import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path

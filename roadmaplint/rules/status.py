@@ -319,8 +319,8 @@ def status_drift(ctx: Context) -> Iterator[Finding]:
     home = next((p for p in providers if repo is not None and repo.host == p.host), None)
     work: list[tuple[Item, ItemState, list[Any]]] = []  # (item, state, [(provider, ref)])
     for _, item, state in _items(ctx.bound):
-        if state.status is None:
-            continue
+        if not _known(ctx.spec, state.status) or state.status == "dropped":
+            continue  # nothing an issue could contradict: not asked about
         refs = _issue_refs(ctx.doc, item, providers, repo if home is not None else None, home)
         if refs:
             work.append((item, state, refs))
