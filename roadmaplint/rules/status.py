@@ -310,11 +310,14 @@ def status_drift(ctx: Context) -> Iterator[Finding]:
     from pathlib import Path
 
     from ..remote import NOTICES
-    from ..trackers import GitHub, GitLab
+    from ..trackers import PROVIDERS
     from ..trackers.client import fetch
 
     opts = ctx.options
-    providers = [GitHub(opts.github_api, opts.github_host), GitLab(opts.gitlab_api, opts.gitlab_host)]
+    # each provider's API and host: the options named after its forge, when
+    # the rule has them (a new provider works with its defaults)
+    providers = [cls(getattr(opts, f"{cls.forge}_api", None), getattr(opts, f"{cls.forge}_host", None))
+                 for cls in PROVIDERS]
     repo = ctx.repository
     home = next((p for p in providers if repo is not None and repo.host == p.host), None)
     work: list[tuple[Item, ItemState, list[Any]]] = []  # (item, state, [(provider, ref)])
