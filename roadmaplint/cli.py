@@ -644,10 +644,10 @@ def summary(paths: tuple[Path, ...], fmt: str, output_file: Path | None, depth: 
     for path in files:
         settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
         try:
-            source = Source.from_bytes(sys.stdin.buffer.read()) if stdin else read(path)
+            source = Source.from_bytes(sys.stdin.buffer.read(), str(path)) if stdin else read(path)
             bound = bind(load(source), settings)
         except (FileError, SourceError, SpecError) as exc:
-            run.error(str(exc) if not stdin or not isinstance(exc, SourceError) else f"{path}: {exc}")
+            run.error(f"{path}: {exc}" if isinstance(exc, SourceError) else str(exc))
             continue
         results.append(progress.progress(bound, str(path), settings.today or when))
     if not files:
@@ -663,6 +663,7 @@ def summary(paths: tuple[Path, ...], fmt: str, output_file: Path | None, depth: 
         encoding = None if output_file is not None else getattr(sys.stdout, "encoding", None)
         report = progress.text(results, depth, color, encoding or "utf-8")
     if report:
+        report = _shown(report)  # a path or a title with bytes that are not UTF-8
         if output_file is not None:
             _write_report(output_file, report)
         else:

@@ -383,8 +383,8 @@ def text(results: list[Progress], depth: int = 2, color: bool = False, encoding:
         cols = [c for c in COLUMNS if c == "done" or result.totals.by[c]]
         late_col = bool(result.overdue)
         shown = list(rows(result, depth))
-        name_w = min(NAME_WIDTH, max([len("total"), *(2 * i + len(_cut(s.title or "(no heading)", NAME_WIDTH - 2 * i))
-                                                      for i, s in shown)]))
+        name_w = min(NAME_WIDTH, max([len("section"), *(
+            2 * i + len(_cut(s.title or "(no heading)", NAME_WIDTH - 2 * i)) for i, s in shown)]))
         widths = [max(len(SHORT[c]), 3) for c in cols]
         header = (f"  {'section':<{name_w}}  {'progress':<{width + 5}}  "
                   + "  ".join(f"{SHORT[c]:>{w}}" for c, w in zip(cols, widths)) + ("  overdue" if late_col else ""))

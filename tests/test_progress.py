@@ -281,7 +281,8 @@ def test_errors_are_one_line_and_exit_2(tmp_path):
     good = str(_write(tmp_path, LEGEND))
     missing = run("summary", good, str(tmp_path / "NOPE.md"))
     assert missing.exit_code == 2
-    assert missing.stderr.strip().splitlines() == [f"roadmaplint: error: {tmp_path / 'NOPE.md'}: no such file or directory"]
+    assert missing.stderr.strip().splitlines() == [
+        f"roadmaplint: error: {tmp_path / 'NOPE.md'}: no such file or directory"]
     preset = run("summary", "--preset", "nonsense", good)
     assert preset.exit_code == 2 and "unknown preset 'nonsense'" in preset.stderr
     assert len(preset.stderr.strip().splitlines()) == 1
