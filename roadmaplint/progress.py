@@ -168,6 +168,15 @@ def _column(bound: Bound, status: str | None) -> str:
     return "done" if bound.spec.finished(status) else "other"
 
 
+def _name(bound: Bound, item: Item) -> str:
+    """An item's text without the status marker it starts with."""
+    marker = bound.item(item).marker
+    text = item.text
+    if marker is not None and text.startswith(marker.text):
+        text = text[len(marker.text):].lstrip(" :-–—")
+    return text or item.text
+
+
 def _line(bound: Bound, offset: int) -> int:
     return bound.doc.source.position(offset)[0]
 
@@ -198,13 +207,13 @@ def progress(bound: Bound, path: str, today: dt.date) -> Progress:
                 continue
             due = D.overdue_item(bound, item, today)
             if due is not None:
-                late[id(item)] = Late(item.text, _line(bound, item.span.start), str(bound.status(item)), due,
+                late[id(item)] = Late(_name(bound, item), _line(bound, item.span.start), str(bound.status(item)), due,
                                       title, False)
         if missed is not None:
             due, open_items = missed
             for item in open_items:
                 if id(item) not in late and id(item) in work:
-                    late[id(item)] = Late(item.text, _line(bound, item.span.start), str(bound.status(item)), due,
+                    late[id(item)] = Late(_name(bound, item), _line(bound, item.span.start), str(bound.status(item)), due,
                                           title, True)
     overdue = sorted(late.values(), key=lambda o: o.line)
 

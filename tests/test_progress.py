@@ -142,8 +142,9 @@ def test_overdue_as_rule_rl603_judges_it_with_today(tmp_path):
     late = _json("--today", "2027-05-01", str(path))["roadmaps"][0]
     # Q1 2027 (ended 2027-03-31) still has "🚧 Printer"; "⏸️ Sync" missed its own 2027-01-15;
     # "Docs" has no status: not judged; done and dropped work is never overdue
-    assert [(o["line"], o["status"], o["due"]["end"], o["by_section"]) for o in late["overdue"]] == [
-        (14, "in-progress", "2027-03-31", True), (21, "blocked", "2027-01-15", False)]
+    assert [(o["text"], o["line"], o["status"], o["due"]["end"], o["by_section"]) for o in late["overdue"]] == [
+        ("Printer", 14, "in-progress", "2027-03-31", True),
+        ("Sync (by 2027-01-15)", 21, "blocked", "2027-01-15", False)]
     assert _section({"roadmaps": [late]}, "Q1 2027")["late"] is True
     assert _section({"roadmaps": [late]}, "Q1 2027")["overdue"] == 1
     # the same lines rule RL603 reports, on the same day
@@ -189,7 +190,7 @@ def test_text_table_with_bars(tmp_path):
     assert "█" * 10 + "▓" * 6 + "  66%" in q1
     assert q1.split()[-6:] == ["2", "1", "0", "1", "0", "1"]
     assert "Legend" not in out  # no work in it
-    assert "overdue since 2027-01-15: line 21: ⏸️ Sync (by 2027-01-15) (blocked)" in out
+    assert "overdue since 2027-01-15: line 21: Sync (by 2027-01-15) (blocked)" in out
     assert not ANSI.search(out)
 
 
