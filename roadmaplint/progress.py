@@ -177,6 +177,10 @@ def _name(bound: Bound, item: Item) -> str:
     return text or item.text
 
 
+def _late(bound: Bound, item: Item, due: D.Dated, section: str, by_section: bool) -> Late:
+    return Late(_name(bound, item), _line(bound, item.span.start), str(bound.status(item)), due, section, by_section)
+
+
 def _line(bound: Bound, offset: int) -> int:
     return bound.doc.source.position(offset)[0]
 
@@ -207,14 +211,12 @@ def progress(bound: Bound, path: str, today: dt.date) -> Progress:
                 continue
             due = D.overdue_item(bound, item, today)
             if due is not None:
-                late[id(item)] = Late(_name(bound, item), _line(bound, item.span.start), str(bound.status(item)), due,
-                                      title, False)
+                late[id(item)] = _late(bound, item, due, title, False)
         if missed is not None:
             due, open_items = missed
             for item in open_items:
                 if id(item) not in late and id(item) in work:
-                    late[id(item)] = Late(_name(bound, item), _line(bound, item.span.start), str(bound.status(item)), due,
-                                          title, True)
+                    late[id(item)] = _late(bound, item, due, title, True)
     overdue = sorted(late.values(), key=lambda o: o.line)
 
     def build(section: Section, with_children: bool = True) -> SectionProgress:
