@@ -238,16 +238,16 @@ def progress(bound: Bound, path: str, today: dt.date) -> Progress:
         )
 
     top = bound.container
-    rows: list[SectionProgress] = []
+    sections: list[SectionProgress] = []
     if top is not doc.root and own[id(doc.root)].items:  # work before the title
-        rows.append(build(doc.root, with_children=False))
+        sections.append(build(doc.root, with_children=False))
     if own[id(top)].items:  # work in the title's own body (or before any heading)
-        rows.append(build(top, with_children=False))
-    rows += [build(c) for c in top.children]
+        sections.append(build(top, with_children=False))
+    sections += [build(c) for c in top.children]
     totals = Counts()
     for counts in own.values():
         totals.add(counts)
-    return Progress(path, spec.preset, today, totals, rows, overdue,
+    return Progress(path, spec.preset, today, totals, sections, overdue,
                     _next_milestone(bound, today, own), statuses)
 
 
@@ -260,9 +260,8 @@ def _all_items(section: Section, deep: bool) -> Iterator[Item]:
 
 def _next_milestone(bound: Bound, today: dt.date, own: dict[int, Counts]) -> Milestone | None:
     """The dated section (not the roadmap's title) due soonest from today
-    on that is not finished:
-    not marked completed, not finished by its status, and not all of its
-    marked work finished."""
+    on that is not finished: not marked completed, not finished by its
+    status, and not all of its work done or dropped."""
     finished = bound.spec.finished
     best: Milestone | None = None
     for section in bound.doc.root.walk():
