@@ -603,6 +603,75 @@ def schema(which: str) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "svg"]), default="text",
+              show_default=True, help="text: a table with progress bars; markdown: for a pull request or a job "
+              "summary; json: see `schemas/summary.schema.json`; svg: a badge for a README.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the summary to FILE instead of standard output.")
+@click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True,
+              help="How many levels of sections the text and markdown tables show.")
+@click.option("--label", default="roadmap", show_default=True, help="The badge's label (svg).")
+@click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path),
+              help="With `-`: the name of the file read from stdin, for config lookup and output.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this config file instead of searching for one.")
+@click.option("--preset", help="Read the roadmaps with this preset instead of detecting one.")
+@click.option("--exclude", multiple=True, metavar="PATTERN",
+              help="Skip files matching this gitignore-style pattern when a directory is searched.")
+@click.option("--force-exclude", is_flag=True, help="Apply the exclusions to files named on the command line too.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text table (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).")
+def summary(paths: tuple[Path, ...], fmt: str, output_file: Path | None, depth: int, label: str,
+            today: dt.date | None, stdin_filename: Path | None, **options: Any) -> None:
+    """Show how far each roadmap has got: work by status per section,
+    percent done, overdue work and the next milestone due."""
+    from . import progress
+    from .document import load
+    from .files import FileError, read
+    from .linter import bind
+    from .source import Source, SourceError
+    from .spec import SpecError
+
+    run = Run(select=[], ignore=[], unsafe_fixes=False, diff=False, verbose=False, today=today, **options)
+    stdin = paths == (Path("-"),)
+    if Path("-") in paths and not stdin:
+        raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
+    files = [stdin_filename or Path("-")] if stdin else _paths(paths, run)
+    results = []
+    when = today or dt.date.today()
+    for path in files:
+        settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
+        try:
+            source = Source.from_bytes(sys.stdin.buffer.read(), str(path)) if stdin else read(path)
+            bound = bind(load(source), settings)
+        except (FileError, SourceError, SpecError) as exc:
+            run.error(f"{path}: {exc}" if isinstance(exc, SourceError) else str(exc))
+            continue
+        results.append(progress.progress(bound, str(path), settings.today or when))
+    if not files:
+        click.echo("roadmaplint: no roadmap files found", err=True)
+    if fmt == "json":
+        report = progress.as_json(results, when)
+    elif fmt == "svg":
+        report = progress.svg(results, label).rstrip("\n")
+    elif fmt == "markdown":
+        report = progress.markdown(results, depth).rstrip("\n") if results else ""
+    else:
+        color = use_color(run.color) and output_file is None
+        encoding = None if output_file is not None else getattr(sys.stdout, "encoding", None)
+        report = progress.text(results, depth, color, encoding or "utf-8")
+    if report:
+        report = _shown(report)  # a path or a title with bytes that are not UTF-8
+        if output_file is not None:
+            _write_report(output_file, report)
+        else:
+            click.echo(report, color=fmt == "text" and use_color(run.color))
+    sys.exit(EXIT_ERROR if run.errors else EXIT_CLEAN)
+
+
+@cli.command()
 def lsp() -> None:
     """Run the language server over stdio (needs `pip install 'roadmaplint[lsp]'`)."""
     try:
