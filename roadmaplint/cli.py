@@ -362,8 +362,13 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
         settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
         settings.formatting = False  # formatting rules only when selected
         if check_remote:
-            settings.check_remote, settings.cache = True, cache
-            settings.extend_select = [*settings.extend_select, "dead-link", "status-drift"]
+            settings.check_remote = True
+        if settings.check_remote:
+            settings.cache = cache
+            if settings.select is None:  # the network's rules, unless a selection names the rules
+                from .registry import all_rules
+
+                settings.extend_select = [*settings.extend_select, *(r.name for r in all_rules() if r.remote)]
         jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff, data=data))
     reports = []
     notices = []  # what this run's remote checks could not settle
