@@ -115,8 +115,9 @@ class Repository:
             rest = rest[1:]
         if len(rest) >= 2 and rest[0] in ("blob", "tree", "raw"):
             return FileRef(rest[1], "/".join(rest[2:]), fragment, rest[0])
-        if len(rest) >= 3 and rest[0] == "src" and rest[1] in ("branch", "tag", "commit"):  # Gitea
-            return FileRef(rest[2], "/".join(rest[3:]), fragment, "blob")
+        if len(rest) >= 3 and rest[0] in ("src", "raw") and rest[1] in ("branch", "tag", "commit") \
+                and (rest[0] == "src" or self.forge == "gitea"):  # Gitea: /src/branch/main/, /raw/branch/main/
+            return FileRef(rest[2], "/".join(rest[3:]), fragment, "blob" if rest[0] == "src" else "raw")
         return None
 
     def issue(self, url: str) -> IssueRef | None:

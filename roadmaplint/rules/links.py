@@ -213,10 +213,11 @@ def _self_links(ctx: Context) -> dict[int, SelfLink]:
             path = ""
         if path == ".." or path.startswith("../") or path.startswith("/"):
             continue  # not inside the repository
-        s = SelfLink(link, written, name, path, ref.kind, name == default)
+        # GitHub reads HEAD as the default branch
+        s = SelfLink(link, written, name, path, ref.kind, name == default or (name == "HEAD" and default is not None))
         found[link.span.start] = s
-        here = name in (default, head) or (head is not None and _HASH.fullmatch(name) is not None
-                                           and head.startswith(name))
+        here = name in (default, head, "HEAD") or (head is not None and _HASH.fullmatch(name) is not None
+                                                   and head.startswith(name))
         if here:
             if top is not None:
                 s.where, s.local = "in the working tree", Path(os.path.normpath(top / path)) if path else top
