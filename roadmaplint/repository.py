@@ -113,11 +113,11 @@ class Repository:
             return FileRef(rest[0], "/".join(rest[1:]), fragment, "raw")
         if rest[:1] == ["-"]:  # GitLab: /-/blob/<ref>/<path>
             rest = rest[1:]
-        if len(rest) >= 2 and rest[0] in ("blob", "tree", "raw"):
-            return FileRef(rest[1], "/".join(rest[2:]), fragment, rest[0])
         if len(rest) >= 3 and rest[0] in ("src", "raw") and rest[1] in ("branch", "tag", "commit") \
                 and (rest[0] == "src" or self.forge == "gitea"):  # Gitea: /src/branch/main/, /raw/branch/main/
             return FileRef(rest[2], "/".join(rest[3:]), fragment, "blob" if rest[0] == "src" else "raw")
+        if len(rest) >= 2 and rest[0] in ("blob", "tree", "raw"):
+            return FileRef(rest[1], "/".join(rest[2:]), fragment, rest[0])
         return None
 
     def issue(self, url: str) -> IssueRef | None:
@@ -347,7 +347,10 @@ def _git(top: str, args: list[str], stdin: bytes) -> bytes | None:
     is missing, refuses (not a repository it trusts) or takes too long."""
     import subprocess
 
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    # never the network: a partial clone would fetch a missing object from
+    # its promisor remote; no transport is allowed, and lazy fetches are off
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
+           "GIT_ALLOW_PROTOCOL": "none", "GIT_NO_LAZY_FETCH": "1"}
     try:
         done = subprocess.run(["git", *args], cwd=top, input=stdin, capture_output=True,
                               timeout=GIT_TIMEOUT, env=env, check=False)
@@ -361,6 +364,32 @@ def _plain(name: str) -> bool:
     return bool(name) and not any(c in name for c in ":\n\r\0") and not name.startswith("-")
 
 
+def _partial(top: str) -> bool:
+    """Whether the repository is a partial clone (``--filter``), whose
+    missing objects git would fetch from a remote."""
+    git_dir = _git_dir(top)
+    try:
+        with open(os.path.join(git_dir or "", "config"), encoding="utf-8", errors="replace") as f:
+            text = f.read().lower()
+    except OSError:
+        return True  # not a repository we can read: do not ask git
+    return "partialclone" in text or re.search(r"^\s*promisor\s*=\s*true", text, re.M) is not None
+
+
+def sparse_checkout(top: str) -> bool:
+    """Whether the working tree leaves files out (``core.sparseCheckout``)."""
+    found = False
+    for git_dir in {_git_dir(top), _own_git_dir(top)}:
+        for name in ("config", "config.worktree"):
+            try:
+                with open(os.path.join(git_dir or "", name), encoding="utf-8", errors="replace") as f:
+                    text = f.read().lower()
+            except OSError:
+                continue
+            found = found or re.search(r"^\s*sparsecheckout\s*=\s*true", text, re.M) is not None
+    return found
+
+
 def objects(top: str, refs: list[str], paths: list[tuple[str, str]],
             remote: str = "origin") -> tuple[dict[str, str], dict[tuple[str, str], GitObject | None]] | None:
     """What git has of ``refs`` and of ``paths`` (``(ref, path)`` pairs) in
@@ -369,6 +398,8 @@ def objects(top: str, refs: list[str], paths: list[tuple[str, str]],
     the remote's branch of that name; refs git does not have are left out),
     and (ref, path) -> the object, or None when that ref's tree has no such
     path. None when git cannot answer."""
+    if _partial(top):
+        return None  # its objects may be on the network only
     lines: list[str] = []
     wanted = [r for r in dict.fromkeys(refs) if _plain(r)]
     for r in wanted:

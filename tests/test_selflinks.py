@@ -292,3 +292,47 @@ def test_issue_references_get_the_forges_address(tmp_path: Path) -> None:
             "https://github.com/group/widget/issues/12"),
         (3, "no heading or anchor for #7"),
     ]
+
+
+def test_head_is_the_default_branch_and_gitea_raw_urls_are_files(tmp_path: Path) -> None:
+    top = widget(tmp_path)
+    text = ("# R\n\n- [plan](https://github.com/acme/widget/blob/HEAD/docs/plan.md)\n"
+            "- [gone](https://github.com/acme/widget/blob/HEAD/docs/gone.md)\n")
+    path = roadmap(top, text)
+    assert [line for line, _ in lint(path, "RL402")] == [4]
+    assert fixed(text, "RL402", path=path, self_links="relative", unsafe=True).startswith("# R\n\n- [plan](docs/plan.md)\n")
+    from roadmaplint.repository import Repository
+
+    gitea = Repository("codeberg.org", "acme/widget")
+    found = gitea.file("https://codeberg.org/acme/widget/raw/branch/main/docs/logo.png")
+    assert found is not None and (found.ref, found.path, found.kind) == ("main", "docs/logo.png", "raw")
+    # on GitHub, /raw/<ref>/ names the ref: "branch" here
+    assert Repository("github.com", "acme/widget").file("https://github.com/acme/widget/raw/branch/x.png").ref == "branch"  # type: ignore[union-attr]
+
+
+def test_a_partial_clone_is_not_asked_for_what_it_would_fetch(tmp_path: Path) -> None:
+    upstream = widget(tmp_path)
+    git(upstream, "checkout", "-qb", "dev")
+    (upstream / "docs" / "next.md").write_text("# Next\n", encoding="utf-8")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "dev")
+    git(upstream, "checkout", "-q", "main")
+    git(upstream, "config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--filter=blob:none", f"file://{upstream}", str(clone))
+    git(clone, "remote", "set-url", "origin", "https://github.com/acme/widget.git")
+    packs = sorted(p.name for p in (clone / ".git" / "objects" / "pack").iterdir())
+    path = roadmap(clone, "# R\n\n- [next](https://github.com/acme/widget/blob/dev/docs/next.md#nope)\n"
+                          "- [gone](https://github.com/acme/widget/blob/dev/docs/gone.md)\n")
+    assert lint(path, "RL401", "RL402") == []  # not judged
+    assert sorted(p.name for p in (clone / ".git" / "objects" / "pack").iterdir()) == packs  # nothing fetched
+
+
+def test_a_sparse_checkout_asks_git_for_what_it_left_out(tmp_path: Path) -> None:
+    top = widget(tmp_path)
+    git(top, "sparse-checkout", "set", "docs")  # plugins/ leaves the working tree
+    assert not (top / "plugins").exists()
+    path = roadmap(top, "# R\n\n- [plugins](https://github.com/acme/widget/tree/main/plugins)\n"
+                        "- [gone](https://github.com/acme/widget/tree/main/themes)\n")
+    assert lint(path, "RL402") == [
+        (4, "no file or directory 'themes' in HEAD, as git has it (the link is an absolute one into this repository)")]

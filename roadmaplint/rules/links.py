@@ -194,7 +194,8 @@ def _self_links(ctx: Context) -> dict[int, SelfLink]:
     head = checked_out(repo.root) if repo.root else None
     default = repo.default_branch
     slashed = [n for n in (default, head) if n and "/" in n]
-    elsewhere: list[SelfLink] = []
+    elsewhere: list[tuple[SelfLink, str]] = []  # and the ref to ask git for
+    sparse: bool | None = None
     for link in _targets(doc):
         written = _written_url(doc, link)
         if _local(written):
@@ -222,19 +223,27 @@ def _self_links(ctx: Context) -> dict[int, SelfLink]:
             if top is not None:
                 s.where, s.local = "in the working tree", Path(os.path.normpath(top / path)) if path else top
                 s.exists = _exists(s.local)
+                if s.exists is False and repo.root is not None:
+                    if sparse is None:
+                        from ..repository import sparse_checkout
+
+                        sparse = sparse_checkout(repo.root)
+                    if sparse:  # a sparse checkout leaves files out: ask git's HEAD
+                        s.exists, s.where, s.local = None, None, None
+                        elsewhere.append((s, "HEAD"))
         elif repo.root is not None:
-            elsewhere.append(s)
+            elsewhere.append((s, name))
     if elsewhere:
         from ..repository import objects
 
-        answer = objects(repo.root, [s.ref for s in elsewhere], [(s.ref, s.path) for s in elsewhere if s.path])
+        answer = objects(repo.root, [r for _, r in elsewhere], [(r, s.path) for s, r in elsewhere if s.path])
         if answer is not None:
             revs, objs = answer
-            for s in elsewhere:
-                if s.ref not in revs:
+            for s, r in elsewhere:
+                if r not in revs:
                     continue  # git does not have it: say nothing
-                s.where = f"in {s.ref}, as git has it"
-                s.obj = objs.get((s.ref, s.path)) if s.path else None
+                s.where = f"in {r}, as git has it"
+                s.obj = objs.get((r, s.path)) if s.path else None
                 s.exists = s.obj is not None if s.path else True
     return found
 
