@@ -64,11 +64,13 @@ def test_a_link_to_the_default_branch_is_checked_in_the_working_tree(tmp_path: P
                         "- [themes](https://github.com/acme/widget/tree/main/themes)\n"
                         "- [logo](https://raw.githubusercontent.com/acme/widget/main/logo.png)\n"
                         "- [other](https://github.com/acme/widget-extras/blob/main/gone.md)\n"
-                        "- [issue](https://github.com/acme/widget/issues/12)\n")
+                        "- [issue](https://github.com/acme/widget/issues/12)\n"
+                        "- <https://github.com/acme/widget/blob/main/gone.md> and https://github.com/acme/widget/blob/main/docs/plan.md\n")
     assert lint(path, "RL402") == [
         (4, "no file or directory 'docs/design.md' in the working tree (the link is an absolute one into this repository)"),
         (6, "no file or directory 'themes' in the working tree (the link is an absolute one into this repository)"),
         (7, "no file or directory 'logo.png' in the working tree (the link is an absolute one into this repository)"),
+        (10, "no file or directory 'gone.md' in the working tree (the link is an absolute one into this repository)"),
     ]
 
 
@@ -253,14 +255,16 @@ def test_relative_form_of_an_awkward_path(tmp_path: Path) -> None:
 def test_absolute_reports_and_rewrites_relative_links(tmp_path: Path, remote: str, url: str) -> None:
     top = widget(tmp_path, remote)
     text = ("# Roadmap\n\n- [plan](docs/plan.md#goals)\n- [plugins](plugins/)\n- ![logo](docs/plan.md)\n"
-            "- [top](#roadmap)\n")
+            "- [top](#roadmap) ![logo][l]\n\n[l]: docs/plan.md\n")
     path = roadmap(top, text)
     assert lint(path, "RL402") == []
-    assert [line for line, _ in lint(path, "RL402", self_links="absolute")] == [3, 4]  # not the image, nor #top
+    # not an image (nor its definition), nor #top
+    assert [line for line, _ in lint(path, "RL402", self_links="absolute")] == [3, 4]
     tree = url.replace("/blob/", "/tree/").replace("/src/branch/main/docs/plan.md#goals", "/src/branch/main/plugins")
     tree = tree.replace("/docs/plan.md#goals", "/plugins")
     assert fixed(text, "RL402", path=path, self_links="absolute", unsafe=True) == (
-        f"# Roadmap\n\n- [plan]({url})\n- [plugins]({tree})\n- ![logo](docs/plan.md)\n- [top](#roadmap)\n")
+        f"# Roadmap\n\n- [plan]({url})\n- [plugins]({tree})\n- ![logo](docs/plan.md)\n- [top](#roadmap) ![logo][l]\n\n"
+        "[l]: docs/plan.md\n")
 
 
 def test_a_bad_self_links_value_is_one_line_and_exit_2(tmp_path: Path) -> None:

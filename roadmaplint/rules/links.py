@@ -137,8 +137,7 @@ class SelfLink:
     kind: str  # blob | tree | raw
     default: bool  # the ref is the repository's default branch
     # where the path was looked up: "in the working tree", "in v1.0, as git
-    # has it", or
-    # None: it cannot be (git does not have the ref, or there is no git)
+    # has it"; None: it cannot be (git does not have the ref, or no git)
     where: str | None = None
     local: Path | None = None  # the file in the working tree
     exists: bool | None = None  # None: not known
@@ -435,8 +434,6 @@ def missing_file(ctx: Context) -> Iterator[Finding]:
     selfs = _self_links(ctx)
     style = ctx.options.self_links
     for link in _targets(doc):
-        if link.kind == "autolink":
-            continue  # <a@b.org> is mail; any other autolink has a scheme
         written = _written_url(doc, link)
         if not written:
             continue
@@ -445,6 +442,8 @@ def missing_file(ctx: Context) -> Iterator[Finding]:
             if s is not None:
                 yield from _missing_self(ctx, s, base, style)
             continue
+        if link.kind == "autolink":
+            continue  # <a@b.org> is mail; any other autolink has a scheme
         raw_path, _ = _split(written)
         path = unquote(unescape(raw_path))
         if not path:
@@ -515,6 +514,9 @@ def _relative_self(ctx: Context, link: Link, written: str, target: Path) -> Iter
     repository, and the absolute URL on the default branch as an unsafe fix."""
     if link.kind not in ("inline", "definition"):
         return  # an image: a relative image shows on any forge
+    if link.kind == "definition" and any(lk.kind == "image" and lk.label is not None
+                                         and label_key(lk.label) == label_key(link.label or "") for lk in ctx.doc.links):
+        return  # the definition of an image
     repo = ctx.repository
     base = _base_dir(ctx.doc)
     top = _working_tree(ctx, base, repo.root) if repo is not None and base is not None else None
