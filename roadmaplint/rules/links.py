@@ -260,6 +260,8 @@ def _self_anchors(ctx: Context, s: SelfLink, own: Callable[[], Anchors]) -> Anch
         return None
     state = ctx.once(_self_state)
     cache = state.setdefault("blobs", {})
+    if s.obj.id not in cache and len(cache) >= _BLOBS:
+        return None  # one git run per file: a bound on the time a document can cost
     if s.obj.id not in cache:
         from ..document import load
         from ..repository import blob_text
@@ -272,6 +274,8 @@ def _self_anchors(ctx: Context, s: SelfLink, own: Callable[[], Anchors]) -> Anch
             cache[s.obj.id] = None
     return cache[s.obj.id]
 
+
+_BLOBS = 50  # files read from git for their anchors, at most, per document
 
 _PATH_SPECIAL = lazy(r"[\s%()<>#?\[\]\\\"`'\x00-\x1f\x7f]")
 
