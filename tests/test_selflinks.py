@@ -340,3 +340,14 @@ def test_a_sparse_checkout_asks_git_for_what_it_left_out(tmp_path: Path) -> None
                         "- [gone](https://github.com/acme/widget/tree/main/themes)\n")
     assert lint(path, "RL402") == [
         (4, "no file or directory 'themes' in HEAD, as git has it (the link is an absolute one into this repository)")]
+
+
+def test_a_linked_worktree_reads_its_own_checked_out_branch(tmp_path: Path) -> None:
+    top = widget(tmp_path)
+    wt = tmp_path / "wt"
+    git(top, "worktree", "add", "-q", "-b", "spike", str(wt))
+    (wt / "docs" / "spike.md").write_text("# Spike\n", encoding="utf-8")  # not committed: only the working tree has it
+    path = roadmap(wt, "# R\n\n- [spike](https://github.com/acme/widget/blob/spike/docs/spike.md)\n"
+                       "- [gone](https://github.com/acme/widget/blob/spike/docs/gone.md)\n")
+    assert lint(path, "RL402") == [
+        (4, "no file or directory 'docs/gone.md' in the working tree (the link is an absolute one into this repository)")]
