@@ -351,3 +351,16 @@ def test_a_linked_worktree_reads_its_own_checked_out_branch(tmp_path: Path) -> N
                        "- [gone](https://github.com/acme/widget/blob/spike/docs/gone.md)\n")
     assert lint(path, "RL402") == [
         (4, "no file or directory 'docs/gone.md' in the working tree (the link is an absolute one into this repository)")]
+
+
+def test_the_top_level_config_key_sets_the_form(tmp_path: Path) -> None:
+    """`self-links = "relative"` in .roadmaplint.toml is missing-file's option."""
+    top = widget(tmp_path)
+    (top / "docs" / "logo.png").write_bytes(b"\x89PNG")
+    path = roadmap(top, SELF, "docs/ROADMAP.md")
+    (top / ".roadmaplint.toml").write_text('self-links = "relative"\n', encoding="utf-8")
+    result = run("check", str(path), "--select", "RL402")
+    assert f"{path}:3:" in result.output and "write it relative, as plan.md#goals" in result.output, result.output
+    (top / ".roadmaplint.toml").write_text('self-links = "sometimes"\n', encoding="utf-8")
+    bad = run("check", str(path))
+    assert bad.exit_code == 2 and "self-links" in bad.output
