@@ -316,7 +316,7 @@ def _rendering_problem(before: Document, after: Document, chosen: list[Violation
     return None
 
 
-_PIECES = re.compile(r"(?<=>)(?=<)")  # between two tags of rendered HTML
+_PIECES = re.compile(r"(?<=>)\s*(?=<)")  # between two tags of rendered HTML (a <pre> block's too)
 
 
 def _insertion_problem(before: Document, chosen: list[Violation]) -> str | None:

@@ -54,6 +54,16 @@ def test_with_no_section_of_the_spec_present_they_go_at_the_end() -> None:
         "# Roadmap\n\nIntro.\n\n## About\n\nUs.\n\n## Now\n\n## Next\n\n## Later\n")
 
 
+def test_after_the_last_section_of_a_repeating_entry_and_after_a_code_block() -> None:
+    # "Later" follows every milestone of the pattern entry before it, and
+    # goes after the last one's code block
+    spec = {"sections": [{"name": "Milestones", "pattern": "^v\\d", "repeat": {"min": 1}},
+                         {"name": "Later", "required": True}, {"name": "Notes"}]}
+    text = "# Roadmap\n\n## v1\n\n- a\n\n## v2\n\n```\nplan\n```\n\n## Notes\n\ntext\n"
+    assert fixed(text, "RL201", spec=spec, unsafe=True) == (
+        "# Roadmap\n\n## v1\n\n- a\n\n## v2\n\n```\nplan\n```\n\n## Later\n\n## Notes\n\ntext\n")
+
+
 def test_only_unsafe_fixes_insert() -> None:
     text = "# Roadmap\n\n## Later\n\n- c\n"
     assert fixed(text, "RL201", spec=HORIZONS) == text

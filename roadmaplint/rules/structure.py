@@ -79,7 +79,9 @@ def _insert_fix(bound: Bound, parent: Section, specs: list[SectionSpec], sec: Se
     before = [c for c, s in bound_children if s is not None and rank[id(s)] < index]
     after = [c for c, s in bound_children if s is not None and rank[id(s)] > index]
     if before:
-        anchor = max(before, key=lambda c: rank[id(bound.section_spec(c))])
+        # the last section (in the file) of the latest entry present
+        top = max(rank[id(bound.section_spec(c))] for c in before)
+        anchor = [c for c in before if rank[id(bound.section_spec(c))] == top][-1]
         at = _next_content(doc, anchor.span.end)
     elif after:
         first = min(after, key=lambda c: rank[id(bound.section_spec(c))])
