@@ -134,6 +134,14 @@ def test_no_fix_when_the_heading_would_not_be_the_section() -> None:
     spec = {"sections": [{"name": "- Now", "required": True}]}
     (v,) = violations("Roadmap\n=======\n\nText\n----\n\nmore\n", "RL201", spec=spec)
     assert v.fix is None
+    # a level-3 section after a level-2 one would be its subsection
+    spec = {"sections": [{"name": "Now", "level": 3, "required": True}]}
+    (v,) = violations("# Roadmap\n\n## Intro\n\ntext\n", "RL201", spec=spec)
+    assert v.fix is None
+    # a template whose heading is not below the section's would end it
+    spec = {"sections": [{"name": "Now", "required": True, "template": "## Also\n\ntext"}]}
+    (v,) = violations("# Roadmap\n\n## Later\n\ntext\n", "RL201", spec=spec)
+    assert v.fix is None
     # a missing title has no fix: only the author knows it
     (v,) = violations("## Now\n\n- a\n", "RL201", spec={"title": {"required": True}})
     assert v.message == "missing level-1 title" and v.fix is None

@@ -108,8 +108,10 @@ def _insert_fix(bound: Bound, parent: Section, specs: list[SectionSpec], sec: Se
     # before other text, a blank line after the section too
     insertion = lead + block + ("" if at == len(text) else nl)
     edit = Edit(at, at, insertion)
-    if not _settles(bound, parent, sec, edit, missing):
+    if not _binds(doc, parent, specs, sec, level, block, at):
         return None
+    if parent.heading is None and not _settles(bound, parent, sec, edit, missing):
+        return None  # at the top, a new heading can change which title holds the sections
     return Fix.unsafe(edit, effect=Rendering.RESTRUCTURED, inserts=True)
 
 
@@ -162,6 +164,26 @@ def _heading_text(doc: Document, name: str, level: int, nl: str) -> str:
         return name + nl + ("=" if level == 1 else "-") * max(3, len(name)) + nl
     marks = "#" * level
     return f"{marks} {name} {marks}{nl}" if want == "closed" else f"{marks} {name}{nl}"
+
+
+def _binds(doc: Document, parent: Section, specs: list[SectionSpec], sec: SectionSpec, level: int,
+           block: str, at: int) -> bool:
+    """Whether ``block`` (the heading and template) inserted at ``at`` is a
+    child of ``parent`` that binds to ``sec``: read alone, it is one heading
+    of that level (its template's headings are deeper) whose title the spec
+    gives ``sec``, and the section before it in ``parent`` is not shallower
+    (it would hold the new one)."""
+    from ..document import load
+    from ..source import Source
+
+    heads = load(Source(block)).headings
+    if not heads or heads[0].level != level or any(h.level <= level for h in heads[1:]):
+        return False
+    key = title_key(heads[0].title)
+    if next((s for s in specs if s.matches(key, level)), None) is not sec:
+        return False
+    previous = [c for c in parent.children if c.span.start < at]
+    return parent.heading is None or not previous or previous[-1].level >= level
 
 
 def _settles(bound: Bound, parent: Section, sec: SectionSpec, edit: Edit,
