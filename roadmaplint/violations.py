@@ -81,9 +81,9 @@ class Fix:
     # what the fix may change in the rendered page; None: REWRITTEN when the
     # fix rewrites words, else SAME
     effect: Rendering | None = None
-    # the edits only insert text (a missing section): the guard lets them
-    # add words, and checks that the page gains the blocks of the inserted
-    # text and changes in nothing else
+    # the edits only insert text (a missing section): the guard checks that
+    # they replace nothing and that the page gains the blocks of the
+    # inserted text and changes in nothing else (declare RESTRUCTURED too)
     inserts: bool = False
 
     @property
