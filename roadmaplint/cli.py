@@ -560,8 +560,17 @@ def export(path: Path) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the config instead of writing it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing .roadmaplint.toml.")
-def init(path: Path | None, to_stdout: bool, force: bool) -> None:
-    """Infer a spec from a roadmap and write .roadmaplint.toml beside it."""
+@click.option("--template", is_flag=True,
+              help="Print a new roadmap that follows the config's spec (or --preset's) instead.")
+@click.option("--preset", "preset_name", metavar="NAME", help="With --template: the preset to follow.")
+def init(path: Path | None, to_stdout: bool, force: bool, template: bool, preset_name: str | None) -> None:
+    """Infer a spec from a roadmap and write .roadmaplint.toml beside it;
+    with --template, print a new roadmap skeleton from a spec."""
+    if template:
+        _template(path, preset_name)
+        return
+    if preset_name is not None:
+        raise Failure("--preset goes with --template")
     from .document import load
     from .linter import bind
     from .settings import Settings
@@ -591,6 +600,36 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
         raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
     target.write_text(text, encoding="utf-8")
     click.echo(_shown(f"Wrote {target} (preset {bound.spec.preset}) from {found[0]}"), err=True)
+
+
+def _template(path: Path | None, preset_name: str | None) -> None:
+    """`init --template`: the skeleton of a roadmap that follows the preset
+    named, else the spec of the config that applies to PATH (a roadmap to
+    be, or its folder)."""
+    from .config import ConfigError, resolve
+    from .init import skeleton
+    from .spec import PRESETS, SpecError, preset, user_spec
+
+    try:
+        if preset_name is not None:
+            if preset_name not in PRESETS:
+                raise Failure(f"unknown preset {preset_name!r} (one of {', '.join(PRESETS)})")
+            spec = preset(preset_name)
+        else:
+            target = path or Path(".")
+            settings = resolve(target / "ROADMAP.md" if target.is_dir() else target)
+            if settings.spec is not None:
+                spec = user_spec(settings.spec, settings.config_path or "config")
+            elif settings.preset and settings.preset != "auto":
+                spec = preset(settings.preset)
+            else:
+                raise Failure("no spec or preset in the configuration: name one with --preset "
+                              f"({', '.join(PRESETS)})")
+    except (ConfigError, SpecError) as exc:
+        raise Failure(str(exc)) from None
+    click.echo(_shown(skeleton(spec)), nl=False)
+    if spec.title_pattern is not None and not spec.title_pattern.search("Roadmap"):
+        click.echo(f"roadmaplint: the title must match /{spec.title_pattern.pattern}/: edit it", err=True)
 
 
 @cli.command()

@@ -345,6 +345,7 @@ class SectionSpec:
     status: str | None = None
     items_status: str | None = None
     items_order: Any = None  # a list of statuses, or "priority"
+    template: str | None = None  # Markdown for the section's own text: init --template, missing-section's fix
     keys: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
@@ -385,6 +386,7 @@ class SectionSpec:
             status=data.get("status"),
             items_status=data.get("items", {}).get("status"),
             items_order=data.get("items", {}).get("order"),
+            template=data.get("template"),
         )
 
 

@@ -81,6 +81,10 @@ class Fix:
     # what the fix may change in the rendered page; None: REWRITTEN when the
     # fix rewrites words, else SAME
     effect: Rendering | None = None
+    # the edits only insert text (a missing section): the guard checks that
+    # they replace nothing and that the page gains the blocks of the
+    # inserted text and changes in nothing else (declare RESTRUCTURED too)
+    inserts: bool = False
 
     @property
     def renders(self) -> Rendering:
@@ -93,8 +97,9 @@ class Fix:
         return cls(tuple(edits), rewrites=rewrites, effect=effect)
 
     @classmethod
-    def unsafe(cls, *edits: Edit, rewrites: bool = False, effect: Rendering | None = None) -> Fix:
-        return cls(tuple(edits), Applicability.UNSAFE, rewrites, effect=effect)
+    def unsafe(cls, *edits: Edit, rewrites: bool = False, effect: Rendering | None = None,
+               inserts: bool = False) -> Fix:
+        return cls(tuple(edits), Applicability.UNSAFE, rewrites, effect=effect, inserts=inserts)
 
     @property
     def empty(self) -> bool:
