@@ -633,9 +633,10 @@ def _template(path: Path | None, preset_name: str | None) -> None:
 
 
 @cli.command()
-@click.argument("which", type=click.Choice(["spec", "config", "roadmap"]))
+@click.argument("which", type=click.Choice(["spec", "config", "roadmap", "summary"]))
 def schema(which: str) -> None:
-    """Print a JSON Schema: the spec, the config file, or the exported model."""
+    """Print a JSON Schema: the spec, the config file, the exported model, or
+    `summary --format json`'s output."""
     if which == "config":
         from .config import config_schema
 

@@ -343,3 +343,10 @@ def test_every_seed_and_corpus_roadmap_is_summarised():
     assert text.count("no statuses") == len(unmarked)
     progress.markdown(results)
     ET.fromstring(progress.svg(results))
+
+
+def test_schema_command_prints_the_summary_schema() -> None:
+    from helpers import run as cli
+
+    result = cli("schema", "summary")
+    assert result.exit_code == 0 and json.loads(result.output) == SCHEMA
