@@ -188,9 +188,9 @@ def parse_configured(value: str) -> tuple[str, str] | None:
     return None
 
 
-def _git_dir(top: str) -> str | None:
-    """The git directory of the working tree at ``top`` (``.git`` is a file
-    in a linked worktree or a submodule: ``gitdir: <path>``)."""
+def _own_git_dir(top: str) -> str | None:
+    """The git directory that holds this working tree's own HEAD (``.git``
+    is a file in a linked worktree or a submodule: ``gitdir: <path>``)."""
     dot = os.path.join(top, ".git")
     if os.path.isdir(dot):
         return dot
@@ -200,15 +200,21 @@ def _git_dir(top: str) -> str | None:
     except OSError:
         return None
     if line.startswith("gitdir:"):
-        found = os.path.normpath(os.path.join(top, line[len("gitdir:"):].strip()))
-        # a linked worktree keeps its remotes in the main repository's config
-        common = os.path.join(found, "commondir")
-        try:
-            with open(common, encoding="utf-8") as f:
-                return os.path.normpath(os.path.join(found, f.read().strip()))
-        except OSError:
-            return found
+        return os.path.normpath(os.path.join(top, line[len("gitdir:"):].strip()))
     return None
+
+
+def _git_dir(top: str) -> str | None:
+    """The git directory that holds the repository's config: a linked
+    worktree keeps its remotes in the main repository's (its ``commondir``)."""
+    own = _own_git_dir(top)
+    if own is None:
+        return None
+    try:
+        with open(os.path.join(own, "commondir"), encoding="utf-8") as f:
+            return os.path.normpath(os.path.join(own, f.read().strip()))
+    except OSError:
+        return own
 
 
 def find_top(start: str) -> str | None:
@@ -297,22 +303,6 @@ def find_repository(start: str, configured: str | None = None,
 
 
 # -- the checked-out ref and other refs' trees (self-links checked offline) ----------
-
-
-def _own_git_dir(top: str) -> str | None:
-    """The git directory that holds this working tree's own HEAD (a linked
-    worktree's, not the main repository's)."""
-    dot = os.path.join(top, ".git")
-    if os.path.isdir(dot):
-        return dot
-    try:
-        with open(dot, encoding="utf-8") as f:
-            line = f.readline()
-    except OSError:
-        return None
-    if line.startswith("gitdir:"):
-        return os.path.normpath(os.path.join(top, line[len("gitdir:"):].strip()))
-    return None
 
 
 def checked_out(top: str) -> str | None:
