@@ -183,10 +183,10 @@ def fetch(jobs: list[tuple[Provider, IssueRef]], cache: Path | None = None, max_
     limit ran out (-> when it resets, if it said)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..remote import _load, _save
+    from ..remote import load_cache, save_cache
 
     now = time.time()
-    stored = _load(cache) if cache else {}
+    stored = load_cache(cache) if cache else {}
     out: dict[IssueRef, Outcome] = {}
     todo: list[tuple[Provider, IssueRef, str]] = []
     for provider, ref in dict.fromkeys(jobs):
@@ -213,7 +213,7 @@ def fetch(jobs: list[tuple[Provider, IssueRef]], cache: Path | None = None, max_
                 if keep is not None:
                     stored[key] = keep
         if cache:
-            _save(cache, stored)
+            save_cache(cache, stored)
     exhausted = {}
     for provider, _, _ in todo:
         limit = limits[id(provider)]
