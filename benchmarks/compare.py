@@ -296,6 +296,12 @@ REFERENCE = [  # the same tools on the same files, without a goal
 ]
 
 
+def wanted(group: str, command: str, skip: list[str]) -> bool:
+    """Whether ``--skip`` leaves the command in: a group name leaves the
+    group out, ``group:tool`` the tool in that group alone (``batch:pymarkdown``)."""
+    return not any(s == group or (":" in s and f"{group}:{command}".startswith(s)) for s in skip)
+
+
 # -- installing ---------------------------------------------------------------------------------------
 
 
@@ -640,12 +646,10 @@ def main(argv: list[str] | None = None) -> int:
                      "timeout": args.timeout, "groups": {}, "skip": args.skip, "rows": rows(inp),
                      "command": "python benchmarks/compare.py " + " ".join(sys.argv[1:] if argv is None else argv)}
         load0 = os.getloadavg()[0]
-        skipped = [s.split(":", 1)[1] for s in args.skip if ":" in s]
         for g in groups(env, inp):
-            if g["name"] in args.skip:
+            if not wanted(g["name"], "", args.skip):
                 continue
-            commands = {n: c for n, c in g["commands"].items()
-                        if c is not None and not any(f"{g['name']}:{x}" in f"{g['name']}:{n}" for x in skipped)}
+            commands = {n: c for n, c in g["commands"].items() if c is not None and wanted(g["name"], n, args.skip)}
             n = runs["big"] if g["big"] else runs.get(g["name"], runs["one"])
             say(f"timing [{g['name']}]: {', '.join(commands)}; {n} runs")
             start = time.perf_counter()

@@ -106,3 +106,12 @@ def test_the_milestone_input_gives_format_moves_to_make():
     assert len(re.findall(r"^## 2030-\d\d-\d\d: Milestone \d+$", text, re.M)) == 50
     found = [v for v in lint_text(text, today=date(2026, 12, 1)) if v.name == "milestone-order"]
     assert [v.line for v in found] == [11, 161]
+
+
+def test_skip_leaves_out_a_tool_in_one_group_only():
+    wanted = _compare().wanted
+    skip = ["batch:pymarkdown", "parse"]
+    assert not wanted("batch", "pymarkdown scan", skip)
+    assert wanted("one", "pymarkdown scan", skip)
+    assert wanted("batch", "roadmaplint check", skip)
+    assert not wanted("parse", "", skip)
