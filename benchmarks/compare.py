@@ -22,8 +22,10 @@ Inputs: the one-file rows use the corpus roadmap closest to 6 KB, and the
 batch 200 corpus roadmaps (the corpus has 155: the first 45 again, in name
 order, make 200), from ``--shared``, else ROADMAPLINT_SHARED, else
 ../shared beside the project root; without it, generated roadmaps. The big
-inputs are generated (deterministic, this file's ``roadmap`` and
-``milestones``). Each copy is NNN/ROADMAP.md in a temporary folder.
+inputs are the seeds (shared/seeds/0*.md) joined and repeated to
+each size, as benchmarks/run.py does (``--generated``, or no seeds: this
+file's ``roadmap`` generator); the milestone rows use ``milestones``. All
+deterministic. Each copy is NNN/ROADMAP.md in a temporary folder.
 
 The commands of a group run alternately, in an order rotated each round,
 so that a noisy machine slows them alike; each figure is a median and each
@@ -155,7 +157,8 @@ def place(tmp: Path, name: str, data: bytes) -> Path:
 class Inputs:
     """The files every row reads, written to ``tmp``, and what they are."""
 
-    def __init__(self, tmp: Path, shared: Path | None, how: str, quick: bool, batch_size: int):
+    def __init__(self, tmp: Path, shared: Path | None, how: str, quick: bool, batch_size: int,
+                 generated: bool = False):
         self.notes: list[str] = []
         files = corpus(shared)
         scale = 8 if quick else 1  # --quick: every big input 8 times smaller
@@ -182,19 +185,35 @@ class Inputs:
                           for i in range(batch_size)]
             self.notes.append(f"batch: {batch_size} generated roadmaps")
         self.big: dict[str, Path] = {}
-        for mb in (1, 4, 0.5, 2, 0.25):
-            size = int(mb * MB / scale)
-            self.big[f"{mb:g}mb"] = place(tmp, f"gen-{size}", roadmap(size).encode())
+        seeds = sorted((shared / "seeds").glob("0*.md")) if shared and not generated else []
+        if seeds:
+            # as benchmarks/run.py: the seeds joined, repeated (real text, repeated headings and all)
+            text = b"\n\n".join(p.read_bytes() for p in seeds)
+            reps = {}
+            for mb in (1, 4, 0.5, 2, 0.25):
+                # whole multiples of the 0.25 MB input's count, so that "8x the text" is exact
+                reps[mb] = max(1, round(0.25 * MB / scale / len(text))) * int(mb * 4)
+                self.big[f"{mb:g}mb"] = place(tmp, f"seeds-{reps[mb]}", b"\n\n".join([text] * reps[mb]))
+            self.notes.append(f"big inputs: the {len(seeds)} seeds (seeds/0*.md, {len(text):,} bytes joined) "
+                              f"repeated " + ", ".join(f"{r} times ({self.size(self.big[f'{mb:g}mb'])})"
+                                                      for mb, r in sorted(reps.items()))
+                              + (", fewer under --quick" if quick else "") + "; --generated for generated ones")
+        else:
+            for mb in (1, 4, 0.5, 2, 0.25):
+                size = int(mb * MB / scale)
+                self.big[f"{mb:g}mb"] = place(tmp, f"gen-{size}", roadmap(size).encode())
+            self.notes.append("big inputs: generated release roadmaps (version headings, dated lines, checkbox "
+                              "items, code spans, anchor links, some bare URLs, trailing spaces, double blank "
+                              "lines and broken anchors; dates 2030-2039, so nothing is overdue before 2030)"
+                              + (", 8 times smaller under --quick" if quick else "")
+                              + ("" if generated else "; the seeds are absent"))
         self.ms: dict[int, Path] = {n: place(tmp, f"milestones-{n}", milestones(n).encode())
                                     for n in (400 // scale, 200 // scale)}
-        self.notes.append("big inputs: generated release roadmaps (version headings, dated lines, checkbox "
-                          "items, code spans, anchor links, some bare URLs, trailing spaces, double blank lines "
-                          "and broken anchors; dates 2030-2039, so nothing is overdue before 2030)"
-                          + (", 8 times smaller under --quick" if quick else ""))
         self.notes.append(f"milestones: {', '.join(map(str, self.ms))} dated sections (weekly, every 25th "
                           f"pair out of order), three items each")
 
-    def size(self, path: Path) -> str:
+    @staticmethod
+    def size(path: Path) -> str:
         n = path.stat().st_size
         return f"{n / MB:.2f} MB" if n >= 100_000 else f"{n / 1000:.1f} KB"
 
@@ -582,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", metavar="PATH", help="with --install-tools: where, reused (default: temporary)")
     parser.add_argument("--shared", metavar="PATH", help="the shared material (default: ROADMAPLINT_SHARED, "
                                                          "else ../shared beside the project root)")
+    parser.add_argument("--generated", action="store_true",
+                        help="big inputs generated by this file's roadmap() even when the seeds are there")
     parser.add_argument("--skip", action="append", default=[], metavar="NAME",
                         help="leave out a tool (--skip pymarkdown), a group (one, batch, parse, check-growth, "
                              "format-growth, milestones) or a tool in a group (--skip batch:pymarkdown, slow)")
@@ -600,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="roadmaplint-compare-") as tmp_name:
         tmp = Path(tmp_name)
         say("writing the inputs")
-        inp = Inputs(tmp / "in", shared, how, q, batch_size)
+        inp = Inputs(tmp / "in", shared, how, q, batch_size, args.generated)
         for note in inp.notes:
             say(f"  {note}")
         tools_dir = Path(args.tools).resolve() if args.tools else tmp / "tools"
