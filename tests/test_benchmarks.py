@@ -1,0 +1,124 @@
+"""benchmarks/compare.py builds its inputs and command list without error
+(--dry-run: nothing is built, installed or timed; no timed assertion here)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from datetime import date
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roadmaplint import lint_text
+from shared_data import SHARED, absent
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPARE = ROOT / "benchmarks" / "compare.py"
+
+
+def _compare():
+    spec = importlib.util.spec_from_file_location("compare", COMPARE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dry_run(shared: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ROADMAPLINT_SHARED=str(shared))
+    return subprocess.run([sys.executable, str(COMPARE), "--quick", "--dry-run", *extra],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+ROWS = [  # the issue's table: each row's pair of commands and its goal
+    ("vs `python -c pass`", "roadmaplint check / python -c pass", "5x"),
+    ("same vs `mdformat --check`", "roadmaplint check / mdformat --check", "0.6x"),
+    ("same vs `markdownlint-cli2`", "roadmaplint check / markdownlint-cli2", "0.3x"),
+    ("roadmaps in one `check` vs `mdformat --check`", "roadmaplint check / mdformat --check", "0.5x"),
+    ("vs mistune's own parse", "roadmaplint check / mistune parse", "2.5x"),
+    ("`check`: {a} vs {b} (8x the text)", "check {a} / check {b}", "8.8x"),
+    ("`format --check`: {a} vs {b} (8x the text)", "format --check {a} / format --check {b}", "8.8x"),
+    ("on 50 dated milestone sections vs 25", "format --check 50 / format --check 25", "2.3x"),
+]
+
+
+def test_dry_run_lists_every_row_of_the_table_and_each_command(tmp_path):
+    proc = _dry_run(SHARED)
+    assert proc.returncode == 0, proc.stderr
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("row: ")]
+    assert len(rows) == len(ROWS)
+    for line, (label, pair, goal) in zip(rows, ROWS):
+        if "{a}" in label:  # the two sizes, as the input is (seeds or generated)
+            a, b = re.search(r": (\S+ [KM]B) vs (\S+ [KM]B)", line).groups()
+            label, pair = label.format(a=a, b=b), pair.format(a=a, b=b)
+        assert label in line and pair in line and f"goal <= {goal}" in line, line
+    out = proc.stdout
+    # roadmaplint is the installed script of the scratch virtualenv, never this checkout
+    assert re.search(r"roadmaplint check: \S+/venv/bin/roadmaplint check \S+/one/ROADMAP\.md", out)
+    assert re.search(r"python -c pass: \S+/venv/bin/python -c pass", out)
+    assert "mistune.create_markdown(renderer=None)" in out
+    for group in ("[one]", "[batch]", "[parse]", "[check-growth]", "[format-growth]", "[milestones]"):
+        assert group in out
+
+
+def test_dry_run_says_where_the_inputs_come_from():
+    if not (SHARED / "corpus" / "roadmaps").is_dir():
+        pytest.skip(absent("corpus/roadmaps"))
+    proc = _dry_run(SHARED)
+    assert proc.returncode == 0, proc.stderr
+    assert f"found through ROADMAPLINT_SHARED={SHARED}" in proc.stderr
+    size = int(re.search(r"one file: corpus/roadmaps/\S+ \(([\d,]+) bytes, the corpus file closest to 6 KB",
+                         proc.stderr).group(1).replace(",", ""))
+    assert 5000 < size < 7000
+    assert "batch: 20 corpus roadmaps" in proc.stderr
+    if (SHARED / "seeds").is_dir():
+        assert "big inputs: the 5 seeds (seeds/0*.md" in proc.stderr
+
+
+def test_without_the_shared_folder_generated_roadmaps_stand_in(tmp_path):
+    proc = _dry_run(tmp_path / "nowhere")
+    assert proc.returncode == 0, proc.stderr
+    assert "shared material: absent" in proc.stderr
+    assert "one file: a generated roadmap" in proc.stderr
+    assert "big inputs: generated release roadmaps" in proc.stderr
+    assert "row: `check`: 0.50 MB vs 62.7 KB (8x the text)" in proc.stdout
+
+
+def test_a_full_batch_reuses_corpus_files_to_make_200_and_says_which(tmp_path):
+    compare = _compare()
+    corpus = tmp_path / "shared" / "corpus" / "roadmaps"
+    corpus.mkdir(parents=True)
+    for i in range(3):
+        (corpus / f"r{i}.md").write_text(f"# Roadmap {i}\n", encoding="utf-8")
+    inputs = compare.Inputs(tmp_path / "in", tmp_path / "shared", "--shared", quick=True, batch_size=7)
+    assert [p.read_text(encoding="utf-8") for p in inputs.batch] == [f"# Roadmap {i % 3}\n" for i in range(7)]
+    assert any("the corpus has 3, so the first 4 (in name order) appear twice" in n for n in inputs.notes)
+
+
+def test_generated_inputs_are_deterministic_and_of_the_size_asked():
+    compare = _compare()
+    text = compare.roadmap(100_000)
+    assert text == compare.roadmap(100_000)
+    assert 100_000 <= len(text.encode()) < 101_000
+    assert len(re.findall(r"^## v\d+\.\d\.0$", text, re.M)) > 100
+
+
+def test_the_milestone_input_gives_format_moves_to_make():
+    # every 25th pair of weekly dated sections is swapped: "## 2030-01-13: Milestone 1" comes
+    # before "## 2030-01-06: Milestone 2", which milestone-order reports and can fix
+    text = _compare().milestones(50)
+    assert len(re.findall(r"^## 2030-\d\d-\d\d: Milestone \d+$", text, re.M)) == 50
+    found = [v for v in lint_text(text, today=date(2026, 12, 1)) if v.name == "milestone-order"]
+    assert [v.line for v in found] == [11, 161]
+
+
+def test_skip_leaves_out_a_tool_in_one_group_only():
+    wanted = _compare().wanted
+    skip = ["batch:pymarkdown", "parse"]
+    assert not wanted("batch", "pymarkdown scan", skip)
+    assert wanted("one", "pymarkdown scan", skip)
+    assert wanted("batch", "roadmaplint check", skip)
+    assert not wanted("parse", "", skip)
