@@ -7,10 +7,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 from .lazyre import lazy
+from .violations import FrozenRecord, OrderedRecord
 
 if TYPE_CHECKING:
     from .document import Document, Item, Section, Span
@@ -39,15 +39,18 @@ _NOT_UNIT = (
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
 
 
-@dataclass(frozen=True, order=True)
-class Period:
+class Period(OrderedRecord):
     """A stretch of calendar time; sorts by start, then end."""
 
-    start: dt.date
-    end: dt.date
-    text: str = ""
-    start_offset: int = 0  # where in the parsed string the period was written
-    end_offset: int = 0
+    __slots__ = _fields = ("start", "end", "text", "start_offset", "end_offset")
+
+    def __init__(self, start: dt.date, end: dt.date, text: str = "", start_offset: int = 0,
+                 end_offset: int = 0) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.start_offset = start_offset  # where in the parsed string the period was written
+        self.end_offset = end_offset
 
 
 def _last_day(year: int, month: int) -> int:
@@ -231,11 +234,13 @@ _VERSION = lazy(
 _PRE = {"alpha": 0, "beta": 1, "pre": 1, "preview": 1, "rc": 2}
 
 
-@dataclass(frozen=True)
-class Version:
-    value: tuple[int, ...]
-    start: int
-    end: int
+class Version(FrozenRecord):
+    __slots__ = _fields = ("value", "start", "end")
+
+    def __init__(self, value: tuple[int, ...], start: int, end: int) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
 
 
 def version_at(text: str, pos: int = 0) -> Version | None:
@@ -269,21 +274,26 @@ _LEAD = lazy(r"^(?:[^\w(\[]+|\[[ xX~/!?*+>.-]?\]\s*|(?:[A-Za-z]|\d{1,2}|[ivxIVX]
 _LABEL = lazy(r"^(?:[\w][\w'’-]*\s+){0,2}$")
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(FrozenRecord):
     """What a heading or an item is named by: a period, a version, or a
     "later" horizon. ``strong`` when the name leads the title (`Q3 2025:
     Plugins`), weak when it comes later (`Phase 1 (Q3 2025)`); ``prefix``
     is the text before a weak name with digits masked, so that siblings
     written alike can be told from titles that merely mention a date."""
 
-    later: bool = False
-    period: Period | None = None
-    period_strong: bool = False
-    period_prefix: str = ""
-    version: tuple[int, ...] | None = None
-    version_strong: bool = False
-    version_prefix: str = ""
+    __slots__ = _fields = ("later", "period", "period_strong", "period_prefix", "version", "version_strong",
+                           "version_prefix")
+
+    def __init__(self, later: bool = False, period: Period | None = None, period_strong: bool = False,
+                 period_prefix: str = "", version: tuple[int, ...] | None = None, version_strong: bool = False,
+                 version_prefix: str = "") -> None:
+        self.later = later
+        self.period = period
+        self.period_strong = period_strong
+        self.period_prefix = period_prefix
+        self.version = version
+        self.version_strong = version_strong
+        self.version_prefix = version_prefix
 
 
 def _mask(text: str) -> str:
@@ -329,12 +339,14 @@ _TARGET = lazy(
 )
 
 
-@dataclass(frozen=True)
-class Dated:
-    kind: str  # target | completed
-    period: Period
-    offset: int  # where the date text starts in the string it was read from
-    bare: bool = False  # a year and nothing else, standing alone in brackets: "(2027)"
+class Dated(FrozenRecord):
+    __slots__ = _fields = ("kind", "period", "offset", "bare")
+
+    def __init__(self, kind: str, period: Period, offset: int, bare: bool = False) -> None:
+        self.kind = kind  # target | completed
+        self.period = period
+        self.offset = offset  # where the date text starts in the string it was read from
+        self.bare = bare  # a year and nothing else, standing alone in brackets: "(2027)"
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "text": self.period.text,

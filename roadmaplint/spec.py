@@ -6,10 +6,11 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
+
+from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
 BUILTIN_STATUSES = ("done", "in-progress", "planned", "blocked", "dropped")
@@ -330,24 +331,29 @@ def section_lead(key: str) -> str | None:
     return lead if re.search(r"[^\W\d_]", lead) else None
 
 
-@dataclass
-class SectionSpec:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    pattern: re.Pattern[str] | None = None
-    level: int | None = None
-    required: bool = False
-    min: int = 0
-    max: int | None = 1
-    children: list[SectionSpec] = field(default_factory=list)
-    order: str = "any"
-    allow_unknown: bool = True
-    status: str | None = None
-    items_status: str | None = None
-    items_order: Any = None  # a list of statuses, or "priority"
-    keys: set[str] = field(default_factory=set, repr=False)
+class SectionSpec(Record):
+    __slots__ = _fields = ("name", "aliases", "pattern", "level", "required", "min", "max", "children", "order",
+                           "allow_unknown", "status", "items_status", "items_order", "keys")
+    _hidden = ("keys",)
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, aliases: list[str] | None = None, pattern: re.Pattern[str] | None = None,
+                 level: int | None = None, required: bool = False, min: int = 0, max: int | None = 1,
+                 children: list[SectionSpec] | None = None, order: str = "any", allow_unknown: bool = True,
+                 status: str | None = None, items_status: str | None = None, items_order: Any = None,
+                 keys: set[str] | None = None) -> None:
+        self.name = name
+        self.aliases = [] if aliases is None else aliases
+        self.pattern = pattern
+        self.level = level
+        self.required = required
+        self.min = min
+        self.max = max
+        self.children = [] if children is None else children
+        self.order = order
+        self.allow_unknown = allow_unknown
+        self.status = status
+        self.items_status = items_status
+        self.items_order = items_order  # a list of statuses, or "priority"
         self.keys = {title_key(n) for n in (self.name, *self.aliases)}
 
     def matches(self, key: str, level: int) -> bool:
@@ -396,35 +402,45 @@ def norm_marker(marker: str) -> str:
     return marker.lower() if marker.startswith(":") else marker
 
 
-@dataclass
-class Status:
-    name: str
-    markers: list[str]
-    links: list[str]
-    finished: bool
+class Status(Record):
+    __slots__ = _fields = ("name", "markers", "links", "finished")
+
+    def __init__(self, name: str, markers: list[str], links: list[str], finished: bool) -> None:
+        self.name = name
+        self.markers = markers
+        self.links = links
+        self.finished = finished
 
 
-@dataclass
-class Spec:
-    name: str  # preset name, or where the spec came from
-    preset: str | None  # the preset it is or extends
-    data: dict[str, Any]
-    sections: list[SectionSpec]
-    statuses: dict[str, Status]
-    order: str = "any"
-    allow_unknown: bool = True
-    legend: str = "optional"
-    items_status: str = "optional"
-    title_required: bool = False
-    title_pattern: re.Pattern[str] | None = None
-    model: dict[str, Any] | None = None
-    max_age_days: int = 180
-    review_date: str = "optional"
-    _markers: dict[str, str] = field(default_factory=dict, repr=False)
-    _links: dict[str, str] = field(default_factory=dict, repr=False)
-    _model: Any = field(default=None, repr=False)
+class Spec(Record):
+    __slots__ = _fields = ("name", "preset", "data", "sections", "statuses", "order", "allow_unknown", "legend",
+                           "items_status", "title_required", "title_pattern", "model", "max_age_days",
+                           "review_date", "_markers", "_links", "_model")
+    _hidden = ("_markers", "_links", "_model")
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, preset: str | None, data: dict[str, Any], sections: list[SectionSpec],
+                 statuses: dict[str, Status], order: str = "any", allow_unknown: bool = True,
+                 legend: str = "optional", items_status: str = "optional", title_required: bool = False,
+                 title_pattern: re.Pattern[str] | None = None, model: dict[str, Any] | None = None,
+                 max_age_days: int = 180, review_date: str = "optional", _markers: dict[str, str] | None = None,
+                 _links: dict[str, str] | None = None, _model: Any = None) -> None:
+        self.name = name  # preset name, or where the spec came from
+        self.preset = preset  # the preset it is or extends
+        self.data = data
+        self.sections = sections
+        self.statuses = statuses
+        self.order = order
+        self.allow_unknown = allow_unknown
+        self.legend = legend
+        self.items_status = items_status
+        self.title_required = title_required
+        self.title_pattern = title_pattern
+        self.model = model
+        self.max_age_days = max_age_days
+        self.review_date = review_date
+        self._markers = {} if _markers is None else _markers
+        self._links = {} if _links is None else _links
+        self._model = _model
         for status in self.statuses.values():
             for m in status.markers:
                 self._markers.setdefault(norm_marker(m), status.name)
