@@ -32,19 +32,19 @@ _STATUS_WORDS = [
     ("done", r"done|complete|completed|finished|shipped|released|implemented|landed|fixed"),
 ]
 _SECTION_STATUS = [
-    ("done", re.compile(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
-    ("in-progress", re.compile(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
-    ("planned", re.compile(r"^(to[- ]?do|planned|backlog|not started)\b")),
+    ("done", lazy(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
+    ("in-progress", lazy(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
+    ("planned", lazy(r"^(to[- ]?do|planned|backlog|not started)\b")),
 ]
 # a heading that states its own status at its end: "Phase 1 (Complete)",
 # "Tier 1 — Shipped ✅", "Phase 0 — Setup [done]", "v0.2 — Planned"
 _HEADING_TAIL = lazy(r"(?:\(([^()]{1,30})\)|\[([^\[\]]{1,30})\]|\s[-–—:⟶→]\s*([^-–—:()\[\]]{1,30}))\s*$")
 _HEADING_PHRASE = [
-    ("done", re.compile(r"(done|complete|completed|finished|shipped|released|implemented)")),
-    ("in-progress", re.compile(r"(in[- ]progress|ongoing|wip|work in progress|under way|underway)")),
-    ("planned", re.compile(r"(planned|not started|not yet started|to ?do|to-do|backlog)")),
-    ("blocked", re.compile(r"(blocked|on hold|paused)")),
-    ("dropped", re.compile(r"(dropped|cancel+ed|abandoned|won'?t do)")),
+    ("done", lazy(r"(done|complete|completed|finished|shipped|released|implemented)")),
+    ("in-progress", lazy(r"(in[- ]progress|ongoing|wip|work in progress|under way|underway)")),
+    ("planned", lazy(r"(planned|not started|not yet started|to ?do|to-do|backlog)")),
+    ("blocked", lazy(r"(blocked|on hold|paused)")),
+    ("dropped", lazy(r"(dropped|cancel+ed|abandoned|won'?t do)")),
 ]
 # emoji that state a heading's status without doubt (coloured circles and
 # the like are as often priorities or categories)

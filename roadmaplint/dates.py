@@ -89,10 +89,47 @@ _RANGE = _re(r"\s*(?:-|–|—|to|through|thru|until|till)\s*")
 _YEAR_RANGE = _re(_ALONE + r"(?P<year>19[7-9]\d|20\d{2})(?:\s*[-–—/]\s*|\s+(?:to|through|until|till)\s+)(?P<y2>19[7-9]\d|20\d{2}|\d{2})" + _END)
 
 
+def _has_year(text: str) -> bool:
+    """Whether ``text`` may hold a year (19xx or 20xx): every form that
+    needs one is skipped without it, its regex never compiled or run."""
+    return "19" in text or "20" in text
+
+
+def _has_digit(text: str) -> bool:
+    """Whether ``text`` may hold a digit (``\\d``: any Unicode decimal digit;
+    text that is not ASCII is not tested)."""
+    return not text.isascii() or any(d in text for d in "0123456789")
+
+
+_FULL_MONTHS = tuple(_FULL_MONTH.split("|"))
+# for each of _PATTERNS: what the text must hold for the regex to match
+# anywhere in it (a necessary condition, tested with cheap string tests
+# before the regex is compiled or run); ``y``: the text holds a year
+_NEEDS: list[Any] = [
+    lambda t, y: y,  # 2025-06-15
+    lambda t, y: y and "/" in t,  # 06/15/2025
+    lambda t, y: y and ("q" in t or "Q" in t),  # 2025-Q3
+    lambda t, y: "q" in t or "Q" in t,  # Q3 2025, Q3 '25
+    lambda t, y: "Q" in t,  # Q3
+    lambda t, y: y and ("h" in t or "H" in t),  # 2025 H2
+    lambda t, y: "h" in t or "H" in t,  # H2 2025, H2 '25
+    lambda t, y: "H" in t,  # H2
+    lambda t, y: y and "-" in t,  # 2025-06
+    lambda t, y: y or "'" in t or "’" in t,  # June 2025, June '25
+    lambda t, y: y,  # 15 June 2025
+    lambda t, y: any(name in t for name in _FULL_MONTHS),  # June (capitalised, no year)
+    lambda t, y: y,  # summer 2025
+    lambda t, y: y,  # 2025
+]
+
+
 def _candidates(text: str, pos: int, year: int | None) -> Iterator[tuple[int, int, tuple[dt.date, dt.date]]]:
     """(start, end, (first day, last day)) of the first match of each form at
     or after ``pos``."""
-    for kind, regex in _PATTERNS:
+    has_year = _has_year(text)
+    for (kind, regex), needs in zip(_PATTERNS, _NEEDS):
+        if not needs(text, has_year):
+            continue
         for m in regex.finditer(text, pos):
             found = _build(kind, m, _year_after(text, m.end()) or year)
             if found is not None:
@@ -127,7 +164,7 @@ def find_period(text: str, year: int | None = None, pos: int = 0) -> Period | No
     if not _MAYBE.search(text, pos):
         return None
     best = _first(text, pos, year)
-    for m in _YEAR_RANGE.finditer(text, pos):
+    for m in _YEAR_RANGE.finditer(text, pos) if _has_year(text) else ():
         if best is not None and m.start() > best[0]:
             break
         y1, y2 = int(m.group("year")), int(m.group("y2"))
@@ -244,6 +281,8 @@ class Version(FrozenRecord):
 
 
 def version_at(text: str, pos: int = 0) -> Version | None:
+    if not _has_digit(text):  # every form has a digit
+        return None
     m = _VERSION.search(text, pos)
     if not m:
         return None

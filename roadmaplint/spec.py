@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from .lazyre import lazy
 from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
@@ -293,7 +294,7 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 _PERIOD = (rf"(?:(?:early|mid|late|end of|by|until|from|since|in|due|target|eta)\s+)?"
            rf"(?:(?:q[1-4]|h[12]|{_MONTHS})(?:[ ,/'’-]*(?:\d{{2}}|\d{{4}}))?|\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?|"
            rf"v?\d+(?:\.\d+)+|\d+\s*[-–]\s*\d+\s*(?:days?|weeks?|months?|years?)|\d+\+?\s*(?:days?|weeks?|months?|years?)|tbd|tba)")
-_TRAILING = re.compile(
+_TRAILING = lazy(
     rf"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\]"  # "(Q1 2025)", "[next release]"
     rf"|\s*(?:\s[-–—|]|[:,])\s*{_PERIOD}(?:\s*[-–/]\s*{_PERIOD})?)\s*[.:]?$",  # "— Q3 2026", ": Jan-Mar 2025"
     re.I,
@@ -316,7 +317,7 @@ def section_name(key: str) -> str:
     return name
 
 
-_LEAD = re.compile(r"\s+[-–—]\s+|:\s+")
+_LEAD = lazy(r"\s+[-–—]\s+|:\s+")
 
 
 def section_lead(key: str) -> str | None:

@@ -449,13 +449,13 @@ def stale_roadmap(ctx: Context) -> Iterator[Finding]:
 
 _LONG_MONTH = "|".join(sorted(D.MONTHS, key=len, reverse=True))
 _STYLES = [
-    ("ISO (2025-06-15)", re.compile(r"(?<![\w.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])")),
-    ("slashes (06/15/2025)", re.compile(r"(?<![\w./])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![\w/])")),
-    ("dots (15.06.2025)", re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\w.]\w)")),
+    ("ISO (2025-06-15)", lazy(r"(?<![\w.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])")),
+    ("slashes (06/15/2025)", lazy(r"(?<![\w./])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![\w/])")),
+    ("dots (15.06.2025)", lazy(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\w.]\w)")),
     ("month day, year (June 15, 2025)",
-     re.compile(r"\b(?:" + _LONG_MONTH + r")\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}\b", re.I)),
+     lazy(r"\b(?:" + _LONG_MONTH + r")\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}\b", re.I)),
     ("day month year (15 June 2025)",
-     re.compile(r"\b\d{1,2}(?:st|nd|rd|th)? (?:" + _LONG_MONTH + r")\.?,? (?:19|20)\d{2}\b", re.I)),
+     lazy(r"\b\d{1,2}(?:st|nd|rd|th)? (?:" + _LONG_MONTH + r")\.?,? (?:19|20)\d{2}\b", re.I)),
 ]
 
 
