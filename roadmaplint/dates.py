@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from functools import lru_cache
@@ -15,13 +14,16 @@ from .violations import FrozenRecord, OrderedRecord
 if TYPE_CHECKING:
     from .document import Document, Item, Section, Span
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+# English names (calendar.month_name in the C locale, without importing it)
+_MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+MONTHS = {name.lower(): i for i, name in enumerate(_MONTH_NAMES) if name}
+MONTHS.update({name[:3].lower(): i for i, name in enumerate(_MONTH_NAMES) if name})
 MONTHS["sept"] = 9
 _ANY_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # without a year only a capitalised full name is a month: "may" and "march"
 # are words, "Jan" a name
-_FULL_MONTH = "|".join(sorted({n.capitalize() for n in calendar.month_name if n} | {"Sept"}, key=len, reverse=True))
+_FULL_MONTH = "|".join(sorted({n for n in _MONTH_NAMES if n} | {"Sept"}, key=len, reverse=True))
 _YEAR = r"(?P<year>19[7-9]\d|20\d{2})"
 _YY = r"\s?['’](?P<yy>\d{2})\b"
 # a year stands alone: not part of a number, a version, an issue, a size,
@@ -54,7 +56,9 @@ class Period(OrderedRecord):
 
 
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
 def _span(year: int, m1: int, m2: int) -> tuple[dt.date, dt.date]:

@@ -294,6 +294,8 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 _PERIOD = (rf"(?:(?:early|mid|late|end of|by|until|from|since|in|due|target|eta)\s+)?"
            rf"(?:(?:q[1-4]|h[12]|{_MONTHS})(?:[ ,/'’-]*(?:\d{{2}}|\d{{4}}))?|\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?|"
            rf"v?\d+(?:\.\d+)+|\d+\s*[-–]\s*\d+\s*(?:days?|weeks?|months?|years?)|\d+\+?\s*(?:days?|weeks?|months?|years?)|tbd|tba)")
+# a character every match of _TRAILING holds (a closing bracket, a separator)
+_TRAILING_ENDS = ")]-–—|:,"
 _TRAILING = lazy(
     rf"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\]"  # "(Q1 2025)", "[next release]"
     rf"|\s*(?:\s[-–—|]|[:,])\s*{_PERIOD}(?:\s*[-–/]\s*{_PERIOD})?)\s*[.:]?$",  # "— Q3 2026", ": Jan-Mar 2025"
@@ -310,6 +312,8 @@ def section_name(key: str) -> str:
     if len(key) > 2 * TITLE_LIMIT:  # no section's name is that long
         return key
     for _ in range(3):
+        if not any(c in name for c in _TRAILING_ENDS):
+            break  # what _TRAILING removes ends in a bracket or follows a separator
         shorter = _TRAILING.sub("", name).rstrip(" :-–—,")
         if shorter == name or not re.search(r"[^\W\d_]", shorter):
             break
@@ -375,18 +379,21 @@ class SectionSpec(Record):
         return bool(self.pattern and self.pattern.search("-"))
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> SectionSpec:
+    def from_data(cls, data: dict[str, Any], trusted: bool = False) -> SectionSpec:
+        """``trusted``: a built-in preset's section, whose patterns need no
+        check for slow shapes (test_presets_are_valid_specs checks them)."""
         repeat = data.get("repeat")
         required = data.get("required", False)
         return cls(
             name=data["name"],
             aliases=list(data.get("aliases", [])),
-            pattern=_compile(data["pattern"], data["name"], ["pattern"]) if "pattern" in data else None,
+            pattern=(None if "pattern" not in data else re.compile(data["pattern"], re.I) if trusted
+                     else _compile(data["pattern"], data["name"], ["pattern"])),
             level=data.get("level"),
             required=required,
             min=max(repeat.get("min", 0) if repeat else 0, 1 if required else 0),
             max=(repeat.get("max") if repeat else 1),
-            children=[cls.from_data(c) for c in data.get("children", [])],
+            children=[cls.from_data(c, trusted) for c in data.get("children", [])],
             order=data.get("order", "any"),
             allow_unknown=data.get("allow_unknown_sections", True),
             status=data.get("status"),
@@ -465,7 +472,7 @@ class Spec(Record):
         return self._model
 
 
-def compile_spec(data: dict[str, Any], name: str) -> Spec:
+def compile_spec(data: dict[str, Any], name: str, trusted: bool = False) -> Spec:
     full = expand(data)
     statuses = {
         key: Status(key, list(val.get("markers", [])), list(val.get("links", [])),
@@ -478,14 +485,15 @@ def compile_spec(data: dict[str, Any], name: str) -> Spec:
         name=name,
         preset=preset,
         data=full,
-        sections=[SectionSpec.from_data(s) for s in full.get("sections", [])],
+        sections=[SectionSpec.from_data(s, trusted) for s in full.get("sections", [])],
         statuses=statuses,
         order=full.get("order", "any"),
         allow_unknown=full.get("allow_unknown_sections", True),
         legend=full.get("legend", "optional"),
         items_status=full.get("items", {}).get("status", "optional"),
         title_required=title.get("required", False),
-        title_pattern=_compile(title["pattern"], name, ["title", "pattern"]) if "pattern" in title else None,
+        title_pattern=(None if "pattern" not in title else re.compile(title["pattern"], re.I) if trusted
+                       else _compile(title["pattern"], name, ["title", "pattern"])),
         model=full.get("model"),
         max_age_days=full.get("max_age_days", 180),
         review_date=full.get("review_date", "optional"),
@@ -494,7 +502,7 @@ def compile_spec(data: dict[str, Any], name: str) -> Spec:
 
 @lru_cache(maxsize=None)
 def preset(name: str) -> Spec:
-    return compile_spec(preset_data(name), name)
+    return compile_spec(preset_data(name), name, trusted=True)
 
 
 def load_spec_file(path: Path) -> Spec:
