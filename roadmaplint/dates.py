@@ -106,33 +106,48 @@ def _has_digit(text: str) -> bool:
 
 
 _FULL_MONTHS = tuple(_FULL_MONTH.split("|"))
-# for each of _PATTERNS: what the text must hold for the regex to match
-# anywhere in it (a necessary condition, tested with cheap string tests
-# before the regex is compiled or run); ``y``: the text holds a year
-_NEEDS: list[Any] = [
-    lambda t, y: y,  # 2025-06-15
-    lambda t, y: y and "/" in t,  # 06/15/2025
-    lambda t, y: y and ("q" in t or "Q" in t),  # 2025-Q3
-    lambda t, y: "q" in t or "Q" in t,  # Q3 2025, Q3 '25
-    lambda t, y: "Q" in t,  # Q3
-    lambda t, y: y and ("h" in t or "H" in t),  # 2025 H2
-    lambda t, y: "h" in t or "H" in t,  # H2 2025, H2 '25
-    lambda t, y: "H" in t,  # H2
-    lambda t, y: y and "-" in t,  # 2025-06
-    lambda t, y: y or "'" in t or "’" in t,  # June 2025, June '25
-    lambda t, y: y,  # 15 June 2025
-    lambda t, y: any(name in t for name in _FULL_MONTHS),  # June (capitalised, no year)
-    lambda t, y: y,  # summer 2025
-    lambda t, y: y,  # 2025
-]
+# every month name holds one of these (in any case)
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _possible(text: str) -> tuple[bool, ...]:
+    """For each of _PATTERNS, whether it can match anywhere in ``text``: a
+    necessary condition, from cheap string tests, so that a form the text
+    cannot hold is skipped without compiling or running its regex. Letters
+    are tested in lower case only in ASCII text: in other text a letter
+    may match in another form under re.I (ſ for s, ı for i)."""
+    y = _has_year(text)
+    ascii_ = text.isascii()
+    low = text.lower() if ascii_ else ""
+    month = not ascii_ or any(m in low for m in _MONTH_KEYS)
+    season = not ascii_ or any(w in low for w in _SEASONS)
+    q = "Q1" in text or "Q2" in text or "Q3" in text or "Q4" in text
+    q_any = q or "q1" in text or "q2" in text or "q3" in text or "q4" in text
+    h = "H1" in text or "H2" in text
+    h_any = h or "h1" in text or "h2" in text
+    return (
+        y,  # 2025-06-15
+        y and "/" in text,  # 06/15/2025
+        y and q_any,  # 2025-Q3
+        q_any,  # Q3 2025, Q3 '25
+        q,  # Q3
+        y and h_any,  # 2025 H2
+        h_any,  # H2 2025, H2 '25
+        h,  # H2
+        y and "-" in text,  # 2025-06
+        month and (y or "'" in text or "’" in text),  # June 2025, June '25
+        y and month,  # 15 June 2025
+        any(name in text for name in _FULL_MONTHS),  # June (capitalised, no year)
+        y and season,  # summer 2025
+        y,  # 2025
+    )
 
 
 def _candidates(text: str, pos: int, year: int | None) -> Iterator[tuple[int, int, tuple[dt.date, dt.date]]]:
     """(start, end, (first day, last day)) of the first match of each form at
     or after ``pos``."""
-    has_year = _has_year(text)
-    for (kind, regex), needs in zip(_PATTERNS, _NEEDS):
-        if not needs(text, has_year):
+    for (kind, regex), possible in zip(_PATTERNS, _possible(text)):
+        if not possible:
             continue
         for m in regex.finditer(text, pos):
             found = _build(kind, m, _year_after(text, m.end()) or year)
