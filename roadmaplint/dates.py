@@ -180,6 +180,11 @@ def find_period(text: str, year: int | None = None, pos: int = 0) -> Period | No
     """The first date or period written in ``text`` at or after ``pos``;
     ``year`` fills in a period written without one (`End of Q1 (March)`
     under `## 2023`). Offsets are into ``text``."""
+    if text.isascii():  # a digit, a month or a season, or nothing to find
+        low = text.lower()
+        if not (any(d in text for d in "0123456789") or any(m in low for m in _MONTH_KEYS)
+                or any(w in low for w in _SEASONS)):
+            return None
     if not _MAYBE.search(text, pos):
         return None
     best = _first(text, pos, year)
@@ -326,6 +331,21 @@ LATER = lazy(
     r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
     re.I,
 )
+# a word every match of LATER in ASCII text holds
+_LATER_WORDS = ("next", "later", "future", "someday", "backlog", "beyond", "tbd", "idea", "icebox", "wish",
+                "parking", "scheduled", "long")
+
+
+def is_later(title: str) -> bool:
+    """Whether ``title`` names a "later" horizon (LATER); ASCII text without
+    one of its words is settled without the regex."""
+    if title.isascii():
+        low = title.lower()
+        if not any(w in low for w in _LATER_WORDS):
+            return False
+    return LATER.match(title) is not None
+
+
 # decoration before a name: emoji, bullets, a checkbox, bold, "1." or "A)"
 _LEAD = lazy(r"^(?:[^\w(\[]+|\[[ xX~/!?*+>.-]?\]\s*|(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]\s+|\*\*|__)*")
 # up to two words that name what the version belongs to: "hledger 1.40", "Version 0.4.2"
@@ -361,7 +381,7 @@ def _mask(text: str) -> str:
 @lru_cache(maxsize=4096)
 def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
-    if LATER.match(title):
+    if is_later(title):
         return Name(later=True)
     lead = _LEAD.match(title)
     base = lead.end() if lead else 0

@@ -156,6 +156,18 @@ _UNSCHEDULED = lazy(
     r"|unplanned|tbd|tba)\b|候选|未排期|未规划|待定"
 )
 _LATER_NAME = D.Name(later=True)
+# a word every match of _UNSCHEDULED in ASCII text holds
+_UNSCHEDULED_WORDS = ("candidate", "proposed", "tentative", "scheduled", "unplanned", "tbd", "tba")
+
+
+def _unscheduled(title: str) -> bool:
+    """Whether ``title`` marks a milestone as not yet scheduled; ASCII text
+    without one of the words is settled without the regex."""
+    if title.isascii():
+        low = title.lower()
+        if not any(w in low for w in _UNSCHEDULED_WORDS):
+            return False
+    return _UNSCHEDULED.search(title) is not None
 
 
 # the spec's `order` of a level, and the direction it fixes
@@ -169,7 +181,7 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
-    found = _milestones([_LATER_NAME if _UNSCHEDULED.search(t) else D.name_of(t, year) for t in titles], weak)
+    found = _milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
     _, keys = found
