@@ -342,7 +342,7 @@ def cli(debug: bool) -> None:
 @click.option("--stdin-filename", type=click.Path(path_type=Path),
               help="With `-`: the name of the file read from stdin, for config lookup and output.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
-@click.option("--check-remote", is_flag=True, help="Check that http(s) links answer (uses the network).")
+@click.option("--check-remote", is_flag=True, help="Check that http(s) links answer and items agree with their issues (uses the network).")
 @click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Keep --check-remote results in this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
@@ -369,8 +369,13 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
         settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
         settings.formatting = False  # formatting rules only when selected
         if check_remote:
-            settings.check_remote, settings.cache = True, cache
-            settings.extend_select = [*settings.extend_select, "dead-link"]
+            settings.check_remote = True
+        if settings.check_remote:
+            settings.cache = cache
+            if settings.select is None:  # the network's rules, unless a selection names the rules
+                from .registry import all_rules
+
+                settings.extend_select = [*settings.extend_select, *(r.name for r in all_rules() if r.remote)]
         jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff, data=data))
     reports = []
     notices = []  # what this run's remote checks could not settle
@@ -564,8 +569,17 @@ def export(path: Path) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the config instead of writing it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing .roadmaplint.toml.")
-def init(path: Path | None, to_stdout: bool, force: bool) -> None:
-    """Infer a spec from a roadmap and write .roadmaplint.toml beside it."""
+@click.option("--template", is_flag=True,
+              help="Print a new roadmap that follows the config's spec (or --preset's) instead.")
+@click.option("--preset", "preset_name", metavar="NAME", help="With --template: the preset to follow.")
+def init(path: Path | None, to_stdout: bool, force: bool, template: bool, preset_name: str | None) -> None:
+    """Infer a spec from a roadmap and write .roadmaplint.toml beside it;
+    with --template, print a new roadmap skeleton from a spec."""
+    if template:
+        _template(path, preset_name)
+        return
+    if preset_name is not None:
+        raise Failure("--preset goes with --template")
     from .document import load
     from .linter import bind
     from .settings import Settings
@@ -597,10 +611,41 @@ def init(path: Path | None, to_stdout: bool, force: bool) -> None:
     click.echo(_shown(f"Wrote {target} (preset {bound.spec.preset}) from {found[0]}"), err=True)
 
 
+def _template(path: Path | None, preset_name: str | None) -> None:
+    """`init --template`: the skeleton of a roadmap that follows the preset
+    named, else the spec of the config that applies to PATH (a roadmap to
+    be, or its folder)."""
+    from .config import ConfigError, resolve
+    from .init import skeleton
+    from .spec import PRESETS, SpecError, preset, user_spec
+
+    try:
+        if preset_name is not None:
+            if preset_name not in PRESETS:
+                raise Failure(f"unknown preset {preset_name!r} (one of {', '.join(PRESETS)})")
+            spec = preset(preset_name)
+        else:
+            target = path or Path(".")
+            settings = resolve(target / "ROADMAP.md" if target.is_dir() else target)
+            if settings.spec is not None:
+                spec = user_spec(settings.spec, settings.config_path or "config")
+            elif settings.preset and settings.preset != "auto":
+                spec = preset(settings.preset)
+            else:
+                raise Failure("no spec or preset in the configuration: name one with --preset "
+                              f"({', '.join(PRESETS)})")
+    except (ConfigError, SpecError) as exc:
+        raise Failure(str(exc)) from None
+    click.echo(_shown(skeleton(spec)), nl=False)
+    if spec.title_pattern is not None and not spec.title_pattern.search("Roadmap"):
+        click.echo(f"roadmaplint: the title must match /{spec.title_pattern.pattern}/: edit it", err=True)
+
+
 @cli.command()
-@click.argument("which", type=click.Choice(["spec", "config", "roadmap"]))
+@click.argument("which", type=click.Choice(["spec", "config", "roadmap", "summary"]))
 def schema(which: str) -> None:
-    """Print a JSON Schema: the spec, the config file, or the exported model."""
+    """Print a JSON Schema: the spec, the config file, the exported model, or
+    `summary --format json`'s output."""
     if which == "config":
         import json
 
@@ -611,6 +656,75 @@ def schema(which: str) -> None:
     from .resources import data_path
 
     click.echo(data_path("schemas", f"{which}.schema.json").read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "svg"]), default="text",
+              show_default=True, help="text: a table with progress bars; markdown: for a pull request or a job "
+              "summary; json: see `schemas/summary.schema.json`; svg: a badge for a README.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the summary to FILE instead of standard output.")
+@click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True,
+              help="How many levels of sections the text and markdown tables show.")
+@click.option("--label", default="roadmap", show_default=True, help="The badge's label (svg).")
+@click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path),
+              help="With `-`: the name of the file read from stdin, for config lookup and output.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this config file instead of searching for one.")
+@click.option("--preset", help="Read the roadmaps with this preset instead of detecting one.")
+@click.option("--exclude", multiple=True, metavar="PATTERN",
+              help="Skip files matching this gitignore-style pattern when a directory is searched.")
+@click.option("--force-exclude", is_flag=True, help="Apply the exclusions to files named on the command line too.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text table (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).")
+def summary(paths: tuple[Path, ...], fmt: str, output_file: Path | None, depth: int, label: str,
+            today: dt.date | None, stdin_filename: Path | None, **options: Any) -> None:
+    """Show how far each roadmap has got: work by status per section,
+    percent done, overdue work and the next milestone due."""
+    from . import progress
+    from .document import load
+    from .files import FileError, read
+    from .linter import bind
+    from .source import Source, SourceError
+    from .spec import SpecError
+
+    run = Run(select=[], ignore=[], unsafe_fixes=False, diff=False, verbose=False, today=today, **options)
+    stdin = paths == (Path("-"),)
+    if Path("-") in paths and not stdin:
+        raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
+    files = [stdin_filename or Path("-")] if stdin else _paths(paths, run)
+    results = []
+    when = today or dt.date.today()
+    for path in files:
+        settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
+        try:
+            source = Source.from_bytes(sys.stdin.buffer.read(), str(path)) if stdin else read(path)
+            bound = bind(load(source), settings)
+        except (FileError, SourceError, SpecError) as exc:
+            run.error(f"{path}: {exc}" if isinstance(exc, SourceError) else str(exc))
+            continue
+        results.append(progress.progress(bound, str(path), settings.today or when))
+    if not files:
+        click.echo("roadmaplint: no roadmap files found", err=True)
+    if fmt == "json":
+        report = progress.as_json(results, when)
+    elif fmt == "svg":
+        report = progress.svg(results, label).rstrip("\n")
+    elif fmt == "markdown":
+        report = progress.markdown(results, depth).rstrip("\n") if results else ""
+    else:
+        color = use_color(run.color) and output_file is None
+        encoding = None if output_file is not None else getattr(sys.stdout, "encoding", None)
+        report = progress.text(results, depth, color, encoding or "utf-8")
+    if report:
+        report = _shown(report)  # a path or a title with bytes that are not UTF-8
+        if output_file is not None:
+            _write_report(output_file, report)
+        else:
+            click.echo(report, color=fmt == "text" and use_color(run.color))
+    sys.exit(EXIT_ERROR if run.errors else EXIT_CLEAN)
 
 
 @cli.command()

@@ -81,6 +81,10 @@ def _apply(s: Settings, table: dict[str, Any]) -> None:
         s.select, s.extend_select = list(table["select"]), []
     s.extend_select += table.get("extend-select", [])
     s.ignore += table.get("ignore", [])
+    if "self-links" in table:  # the form links into the repository take: missing-file's option
+        s.options.setdefault("missing-file", {})["self_links"] = table["self-links"]
+    if "check-remote" in table:
+        s.check_remote = bool(table["check-remote"])
     if "repository" in table:
         s.repository = table["repository"]
     if "default-branch" in table:

@@ -12,6 +12,7 @@ from .lazyre import lazy
 from .violations import FrozenRecord, OrderedRecord
 
 if TYPE_CHECKING:
+    from .binding import Bound
     from .document import Document, Item, Section, Span
 
 # English names (calendar.month_name in the C locale, without importing it)
@@ -616,3 +617,37 @@ def target(dates: list[Any]) -> Dated | None:
 
 def completed(dates: list[Any]) -> Dated | None:
     return next((d for d in dates if d.kind == "completed"), None)
+
+
+# -- overdue work (rule RL603 overdue-item and the progress summary judge alike) --------
+
+
+def overdue_item(bound: Bound, item: Item, today: dt.date) -> Dated | None:
+    """The target an item has missed: its date has passed, it is not marked
+    completed, and its status is known and not finished (done work is never
+    overdue; work of unknown status is not judged)."""
+    dates = bound.dates(item)
+    due = target(dates)
+    if due is None or due.period.end >= today or completed(dates):
+        return None
+    status = bound.status(item)
+    if status is None or bound.spec.finished(status):
+        return None
+    return due
+
+
+def overdue_section(bound: Bound, section: Section, today: dt.date) -> tuple[Dated, list[Item]] | None:
+    """(the target, its unfinished items) of a section whose date has
+    passed while work under its heading is not finished: the section is not
+    marked completed nor finished by its status, and some of its own items
+    have a known status that is not finished (and no completion date)."""
+    dates = bound.dates(section)
+    due = target(dates)
+    if section.heading is None or due is None or due.period.end >= today or completed(dates):
+        return None
+    finished = bound.spec.finished
+    open_items = [it for it in walk_items(section.items)
+                  if (st := bound.status(it)) and not finished(st) and not completed(bound.dates(it))]
+    if not open_items or finished(bound.implied_status(section)):
+        return None
+    return due, open_items

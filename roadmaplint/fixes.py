@@ -276,7 +276,8 @@ def problem(before: Document, after: Document, chosen: list[Violation]) -> str |
     kept, changed = _code(before, touched), _code(after)
     if len(before.code_spans) != len(after.code_spans) or kept - changed:
         return "it would change a code block or code span"
-    return _front_matter_problem(before, after, chosen) or _rendering_problem(before, after, chosen)
+    return (_front_matter_problem(before, after, chosen) or _insertion_problem(before, chosen)
+            or _rendering_problem(before, after, chosen))
 
 
 def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
@@ -312,6 +313,30 @@ def _rendering_problem(before: Document, after: Document, chosen: list[Violation
         only = mid if len(rewrites) == len(edits) else apply_edits(before.text, rewrites)
         if not render.rewritten_only(before.text, only, rewrites):
             return "it would change what GitHub renders beyond the text it rewrites"
+    return None
+
+
+_PIECES = re.compile(r"(?<=>)\s*(?=<)")  # between two tags of rendered HTML (a <pre> block's too)
+
+
+def _insertion_problem(before: Document, chosen: list[Violation]) -> str | None:
+    """Fixes that declare ``inserts`` (a missing section) only insert text,
+    and what GitHub renders gains the blocks of the inserted text (each
+    rendered alone) and changes in nothing else: no existing block becomes
+    another (a paragraph a Setext heading, a tight list a loose one)."""
+    edits = [e for v in chosen if v.fix is not None and v.fix.inserts for e in v.fix.edits]
+    if not edits:
+        return None
+    if any(e.start != e.end for e in edits):
+        return "it would replace text, not only insert it"
+    from . import render
+
+    def pieces(text: str) -> Counter:
+        return Counter(p for p in _PIECES.split(render.html(text)) if p)
+
+    added = sum((pieces(e.replacement) for e in edits), Counter())
+    if pieces(apply_edits(before.text, edits)) != pieces(before.text) + added:
+        return "it would change what GitHub renders beyond the blocks it inserts"
     return None
 
 

@@ -282,3 +282,40 @@ def _toml_table(name: str, table: dict[str, Any], array: bool = False) -> list[s
             for item in v:
                 out.extend(_toml_table(f"{name}.{_key(k)}", item, array=True))
     return out
+
+
+# -- init --template: a new roadmap from a spec ------------------------------------
+
+PLACEHOLDER = "(an item)"
+
+
+def skeleton(spec: Any, title: str = "Roadmap") -> str:
+    """A new roadmap that follows ``spec`` (a compiled spec.Spec): a title,
+    the legend when the spec requires one, and the spec's sections in
+    order, each with its template, else its subsections, else one
+    placeholder item (with a marker when items must state a status)."""
+    from .binding import title_status
+
+    markers = {name: st.markers[0] for name, st in spec.statuses.items() if st.markers}
+    parts = [f"# {title}"]
+    if spec.legend == "required":
+        entries = [f"- {marker} {name.replace('-', ' ')}" for name, marker in markers.items()]
+        parts += ["Legend:", "\n".join(entries)]
+    required = spec.items_status == "required" or spec.legend == "required"
+
+    def add(sections: list[Any], level: int, must: bool) -> None:
+        for sec in sections:
+            here = min(sec.level or level, 6)
+            need = must if sec.items_status is None else sec.items_status == "required"
+            for _ in range(max(sec.min, 1)):
+                parts.append(f"{'#' * here} {sec.name}")
+                if sec.template is not None:
+                    parts.append(sec.template.strip("\n"))
+                elif not sec.children:
+                    status = sec.status or title_status(sec.name) or "planned"
+                    marker = markers.get(status) if need else None
+                    parts.append(f"- {marker} {PLACEHOLDER}" if marker else f"- {PLACEHOLDER}")
+                add(sec.children, here + 1, need)
+
+    add(spec.sections, 2, required)
+    return "\n\n".join(parts) + "\n"

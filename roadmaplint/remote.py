@@ -112,7 +112,7 @@ def check_urls(
     """Check every distinct URL once, ``concurrency`` at a time; results
     younger than ``max_age`` seconds come from the cache file."""
     now = time.time()
-    stored = _load(cache) if cache else {}
+    stored = load_cache(cache) if cache else {}
     out: dict[str, Result] = {}
     todo = []
     for url in dict.fromkeys(urls):
@@ -131,11 +131,11 @@ def check_urls(
                 else:
                     stored.pop(url, None)
         if cache:
-            _save(cache, stored)
+            save_cache(cache, stored)
     return out
 
 
-def _load(path: Path) -> dict:
+def load_cache(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -143,7 +143,7 @@ def _load(path: Path) -> dict:
         return {}
 
 
-def _save(path: Path, data: dict) -> None:
+def save_cache(path: Path, data: dict) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=str(path.parent) or ".", prefix=".roadmaplint-cache.")

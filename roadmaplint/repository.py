@@ -113,10 +113,11 @@ class Repository:
             return FileRef(rest[0], "/".join(rest[1:]), fragment, "raw")
         if rest[:1] == ["-"]:  # GitLab: /-/blob/<ref>/<path>
             rest = rest[1:]
+        if len(rest) >= 3 and rest[0] in ("src", "raw") and rest[1] in ("branch", "tag", "commit") \
+                and (rest[0] == "src" or self.forge == "gitea"):  # Gitea: /src/branch/main/, /raw/branch/main/
+            return FileRef(rest[2], "/".join(rest[3:]), fragment, "blob" if rest[0] == "src" else "raw")
         if len(rest) >= 2 and rest[0] in ("blob", "tree", "raw"):
             return FileRef(rest[1], "/".join(rest[2:]), fragment, rest[0])
-        if len(rest) >= 3 and rest[0] == "src" and rest[1] in ("branch", "tag", "commit"):  # Gitea
-            return FileRef(rest[2], "/".join(rest[3:]), fragment, "blob")
         return None
 
     def issue(self, url: str) -> IssueRef | None:
@@ -187,9 +188,9 @@ def parse_configured(value: str) -> tuple[str, str] | None:
     return None
 
 
-def _git_dir(top: str) -> str | None:
-    """The git directory of the working tree at ``top`` (``.git`` is a file
-    in a linked worktree or a submodule: ``gitdir: <path>``)."""
+def _own_git_dir(top: str) -> str | None:
+    """The git directory that holds this working tree's own HEAD (``.git``
+    is a file in a linked worktree or a submodule: ``gitdir: <path>``)."""
     dot = os.path.join(top, ".git")
     if os.path.isdir(dot):
         return dot
@@ -199,15 +200,21 @@ def _git_dir(top: str) -> str | None:
     except OSError:
         return None
     if line.startswith("gitdir:"):
-        found = os.path.normpath(os.path.join(top, line[len("gitdir:"):].strip()))
-        # a linked worktree keeps its remotes in the main repository's config
-        common = os.path.join(found, "commondir")
-        try:
-            with open(common, encoding="utf-8") as f:
-                return os.path.normpath(os.path.join(found, f.read().strip()))
-        except OSError:
-            return found
+        return os.path.normpath(os.path.join(top, line[len("gitdir:"):].strip()))
     return None
+
+
+def _git_dir(top: str) -> str | None:
+    """The git directory that holds the repository's config: a linked
+    worktree keeps its remotes in the main repository's (its ``commondir``)."""
+    own = _own_git_dir(top)
+    if own is None:
+        return None
+    try:
+        with open(os.path.join(own, "commondir"), encoding="utf-8") as f:
+            return os.path.normpath(os.path.join(own, f.read().strip()))
+    except OSError:
+        return own
 
 
 def find_top(start: str) -> str | None:
@@ -293,3 +300,148 @@ def find_repository(start: str, configured: str | None = None,
     if repo is not None and default_branch:
         repo = Repository(repo.host, repo.path, default_branch, repo.root)
     return repo
+
+
+# -- the checked-out ref and other refs' trees (self-links checked offline) ----------
+
+
+def checked_out(top: str) -> str | None:
+    """What the working tree at ``top`` has checked out, read from git's
+    HEAD file: the branch's name (``main``, ``feature/x``), or the commit's
+    full hash when HEAD is detached; None when git does not say."""
+    git_dir = _own_git_dir(top)
+    if git_dir is None:
+        return None
+    try:
+        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8") as f:
+            head = f.read().strip()
+    except OSError:
+        return None
+    if head.startswith("ref: refs/heads/"):
+        return head[len("ref: refs/heads/"):] or None
+    return head if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", head) else None
+
+
+@dataclass(frozen=True)
+class GitObject:
+    id: str
+    kind: str  # blob | tree | commit (a submodule)
+    size: int
+
+
+GIT_TIMEOUT = 10.0  # seconds for one git command; longer and nothing is said
+
+
+def _git(top: str, args: list[str], stdin: bytes) -> bytes | None:
+    """``git <args>`` in ``top`` with ``stdin``: its output, or None when git
+    is missing, refuses (not a repository it trusts) or takes too long."""
+    import subprocess
+
+    # never the network: a partial clone would fetch a missing object from
+    # its promisor remote; no transport is allowed, and lazy fetches are off
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
+           "GIT_ALLOW_PROTOCOL": "none", "GIT_NO_LAZY_FETCH": "1"}
+    try:
+        done = subprocess.run(["git", *args], cwd=top, input=stdin, capture_output=True,
+                              timeout=GIT_TIMEOUT, env=env, check=False)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _plain(name: str) -> bool:
+    # one line of git's batch input, with no `:` (which would split a rev)
+    return bool(name) and not any(c in name for c in ":\n\r\0") and not name.startswith("-")
+
+
+def _partial(top: str) -> bool:
+    """Whether the repository is a partial clone (``--filter``), whose
+    missing objects git would fetch from a remote."""
+    git_dir = _git_dir(top)
+    try:
+        with open(os.path.join(git_dir or "", "config"), encoding="utf-8", errors="replace") as f:
+            text = f.read().lower()
+    except OSError:
+        return True  # not a repository we can read: do not ask git
+    return "partialclone" in text or re.search(r"^\s*promisor\s*=\s*true", text, re.M) is not None
+
+
+def sparse_checkout(top: str) -> bool:
+    """Whether the working tree leaves files out (``core.sparseCheckout``)."""
+    found = False
+    for git_dir in {_git_dir(top), _own_git_dir(top)}:
+        for name in ("config", "config.worktree"):
+            try:
+                with open(os.path.join(git_dir or "", name), encoding="utf-8", errors="replace") as f:
+                    text = f.read().lower()
+            except OSError:
+                continue
+            found = found or re.search(r"^\s*sparsecheckout\s*=\s*true", text, re.M) is not None
+    return found
+
+
+def objects(top: str, refs: list[str], paths: list[tuple[str, str]],
+            remote: str = "origin") -> tuple[dict[str, str], dict[tuple[str, str], GitObject | None]] | None:
+    """What git has of ``refs`` and of ``paths`` (``(ref, path)`` pairs) in
+    the repository at ``top``, asked in one ``git cat-file --batch-check``
+    (no network). Returns (ref -> the rev git knows it by: the ref itself, or
+    the remote's branch of that name; refs git does not have are left out),
+    and (ref, path) -> the object, or None when that ref's tree has no such
+    path. None when git cannot answer."""
+    if _partial(top):
+        return None  # its objects may be on the network only
+    lines: list[str] = []
+    wanted = [r for r in dict.fromkeys(refs) if _plain(r)]
+    for r in wanted:
+        lines += [f"{r}^{{commit}}", f"refs/remotes/{remote}/{r}^{{commit}}"]
+    if not wanted:
+        return {}, {}
+    out = _git(top, ["cat-file", "--batch-check"], "\n".join(lines).encode("utf-8") + b"\n")
+    if out is None:
+        return None
+    answers = out.decode("utf-8", "replace").splitlines()
+    if len(answers) != len(lines):
+        return None
+    revs: dict[str, str] = {}
+    for i, r in enumerate(wanted):
+        for rev, answer in ((r, answers[2 * i]), (f"refs/remotes/{remote}/{r}", answers[2 * i + 1])):
+            if not answer.endswith(" missing") and " commit " in answer:
+                revs[r] = rev
+                break
+    asked = [(r, p) for r, p in dict.fromkeys(paths) if r in revs and p and "\n" not in p and "\r" not in p]
+    found: dict[tuple[str, str], GitObject | None] = {}
+    if asked:
+        out = _git(top, ["cat-file", "--batch-check"],
+                   "".join(f"{revs[r]}:{p}\n" for r, p in asked).encode("utf-8"))
+        if out is None:
+            return None
+        answers = out.decode("utf-8", "replace").splitlines()
+        if len(answers) != len(asked):
+            return None
+        for (r, p), answer in zip(asked, answers):
+            words = answer.split()
+            if answer == f"{revs[r]}:{p} missing":
+                found[r, p] = None
+            elif len(words) == 3 and words[2].isdigit():
+                found[r, p] = GitObject(words[0], words[1], int(words[2]))
+            else:  # a submodule's commit, which this repository does not hold
+                found[r, p] = GitObject(words[0] if words else "", "commit", 0)
+    return revs, found
+
+
+def blob_text(top: str, blob: GitObject, limit: int = 5_000_000) -> str | None:
+    """The text of one blob git has, or None: too big, not UTF-8, or git
+    cannot say."""
+    if blob.kind != "blob" or blob.size > limit or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", blob.id):
+        return None
+    out = _git(top, ["cat-file", "--batch"], blob.id.encode() + b"\n")
+    if out is None:
+        return None
+    header, _, rest = out.partition(b"\n")
+    words = header.split()
+    if len(words) != 3 or words[1] != b"blob" or not words[2].isdigit() or int(words[2]) > limit:
+        return None
+    try:
+        return rest[: int(words[2])].decode("utf-8")
+    except UnicodeDecodeError:
+        return None

@@ -338,14 +338,14 @@ def section_lead(key: str) -> str | None:
 
 class SectionSpec(Record):
     __slots__ = _fields = ("name", "aliases", "pattern", "level", "required", "min", "max", "children", "order",
-                           "allow_unknown", "status", "items_status", "items_order", "keys")
+                           "allow_unknown", "status", "items_status", "items_order", "template", "keys")
     _hidden = ("keys",)
 
     def __init__(self, name: str, aliases: list[str] | None = None, pattern: re.Pattern[str] | None = None,
                  level: int | None = None, required: bool = False, min: int = 0, max: int | None = 1,
                  children: list[SectionSpec] | None = None, order: str = "any", allow_unknown: bool = True,
                  status: str | None = None, items_status: str | None = None, items_order: Any = None,
-                 keys: set[str] | None = None) -> None:
+                 template: str | None = None, keys: set[str] | None = None) -> None:
         self.name = name
         self.aliases = [] if aliases is None else aliases
         self.pattern = pattern
@@ -359,6 +359,8 @@ class SectionSpec(Record):
         self.status = status
         self.items_status = items_status
         self.items_order = items_order  # a list of statuses, or "priority"
+        # Markdown for the section's own text: init --template, missing-section's fix
+        self.template = template
         self.keys = {title_key(n) for n in (self.name, *self.aliases)}
 
     def matches(self, key: str, level: int) -> bool:
@@ -399,6 +401,7 @@ class SectionSpec(Record):
             status=data.get("status"),
             items_status=data.get("items", {}).get("status"),
             items_order=data.get("items", {}).get("order"),
+            template=data.get("template"),
         )
 
 

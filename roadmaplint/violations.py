@@ -184,11 +184,11 @@ class Fix:
     host, mojibake, a definition removed on purpose); the guard allows nothing
     else."""
 
-    __slots__ = ("edits", "applicability", "rewrites", "bom", "encoding", "effect")
+    __slots__ = ("edits", "applicability", "rewrites", "bom", "encoding", "effect", "inserts")
 
     def __init__(self, edits: tuple[Edit, ...], applicability: Applicability = Applicability.SAFE,
                  rewrites: bool = False, bom: bool | None = None, encoding: str | None = None,
-                 effect: Rendering | None = None) -> None:
+                 effect: Rendering | None = None, inserts: bool = False) -> None:
         self.edits = edits
         self.applicability = applicability
         self.rewrites = rewrites
@@ -198,9 +198,13 @@ class Fix:
         # what the fix may change in the rendered page; None: REWRITTEN when
         # the fix rewrites words, else SAME
         self.effect = effect
+        # the edits only insert text (a missing section): the guard checks that
+        # they replace nothing and that the page gains the blocks of the
+        # inserted text and changes in nothing else (declare RESTRUCTURED too)
+        self.inserts = inserts
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.edits, self.applicability, self.rewrites, self.bom, self.encoding, self.effect)
+        return (self.edits, self.applicability, self.rewrites, self.bom, self.encoding, self.effect, self.inserts)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not Fix:
@@ -212,7 +216,13 @@ class Fix:
 
     def __repr__(self) -> str:
         return (f"Fix(edits={self.edits!r}, applicability={self.applicability!r}, rewrites={self.rewrites!r}, "
-                f"bom={self.bom!r}, encoding={self.encoding!r}, effect={self.effect!r})")
+                f"bom={self.bom!r}, encoding={self.encoding!r}, effect={self.effect!r}, inserts={self.inserts!r})")
+
+    def replace(self, **changes: Any) -> Fix:
+        """A copy with ``changes`` (as ``dataclasses.replace`` made one)."""
+        values = {name: getattr(self, name) for name in Fix.__slots__}
+        values.update(changes)
+        return Fix(**values)
 
     @property
     def renders(self) -> Rendering:
@@ -225,8 +235,9 @@ class Fix:
         return cls(tuple(edits), rewrites=rewrites, effect=effect)
 
     @classmethod
-    def unsafe(cls, *edits: Edit, rewrites: bool = False, effect: Rendering | None = None) -> Fix:
-        return cls(tuple(edits), Applicability.UNSAFE, rewrites, effect=effect)
+    def unsafe(cls, *edits: Edit, rewrites: bool = False, effect: Rendering | None = None,
+               inserts: bool = False) -> Fix:
+        return cls(tuple(edits), Applicability.UNSAFE, rewrites, effect=effect, inserts=inserts)
 
     @property
     def empty(self) -> bool:

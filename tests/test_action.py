@@ -101,7 +101,9 @@ class Run:
         bin_dir = _bin(self.tmp)
         results = []
         for index in range(INSTALL + 1, len(STEPS)):
-            if "format-check" in STEPS[index].get("if", "") and inputs.get("format-check", "true") != "true":
+            # a step whose `if:` asks for an input to be "true" runs only then
+            wanted = re.findall(r"inputs\.([\w-]+) == 'true'", STEPS[index].get("if", ""))
+            if any(inputs.get(name, ACTION["inputs"][name].get("default", "")) != "true" for name in wanted):
                 continue
             results.append(self.step(index, inputs, bin_dir))
         return results
@@ -234,6 +236,40 @@ def test_summary_of_statistics_json(tmp_path: Path) -> None:
     assert check.returncode == 1, check.stderr
     summary = run.summary.read_text(encoding="utf-8")
     assert "Found 1 problem." in summary and "| RL401 | broken-anchor | error | 1 | 0 |" in summary
+
+
+# a checklist: "[x] Parser" done, "[ ] Plugins" planned
+PROGRESS = "# Roadmap\n\n## Now\n\n- [x] Parser\n- [ ] Plugins\n"
+SUMMARY = next(i for i, step in enumerate(STEPS) if "inputs.summary" in step.get("if", ""))
+
+
+def test_summary_true_writes_the_progress_to_the_job_summary(tmp_path: Path) -> None:
+    run = Run(tmp_path)
+    (run.workspace / "docs").mkdir()
+    (run.workspace / "docs" / "ROADMAP.md").write_text(PROGRESS, encoding="utf-8")
+    check, progress = run.after_install({"summary": "true", "format": "text", "format-check": "false",
+                                         "paths": "docs/ROADMAP.md"})
+    assert check.returncode == 0, check.stderr
+    assert progress.returncode == 0, progress.stderr
+    summary = run.summary.read_text(encoding="utf-8")
+    # the lint summary, then the progress
+    assert summary.index("All checks passed (1 file).") < summary.index("## Roadmap progress")
+    assert "### `docs/ROADMAP.md`" in summary and "**1/2 done (50%)**" in summary
+    assert "| Now | `█████░░░░░` 50% | 1 | 0 | 1 | 0 | 0 | 0 |" in summary
+    assert run.outputs()["exit-code"] == "0"
+
+
+def test_summary_runs_after_problems_and_not_unless_asked(tmp_path: Path) -> None:
+    run = Run(tmp_path / "asked")
+    (run.workspace / "ROADMAP.md").write_text(PROGRESS + "\n- [x](#nowhere)\n", encoding="utf-8")
+    check, progress = run.after_install({"summary": "true", "format-check": "false"})
+    assert check.returncode == 1 and progress.returncode == 0, progress.stderr
+    assert "## Roadmap progress" in run.summary.read_text(encoding="utf-8")
+    assert STEPS[SUMMARY]["if"].startswith("${{ always() &&")  # as the runner runs it after a failing check
+    quiet = Run(tmp_path / "default")
+    (quiet.workspace / "ROADMAP.md").write_text(PROGRESS, encoding="utf-8")
+    (check,) = quiet.after_install({"format-check": "false"})
+    assert "Roadmap progress" not in quiet.summary.read_text(encoding="utf-8")
 
 
 def _closure() -> dict[str, list]:

@@ -239,3 +239,64 @@ def test_init_on_every_corpus_file_checks_clean_for_structure(tmp_path: Path) ->
                 data.get("ignore", [])):
             failures.append((path.name, reported[:2], data.get("ignore")))
     assert failures == []
+
+
+# -- init --template: a new roadmap that already passes ------------------------------
+
+from roadmaplint.spec import PRESETS  # noqa: E402
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_the_template_of_every_preset_checks_clean(name: str, tmp_path: Path) -> None:
+    result = run("init", "--template", "--preset", name, str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.startswith("# Roadmap\n") and text.endswith("\n")
+    path = project(tmp_path, text)
+    checked = run("check", "--preset", name, "--select", "RL2,RL3", str(path))
+    assert checked.exit_code == 0 and checked.output.strip() == "All checks passed (1 file).", checked.output
+    # and nothing to format
+    assert run("format", "--check", str(path)).exit_code == 0
+    assert not (tmp_path / ".roadmaplint.toml").exists()  # it only prints
+
+
+def test_the_template_has_the_preset_s_sections_in_order_and_the_legend() -> None:
+    assert run("init", "--template", "--preset", "horizons").stdout == (
+        "# Roadmap\n\n## Now\n\n- (an item)\n\n## Next\n\n- (an item)\n\n## Later\n\n- (an item)\n")
+    legend = run("init", "--template", "--preset", "status-legend").stdout
+    assert "Legend:\n\n- ✅ done\n- 🚧 in progress\n- 💤 planned\n" in legend
+
+
+def test_the_template_follows_the_config_s_spec(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".roadmaplint.toml").write_text(
+        '[spec]\nextends = "status-legend"\n\n'
+        '[[spec.sections]]\nname = "Now"\nrequired = true\ntemplate = "Our focus this quarter.\\n\\n- 🚧 (a task)"\n\n'
+        '[[spec.sections]]\nname = "Themes"\nrequired = true\n\n'
+        '[[spec.sections.children]]\nname = "Why"\nrequired = true\n\n'
+        '[[spec.sections]]\nname = "Shipped"\nstatus = "done"\n',
+        encoding="utf-8")
+    result = run("init", "--template", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "# Roadmap\n\nLegend:\n\n- ✅ done\n- 🚧 in progress\n- 💤 planned\n- ⛔ blocked\n- ❌ dropped\n\n"
+        "## Now\n\nOur focus this quarter.\n\n- 🚧 (a task)\n\n"
+        "## Themes\n\n### Why\n\n- 💤 (an item)\n\n"
+        "## Shipped\n\n- ✅ (an item)\n")
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(result.stdout, encoding="utf-8")
+    checked = run("check", "--select", "RL2,RL3", str(path))
+    assert checked.exit_code == 0 and checked.output.strip() == "All checks passed (1 file).", checked.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--template"], "no spec or preset in the configuration: name one with --preset"),
+    (["--template", "--preset", "roadmap"], "unknown preset 'roadmap'"),
+    (["--preset", "horizons"], "--preset goes with --template"),
+])
+def test_template_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "ROADMAP.md").write_text("# Roadmap\n", encoding="utf-8")
+    result = run("init", *args, str(tmp_path))
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -245,3 +245,17 @@ def test_a_plain_run_never_opens_a_socket(tmp_path: Path, monkeypatch: pytest.Mo
     # the guard works: with --check-remote the same file does try to connect
     remote = run("check", str(path), "--check-remote", "--select", "dead-link")
     assert attempts and "remote checks skipped: no host could be reached" in remote.output
+
+
+def test_the_config_can_allow_the_network_and_a_selection_picks_the_rules(server: Server, tmp_path: Path) -> None:
+    """`check-remote = true` in the config does what --check-remote does; a
+    selection that names no network rule runs none, whichever turned it on."""
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(f"# Roadmap\n\n- [old]({url(server, '/missing')})\n", encoding="utf-8")
+    (tmp_path / ".roadmaplint.toml").write_text("check-remote = true\n[rules.dead-link]\nbackoff = 0.01\n",
+                                                encoding="utf-8")
+    result = run("check", str(path), "--strict")
+    assert result.exit_code == 1 and f"{path}:3:9: warning RL410 [dead-link]" in result.output, result.output
+    for args in (["--select", "RL1"], ["--check-remote", "--select", "status-drift"]):
+        quiet = run("check", str(path), "--strict", *args)
+        assert quiet.exit_code == 0 and "RL410" not in quiet.output, (args, quiet.output)

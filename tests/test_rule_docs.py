@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from roadmaplint import fixes
+from roadmaplint.config import load_config
 from roadmaplint.registry import Rule, all_rules
 from roadmaplint.settings import Settings
 from roadmaplint.linter import lint
@@ -131,6 +132,11 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     r = rule_for(page)
     _, _, blocks = parse_page(page.read_text(encoding="utf-8"))
     settings = Settings(select=[r.code], spec=page_spec(blocks))
+    config = page_config(blocks)
+    if config is not None:
+        (tmp_path / ".roadmaplint.toml").write_text(config, encoding="utf-8")
+        settings = load_config(tmp_path / ".roadmaplint.toml").settings_for(tmp_path / "ROADMAP.md")
+        settings.select, settings.spec = [r.code], page_spec(blocks) or settings.spec
     settings.today = TODAY  # date rules give the same answer on any day
     bad, good = example_bytes(blocks, "Bad"), example_bytes(blocks, "Good")
     for name, text in TREE.items():
@@ -164,6 +170,15 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert expected in (safe, unsafe), "the fixed example is neither what format nor --unsafe-fixes gives"
     assert expected != bad, "the fixed example shows no change"
     assert not [v for v in lint(source(expected), settings) if v.fixable]
+
+
+def page_config(blocks: dict[str, list[tuple[str, str]]]) -> str | None:
+    """The configuration a page's examples are checked with: the toml block
+    under "What it does", if any, written as .roadmaplint.toml in the
+    examples' folder (a configured `repository` lives there)."""
+    found = [code for info, code in blocks.get("What it does", []) if info == "toml"]
+    assert len(found) <= 1, "What it does: more than one toml block"
+    return found[0] if found else None
 
 
 def page_spec(blocks: dict[str, list[tuple[str, str]]]) -> dict | None:

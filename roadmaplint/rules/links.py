@@ -12,10 +12,12 @@ from __future__ import annotations
 from bisect import bisect_right
 import html
 import os
+import posixpath
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..anchors import Anchors, anchors, file_anchors
@@ -115,6 +117,184 @@ def _split(url: str) -> tuple[str, str | None]:
     return path.split("?", 1)[0], frag if hash_ else None
 
 
+# -- links into this repository (self-links), checked offline ------------------------
+
+_MARKDOWN = lazy(r"\.(md|markdown|mdown|mkd)$", re.I)
+_HOST = lazy(r"(?i)^(https?://(?:[^@/?#\s]*@)?)([^/:?#\s]+)")
+_HASH = lazy(r"[0-9a-f]{7,64}")
+
+
+@dataclass
+class SelfLink:
+    """A link written as an absolute URL into the repository the roadmap
+    lives in (``https://github.com/acme/widget/blob/main/docs/plan.md``),
+    and what the working tree or git says of the path it names."""
+
+    link: Link
+    written: str  # the URL as written
+    ref: str  # the branch, tag or commit the URL names
+    path: str  # inside the repository, normalised ("" for the top)
+    kind: str  # blob | tree | raw
+    default: bool  # the ref is the repository's default branch
+    # where the path was looked up: "in the working tree", "in v1.0, as git
+    # has it"; None: it cannot be (git does not have the ref, or no git)
+    where: str | None = None
+    local: Path | None = None  # the file in the working tree
+    exists: bool | None = None  # None: not known
+    obj: Any = None  # the GitObject in another ref's tree
+
+
+def _canonical(url: str) -> str:
+    """The URL with a mirror host replaced by the host it mirrors."""
+    return _HOST.sub(lambda m: m.group(1) + MIRRORS.get(m.group(2).lower(), m.group(2)), url, count=1)
+
+
+def _self_state(doc: Document) -> dict[str, Any]:
+    return {}  # filled by _self_links: shared by broken-anchor and missing-file
+
+
+def _working_tree(ctx: Context, base: Path, root: str | None) -> Path | None:
+    """The working tree's top folder: git's, else, for a configured
+    repository, the configuration's folder when the roadmap is under it."""
+    if root is not None:
+        return Path(root)
+    config = ctx.run.config_path
+    if config is None:
+        return None
+    top = Path(os.path.abspath(config)).parent
+    try:
+        base.relative_to(top)
+    except ValueError:
+        return None
+    return top
+
+
+def _self_links(ctx: Context) -> dict[int, SelfLink]:
+    """Every self-link of the document, by the offset of its link: looked up
+    in the working tree when it names the default branch or the checked-out
+    ref, else in git's copy of the ref it names (one ``git cat-file`` for all
+    of them), else left unknown. Computed once per lint."""
+    state = ctx.once(_self_state)
+    if "links" in state:
+        return state["links"]
+    found: dict[int, SelfLink] = {}
+    state["links"] = found
+    doc = ctx.doc
+    base = _base_dir(doc)
+    if base is None or "://" not in doc.text:
+        return found
+    repo = ctx.repository
+    if repo is None:
+        return found
+    from ..repository import checked_out
+
+    state["repo"] = repo
+    top = _working_tree(ctx, base, repo.root)
+    head = checked_out(repo.root) if repo.root else None
+    default = repo.default_branch
+    slashed = [n for n in (default, head) if n and "/" in n]
+    elsewhere: list[tuple[SelfLink, str]] = []  # and the ref to ask git for
+    sparse: bool | None = None
+    for link in _targets(doc):
+        written = _written_url(doc, link)
+        if _local(written):
+            continue
+        url = _canonical(written if link.kind == "autolink" else unescape(written))
+        ref = repo.file(url)
+        if ref is None:
+            continue
+        name, path = ref.ref, ref.path
+        joined = f"{name}/{path}"
+        for branch in slashed:  # a branch named with a slash: feature/x
+            if joined == branch or joined.startswith(branch + "/"):
+                name, path = branch, joined[len(branch) + 1 :]
+        path = posixpath.normpath(path) if path else ""
+        if path == ".":
+            path = ""
+        if path == ".." or path.startswith("../") or path.startswith("/"):
+            continue  # not inside the repository
+        # GitHub reads HEAD as the default branch
+        s = SelfLink(link, written, name, path, ref.kind, name == default or (name == "HEAD" and default is not None))
+        found[link.span.start] = s
+        here = name in (default, head, "HEAD") or (head is not None and _HASH.fullmatch(name) is not None
+                                                   and head.startswith(name))
+        if here:
+            if top is not None:
+                s.where, s.local = "in the working tree", Path(os.path.normpath(top / path)) if path else top
+                s.exists = _exists(s.local)
+                if s.exists is False and repo.root is not None:
+                    if sparse is None:
+                        from ..repository import sparse_checkout
+
+                        sparse = sparse_checkout(repo.root)
+                    if sparse:  # a sparse checkout leaves files out: ask git's HEAD
+                        s.exists, s.where, s.local = None, None, None
+                        elsewhere.append((s, "HEAD"))
+        elif repo.root is not None:
+            elsewhere.append((s, name))
+    if elsewhere:
+        from ..repository import objects
+
+        answer = objects(repo.root, [r for _, r in elsewhere], [(r, s.path) for s, r in elsewhere if s.path])
+        if answer is not None:
+            revs, objs = answer
+            for s, r in elsewhere:
+                if r not in revs:
+                    continue  # git does not have it: say nothing
+                s.where = f"in {r}, as git has it"
+                s.obj = objs.get((r, s.path)) if s.path else None
+                s.exists = s.obj is not None if s.path else True
+    return found
+
+
+def _self_anchors(ctx: Context, s: SelfLink, own: Callable[[], Anchors]) -> Anchors | None:
+    """The anchors of the Markdown file a self-link names, where it was
+    looked up; None when they cannot be known."""
+    if s.local is not None:
+        if not _exists(s.local, file=True):
+            return None
+        if os.path.abspath(ctx.doc.source.path) == str(s.local):
+            return own()
+        return file_anchors(s.local)
+    if s.obj is None or s.obj.kind != "blob":
+        return None
+    state = ctx.once(_self_state)
+    cache = state.setdefault("blobs", {})
+    if s.obj.id not in cache and len(cache) >= _BLOBS:
+        return None  # one git run per file: a bound on the time a document can cost
+    if s.obj.id not in cache:
+        from ..document import load
+        from ..repository import blob_text
+        from ..source import Source
+
+        text = blob_text(str(state["repo"].root), s.obj)
+        try:
+            cache[s.obj.id] = anchors(load(Source(text, s.path))) if text is not None else None
+        except Exception:  # not ours to judge
+            cache[s.obj.id] = None
+    return cache[s.obj.id]
+
+
+_BLOBS = 50  # files read from git for their anchors, at most, per document
+
+_PATH_SPECIAL = lazy(r"[\s%()<>#?\[\]\\\"`'\x00-\x1f\x7f]")
+
+
+def _encode_path(path: str) -> str:
+    """A path written as a link destination: spaces, brackets, quotes and
+    the characters a URL gives meaning to percent-encoded; other text,
+    non-ASCII included, as it is."""
+    return _PATH_SPECIAL.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), path)
+
+
+def _tail(written: str, absolute: bool) -> str:
+    """What follows the path in a written URL: its ``?query`` and
+    ``#fragment``, as written."""
+    start = written.find("//") + 2 if absolute else 0
+    cuts = [i for i in (written.find("?", start), written.find("#", start)) if i >= 0]
+    return written[min(cuts):] if cuts else ""
+
+
 # -- RL401 ------------------------------------------------------------------------------
 
 
@@ -123,10 +303,20 @@ def _split(url: str) -> tuple[str, str | None]:
 def broken_anchor(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     own: Anchors | None = None
+
+    def own_anchors() -> Anchors:
+        nonlocal own
+        own = anchors(doc) if own is None else own
+        return own
+
     base = _base_dir(doc)
+    selfs = _self_links(ctx)
     for link in _targets(doc):
         written = _written_url(doc, link)
         if not _local(written):
+            s = selfs.get(link.span.start)
+            if s is not None:
+                yield from _broken_self_anchor(ctx, s, own_anchors)
             continue
         raw_path, raw_frag = _split(written)
         if not raw_frag:
@@ -140,26 +330,67 @@ def broken_anchor(ctx: Context) -> Iterator[Finding]:
             if resolved is None or not _exists(resolved[0], file=True):
                 continue  # missing-file reports it
             if os.path.abspath(doc.source.path) == str(resolved[0]):
-                own = anchors(doc) if own is None else own
-                names = own
+                names = own_anchors()
             else:
                 names = file_anchors(resolved[0])
             if names is None:
                 continue
         else:
-            own = anchors(doc) if own is None else own
-            names = own
+            names = own_anchors()
         fragment = unescape(raw_frag)
         if fragment in names:
             continue
-        close = names.closest(fragment)
-        hint = f"; did you mean #{_encode(close[0])}?" if close else ""
-        fix = None
-        assert link.url_span is not None
-        if len(close) == 1:
-            start = link.url_span.start + len(written) - len(raw_frag)
-            fix = Fix.unsafe(Edit(start, start + len(raw_frag), _encode(close[0])), rewrites=True)
-        yield Finding(link.url_span, f"no heading or anchor for {'#' if not path else path + '#'}{fragment}{hint}", fix)
+        if not path and fragment.isdigit() and ctx.repository is not None:
+            # [#12](#12): meant as the repository's issue, which GitHub does
+            # not link from a file
+            issue = _issue_url(ctx.repository.shorthand("#" + fragment))
+            assert link.url_span is not None
+            yield Finding(link.url_span, f"no heading or anchor for #{fragment}; for issue #{fragment} of this "
+                                         f"repository, link {issue}")
+            continue
+        yield _no_anchor(link, written, raw_frag, fragment, names, f"{'#' if not path else path + '#'}{fragment}")
+
+
+def _no_anchor(link: Link, written: str, raw_frag: str, fragment: str, names: Anchors, what: str,
+               where: str = "") -> Finding:
+    """A fragment that names no anchor: the closest anchor named, and
+    replaced by an unsafe fix when it is the only close one."""
+    close = names.closest(fragment)
+    hint = f"; did you mean #{_encode(close[0])}?" if close else ""
+    fix = None
+    assert link.url_span is not None
+    if len(close) == 1:
+        start = link.url_span.start + len(written) - len(raw_frag)
+        fix = Fix.unsafe(Edit(start, start + len(raw_frag), _encode(close[0])), rewrites=True)
+    return Finding(link.url_span, f"no heading or anchor for {what}{where}{hint}", fix)
+
+
+def _broken_self_anchor(ctx: Context, s: SelfLink, own: Callable[[], Anchors]) -> Iterator[Finding]:
+    """The fragment of an absolute link into this repository, checked
+    against the Markdown file it names, in the working tree or in git."""
+    raw_frag = s.written.partition("#")[2]
+    if not raw_frag or s.kind != "blob" or not s.exists or not _MARKDOWN.search(s.path):
+        return
+    if re.search(r"[?&]plain=1(?:&|#|$)", s.written):
+        return  # the file's source: #L12 names a line
+    names = _self_anchors(ctx, s, own)
+    if names is None:
+        return
+    fragment = unescape(raw_frag)
+    if fragment in names:
+        return
+    yield _no_anchor(s.link, s.written, raw_frag, fragment, names, f"#{fragment} in {s.path}",
+                     f" {s.where} (the link is an absolute one into this repository)")
+
+
+def _issue_url(issue: Any) -> str:
+    """The web address of an issue or pull request, in its forge's form."""
+    base = f"https://{issue.host}/{issue.repo}"
+    if issue.forge == "gitlab":
+        return f"{base}/-/{'merge_requests' if issue.kind == 'pull' else 'issues'}/{issue.number}"
+    if issue.forge == "gitea":
+        return f"{base}/{'pulls' if issue.kind == 'pull' else 'issues'}/{issue.number}"
+    return f"{base}/{'pull' if issue.kind == 'pull' else 'issues'}/{issue.number}"
 
 
 def _encode(anchor: str) -> str:
@@ -184,7 +415,13 @@ def _levels_above(base: Path, path: str, root: Path) -> int:
     return next((i for i, p in enumerate(parts) if p != ".."), len(parts))
 
 
-@rule(code="RL402", name="missing-file", fix="never", summary="A relative link to a file or directory that does not exist, or above the repository's top folder.")
+@rule(code="RL402", name="missing-file", fix="sometimes",
+      summary="A link to a file or directory of this repository (relative, or absolute into it) that does not exist.",
+      options={"self_links": {"enum": ["any", "relative", "absolute"], "default": "any",
+                              "description": "How links to the repository's own files are to be written: "
+                                             "`relative` reports absolute links to the default branch "
+                                             "(https://github.com/acme/widget/blob/main/docs/plan.md), "
+                                             "`absolute` reports relative links, `any` neither."}})
 def missing_file(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     base = _base_dir(doc)
@@ -198,12 +435,19 @@ def missing_file(ctx: Context) -> Iterator[Finding]:
             base.relative_to(top)
         except ValueError:
             top = None  # a file outside the configuration's folder
+    selfs = _self_links(ctx)
+    style = ctx.options.self_links
     for link in _targets(doc):
+        written = _written_url(doc, link)
+        if not written:
+            continue
+        if not _local(written):
+            s = selfs.get(link.span.start)
+            if s is not None:
+                yield from _missing_self(ctx, s, base, style)
+            continue
         if link.kind == "autolink":
             continue  # <a@b.org> is mail; any other autolink has a scheme
-        written = _written_url(doc, link)
-        if not written or not _local(written):
-            continue
         raw_path, _ = _split(written)
         path = unquote(unescape(raw_path))
         if not path:
@@ -219,17 +463,85 @@ def missing_file(ctx: Context) -> Iterator[Finding]:
         resolved = _resolve(base, path)
         if resolved is None or not resolved[1]:
             continue
-        if _exists(resolved[0]) is not False:
+        exists = _exists(resolved[0])
+        if exists is True:
+            if style == "absolute":
+                yield from _relative_self(ctx, link, written, resolved[0])
+            continue
+        if exists is None:
             continue
         issue = _ISSUE_REF.match(unescape(written))
+        repo = ctx.repository if issue or unescape(written).startswith("!") else None
+        known = repo.shorthand(unescape(written)) if repo is not None else None
+        if known is not None:
+            forge = {"github": "GitHub", "gitlab": "GitLab", "gitea": "Gitea"}[known.forge]
+            what = "a merge request" if known.kind == "pull" and known.forge == "gitlab" else "an issue"
+            yield Finding(link.url_span, f"{unescape(written)!r} is {what} reference, which {forge} reads as a "
+                                         f"file path in a link; use {_issue_url(known)}")
+            continue
         if issue:
-            owner, repo, number = issue.groups()
+            owner, repo_name, number = issue.groups()
             yield Finding(link.url_span, f"{unescape(written)!r} is an issue reference, which GitHub reads as a file "
-                                         f"path in a link; use https://github.com/{owner}/{repo}/issues/{number}")
+                                         f"path in a link; use https://github.com/{owner}/{repo_name}/issues/{number}")
             continue
         hint = ("; an e-mail address needs mailto:" if _LOOKS_LIKE_MAIL.match(path)
                 else "; a web address needs https://" if _LOOKS_LIKE_HOST.match(path) else "")
         yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
+
+
+def _missing_self(ctx: Context, s: SelfLink, base: Path, style: str) -> Iterator[Finding]:
+    """An absolute link into this repository: its path must exist where it
+    was looked up; with ``self_links = "relative"``, one to the default
+    branch is written relative."""
+    link = s.link
+    assert link.url_span is not None
+    if s.exists is False:
+        yield Finding(link.url_span, f"no file or directory {s.path!r} {s.where} "
+                                     "(the link is an absolute one into this repository)")
+        return
+    if style != "relative" or not s.default or not s.exists or s.local is None or not s.path:
+        return
+    if link.kind not in ("inline", "image", "definition") or (s.kind == "raw" and link.kind != "image"):
+        return  # a URL shown as such, or a raw file's bytes (a relative link shows its page)
+    tail = _tail(s.written, absolute=True)
+    if os.path.abspath(ctx.doc.source.path) == str(s.local) and tail.startswith("#"):
+        relative = tail  # this file's own heading
+    else:
+        relative = _encode_path(Path(os.path.relpath(s.local, base)).as_posix()) + tail
+    yield Finding(link.url_span, f"absolute link to this repository's default branch; write it relative, as "
+                                 f"{relative} (it survives forks and renames)",
+                  Fix.unsafe(Edit(link.url_span.start, link.url_span.end, relative), rewrites=True), severity="warning")
+
+
+def _relative_self(ctx: Context, link: Link, written: str, target: Path) -> Iterator[Finding]:
+    """With ``self_links = "absolute"``: a relative link to a file of the
+    repository, and the absolute URL on the default branch as an unsafe fix."""
+    if link.kind not in ("inline", "definition"):
+        return  # an image: a relative image shows on any forge
+    if link.kind == "definition" and any(lk.kind == "image" and lk.label is not None
+                                         and label_key(lk.label) == label_key(link.label or "") for lk in ctx.doc.links):
+        return  # the definition of an image
+    repo = ctx.repository
+    base = _base_dir(ctx.doc)
+    top = _working_tree(ctx, base, repo.root) if repo is not None and base is not None else None
+    if repo is None or top is None:
+        return
+    try:
+        path = target.relative_to(top).as_posix()
+    except ValueError:
+        return
+    assert link.url_span is not None
+    branch = repo.default_branch
+    if branch is None:
+        yield Finding(link.url_span, f"relative link to {path!r}; write it absolute (the default branch is "
+                                     "unknown: set default-branch for a fix)", severity="warning")
+        return
+    kind = "tree" if _exists(target, file=False) and not _exists(target, file=True) else "blob"
+    where = {"gitlab": f"-/{kind}", "gitea": "src/branch"}.get(repo.forge, kind)
+    url = f"{repo.url}/{where}/{_encode_path(branch)}" + (f"/{_encode_path(path)}" if path != "." else "")
+    url += _tail(written, absolute=False)
+    yield Finding(link.url_span, f"relative link to {path!r}; write it absolute, as {url}",
+                  Fix.unsafe(Edit(link.url_span.start, link.url_span.end, url), rewrites=True), severity="warning")
 
 
 # -- hosts ------------------------------------------------------------------------------

@@ -413,29 +413,22 @@ def _first_misplaced(keys: list[Any]) -> tuple[int, int] | None:
 
 @rule(code="RL603", name="overdue-item", fix="never", severity="warning", summary="Work that is not done and whose target date has passed.")
 def overdue_item(ctx: Context) -> Iterator[Finding]:
-    doc, bound, spec = ctx.doc, ctx.bound, ctx.spec
+    doc, bound = ctx.doc, ctx.bound
     today = ctx.run.today
-    finished = spec.finished
 
     for section in doc.root.walk():
-        due = D.target(bound.dates(section))
-        if section.heading is not None and due and due.period.end < today and not D.completed(bound.dates(section)):
-            open_items = [it for it in D.walk_items(section.items)
-                          if (st := bound.status(it)) and not finished(st) and not D.completed(bound.dates(it))]
-            if open_items and not finished(bound.implied_status(section)):
-                count = len(open_items)
-                yield Finding(section.heading.span,
-                              f"\"{_short(section.title, 60)}\" was due {due.period.end.isoformat()} and has "
-                              f"{count} unfinished item{'s' * (count != 1)}")
+        late = D.overdue_section(bound, section, today)
+        if late is not None:
+            due, open_items = late
+            count = len(open_items)
+            yield Finding(section.heading.span,  # type: ignore[union-attr]
+                          f"\"{_short(section.title, 60)}\" was due {due.period.end.isoformat()} and has "
+                          f"{count} unfinished item{'s' * (count != 1)}")
         for item in D.walk_items(section.items):
-            due = D.target(bound.dates(item))
-            if due is None or due.period.end >= today or D.completed(bound.dates(item)):
-                continue
-            status = bound.status(item)
-            if status is None or finished(status):
-                continue  # done work is never overdue; work of unknown status is not judged
-            yield Finding(_item_span(item), f"overdue since {due.period.end.isoformat()} ({due.period.text}): "
-                                            f"\"{_short(item.text)}\" is {status}")
+            due = D.overdue_item(bound, item, today)
+            if due is not None:
+                yield Finding(_item_span(item), f"overdue since {due.period.end.isoformat()} ({due.period.text}): "
+                                                f"\"{_short(item.text)}\" is {bound.status(item)}")
 
 
 # -- RL604 stale-roadmap -------------------------------------------------------------------

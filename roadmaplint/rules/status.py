@@ -280,3 +280,232 @@ def status_marker_form(ctx: Context) -> Iterator[Finding]:
             if f"[{item.checkbox}]" != want:
                 yield Finding(Span(at, at + 3), f"task box \"[{item.checkbox}]\"; write it as \"{want}\", {why}",
                               Fix.safe(Edit(at + 1, at + 2, want[1]), rewrites=True))
+
+
+# -- RL305 status-drift (network: only with --check-remote) ---------------------------
+
+
+@rule(code="RL305", name="status-drift", fix="sometimes", severity="warning", default=False, remote=True,
+      summary="An item's status disagrees with its linked issues (only with --check-remote).",
+      options={
+          "github_api": {"type": "string", "default": "https://api.github.com",
+                         "description": "The GitHub API's base URL (GitHub Enterprise: `https://HOST/api/v3`); "
+                                        "the environment variable ROADMAPLINT_GITHUB_API overrides it."},
+          "github_host": {"type": "string", "default": "github.com",
+                          "description": "The host of the GitHub links that API answers for."},
+          "gitlab_api": {"type": "string", "default": "https://gitlab.com/api/v4",
+                         "description": "The GitLab API's base URL (self-hosted: `https://HOST/api/v4`); "
+                                        "the environment variable ROADMAPLINT_GITLAB_API overrides it."},
+          "gitlab_host": {"type": "string", "default": "gitlab.com",
+                          "description": "The host of the GitLab links that API answers for."},
+          "timeout": {"type": "number", "exclusiveMinimum": 0, "default": 10, "description": "Seconds to wait for each request."},
+          "concurrency": {"type": "integer", "minimum": 1, "maximum": 16, "default": 4, "description": "Requests in flight at once."},
+          "retries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 2, "description": "Retries on 5xx and network errors."},
+          "backoff": {"type": "number", "minimum": 0, "maximum": 60, "default": 0.5, "description": "Seconds before the first retry; doubled for each further one."},
+          "max_age": {"type": "number", "minimum": 0, "default": 3600, "description": "Seconds a cached state is used without asking; older ones are asked again with their ETag."},
+      })
+def status_drift(ctx: Context) -> Iterator[Finding]:
+    if not ctx.run.check_remote:
+        return  # never in a plain run
+    from pathlib import Path
+
+    from ..remote import NOTICES
+    from ..trackers import PROVIDERS
+    from ..trackers.client import fetch
+
+    opts = ctx.options
+    # each provider's API and host: the options named after its forge, when
+    # the rule has them (a new provider works with its defaults)
+    providers = [cls(getattr(opts, f"{cls.forge}_api", None), getattr(opts, f"{cls.forge}_host", None))
+                 for cls in PROVIDERS]
+    repo = ctx.repository
+    home = next((p for p in providers if repo is not None and repo.host == p.host), None)
+    work: list[tuple[Item, ItemState, list[Any]]] = []  # (item, state, [(provider, ref)])
+    for _, item, state in _items(ctx.bound):
+        if not _known(ctx.spec, state.status) or state.status == "dropped":
+            continue  # nothing an issue could contradict: not asked about
+        refs = _issue_refs(ctx.doc, item, providers, repo if home is not None else None, home)
+        if refs:
+            work.append((item, state, refs))
+    if not work:
+        return
+    cache = ctx.run.cache
+    outcomes, exhausted = fetch([pr for _, _, refs in work for pr in refs], cache=Path(cache) if cache else None,
+                                max_age=opts.max_age, timeout=opts.timeout, retries=opts.retries,
+                                backoff=opts.backoff, concurrency=opts.concurrency)
+    asked = [o for o in outcomes.values() if o.problem != "limited"]
+    if asked and all(o.problem == "offline" for o in asked):
+        NOTICES.append(f"status-drift skipped: no issue tracker could be reached; {_n(len(work), 'item')} "
+                       "not checked (is the network up?)")
+        return
+    limited = [w for w in work if any(outcomes[r].problem == "limited" for _, r in w[2])]
+    if limited:
+        for provider, reset in sorted(exhausted.items(), key=lambda pr: pr[0].label):
+            mine = [w for w in limited if any(p is provider and outcomes[r].problem == "limited" for p, r in w[2])]
+            when = ""
+            if reset is not None:
+                import datetime as dt
+
+                when = "; it resets at " + dt.datetime.fromtimestamp(reset, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            hint = "" if provider.token else f" (a token in {provider.token_env[0]} allows more)"
+            NOTICES.append(f"status-drift: the {provider.label} API rate limit is exhausted; "
+                           f"{_n(len(mine), 'item')} not checked{when}{hint}")
+    unread = {r: o for r, o in outcomes.items() if o.problem in ("missing", "error", "offline")}
+    if unread:
+        names = sorted({_ref_name(r, repo) for r in unread})
+        details = sorted({o.detail or o.problem for o in unread.values()})
+        NOTICES.append(f"status-drift: {_n(len(unread), 'issue')} could not be read ({', '.join(details)}), "
+                       f"not checked: {', '.join(names[:3])}" + (" …" if len(names) > 3 else ""))
+    done_marker = None
+    for item, state, refs in work:
+        states = [outcomes[r].state for _, r in refs]
+        if any(s is None for s in states):
+            continue
+        found = _drift(ctx, item, state, [(r, s) for (_, r), s in zip(refs, states)], repo)
+        if found is None:
+            continue
+        message, fixable = found
+        fix = None
+        if fixable:
+            if done_marker is None:
+                done_marker = (_done_form(ctx.bound),)
+            fix = _done_fix(ctx.doc, item, state, done_marker[0])
+        yield Finding(_item_span(ctx.doc, item, state), message, fix)
+
+
+from ..lazyre import lazy  # noqa: E402
+
+# #123, owner/name#123, and on GitLab !123 (a merge request): as GitHub
+# links them in text
+_ISSUE_SHORTHAND = lazy(r"(?<![\w/#&!])((?:[\w.-]+/)+[\w.-]+)?([#!])(\d+)\b")
+
+
+def _issue_refs(doc: Any, item: Item, providers: list[Any], repo: Any, home: Any) -> list[tuple[Any, Any]]:
+    """(provider, IssueRef) of each issue or pull request the item's own
+    text links: URLs, and the shorthand when the roadmap's repository is on
+    a provider's host."""
+    from html import unescape
+
+    out: dict[Any, Any] = {}
+    for link in item.links:
+        if link.kind in ("image", "definition") or doc.in_code(link.span.start):
+            continue
+        url = unescape(link.url)
+        for provider in providers:
+            ref = provider.ref(url)
+            if ref is not None:
+                out.setdefault(ref, provider)
+                break
+    first = next((c for c in item.block.children if c.type == "paragraph"), None) if item.block else None
+    if repo is not None and first is not None:
+        text = doc.text
+        inside = [lk.span for lk in item.links]
+        for m in _ISSUE_SHORTHAND.finditer(text, first.span.start, first.span.end):
+            if doc.in_code(m.start()) or any(s.start <= m.start() < s.end for s in inside):
+                continue
+            if m.group(2) == "!" and home.forge != "gitlab":
+                continue
+            ref = repo.shorthand(m.group(0))
+            if ref is not None:
+                out.setdefault(ref, home)
+    return [(provider, ref) for ref, provider in out.items()]
+
+
+def _ref_name(ref: Any, repo: Any) -> str:
+    sign = "!" if ref.forge == "gitlab" and ref.kind == "pull" else "#"
+    own = repo is not None and (ref.host, ref.repo) == (repo.host, repo.path)
+    return f"{'' if own else ref.repo}{sign}{ref.number}"
+
+
+def _said(ref: Any, state: Any, repo: Any) -> str:
+    """``#1806 was closed as completed on 2022-11-03``."""
+    name = _ref_name(ref, repo)
+    on = f" on {state.date}" if state.date else ""
+    if state.state == "open":
+        if state.reopened:
+            return f"{name} was reopened and is still open"
+        return f"{name} is still open" + (f" (opened{on})" if on else "")
+    if state.state == "merged":
+        return f"{name} was merged{on}"
+    if state.state == "not_planned":
+        return f"{name} was closed as not planned{on}"
+    if state.state == "completed" and ref.forge != "gitlab":  # GitLab keeps no reason
+        return f"{name} was closed as completed{on}"
+    return f"{name} was closed{on}"
+
+
+def _drift(ctx: Context, item: Item, state: ItemState, known: list[tuple[Any, Any]],
+           repo: Any) -> tuple[str, bool] | None:
+    """(message, whether the done marker fixes it), or None."""
+    spec = ctx.spec
+    status = state.status
+    if not _known(spec, status) or status == "dropped":
+        return None
+    said = "; ".join(_said(r, s, repo) for r, s in known)
+    dropped = [(r, s) for r, s in known if s.state == "not_planned"]
+    if dropped:
+        return f"item is marked {status}, but " + "; ".join(_said(r, s, repo) for r, s in dropped), False
+    if spec.finished(status):
+        if all(s.state == "open" for _, s in known):
+            return f"item is marked {status}, but {said}", False
+        return None
+    if all(s.state in ("completed", "merged") for _, s in known):
+        return f"item is marked {status}, but {said}", True
+    return None
+
+
+def _item_span(doc: Any, item: Item, state: ItemState) -> Span:
+    if state.marker is not None and state.source == "marker":
+        return state.marker.span
+    first = next((c for c in item.block.children if c.type == "paragraph"), None) if item.block else None
+    if item.checkbox is not None and first is not None and doc.text.startswith("[", first.span.start):
+        return Span(first.span.start, first.span.start + 3)  # the box
+    line_end = doc.source.line_end(doc.source.line_of(item.span.start))
+    return Span(item.span.start, min(line_end, item.span.end))
+
+
+def _done_form(bound: Bound) -> str | None:
+    """The done marker the document uses: the legend's, else the form its
+    done items are marked with most."""
+    if bound.legend is not None:
+        for entry in bound.legend.entries:
+            if entry.status == "done" and entry.marker.kind in ("emoji", "shortcode", "bracket"):
+                return entry.marker.text
+    forms = [st.marker.text for _, _, st in _items(bound)
+             if st.status == "done" and st.source == "marker" and st.marker is not None
+             and st.marker.kind in ("emoji", "shortcode", "bracket")]
+    vote = majority(forms, key=None)
+    return vote.first if vote is not None else None
+
+
+def _done_fix(doc: Any, item: Item, state: ItemState, marker: str | None) -> Fix | None:
+    """Mark the item done the document's way: its marker replaced by the
+    done marker, its task box checked."""
+    from ..violations import Applicability
+
+    edits = []
+    if state.source == "marker":
+        if marker is None or state.marker is None or state.marker.kind not in ("emoji", "shortcode", "bracket"):
+            return None
+        edits.append(Edit(state.marker.span.start, state.marker.span.end, marker))
+    elif state.source != "checkbox":
+        return None  # the section says it: moving the item is the author's call
+    if item.checkbox == " " and item.block is not None:
+        first = next((c for c in item.block.children if c.type == "paragraph"), None)
+        if first is not None and doc.text.startswith("[ ]", first.span.start):
+            boxes = [it.checkbox for it in doc.items() if it.checkbox in ("x", "X")]
+            edits.append(Edit(first.span.start + 1, first.span.start + 2,
+                              "X" if boxes.count("X") > boxes.count("x") else "x"))
+    if not edits:
+        return None
+    fix = text_fix(doc.source, *edits, applicability=Applicability.UNSAFE)
+    if edits[-1].replacement in ("x", "X"):
+        # a checked box renders as another element, not as other text
+        from ..violations import Rendering
+
+        fix = fix.replace(effect=Rendering.RESTRUCTURED)
+    return fix
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"

@@ -30,7 +30,7 @@ def _levels(bound: Bound) -> Iterator[tuple[Section, list[SectionSpec], str, boo
             yield section, s.children, s.order, s.allow_unknown
 
 
-@rule(code="RL201", name="missing-section", fix="never",
+@rule(code="RL201", name="missing-section", fix="sometimes",
       summary="A section (or the title) the spec requires is missing.")
 def missing_section(ctx: Context) -> Iterator[Finding]:
     doc, bound, spec = ctx.doc, ctx.bound, ctx.spec
@@ -41,13 +41,183 @@ def missing_section(ctx: Context) -> Iterator[Finding]:
         yield Finding(Span(0, 0), "missing level-1 title")
     if spec.title_pattern is not None and titles and not search(spec.title_pattern, title_key(titles[0].title)):
         yield Finding(titles[0].span, f"title \"{titles[0].title}\" does not match /{spec.title_pattern.pattern}/")
+    missing = _missing(bound)
+    for parent, specs, sec, count in missing:
+        where = f" under \"{parent.title}\"" if parent.heading else ""
+        need = f"at least {sec.min} " if sec.min > 1 else ""
+        fix = _insert_fix(bound, parent, specs, sec, missing)
+        yield Finding(_heading_span(doc, parent), f"missing {need}section \"{sec.name}\"{where}", fix)
+
+
+def _missing(bound: Bound) -> list[tuple[Section, list[SectionSpec], SectionSpec, int]]:
+    """(parent, its child specs, the spec, how many it has) for each
+    section the spec requires more of than the parent has."""
+    out = []
     for parent, specs, _, _ in _levels(bound):
         for sec in specs:
             count = sum(1 for c in parent.children if bound.section_spec(c) is sec)
             if count < sec.min:
-                where = f" under \"{parent.title}\"" if parent.heading else ""
-                need = f"at least {sec.min} " if sec.min > 1 else ""
-                yield Finding(_heading_span(doc, parent), f"missing {need}section \"{sec.name}\"{where}")
+                out.append((parent, specs, sec, count))
+    return out
+
+
+def _insert_fix(bound: Bound, parent: Section, specs: list[SectionSpec], sec: SectionSpec,
+                missing: list[tuple[Section, list[SectionSpec], SectionSpec, int]]) -> Fix | None:
+    """An unsafe fix that inserts the missing section: its heading (at the
+    spec's level, in the document's heading style) and its template, after
+    the last section of the spec's order before it that is present, else
+    before the first after it, else at the end of the parent. Nothing else
+    changes. None when the inserted heading would not bind to ``sec`` (the
+    fix must settle) or would disturb another section's binding."""
+    doc = bound.doc
+    src = doc.source
+    nl = src.newline
+    text = doc.text
+    index = specs.index(sec)
+    bound_children = [(c, bound.section_spec(c)) for c in parent.children]
+    rank = {id(s): i for i, s in enumerate(specs)}
+    before = [c for c, s in bound_children if s is not None and rank[id(s)] < index]
+    after = [c for c, s in bound_children if s is not None and rank[id(s)] > index]
+    if before:
+        # the last section (in the file) of the latest entry present
+        top = max(rank[id(bound.section_spec(c))] for c in before)
+        anchor = [c for c in before if rank[id(bound.section_spec(c))] == top][-1]
+        at = _next_content(doc, anchor.span.end)
+    elif after:
+        first = min(after, key=lambda c: rank[id(bound.section_spec(c))])
+        at = src.line_start(src.line_of(first.span.start))
+    elif parent.heading is not None or parent.children or parent.blocks:
+        at = _next_content(doc, parent.span.end)
+    else:  # nothing but front matter, if anything
+        at = len(text)
+    level = _level(parent, sec, [c for c, s in bound_children if s is not None])
+    if level is None:
+        return None
+    heading = _heading_text(doc, sec.name, level, nl)
+    body = ""
+    if sec.template is not None:
+        body = nl.join(sec.template.strip("\n").splitlines()) + nl
+    block = heading + (nl + body if body else "")
+    head = text[:at]
+    if not head.strip():
+        lead = ""
+    elif head.endswith(("\n", "\r")):  # a line start: a blank line before the heading
+        lead = "" if _blank_before(head) else nl
+    else:  # the end of a file without a final newline
+        lead = nl * 2
+    # before other text, a blank line after the section too
+    insertion = lead + block + ("" if at == len(text) else nl)
+    edit = Edit(at, at, insertion)
+    if not _binds(doc, parent, specs, sec, level, block, at):
+        return None
+    if parent.heading is None and not _settles(bound, parent, sec, edit, missing):
+        return None  # at the top, a new heading can change which title holds the sections
+    return Fix.unsafe(edit, effect=Rendering.RESTRUCTURED, inserts=True)
+
+
+def _blank_before(head: str) -> bool:
+    """Whether ``head`` (text up to a line start) ends with a blank line."""
+    lines = head.splitlines()
+    return not lines or not lines[-1].strip()
+
+
+def _next_content(doc: Document, offset: int) -> int:
+    """The start of the first line after ``offset``'s line that is not
+    blank, or the end of the text."""
+    src = doc.source
+    if offset >= len(doc.text):
+        return len(doc.text)
+    line = src.line_of(max(offset - 1, 0)) + 1 if offset else 0
+    while line < src.line_count:
+        if src.line_text(line).strip():
+            return src.line_start(line)
+        line += 1
+    return len(doc.text)
+
+
+def _level(parent: Section, sec: SectionSpec, siblings: list[Section]) -> int | None:
+    """The level of the inserted heading: the spec's, else that of a section
+    of the spec beside it, else one below the parent's (2 at the top)."""
+    if sec.level is not None:
+        level = sec.level
+    elif siblings:
+        level = siblings[0].level
+    elif parent.heading is not None:
+        level = parent.level + 1
+    else:
+        heads = [c for c in parent.children if c.heading is not None]
+        lone_title = len(heads) == 1 and heads[0].level == 1
+        level = 2 if not heads or lone_title else min(c.level for c in heads)
+    if parent.heading is not None and level <= parent.level or level > 6:
+        return None
+    return level
+
+
+def _heading_text(doc: Document, name: str, level: int, nl: str) -> str:
+    """A heading line (two for Setext) in the style most of the file's
+    headings use."""
+    from .style import _wanted
+
+    top, atx, _, _ = _wanted(doc, "consistent") if doc.headings else ("atx", "atx", "", "")
+    want = top if level <= 2 else atx
+    if want == "setext":
+        return name + nl + ("=" if level == 1 else "-") * max(3, len(name)) + nl
+    marks = "#" * level
+    return f"{marks} {name} {marks}{nl}" if want == "closed" else f"{marks} {name}{nl}"
+
+
+def _binds(doc: Document, parent: Section, specs: list[SectionSpec], sec: SectionSpec, level: int,
+           block: str, at: int) -> bool:
+    """Whether ``block`` (the heading and template) inserted at ``at`` is a
+    child of ``parent`` that binds to ``sec``: read alone, it is one heading
+    of that level (its template's headings are deeper) whose title the spec
+    gives ``sec``, and the section before it in ``parent`` is not shallower
+    (it would hold the new one)."""
+    from ..document import load
+    from ..source import Source
+
+    heads = load(Source(block)).headings
+    if not heads or heads[0].level != level or any(h.level <= level for h in heads[1:]):
+        return False
+    key = title_key(heads[0].title)
+    if next((s for s in specs if s.matches(key, level)), None) is not sec:
+        return False
+    previous = [c for c in parent.children if c.span.start < at]
+    return parent.heading is None or not previous or previous[-1].level >= level
+
+
+def _settles(bound: Bound, parent: Section, sec: SectionSpec, edit: Edit,
+             missing: list[tuple[Section, list[SectionSpec], SectionSpec, int]]) -> bool:
+    """Whether the text with ``edit`` binds one more section to ``sec``
+    under the same parent, and misses nothing it did not miss before."""
+    from ..binding import bind
+    from ..document import load
+
+    doc = bound.doc
+    new_doc = load(doc.source.replace(doc.text[: edit.start] + edit.replacement + doc.text[edit.end :]))
+    new = bind(new_doc, bound.spec)
+
+    grew = len(edit.replacement)
+
+    def where(p: Section, container: Section, shift: bool) -> Any:
+        if p is container:
+            return "container"
+        if p.heading is None:
+            return None
+        return p.span.start + grew if shift and p.span.start >= edit.start else p.span.start
+
+    was = {(where(p, bound.container, True), id(s)): n for p, _, s, n in missing}
+    key = (where(parent, bound.container, True), id(sec))
+    for p, _, s, n in _missing(new):
+        here = (where(p, new.container, False), id(s))
+        if here == key:
+            if n != was[key] + 1:
+                return False
+        elif p.heading is not None and edit.start <= p.span.start < edit.start + grew:
+            continue  # a section inserted with it misses its own subsections: the next pass adds them
+        elif here not in was or n < was[here]:
+            return False
+    return True
 
 
 @rule(code="RL202", name="unknown-section", severity="warning", fix="never",
