@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Block, Document, Item, Section, Span, table_cells
 from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
 from .lazyre import lazy
+from .violations import Record
 
 _E = (
     "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
@@ -32,19 +32,19 @@ _STATUS_WORDS = [
     ("done", r"done|complete|completed|finished|shipped|released|implemented|landed|fixed"),
 ]
 _SECTION_STATUS = [
-    ("done", re.compile(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
-    ("in-progress", re.compile(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
-    ("planned", re.compile(r"^(to[- ]?do|planned|backlog|not started)\b")),
+    ("done", lazy(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
+    ("in-progress", lazy(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
+    ("planned", lazy(r"^(to[- ]?do|planned|backlog|not started)\b")),
 ]
 # a heading that states its own status at its end: "Phase 1 (Complete)",
 # "Tier 1 — Shipped ✅", "Phase 0 — Setup [done]", "v0.2 — Planned"
 _HEADING_TAIL = lazy(r"(?:\(([^()]{1,30})\)|\[([^\[\]]{1,30})\]|\s[-–—:⟶→]\s*([^-–—:()\[\]]{1,30}))\s*$")
 _HEADING_PHRASE = [
-    ("done", re.compile(r"(done|complete|completed|finished|shipped|released|implemented)")),
-    ("in-progress", re.compile(r"(in[- ]progress|ongoing|wip|work in progress|under way|underway)")),
-    ("planned", re.compile(r"(planned|not started|not yet started|to ?do|to-do|backlog)")),
-    ("blocked", re.compile(r"(blocked|on hold|paused)")),
-    ("dropped", re.compile(r"(dropped|cancel+ed|abandoned|won'?t do)")),
+    ("done", lazy(r"(done|complete|completed|finished|shipped|released|implemented)")),
+    ("in-progress", lazy(r"(in[- ]progress|ongoing|wip|work in progress|under way|underway)")),
+    ("planned", lazy(r"(planned|not started|not yet started|to ?do|to-do|backlog)")),
+    ("blocked", lazy(r"(blocked|on hold|paused)")),
+    ("dropped", lazy(r"(dropped|cancel+ed|abandoned|won'?t do)")),
 ]
 # emoji that state a heading's status without doubt (coloured circles and
 # the like are as often priorities or categories)
@@ -61,30 +61,36 @@ def status_word(text: str) -> str | None:
     return None
 
 
-@dataclass
-class Marker:
-    text: str  # as written
-    span: Span
-    kind: str  # emoji | shortcode | bracket | checkbox | link | mojibake
-    value: str  # what it stands for (the emoji a mojibake token decodes to)
+class Marker(Record):
+    __slots__ = _fields = ("text", "span", "kind", "value")
+
+    def __init__(self, text: str, span: Span, kind: str, value: str) -> None:
+        self.text = text  # as written
+        self.span = span
+        self.kind = kind  # emoji | shortcode | bracket | checkbox | link | mojibake
+        self.value = value  # what it stands for (the emoji a mojibake token decodes to)
 
     @property
     def key(self) -> str:
         return norm_marker(self.value)
 
 
-@dataclass
-class LegendEntry:
-    marker: Marker
-    description: str
-    status: str
+class LegendEntry(Record):
+    __slots__ = _fields = ("marker", "description", "status")
+
+    def __init__(self, marker: Marker, description: str, status: str) -> None:
+        self.marker = marker
+        self.description = description
+        self.status = status
 
 
-@dataclass
-class Legend:
-    block: Block
-    entries: list[LegendEntry]
-    items: list[Item] = field(default_factory=list)
+class Legend(Record):
+    __slots__ = _fields = ("block", "entries", "items")
+
+    def __init__(self, block: Block, entries: list[LegendEntry], items: list[Item] | None = None) -> None:
+        self.block = block
+        self.entries = entries
+        self.items = [] if items is None else items
 
     def status_of(self, marker: Marker) -> str | None:
         for entry in self.entries:

@@ -6,9 +6,8 @@ Exit codes: 0 clean, 1 violations remain (or ``--check`` would change a file),
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
+import gc
 import os
 import sys
 from pathlib import Path
@@ -99,24 +98,26 @@ def selection_options(f: Callable) -> Callable:
     return f
 
 
-@dataclasses.dataclass
 class Run:
     """Options shared by `check` and `format`, and what a run found."""
 
-    select: list[str]
-    ignore: list[str]
-    config_file: Path | None
-    preset: str | None
-    unsafe_fixes: bool
-    diff: bool
-    verbose: bool
-    color: str = "auto"
-    exclude: tuple[str, ...] = ()
-    force_exclude: bool = False
-    today: dt.date | None = None
-    errors: int = 0
-    cache: dict = dataclasses.field(default_factory=dict)
-    _config: dict = dataclasses.field(default_factory=dict)
+    def __init__(self, select: list[str], ignore: list[str], config_file: Path | None, preset: str | None,
+                 unsafe_fixes: bool, diff: bool, verbose: bool, color: str = "auto", exclude: tuple[str, ...] = (),
+                 force_exclude: bool = False, today: dt.date | None = None) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.config_file = config_file
+        self.preset = preset
+        self.unsafe_fixes = unsafe_fixes
+        self.diff = diff
+        self.verbose = verbose
+        self.color = color
+        self.exclude = exclude
+        self.force_exclude = force_exclude
+        self.today = today
+        self.errors = 0
+        self.cache: dict = {}
+        self._config: dict = {}
 
     def settings(self, path: Path):
         from .config import ConfigError, resolve
@@ -147,32 +148,35 @@ class Run:
         click.echo(f"roadmaplint: error: {_shown(message)}", err=True)
 
 
-@dataclasses.dataclass
 class Job:
     """One file to check, fix or format; runs in this process or a worker."""
 
-    path: Path
-    settings: Any
-    mode: str  # check | fix | format
-    unsafe: bool = False
-    diff: bool = False
-    check_only: bool = False
-    data: bytes | None = None  # read from stdin: fixed text goes to Done.output
+    def __init__(self, path: Path, settings: Any, mode: str, unsafe: bool = False, diff: bool = False,
+                 check_only: bool = False, data: bytes | None = None) -> None:
+        self.path = path
+        self.settings = settings
+        self.mode = mode  # check | fix | format
+        self.unsafe = unsafe
+        self.diff = diff
+        self.check_only = check_only
+        self.data = data  # read from stdin: fixed text goes to Done.output
 
 
-@dataclasses.dataclass
 class Done:
-    path: Path
-    violations: list = dataclasses.field(default_factory=list)
-    preset: str | None = None
-    how: str = ""  # detected | configured | user spec
-    source: Any = None
-    changed: bool = False
-    diff: str = ""
-    error: str | None = None
-    output: bytes | None = None  # the fixed text of stdin
-    withheld: list = dataclasses.field(default_factory=list)  # fixes the guard kept back
-    notices: list = dataclasses.field(default_factory=list)  # what remote checks could not settle
+    """What one job found; sent back from a worker."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.violations: list = []
+        self.preset: str | None = None
+        self.how = ""  # detected | configured | user spec
+        self.source: Any = None
+        self.changed = False
+        self.diff = ""
+        self.error: str | None = None
+        self.output: bytes | None = None  # the fixed text of stdin
+        self.withheld: list = []  # fixes the guard kept back
+        self.notices: list = []  # what remote checks could not settle
 
 
 def _work(job: Job) -> Done:
@@ -222,7 +226,9 @@ def _run_jobs(jobs: list[Job]):
     """Each job's outcome, in order; many files are shared among processes."""
     workers = min(os.cpu_count() or 1, len(jobs) // (POOL_MIN_FILES // 2) or 1)
     if len(jobs) < POOL_MIN_FILES or workers < 2 or any(j.settings.check_remote for j in jobs):
-        for job in jobs:
+        for i, job in enumerate(jobs):
+            if i:  # the cyclic GC is off (see main): clear what the last file left
+                gc.collect()
             yield _work(job)
         return
     import multiprocessing
@@ -236,7 +242,8 @@ def _run_jobs(jobs: list[Job]):
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         context = multiprocessing.get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # each worker checks many files: the cyclic GC back on there
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.enable) as pool:
         yield from pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
 
 
@@ -553,6 +560,8 @@ def export(path: Path) -> None:
     from .output import shown_all
 
     # bytes that are not UTF-8 (a damaged file) are shown as \xNN
+    import json
+
     click.echo(json.dumps(shown_all(to_dict(bound)), indent=2, ensure_ascii=False))
 
 
@@ -638,6 +647,8 @@ def schema(which: str) -> None:
     """Print a JSON Schema: the spec, the config file, the exported model, or
     `summary --format json`'s output."""
     if which == "config":
+        import json
+
         from .config import config_schema
 
         click.echo(json.dumps(config_schema(), indent=2, ensure_ascii=False))
@@ -728,6 +739,18 @@ def lsp() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    # a run builds many objects and frees few: the cyclic GC would only
+    # spend time scanning them (a multi-file run collects between files)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _main(args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _main(args: list[str]) -> None:
     try:
         cli.main(args, prog_name="roadmaplint")
     except SystemExit:

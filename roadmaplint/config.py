@@ -7,11 +7,8 @@ The config is ``.roadmaplint.toml`` or the ``[tool.roadmaplint]`` table of
 from __future__ import annotations
 
 import copy
-import json
 import os
 import re
-import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,11 +16,16 @@ from typing import Any
 from . import registry
 from .settings import Settings
 from .resources import data_path
+from .violations import Record
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+def _toml() -> Any:
+    """tomllib (tomli before 3.11), imported when a config file is read."""
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
 
 NAME = ".roadmaplint.toml"
 PYPROJECT = "pyproject.toml"
@@ -41,10 +43,12 @@ class ConfigError(Exception):
         super().__init__(" ".join(text.split("\n")))
 
 
-@dataclass
-class Config:
-    path: Path
-    data: dict[str, Any]
+class Config(Record):
+    __slots__ = _fields = ("path", "data")
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
 
     def settings_for(self, file: Path) -> Settings:
         """Top-level keys, then every override whose ``files`` match, in order.
@@ -119,6 +123,7 @@ def _has_table(path: Path) -> bool:
         return False
     if "roadmaplint" not in text:  # most pyprojects: skip the parse
         return False
+    tomllib = _toml()
     try:
         tool = tomllib.loads(text).get("tool")
     except tomllib.TOMLDecodeError:
@@ -135,6 +140,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(path, f"cannot read: {e.strerror or e}") from None
     except UnicodeDecodeError as e:
         raise ConfigError(path, f"invalid TOML: not UTF-8 (byte {e.start})") from None
+    tomllib = _toml()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -171,6 +177,8 @@ def resolve(
 
 def config_schema() -> dict[str, Any]:
     """The base schema with every registered rule's options filled in."""
+    import json
+
     schema = json.loads(data_path("schemas", "config.schema.json").read_text("utf-8"))
     schema["$defs"]["rules"]["properties"] = {
         r.name: {

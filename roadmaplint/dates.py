@@ -4,25 +4,27 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 from .lazyre import lazy
+from .violations import FrozenRecord, OrderedRecord
 
 if TYPE_CHECKING:
     from .binding import Bound
     from .document import Document, Item, Section, Span
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+# English names (calendar.month_name in the C locale, without importing it)
+_MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+MONTHS = {name.lower(): i for i, name in enumerate(_MONTH_NAMES) if name}
+MONTHS.update({name[:3].lower(): i for i, name in enumerate(_MONTH_NAMES) if name})
 MONTHS["sept"] = 9
 _ANY_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # without a year only a capitalised full name is a month: "may" and "march"
 # are words, "Jan" a name
-_FULL_MONTH = "|".join(sorted({n.capitalize() for n in calendar.month_name if n} | {"Sept"}, key=len, reverse=True))
+_FULL_MONTH = "|".join(sorted({n for n in _MONTH_NAMES if n} | {"Sept"}, key=len, reverse=True))
 _YEAR = r"(?P<year>19[7-9]\d|20\d{2})"
 _YY = r"\s?['’](?P<yy>\d{2})\b"
 # a year stands alone: not part of a number, a version, an issue, a size,
@@ -40,19 +42,24 @@ _NOT_UNIT = (
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
 
 
-@dataclass(frozen=True, order=True)
-class Period:
+class Period(OrderedRecord):
     """A stretch of calendar time; sorts by start, then end."""
 
-    start: dt.date
-    end: dt.date
-    text: str = ""
-    start_offset: int = 0  # where in the parsed string the period was written
-    end_offset: int = 0
+    __slots__ = _fields = ("start", "end", "text", "start_offset", "end_offset")
+
+    def __init__(self, start: dt.date, end: dt.date, text: str = "", start_offset: int = 0,
+                 end_offset: int = 0) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.start_offset = start_offset  # where in the parsed string the period was written
+        self.end_offset = end_offset
 
 
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
 def _span(year: int, m1: int, m2: int) -> tuple[dt.date, dt.date]:
@@ -87,10 +94,62 @@ _RANGE = _re(r"\s*(?:-|–|—|to|through|thru|until|till)\s*")
 _YEAR_RANGE = _re(_ALONE + r"(?P<year>19[7-9]\d|20\d{2})(?:\s*[-–—/]\s*|\s+(?:to|through|until|till)\s+)(?P<y2>19[7-9]\d|20\d{2}|\d{2})" + _END)
 
 
+def _has_year(text: str) -> bool:
+    """Whether ``text`` may hold a year (19xx or 20xx): every form that
+    needs one is skipped without it, its regex never compiled or run."""
+    return "19" in text or "20" in text
+
+
+def _has_digit(text: str) -> bool:
+    """Whether ``text`` may hold a digit (``\\d``: any Unicode decimal digit;
+    text that is not ASCII is not tested)."""
+    return not text.isascii() or any(d in text for d in "0123456789")
+
+
+_FULL_MONTHS = tuple(_FULL_MONTH.split("|"))
+# every month name holds one of these (in any case)
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _possible(text: str) -> tuple[bool, ...]:
+    """For each of _PATTERNS, whether it can match anywhere in ``text``: a
+    necessary condition, from cheap string tests, so that a form the text
+    cannot hold is skipped without compiling or running its regex. Letters
+    are tested in lower case only in ASCII text: in other text a letter
+    may match in another form under re.I (ſ for s, ı for i)."""
+    y = _has_year(text)
+    ascii_ = text.isascii()
+    low = text.lower() if ascii_ else ""
+    month = not ascii_ or any(m in low for m in _MONTH_KEYS)
+    season = not ascii_ or any(w in low for w in _SEASONS)
+    q = "Q1" in text or "Q2" in text or "Q3" in text or "Q4" in text
+    q_any = q or "q1" in text or "q2" in text or "q3" in text or "q4" in text
+    h = "H1" in text or "H2" in text
+    h_any = h or "h1" in text or "h2" in text
+    return (
+        y,  # 2025-06-15
+        y and "/" in text,  # 06/15/2025
+        y and q_any,  # 2025-Q3
+        q_any,  # Q3 2025, Q3 '25
+        q,  # Q3
+        y and h_any,  # 2025 H2
+        h_any,  # H2 2025, H2 '25
+        h,  # H2
+        y and "-" in text,  # 2025-06
+        month and (y or "'" in text or "’" in text),  # June 2025, June '25
+        y and month,  # 15 June 2025
+        any(name in text for name in _FULL_MONTHS),  # June (capitalised, no year)
+        y and season,  # summer 2025
+        y,  # 2025
+    )
+
+
 def _candidates(text: str, pos: int, year: int | None) -> Iterator[tuple[int, int, tuple[dt.date, dt.date]]]:
     """(start, end, (first day, last day)) of the first match of each form at
     or after ``pos``."""
-    for kind, regex in _PATTERNS:
+    for (kind, regex), possible in zip(_PATTERNS, _possible(text)):
+        if not possible:
+            continue
         for m in regex.finditer(text, pos):
             found = _build(kind, m, _year_after(text, m.end()) or year)
             if found is not None:
@@ -122,10 +181,15 @@ def find_period(text: str, year: int | None = None, pos: int = 0) -> Period | No
     """The first date or period written in ``text`` at or after ``pos``;
     ``year`` fills in a period written without one (`End of Q1 (March)`
     under `## 2023`). Offsets are into ``text``."""
+    if text.isascii():  # a digit, a month or a season, or nothing to find
+        low = text.lower()
+        if not (any(d in text for d in "0123456789") or any(m in low for m in _MONTH_KEYS)
+                or any(w in low for w in _SEASONS)):
+            return None
     if not _MAYBE.search(text, pos):
         return None
     best = _first(text, pos, year)
-    for m in _YEAR_RANGE.finditer(text, pos):
+    for m in _YEAR_RANGE.finditer(text, pos) if _has_year(text) else ():
         if best is not None and m.start() > best[0]:
             break
         y1, y2 = int(m.group("year")), int(m.group("y2"))
@@ -232,14 +296,18 @@ _VERSION = lazy(
 _PRE = {"alpha": 0, "beta": 1, "pre": 1, "preview": 1, "rc": 2}
 
 
-@dataclass(frozen=True)
-class Version:
-    value: tuple[int, ...]
-    start: int
-    end: int
+class Version(FrozenRecord):
+    __slots__ = _fields = ("value", "start", "end")
+
+    def __init__(self, value: tuple[int, ...], start: int, end: int) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
 
 
 def version_at(text: str, pos: int = 0) -> Version | None:
+    if not _has_digit(text):  # every form has a digit
+        return None
     m = _VERSION.search(text, pos)
     if not m:
         return None
@@ -264,27 +332,47 @@ LATER = lazy(
     r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
     re.I,
 )
+# a word every match of LATER in ASCII text holds
+_LATER_WORDS = ("next", "later", "future", "someday", "backlog", "beyond", "tbd", "idea", "icebox", "wish",
+                "parking", "scheduled", "long")
+
+
+def is_later(title: str) -> bool:
+    """Whether ``title`` names a "later" horizon (LATER); ASCII text without
+    one of its words is settled without the regex."""
+    if title.isascii():
+        low = title.lower()
+        if not any(w in low for w in _LATER_WORDS):
+            return False
+    return LATER.match(title) is not None
+
+
 # decoration before a name: emoji, bullets, a checkbox, bold, "1." or "A)"
 _LEAD = lazy(r"^(?:[^\w(\[]+|\[[ xX~/!?*+>.-]?\]\s*|(?:[A-Za-z]|\d{1,2}|[ivxIVX]{1,4})[.)]\s+|\*\*|__)*")
 # up to two words that name what the version belongs to: "hledger 1.40", "Version 0.4.2"
 _LABEL = lazy(r"^(?:[\w][\w'’-]*\s+){0,2}$")
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(FrozenRecord):
     """What a heading or an item is named by: a period, a version, or a
     "later" horizon. ``strong`` when the name leads the title (`Q3 2025:
     Plugins`), weak when it comes later (`Phase 1 (Q3 2025)`); ``prefix``
     is the text before a weak name with digits masked, so that siblings
     written alike can be told from titles that merely mention a date."""
 
-    later: bool = False
-    period: Period | None = None
-    period_strong: bool = False
-    period_prefix: str = ""
-    version: tuple[int, ...] | None = None
-    version_strong: bool = False
-    version_prefix: str = ""
+    __slots__ = _fields = ("later", "period", "period_strong", "period_prefix", "version", "version_strong",
+                           "version_prefix")
+
+    def __init__(self, later: bool = False, period: Period | None = None, period_strong: bool = False,
+                 period_prefix: str = "", version: tuple[int, ...] | None = None, version_strong: bool = False,
+                 version_prefix: str = "") -> None:
+        self.later = later
+        self.period = period
+        self.period_strong = period_strong
+        self.period_prefix = period_prefix
+        self.version = version
+        self.version_strong = version_strong
+        self.version_prefix = version_prefix
 
 
 def _mask(text: str) -> str:
@@ -294,7 +382,7 @@ def _mask(text: str) -> str:
 @lru_cache(maxsize=4096)
 def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
-    if LATER.match(title):
+    if is_later(title):
         return Name(later=True)
     lead = _LEAD.match(title)
     base = lead.end() if lead else 0
@@ -330,12 +418,14 @@ _TARGET = lazy(
 )
 
 
-@dataclass(frozen=True)
-class Dated:
-    kind: str  # target | completed
-    period: Period
-    offset: int  # where the date text starts in the string it was read from
-    bare: bool = False  # a year and nothing else, standing alone in brackets: "(2027)"
+class Dated(FrozenRecord):
+    __slots__ = _fields = ("kind", "period", "offset", "bare")
+
+    def __init__(self, kind: str, period: Period, offset: int, bare: bool = False) -> None:
+        self.kind = kind  # target | completed
+        self.period = period
+        self.offset = offset  # where the date text starts in the string it was read from
+        self.bare = bare  # a year and nothing else, standing alone in brackets: "(2027)"
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "text": self.period.text,

@@ -5,27 +5,30 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .frontmatter import detect as detect_front_matter
 from .parser import Node, tree
 from .source import Source
 from .lazyre import lazy
-from .violations import Span
+from .violations import Record, Span
 
 
-@dataclass
-class Block:
+class Block(Record):
     """A block node: heading, paragraph, list, list_item, block_quote, code,
     html, thematic_break, table, reference."""
 
-    type: str
-    span: Span
-    children: list[Block] = field(default_factory=list)
-    attrs: dict[str, Any] = field(default_factory=dict)
-    inline: list[Node] = field(default_factory=list, repr=False)  # parse.Node records
-    depth: int = 0  # container nesting: 0 at the top level
+    __slots__ = _fields = ("type", "span", "children", "attrs", "inline", "depth")
+    _hidden = ("inline",)
+
+    def __init__(self, type: str, span: Span, children: list[Block] | None = None,
+                 attrs: dict[str, Any] | None = None, inline: list[Node] | None = None, depth: int = 0) -> None:
+        self.type = type
+        self.span = span
+        self.children = [] if children is None else children
+        self.attrs = {} if attrs is None else attrs
+        self.inline = [] if inline is None else inline  # parse.Node records
+        self.depth = depth  # container nesting: 0 at the top level
 
     def walk(self) -> Iterator[Block]:
         yield self
@@ -33,55 +36,69 @@ class Block:
             yield from child.walk()
 
 
-@dataclass
-class Link:
-    kind: str  # inline | reference | collapsed | shortcut | autolink | url | image | definition
-    text: str
-    url: str
-    span: Span
-    text_span: Span | None = None
-    url_span: Span | None = None
-    label: str | None = None
+class Link(Record):
+    __slots__ = _fields = ("kind", "text", "url", "span", "text_span", "url_span", "label")
+
+    def __init__(self, kind: str, text: str, url: str, span: Span, text_span: Span | None = None,
+                 url_span: Span | None = None, label: str | None = None) -> None:
+        self.kind = kind  # inline | reference | collapsed | shortcut | autolink | url | image | definition
+        self.text = text
+        self.url = url
+        self.span = span
+        self.text_span = text_span
+        self.url_span = url_span
+        self.label = label
 
 
-@dataclass
-class Heading:
-    block: Block
-    level: int
-    style: str  # atx | closed | setext
-    title: str
-    text_span: Span | None = None
+class Heading(Record):
+    __slots__ = _fields = ("block", "level", "style", "title", "text_span")
+
+    def __init__(self, block: Block, level: int, style: str, title: str, text_span: Span | None = None) -> None:
+        self.block = block
+        self.level = level
+        self.style = style  # atx | closed | setext
+        self.title = title
+        self.text_span = text_span
 
     @property
     def span(self) -> Span:
         return self.block.span
 
 
-@dataclass
-class Item:
-    span: Span
-    marker: str
-    marker_span: Span
-    text: str
-    checkbox: str | None = None  # the character in [ ] / [x], None without one
-    children: list[Item] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    block: Block | None = field(default=None, repr=False)
+class Item(Record):
+    __slots__ = _fields = ("span", "marker", "marker_span", "text", "checkbox", "children", "links", "block")
+    _hidden = ("block",)
+
+    def __init__(self, span: Span, marker: str, marker_span: Span, text: str, checkbox: str | None = None,
+                 children: list[Item] | None = None, links: list[Link] | None = None,
+                 block: Block | None = None) -> None:
+        self.span = span
+        self.marker = marker
+        self.marker_span = marker_span
+        self.text = text
+        self.checkbox = checkbox  # the character in [ ] / [x], None without one
+        self.children = [] if children is None else children
+        self.links = [] if links is None else links
+        self.block = block
 
     @property
     def checked(self) -> bool | None:
         return None if self.checkbox is None else self.checkbox != " "
 
 
-@dataclass
-class Section:
-    heading: Heading | None  # None for the preamble before the first heading
-    level: int
-    title: str
-    span: Span
-    children: list[Section] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
+class Section(Record):
+    __slots__ = _fields = ("heading", "level", "title", "span", "children", "blocks", "items")
+
+    def __init__(self, heading: Heading | None, level: int, title: str, span: Span,
+                 children: list[Section] | None = None, blocks: list[Block] | None = None,
+                 items: list[Item] | None = None) -> None:
+        self.heading = heading  # None for the preamble before the first heading
+        self.level = level
+        self.title = title
+        self.span = span
+        self.children = [] if children is None else children
+        self.blocks = [] if blocks is None else blocks
+        self.items = [] if items is None else items
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -89,20 +106,27 @@ class Section:
             yield from child.walk()
 
 
-@dataclass
-class Document:
-    source: Source
-    blocks: list[Block]
-    headings: list[Heading]
-    root: Section  # level 0, holds the preamble blocks and top sections
-    links: list[Link]
-    definitions: list[Link]
-    code_spans: list[Span]  # code blocks and code spans: never edited
-    comments: list[tuple[Span, str]]  # HTML comments: (span, inner text)
-    # frontmatter.FrontMatter: the YAML or TOML block that opens the file,
-    # parsed as blank lines; no rule reports in it, no fix touches it
-    front_matter: Any = None
-    _code_starts: list[int] | None = field(default=None, repr=False)
+class Document(Record):
+    __slots__ = _fields = ("source", "blocks", "headings", "root", "links", "definitions", "code_spans",
+                           "comments", "front_matter", "_code_starts")
+    _hidden = ("_code_starts",)
+
+    def __init__(self, source: Source, blocks: list[Block], headings: list[Heading], root: Section,
+                 links: list[Link], definitions: list[Link], code_spans: list[Span],
+                 comments: list[tuple[Span, str]], front_matter: Any = None,
+                 _code_starts: list[int] | None = None) -> None:
+        self.source = source
+        self.blocks = blocks
+        self.headings = headings
+        self.root = root  # level 0, holds the preamble blocks and top sections
+        self.links = links
+        self.definitions = definitions
+        self.code_spans = code_spans  # code blocks and code spans: never edited
+        self.comments = comments  # HTML comments: (span, inner text)
+        # frontmatter.FrontMatter: the YAML or TOML block that opens the file,
+        # parsed as blank lines; no rule reports in it, no fix touches it
+        self.front_matter = front_matter
+        self._code_starts = _code_starts
 
     @property
     def text(self) -> str:

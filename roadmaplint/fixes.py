@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .document import Document, Span, load
 from .linter import lint_document
@@ -245,7 +245,7 @@ def _result(source: Source, doc: Document, violations: list[Violation], applied:
     for v in violations:
         why = withheld.get(_key(v)) if v.fix is not None else None
         if why is not None:
-            v = replace(v, message=f"{v.message} (fix withheld: {why})", fix=None)
+            v = v.replace(message=f"{v.message} (fix withheld: {why})", fix=None)
             held.append(v)
         out.append(v)
     return FixResult(source, doc, out, applied, held)

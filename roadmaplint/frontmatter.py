@@ -17,10 +17,10 @@ Markdown too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .lazyre import lazy
+from .violations import Record
 
 if TYPE_CHECKING:
     from .document import Span
@@ -41,19 +41,23 @@ _INT = lazy(r"[-+]?(?:0|[1-9]\d*)")
 _FLOAT = lazy(r"[-+]?(?:\.\d+|\d+\.\d*|\d+(?:\.\d*)?[eE][-+]?\d+)")
 
 
-@dataclass
-class FrontMatter:
-    start: int  # 0: it opens the text (after the BOM); 1 after a second, stray BOM
-    end: int  # just past the closing delimiter line's content (before its newline)
-    last_line: int  # 0-based line of the closing delimiter
-    format: str  # yaml | toml
-    raw: str  # source.text[start:end]: both delimiters and what lies between
-    # the parsed keys (TOML: the whole table; YAML: simple top-level
-    # scalars), or None when the block does not parse
-    keys: dict[str, Any] | None = None
-    # top-level scalar key -> (start, end) of its value in the source (the
-    # inside of quotes)
-    values: dict[str, tuple[int, int]] = field(default_factory=dict)
+class FrontMatter(Record):
+    # a plain class, not a dataclass: start-up pays for each one built
+    __slots__ = _fields = ("start", "end", "last_line", "format", "raw", "keys", "values")
+
+    def __init__(self, start: int, end: int, last_line: int, format: str, raw: str,
+                 keys: dict[str, Any] | None = None, values: dict[str, tuple[int, int]] | None = None) -> None:
+        self.start = start  # 0: it opens the text (after the BOM); 1 after a second, stray BOM
+        self.end = end  # just past the closing delimiter line's content (before its newline)
+        self.last_line = last_line  # 0-based line of the closing delimiter
+        self.format = format  # yaml | toml
+        self.raw = raw  # source.text[start:end]: both delimiters and what lies between
+        # the parsed keys (TOML: the whole table; YAML: simple top-level
+        # scalars), or None when the block does not parse
+        self.keys = keys
+        # top-level scalar key -> (start, end) of its value in the source (the
+        # inside of quotes)
+        self.values = {} if values is None else values
 
     @property
     def span(self) -> Span:

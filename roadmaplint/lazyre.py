@@ -24,7 +24,32 @@ class LazyPattern:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
-    def __getattr__(self, name: str) -> Any:  # match, search, finditer, sub, ...
+    # the methods rules call, without a trip through __getattr__
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).search(*args, **kwargs)
+
+    def match(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).match(*args, **kwargs)
+
+    def fullmatch(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).fullmatch(*args, **kwargs)
+
+    def finditer(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).finditer(*args, **kwargs)
+
+    def findall(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).findall(*args, **kwargs)
+
+    def sub(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).sub(*args, **kwargs)
+
+    def subn(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).subn(*args, **kwargs)
+
+    def split(self, *args: Any, **kwargs: Any) -> Any:
+        return (self._compiled or self.compiled()).split(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # groups, groupindex, scanner, ...
         return getattr(self.compiled(), name)
 
 

@@ -11,7 +11,6 @@ the client offers another).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import difflib
 import logging
 import os
@@ -217,7 +216,7 @@ class RoadmapServer(LanguageServer):
             return None
         source, settings, where = found
         # diagnostics are what `check` reports; formatting is the formatter's
-        settings = dataclasses.replace(settings, formatting=False)
+        settings = settings.replace(formatting=False)
         try:
             result = run_source(source, settings, Mode.LINT)
         except SpecError as exc:

@@ -3,17 +3,16 @@ workflow commands for programs."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import click
 
-from .violations import Fixable, Violation
+from .lazyre import lazy
+from .violations import Fixable, Record, Violation
 
 if TYPE_CHECKING:
     from .registry import Rule
@@ -27,13 +26,16 @@ RULES_URL = f"{PROJECT_URL}/blob/main/rules/"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-@dataclass
-class FileReport:
-    path: str
-    violations: list[Violation] = field(default_factory=list)
-    preset: str | None = None
-    # the text the violations' spans index; SARIF needs it for UTF-16 columns
-    source: Source | None = None
+class FileReport(Record):
+    __slots__ = _fields = ("path", "violations", "preset", "source")
+
+    def __init__(self, path: str, violations: list[Violation] | None = None, preset: str | None = None,
+                 source: Source | None = None) -> None:
+        self.path = path
+        self.violations = [] if violations is None else violations
+        self.preset = preset
+        # the text the violations' spans index; SARIF needs it for UTF-16 columns
+        self.source = source
 
 
 _LONE = re.compile("[\ud800-\udfff]")
@@ -154,6 +156,8 @@ def statistics(reports: list[FileReport], as_json: bool = False) -> str:
             row["fixable"] += v.fixable
     ordered = sorted(rows.values(), key=lambda row: (-row["count"], row["code"]))
     if as_json:
+        import json
+
         return json.dumps(ordered, indent=2)
     width = max((len(str(row["count"])) for row in ordered), default=1)
     return "\n".join(
@@ -171,6 +175,8 @@ def as_json(reports: list[FileReport]) -> str:
         ],
         "violations": [v.as_dict() for r in reports for v in r.violations],
     }
+    import json
+
     return json.dumps(shown_all(data), indent=2, ensure_ascii=False)
 
 
@@ -354,13 +360,15 @@ def sarif(reports: list[FileReport], rules: list[Rule], successful: bool = True)
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json
+
     return json.dumps(shown_all(log), indent=2, ensure_ascii=False)
 
 
 # -- JUnit XML -------------------------------------------------------------------
 
 # characters XML 1.0 cannot hold, even escaped
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_text(s: str) -> str:

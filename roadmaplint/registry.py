@@ -12,16 +12,15 @@ Its metadata is checked when it registers (see :func:`rule`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
-from collections import namedtuple
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
-from .violations import Finding, Fixable, Severity
+from .lazyre import lazy
+from .violations import Finding, FrozenRecord, Fixable, Record, Severity
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .binding import Bound
     from .repository import Repository
     from .document import Document
@@ -30,17 +29,21 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(FrozenRecord):
     """What a rule may know of the run beyond the document: the date to judge
     due dates by, whether the network may be used, and where things live."""
 
-    today: dt.date
-    check_remote: bool = False  # only --check-remote lets a rule use the network
-    cache: str | None = None  # --cache: where dead-link keeps its results
-    config_path: str | None = None  # the configuration file that applies, if any
-    repository: str | None = None  # configured: "github.com/acme/widget"
-    default_branch: str | None = None  # configured
+    __slots__ = _fields = ("today", "check_remote", "cache", "config_path", "repository", "default_branch")
+
+    def __init__(self, today: dt.date, check_remote: bool = False, cache: str | None = None,
+                 config_path: str | None = None, repository: str | None = None,
+                 default_branch: str | None = None) -> None:
+        self.today = today
+        self.check_remote = check_remote  # only --check-remote lets a rule use the network
+        self.cache = cache  # --cache: where dead-link keeps its results
+        self.config_path = config_path  # the configuration file that applies, if any
+        self.repository = repository  # configured: "github.com/acme/widget"
+        self.default_branch = default_branch  # configured
 
 
 class Context:
@@ -86,31 +89,67 @@ class Context:
 
 Check = Callable[[Context], Iterable[Finding]]
 
-_CODE = re.compile(r"RL[1-9]\d\d")
-_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_CODE = lazy(r"RL[1-9]\d\d")
+_NAME = lazy(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    summary: str
-    check: Check
-    fix: Fixable = Fixable.NEVER
-    severity: Severity = Severity.ERROR
-    default: bool = True  # enabled without being selected
-    # a formatting rule (whitespace, blank lines): `format` applies it;
-    # `check` runs it only when a selector names it (ruff's check/format split)
-    formatting: bool = False
-    options: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
-    # the rule reads the network, and only when the run allows it
-    # (--check-remote): dead-link
-    remote: bool = False
-    # a spec key (dotted: "items.order") that turns the rule on when
-    # nothing is selected (tracking-link, item-order)
-    spec_key: str | None = None
-    # the type of the rule's options: one attribute per option in `options`
-    Options: Any = field(default=None, repr=False, compare=False)
+class Options:
+    """A rule's options (``ctx.options``): one read-only attribute per
+    option; ``_fields`` and ``_asdict()`` as a named tuple has them."""
+
+    def __init__(self, kind: str, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        object.__setattr__(self, "_kind", kind)
+
+    @property
+    def _fields(self) -> tuple[str, ...]:
+        return tuple(k for k in self.__dict__ if k != "_kind")
+
+    def _asdict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self._fields}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._kind}: options are read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Options):
+            return NotImplemented
+        return self._kind == other._kind and self._asdict() == other._asdict()
+
+    def __hash__(self) -> int:
+        return hash((self._kind, *self._asdict().items()))
+
+    def __repr__(self) -> str:
+        return f"{self._kind}(" + ", ".join(f"{k}={v!r}" for k, v in self._asdict().items()) + ")"
+
+
+class Rule(Record):
+    """A registered rule: its metadata and its check."""
+
+    __slots__ = ("code", "name", "summary", "check", "fix", "severity", "default", "formatting", "options",
+                 "remote", "spec_key")
+    _fields = __slots__
+
+    def __init__(self, code: str, name: str, summary: str, check: Check, fix: Fixable = Fixable.NEVER,
+                 severity: Severity = Severity.ERROR, default: bool = True, formatting: bool = False,
+                 options: dict[str, Any] | None = None, remote: bool = False, spec_key: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        self.summary = summary
+        self.check = check
+        self.fix = fix
+        self.severity = severity
+        self.default = default  # enabled without being selected
+        # a formatting rule (whitespace, blank lines): `format` applies it;
+        # `check` runs it only when a selector names it (ruff's check/format split)
+        self.formatting = formatting
+        self.options = {} if options is None else options  # JSON Schema properties
+        # the rule reads the network, and only when the run allows it
+        # (--check-remote): dead-link
+        self.remote = remote
+        # a spec key (dotted: "items.order") that turns the rule on when
+        # nothing is selected (tracking-link, item-order)
+        self.spec_key = spec_key
 
     def wanted_by(self, data: dict[str, Any]) -> bool:
         """Whether a spec's data asks for this rule."""
@@ -132,7 +171,7 @@ class Rule:
         (the configuration's table for the rule, already validated)."""
         values = self.defaults
         values.update((k, v) for k, v in given.items() if k in self.options)
-        return self.Options(**values)
+        return Options(f"{self.name.replace('-', '_')}_options", {k: values[k] for k in sorted(values)})
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -166,10 +205,7 @@ def rule(**meta: Any) -> Callable[[Check], Check]:
             raise RuleError(f"{where}: every option needs a default, and none may be called severity")
         if code in _REGISTRY or any(r.name == name for r in _REGISTRY.values()):
             raise RuleError(f"{where}: the code or name {name!r} is taken")
-        fields = sorted(options)
-        kind = namedtuple(f"{name.replace('-', '_')}_options", fields)  # type: ignore[misc]
-        kind.__doc__ = f"The options of {code} {name}."
-        _REGISTRY[code] = Rule(check=check, Options=kind, **meta)
+        _REGISTRY[code] = Rule(check=check, **meta)
         return check
 
     return register

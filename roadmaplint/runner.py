@@ -11,7 +11,6 @@ identity. :func:`fix_one` applies one violation's fix alone, guarded as
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,21 +37,25 @@ class Mode(str, Enum):
         return self is not Mode.LINT
 
 
-@dataclass
 class Result:
     """What one run found and did."""
 
-    source: Source  # the text as read (or given)
-    document: Document  # the last text's document
-    bound: Bound  # that document bound to its spec
-    violations: list[Violation]  # what remains (in LINT mode: everything found)
-    fixed: Source | None = None  # the text after fixing; None in LINT mode
-    applied: Counter = field(default_factory=Counter)  # rule code -> fixes applied
-    # the violations whose fix the guard withheld (also in ``violations``;
-    # the reason ends their message, they carry no fix)
-    withheld: list[Violation] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)  # what remote checks could not settle
-    written: bool = False  # run_file wrote the fixed bytes
+    # a plain class, not a dataclass: start-up pays for each one built
+    def __init__(self, source: Source, document: Document, bound: Bound, violations: list[Violation],
+                 fixed: Source | None = None, applied: Counter | None = None,
+                 withheld: list[Violation] | None = None, notices: list[str] | None = None,
+                 written: bool = False) -> None:
+        self.source = source  # the text as read (or given)
+        self.document = document  # the last text's document
+        self.bound = bound  # that document bound to its spec
+        self.violations = violations  # what remains (in LINT mode: everything found)
+        self.fixed = fixed  # the text after fixing; None in LINT mode
+        self.applied = Counter() if applied is None else applied  # rule code -> fixes applied
+        # the violations whose fix the guard withheld (also in ``violations``;
+        # the reason ends their message, they carry no fix)
+        self.withheld = [] if withheld is None else withheld
+        self.notices = [] if notices is None else notices  # what remote checks could not settle
+        self.written = written  # run_file wrote the fixed bytes
 
     @property
     def changed(self) -> bool:

@@ -4,37 +4,50 @@ spec, and the run-time switches (the date, network access, the cache)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from .registry import Rule, Run, all_rules, matches
-from .violations import Finding
+from .violations import Finding, Record
 
 
-@dataclass
-class Settings:
+class Settings(Record):
     """Resolved settings for one file."""
 
-    select: list[str] | None = None  # None: the rules that are on by default
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
-    preset: str | None = None
-    spec: Any = None  # the configuration's spec table (or None)
-    config_path: str | None = None
-    today: dt.date | None = None  # the date the date rules judge by; None means today
-    check_remote: bool = False  # only --check-remote lets a rule use the network
-    cache: str | None = None  # --cache: where dead-link keeps its results
-    # the repository the file lives in ("github.com/acme/widget"), and its
-    # default branch; None: read from git
-    repository: str | None = None
-    default_branch: str | None = None
-    # gitignore-style patterns of files not to check, each with the folder
-    # it is relative to: (folder, pattern)
-    exclude: list[tuple[str, str]] = field(default_factory=list)
-    # whether formatting rules run without being selected: true for `format`
-    # and the API, false for `check` (which reports problems, not formatting)
-    formatting: bool = True
+    __slots__ = _fields = ("select", "extend_select", "ignore", "options", "preset", "spec", "config_path", "today",
+                           "check_remote", "cache", "repository", "default_branch", "exclude", "formatting")
+
+    def __init__(self, select: list[str] | None = None, extend_select: list[str] | None = None,
+                 ignore: list[str] | None = None, options: dict[str, dict[str, Any]] | None = None,
+                 preset: str | None = None, spec: Any = None, config_path: str | None = None,
+                 today: dt.date | None = None, check_remote: bool = False, cache: str | None = None,
+                 repository: str | None = None, default_branch: str | None = None,
+                 exclude: list[tuple[str, str]] | None = None, formatting: bool = True) -> None:
+        self.select = select  # None: the rules that are on by default
+        self.extend_select = [] if extend_select is None else extend_select
+        self.ignore = [] if ignore is None else ignore
+        self.options = {} if options is None else options  # rule name -> options
+        self.preset = preset
+        self.spec = spec  # the configuration's spec table (or None)
+        self.config_path = config_path
+        self.today = today  # the date the date rules judge by; None means today
+        self.check_remote = check_remote  # only --check-remote lets a rule use the network
+        self.cache = cache  # --cache: where dead-link keeps its results
+        # the repository the file lives in ("github.com/acme/widget"), and its
+        # default branch; None: read from git
+        self.repository = repository
+        self.default_branch = default_branch
+        # gitignore-style patterns of files not to check, each with the folder
+        # it is relative to: (folder, pattern)
+        self.exclude = [] if exclude is None else exclude
+        # whether formatting rules run without being selected: true for `format`
+        # and the API, false for `check` (which reports problems, not formatting)
+        self.formatting = formatting
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (as ``dataclasses.replace`` made one)."""
+        values = {name: getattr(self, name) for name in self._fields}
+        values.update(changes)
+        return Settings(**values)
 
     def enabled(self) -> list[Rule]:
         out = []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import string
 from bisect import bisect_right
-from dataclasses import dataclass, field
+
+from .lazyre import lazy
+from .violations import Record
 
 BOM = "\ufeff"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -15,30 +16,34 @@ class SourceError(Exception):
     """The file cannot be read as text (binary, not UTF-8, unreadable)."""
 
 
-@dataclass
-class Source:
+class Source(Record):
     """Decoded text of one file with everything needed to write it back.
 
     ``text`` has the BOM removed and keeps the original line endings, so every
     offset in the document model indexes ``text`` directly.
     """
 
-    text: str
-    path: str = "<stdin>"
-    bom: bool = False
-    encoding: str = "utf-8"  # what the file is written back in
-    # for a file that is not UTF-8: every plausible legacy decoding agrees
-    encoding_certain: bool = True
-    newline: str = "\n"  # the majority style, used for text that fixes insert
-    mixed_newlines: bool = False
-    _starts: list[int] = field(default_factory=list, repr=False)
-    _ends: list[int] = field(default_factory=list, repr=False)
+    # a plain class (no dataclass: start-up pays for each one built);
+    # equality over every field, as a dataclass had it
+    __slots__ = _fields = ("text", "path", "bom", "encoding", "encoding_certain", "newline", "mixed_newlines",
+                           "_starts", "_ends")
+    _hidden = ("_starts", "_ends")
 
-    def __post_init__(self) -> None:
+    def __init__(self, text: str, path: str = "<stdin>", bom: bool = False, encoding: str = "utf-8",
+                 encoding_certain: bool = True, newline: str = "\n", mixed_newlines: bool = False,
+                 _starts: list[int] | None = None, _ends: list[int] | None = None) -> None:
+        self.text = text
+        self.path = path
+        self.bom = bom
+        self.encoding = encoding  # what the file is written back in
+        # for a file that is not UTF-8: every plausible legacy decoding agrees
+        self.encoding_certain = encoding_certain
+        # newline: the majority style, used for text that fixes insert;
+        # it and mixed_newlines are read from the text below
         starts = [0]
         ends = []
         crlf = lf = cr = 0
-        for m in _NEWLINE.finditer(self.text):
+        for m in _NEWLINE.finditer(text):
             ends.append(m.start())
             starts.append(m.end())
             sep = m.group(0)
@@ -48,7 +53,7 @@ class Source:
                 lf += 1
             else:
                 cr += 1
-        ends.append(len(self.text))
+        ends.append(len(text))
         self._starts = starts
         self._ends = ends
         self.newline = "\r\n" if crlf > lf + cr else ("\r" if cr > lf + crlf else "\n")
@@ -179,10 +184,10 @@ _ALPHABETS = [
 # Symbols a wrong reading produces and text seldom holds.
 _ODD = set("¤¦¨¯´¸¬\xadˆ˜ƒ√∂∑∏π∫Ω≈≠≤≥∞◊∆⁄ˇ˘˛˝˙\uf8ffﬁﬂ‰‡†")
 _IN_WORD = set("’‘'·‐‑\u00ad")
-_WORD = re.compile(r"[^\W\d_]+")
-_C0 = re.compile(b"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+_WORD = lazy(r"[^\W\d_]+")
+_C0 = lazy(b"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 # a UTF-8 sequence of three or four bytes: almost never legacy text by chance
-_UTF8_LONG = re.compile(b"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_LONG = lazy(b"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def detect_legacy(data: bytes) -> tuple[str, str, bool] | None:
@@ -322,7 +327,7 @@ def _script(c: str) -> str:
 
 def _incoherence(text: str, high: list[int]) -> int:
     """How many letters the best-fitting language lacks."""
-    letters = {text[i].lower()[0] for i in high if text[i].isalpha()} - set(string.ascii_lowercase)
+    letters = {text[i].lower()[0] for i in high if text[i].isalpha()} - set("abcdefghijklmnopqrstuvwxyz")
     if not letters:
         return 0
     return min(len(letters - set(alphabet)) for alphabet in _ALPHABETS)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
+
+from .lazyre import lazy
+from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
 BUILTIN_STATUSES = ("done", "in-progress", "planned", "blocked", "dropped")
@@ -292,7 +294,9 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 _PERIOD = (rf"(?:(?:early|mid|late|end of|by|until|from|since|in|due|target|eta)\s+)?"
            rf"(?:(?:q[1-4]|h[12]|{_MONTHS})(?:[ ,/'’-]*(?:\d{{2}}|\d{{4}}))?|\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?|"
            rf"v?\d+(?:\.\d+)+|\d+\s*[-–]\s*\d+\s*(?:days?|weeks?|months?|years?)|\d+\+?\s*(?:days?|weeks?|months?|years?)|tbd|tba)")
-_TRAILING = re.compile(
+# a character every match of _TRAILING holds (a closing bracket, a separator)
+_TRAILING_ENDS = ")]-–—|:,"
+_TRAILING = lazy(
     rf"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\]"  # "(Q1 2025)", "[next release]"
     rf"|\s*(?:\s[-–—|]|[:,])\s*{_PERIOD}(?:\s*[-–/]\s*{_PERIOD})?)\s*[.:]?$",  # "— Q3 2026", ": Jan-Mar 2025"
     re.I,
@@ -308,6 +312,8 @@ def section_name(key: str) -> str:
     if len(key) > 2 * TITLE_LIMIT:  # no section's name is that long
         return key
     for _ in range(3):
+        if not any(c in name for c in _TRAILING_ENDS):
+            break  # what _TRAILING removes ends in a bracket or follows a separator
         shorter = _TRAILING.sub("", name).rstrip(" :-–—,")
         if shorter == name or not re.search(r"[^\W\d_]", shorter):
             break
@@ -315,7 +321,7 @@ def section_name(key: str) -> str:
     return name
 
 
-_LEAD = re.compile(r"\s+[-–—]\s+|:\s+")
+_LEAD = lazy(r"\s+[-–—]\s+|:\s+")
 
 
 def section_lead(key: str) -> str | None:
@@ -330,25 +336,31 @@ def section_lead(key: str) -> str | None:
     return lead if re.search(r"[^\W\d_]", lead) else None
 
 
-@dataclass
-class SectionSpec:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    pattern: re.Pattern[str] | None = None
-    level: int | None = None
-    required: bool = False
-    min: int = 0
-    max: int | None = 1
-    children: list[SectionSpec] = field(default_factory=list)
-    order: str = "any"
-    allow_unknown: bool = True
-    status: str | None = None
-    items_status: str | None = None
-    items_order: Any = None  # a list of statuses, or "priority"
-    template: str | None = None  # Markdown for the section's own text: init --template, missing-section's fix
-    keys: set[str] = field(default_factory=set, repr=False)
+class SectionSpec(Record):
+    __slots__ = _fields = ("name", "aliases", "pattern", "level", "required", "min", "max", "children", "order",
+                           "allow_unknown", "status", "items_status", "items_order", "template", "keys")
+    _hidden = ("keys",)
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, aliases: list[str] | None = None, pattern: re.Pattern[str] | None = None,
+                 level: int | None = None, required: bool = False, min: int = 0, max: int | None = 1,
+                 children: list[SectionSpec] | None = None, order: str = "any", allow_unknown: bool = True,
+                 status: str | None = None, items_status: str | None = None, items_order: Any = None,
+                 template: str | None = None, keys: set[str] | None = None) -> None:
+        self.name = name
+        self.aliases = [] if aliases is None else aliases
+        self.pattern = pattern
+        self.level = level
+        self.required = required
+        self.min = min
+        self.max = max
+        self.children = [] if children is None else children
+        self.order = order
+        self.allow_unknown = allow_unknown
+        self.status = status
+        self.items_status = items_status
+        self.items_order = items_order  # a list of statuses, or "priority"
+        # Markdown for the section's own text: init --template, missing-section's fix
+        self.template = template
         self.keys = {title_key(n) for n in (self.name, *self.aliases)}
 
     def matches(self, key: str, level: int) -> bool:
@@ -369,18 +381,21 @@ class SectionSpec:
         return bool(self.pattern and self.pattern.search("-"))
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> SectionSpec:
+    def from_data(cls, data: dict[str, Any], trusted: bool = False) -> SectionSpec:
+        """``trusted``: a built-in preset's section, whose patterns need no
+        check for slow shapes (test_presets_are_valid_specs checks them)."""
         repeat = data.get("repeat")
         required = data.get("required", False)
         return cls(
             name=data["name"],
             aliases=list(data.get("aliases", [])),
-            pattern=_compile(data["pattern"], data["name"], ["pattern"]) if "pattern" in data else None,
+            pattern=(None if "pattern" not in data else re.compile(data["pattern"], re.I) if trusted
+                     else _compile(data["pattern"], data["name"], ["pattern"])),
             level=data.get("level"),
             required=required,
             min=max(repeat.get("min", 0) if repeat else 0, 1 if required else 0),
             max=(repeat.get("max") if repeat else 1),
-            children=[cls.from_data(c) for c in data.get("children", [])],
+            children=[cls.from_data(c, trusted) for c in data.get("children", [])],
             order=data.get("order", "any"),
             allow_unknown=data.get("allow_unknown_sections", True),
             status=data.get("status"),
@@ -398,35 +413,45 @@ def norm_marker(marker: str) -> str:
     return marker.lower() if marker.startswith(":") else marker
 
 
-@dataclass
-class Status:
-    name: str
-    markers: list[str]
-    links: list[str]
-    finished: bool
+class Status(Record):
+    __slots__ = _fields = ("name", "markers", "links", "finished")
+
+    def __init__(self, name: str, markers: list[str], links: list[str], finished: bool) -> None:
+        self.name = name
+        self.markers = markers
+        self.links = links
+        self.finished = finished
 
 
-@dataclass
-class Spec:
-    name: str  # preset name, or where the spec came from
-    preset: str | None  # the preset it is or extends
-    data: dict[str, Any]
-    sections: list[SectionSpec]
-    statuses: dict[str, Status]
-    order: str = "any"
-    allow_unknown: bool = True
-    legend: str = "optional"
-    items_status: str = "optional"
-    title_required: bool = False
-    title_pattern: re.Pattern[str] | None = None
-    model: dict[str, Any] | None = None
-    max_age_days: int = 180
-    review_date: str = "optional"
-    _markers: dict[str, str] = field(default_factory=dict, repr=False)
-    _links: dict[str, str] = field(default_factory=dict, repr=False)
-    _model: Any = field(default=None, repr=False)
+class Spec(Record):
+    __slots__ = _fields = ("name", "preset", "data", "sections", "statuses", "order", "allow_unknown", "legend",
+                           "items_status", "title_required", "title_pattern", "model", "max_age_days",
+                           "review_date", "_markers", "_links", "_model")
+    _hidden = ("_markers", "_links", "_model")
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, preset: str | None, data: dict[str, Any], sections: list[SectionSpec],
+                 statuses: dict[str, Status], order: str = "any", allow_unknown: bool = True,
+                 legend: str = "optional", items_status: str = "optional", title_required: bool = False,
+                 title_pattern: re.Pattern[str] | None = None, model: dict[str, Any] | None = None,
+                 max_age_days: int = 180, review_date: str = "optional", _markers: dict[str, str] | None = None,
+                 _links: dict[str, str] | None = None, _model: Any = None) -> None:
+        self.name = name  # preset name, or where the spec came from
+        self.preset = preset  # the preset it is or extends
+        self.data = data
+        self.sections = sections
+        self.statuses = statuses
+        self.order = order
+        self.allow_unknown = allow_unknown
+        self.legend = legend
+        self.items_status = items_status
+        self.title_required = title_required
+        self.title_pattern = title_pattern
+        self.model = model
+        self.max_age_days = max_age_days
+        self.review_date = review_date
+        self._markers = {} if _markers is None else _markers
+        self._links = {} if _links is None else _links
+        self._model = _model
         for status in self.statuses.values():
             for m in status.markers:
                 self._markers.setdefault(norm_marker(m), status.name)
@@ -450,7 +475,7 @@ class Spec:
         return self._model
 
 
-def compile_spec(data: dict[str, Any], name: str) -> Spec:
+def compile_spec(data: dict[str, Any], name: str, trusted: bool = False) -> Spec:
     full = expand(data)
     statuses = {
         key: Status(key, list(val.get("markers", [])), list(val.get("links", [])),
@@ -463,14 +488,15 @@ def compile_spec(data: dict[str, Any], name: str) -> Spec:
         name=name,
         preset=preset,
         data=full,
-        sections=[SectionSpec.from_data(s) for s in full.get("sections", [])],
+        sections=[SectionSpec.from_data(s, trusted) for s in full.get("sections", [])],
         statuses=statuses,
         order=full.get("order", "any"),
         allow_unknown=full.get("allow_unknown_sections", True),
         legend=full.get("legend", "optional"),
         items_status=full.get("items", {}).get("status", "optional"),
         title_required=title.get("required", False),
-        title_pattern=_compile(title["pattern"], name, ["title", "pattern"]) if "pattern" in title else None,
+        title_pattern=(None if "pattern" not in title else re.compile(title["pattern"], re.I) if trusted
+                       else _compile(title["pattern"], name, ["title", "pattern"])),
         model=full.get("model"),
         max_age_days=full.get("max_age_days", 180),
         review_date=full.get("review_date", "optional"),
@@ -479,7 +505,7 @@ def compile_spec(data: dict[str, Any], name: str) -> Spec:
 
 @lru_cache(maxsize=None)
 def preset(name: str) -> Spec:
-    return compile_spec(preset_data(name), name)
+    return compile_spec(preset_data(name), name, trusted=True)
 
 
 def load_spec_file(path: Path) -> Spec:

@@ -3,10 +3,9 @@ the majority vote by which a rule finds the style a document mostly uses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, TypeVar
 
-from .violations import Applicability, Edit, Fix
+from .violations import Applicability, Edit, Fix, FrozenRecord
 from .source import Source
 
 T = TypeVar("T")
@@ -30,15 +29,18 @@ def text_fix(src: Source, *edits: Edit, applicability: Applicability = Applicabi
     return Fix(tuple(edits), applicability, rewrites=True)
 
 
-@dataclass(frozen=True)
-class Majority(Generic[T]):
+class Majority(FrozenRecord, Generic[T]):
     """The outcome of :func:`majority`."""
 
-    choice: Any  # the key most items have
-    first: T  # the first item that has it
-    count: int  # how many items have it
-    total: int  # how many items voted
-    counts: dict[Any, int]  # items per key, in order of first use
+    # a plain class, not a dataclass: start-up pays for each one built
+    __slots__ = _fields = ("choice", "first", "count", "total", "counts")
+
+    def __init__(self, choice: Any, first: T, count: int, total: int, counts: dict[Any, int]) -> None:
+        self.choice = choice  # the key most items have
+        self.first = first  # the first item that has it
+        self.count = count  # how many items have it
+        self.total = total  # how many items voted
+        self.counts = counts  # items per key, in order of first use
 
     @property
     def tie(self) -> bool:

@@ -93,7 +93,7 @@ def invalid_utf8(ctx: Context) -> Iterator[Finding]:
 
 
 # inside a run of bad bytes: a UTF-8 lead byte with a continuation byte
-_CUT = re.compile(b"[\xc2-\xf4][\x80-\xbf]")
+_CUT = lazy(b"[\xc2-\xf4][\x80-\xbf]")
 
 
 def _damaged(doc: Document) -> Iterator[Finding]:

@@ -156,6 +156,18 @@ _UNSCHEDULED = lazy(
     r"|unplanned|tbd|tba)\b|候选|未排期|未规划|待定"
 )
 _LATER_NAME = D.Name(later=True)
+# a word every match of _UNSCHEDULED in ASCII text holds
+_UNSCHEDULED_WORDS = ("candidate", "proposed", "tentative", "scheduled", "unplanned", "tbd", "tba")
+
+
+def _unscheduled(title: str) -> bool:
+    """Whether ``title`` marks a milestone as not yet scheduled; ASCII text
+    without one of the words is settled without the regex."""
+    if title.isascii():
+        low = title.lower()
+        if not any(w in low for w in _UNSCHEDULED_WORDS):
+            return False
+    return _UNSCHEDULED.search(title) is not None
 
 
 # the spec's `order` of a level, and the direction it fixes
@@ -169,7 +181,7 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
-    found = _milestones([_LATER_NAME if _UNSCHEDULED.search(t) else D.name_of(t, year) for t in titles], weak)
+    found = _milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
     _, keys = found
@@ -442,13 +454,13 @@ def stale_roadmap(ctx: Context) -> Iterator[Finding]:
 
 _LONG_MONTH = "|".join(sorted(D.MONTHS, key=len, reverse=True))
 _STYLES = [
-    ("ISO (2025-06-15)", re.compile(r"(?<![\w.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])")),
-    ("slashes (06/15/2025)", re.compile(r"(?<![\w./])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![\w/])")),
-    ("dots (15.06.2025)", re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\w.]\w)")),
+    ("ISO (2025-06-15)", lazy(r"(?<![\w.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])")),
+    ("slashes (06/15/2025)", lazy(r"(?<![\w./])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![\w/])")),
+    ("dots (15.06.2025)", lazy(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\w.]\w)")),
     ("month day, year (June 15, 2025)",
-     re.compile(r"\b(?:" + _LONG_MONTH + r")\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}\b", re.I)),
+     lazy(r"\b(?:" + _LONG_MONTH + r")\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}\b", re.I)),
     ("day month year (15 June 2025)",
-     re.compile(r"\b\d{1,2}(?:st|nd|rd|th)? (?:" + _LONG_MONTH + r")\.?,? (?:19|20)\d{2}\b", re.I)),
+     lazy(r"\b\d{1,2}(?:st|nd|rd|th)? (?:" + _LONG_MONTH + r")\.?,? (?:19|20)\d{2}\b", re.I)),
 ]
 
 

@@ -501,11 +501,9 @@ def _done_fix(doc: Any, item: Item, state: ItemState, marker: str | None) -> Fix
     fix = text_fix(doc.source, *edits, applicability=Applicability.UNSAFE)
     if edits[-1].replacement in ("x", "X"):
         # a checked box renders as another element, not as other text
-        from dataclasses import replace
-
         from ..violations import Rendering
 
-        fix = replace(fix, effect=Rendering.RESTRUCTURED)
+        fix = fix.replace(effect=Rendering.RESTRUCTURED)
     return fix
 
 
