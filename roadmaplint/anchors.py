@@ -124,6 +124,9 @@ class Anchors:
         return norm_fragment(fragment) in self.names
 
     _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # the heading anchors normalised, each to its first anchor: built on the
+    # first suggestion and shared by all that follow
+    _by_norm: dict[str, str] | None = field(default=None, repr=False)
 
     def closest(self, fragment: str) -> list[str]:
         """Heading anchors close to ``fragment`` (at most two)."""
@@ -134,12 +137,24 @@ class Anchors:
             # links stays linear
             if len(self._suggested) >= 100:
                 return []
-            by_norm: dict[str, str] = {}
-            for s in self.slugs:
-                by_norm.setdefault(norm_fragment(s), s)
-            found = difflib.get_close_matches(want, list(by_norm), n=2, cutoff=0.6)
-            self._suggested[want] = [by_norm[n] for n in found]
+            if self._by_norm is None:
+                by_norm: dict[str, str] = {}
+                for s in self.slugs:
+                    by_norm.setdefault(norm_fragment(s), s)
+                self._by_norm = by_norm
+            found = _close_matches(want, self._by_norm)
+            self._suggested[want] = [self._by_norm[n] for n in found]
         return self._suggested[want]
+
+
+def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6) -> list[str]:
+    """difflib.get_close_matches(word, list(possibilities), n, cutoff), the
+    same answer, without a SequenceMatcher for the anchors whose length
+    alone rules them out (difflib's real_quick_ratio)."""
+    lw = len(word)
+    # 2 * min(la, lw) / (la + lw) >= cutoff, as difflib computes it
+    near = [x for x in possibilities if (2.0 * min(len(x), lw) / (len(x) + lw) if len(x) + lw else 1.0) >= cutoff]
+    return difflib.get_close_matches(word, near, n=n, cutoff=cutoff) if near else []
 
 
 def anchors(doc: Document) -> Anchors:

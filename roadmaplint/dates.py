@@ -481,14 +481,20 @@ def review_date(doc: Document) -> tuple[dt.date, Span] | None:
         if doc.in_code(m.start(), m.end()):
             continue
         line_end = doc.source.line_end(doc.source.line_of(m.end()))
-        found = find_period(text[: min(line_end, m.end() + 40)], None, m.end())
-        if found is None or found.start_offset != m.end() or doc.in_code(found.start_offset, found.end_offset):
+        # a window of the text, not its whole head, so that many such lines
+        # stay linear: the matchers look back at most a few characters
+        base = max(0, m.end() - 64)
+        found = find_period(text[base : min(line_end, m.end() + 40)], None, m.end() - base)
+        if found is None or found.start_offset + base != m.end():
+            continue
+        found_end = found.end_offset + base
+        if doc.in_code(m.end(), found_end):
             continue
         if (found.end - found.start).days > 31:  # a year or a quarter says too little
             continue
         if best is None or found.end > best[0]:
             best = (found.end, Span(m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t>*_|#-")),
-                                    found.end_offset))
+                                    found_end))
     return best
 
 

@@ -103,6 +103,7 @@ class Document:
     # parsed as blank lines; no rule reports in it, no fix touches it
     front_matter: Any = None
     _code_starts: list[int] | None = field(default=None, repr=False)
+    _index: Any = field(default=None, repr=False)  # _Index: built on first use
 
     @property
     def text(self) -> str:
@@ -112,18 +113,18 @@ class Document:
     def sections(self) -> list[Section]:
         return self.root.children
 
+    def _built(self) -> _Index:
+        if self._index is None:
+            self._index = _Index(self)
+        return self._index
+
     def walk_blocks(self) -> Iterator[Block]:
-        for block in self.blocks:
-            yield from block.walk()
+        """Every block, containers before what they hold, in document order."""
+        return iter(self._built().blocks)
 
     def items(self) -> Iterator[Item]:
-        def rec(items: list[Item]) -> Iterator[Item]:
-            for item in items:
-                yield item
-                yield from rec(item.children)
-
-        for section in self.root.walk():
-            yield from rec(section.items)
+        """Every item, section by section, each before its sub-items."""
+        return iter(self._built().items)
 
     def in_front_matter(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches the front matter."""
@@ -139,14 +140,13 @@ class Document:
         """(0-based line, start, end) for every line outside code blocks and
         front matter."""
         src = self.source
-        code_lines: set[int] = set(self.front_matter_lines())
-        for block in self.walk_blocks():
-            if block.type == "code":
-                first, last = src.line_of(block.span.start), src.line_of(block.span.end)
-                code_lines.update(range(first, last + 1))
-        for line in range(src.line_count):
-            if line not in code_lines:
-                yield line, src.line_start(line), src.line_end(line)
+        line = 0
+        for first, last in self._built().code_lines:
+            for n in range(line, first):
+                yield n, src.line_start(n), src.line_end(n)
+            line = max(line, last + 1)
+        for n in range(line, src.line_count):
+            yield n, src.line_start(n), src.line_end(n)
 
     def in_code(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches a code block or code span."""
@@ -158,6 +158,49 @@ class Document:
         # before `end` can reach `start`
         i = bisect_left(self._code_starts, end)
         return i > 0 and self.code_spans[i - 1].end > start
+
+
+class _Index:
+    """What rules read of every block and item, walked once per document."""
+
+    __slots__ = ("blocks", "items", "code_lines")
+
+    def __init__(self, doc: Document) -> None:
+        blocks: list[Block] = []
+        add = blocks.append
+
+        def walk(children: list[Block]) -> None:
+            for block in children:
+                add(block)
+                if block.children:
+                    walk(block.children)
+
+        walk(doc.blocks)
+        self.blocks = blocks
+        items: list[Item] = []
+
+        def rec(found: list[Item]) -> None:
+            for item in found:
+                items.append(item)
+                if item.children:
+                    rec(item.children)
+
+        for section in doc.root.walk():
+            rec(section.items)
+        self.items = items
+        # (first, last) 0-based lines of the front matter and each code
+        # block, in order, overlaps merged
+        src = doc.source
+        ranges = [(fm.start, fm.stop - 1) for fm in (doc.front_matter_lines(),) if len(fm)]
+        ranges += [(src.line_of(b.span.start), src.line_of(b.span.end)) for b in blocks if b.type == "code"]
+        ranges.sort()
+        merged: list[tuple[int, int]] = []
+        for first, last in ranges:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            else:
+                merged.append((first, last))
+        self.code_lines = merged
 
 
 _ATX_OPEN = lazy(r"#{1,6}[ \t]*")
@@ -218,6 +261,7 @@ class _Builder:
         self.code: list[Span] = []
         self.comments: list[tuple[Span, str]] = []
         self._link_starts: list[int] | None = None
+        self.paragraphs: dict[int, list[Node]] = {}  # id(block) -> its inline records, while loading
 
     def blocks(self, nodes: list[Node], depth: int) -> list[Block]:
         out = []
@@ -232,9 +276,15 @@ class _Builder:
                     block.attrs = {"ordered": node.ordered, "bullet": node.bullet}
                 elif kind == "list_item":
                     block.attrs = {"marker": node.marker, "checked": node.checked}
-            else:
-                block.inline = node.children if node.children else []  # type: ignore[assignment]
-                self.inlines(block.inline)
+            elif node.children:
+                self.inlines(node.children)  # type: ignore[arg-type]
+                # the model keeps a heading's inline records (its anchor is
+                # made from them); a paragraph's only until its item's text
+                # is read, the others not at all
+                if kind == "heading":
+                    block.inline = node.children  # type: ignore[assignment]
+                elif kind == "paragraph":
+                    self.paragraphs[id(block)] = node.children  # type: ignore[assignment]
             if kind == "heading":
                 self.heading(block, node)
             elif kind == "code":
@@ -345,7 +395,7 @@ class _Builder:
                 span=li.span,
                 marker=marker,
                 marker_span=marker_span,
-                text=_plain(first.inline).strip() if first is not None else "",
+                text=_plain(self.paragraphs.get(id(first), ())).strip() if first is not None else "",
                 checkbox=checkbox,
                 block=li,
             )
