@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left
+from types import MappingProxyType
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -253,6 +254,11 @@ def load(source: Source) -> Document:
     )
 
 
+_NO_BLOCKS: tuple[()] = ()
+_NO_INLINE: tuple[()] = ()
+_NO_ATTRS: Any = MappingProxyType({})
+
+
 class _Builder:
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -268,7 +274,10 @@ class _Builder:
         for node in nodes:
             kind = node.type
             assert node.pos is not None  # parse.tree leaves out (and counts) blocks without one
-            block = Block(kind, Span(*node.pos), depth=depth)
+            # a leaf shares one immutable empty value for what it lacks (a
+            # roadmap has tens of thousands of blocks; the model is read, not
+            # edited)
+            block = Block(kind, Span(*node.pos), _NO_BLOCKS, _NO_ATTRS, _NO_INLINE, depth)  # type: ignore[arg-type]
             if kind in ("list", "list_item", "block_quote"):
                 inner = depth + (kind != "list")
                 block.children = self.blocks(node.children, inner)  # type: ignore[arg-type]
