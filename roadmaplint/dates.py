@@ -466,6 +466,27 @@ def _front_matter_dates(doc: Document) -> Iterator[tuple[dt.date, Span]]:
         yield found.end, Span(found.start_offset, found.end_offset)
 
 
+# a word every match of _REVIEWED holds, for a cheap first pass: _REVIEWED
+# tries every offset of the text; this finds the few lines worth trying
+_REVIEWED_WORD = lazy(r"(?i)review|updat|modif|revis|date|as[ \t]+of|note|addendum|amendment")
+
+
+def _reviewed(doc: Document, start: int) -> Iterator[re.Match[str]]:
+    """_REVIEWED.finditer(doc.text, start), line by line on the lines that
+    hold one of its words (a match never crosses a line end)."""
+    text, src = doc.text, doc.source
+    pos = start
+    while True:
+        word = _REVIEWED_WORD.search(text, pos)
+        if word is None:
+            return
+        line = src.line_of(word.start())
+        yield from _REVIEWED.finditer(text, max(src.line_start(line), start), src.line_end(line))
+        if line + 1 >= src.line_count:
+            return
+        pos = src.line_start(line + 1)
+
+
 def review_date(doc: Document) -> tuple[dt.date, Span] | None:
     """When the roadmap says it was last reviewed or updated: the latest
     such date it states, at least to the month (in its text or its front
@@ -477,7 +498,7 @@ def review_date(doc: Document) -> tuple[dt.date, Span] | None:
     for when, span in _front_matter_dates(doc):
         if best is None or when > best[0]:
             best = (when, span)
-    for m in _REVIEWED.finditer(text, doc.front_matter.end if doc.front_matter else 0):
+    for m in _reviewed(doc, doc.front_matter.end if doc.front_matter else 0):
         if doc.in_code(m.start(), m.end()):
             continue
         line_end = doc.source.line_end(doc.source.line_of(m.end()))

@@ -212,16 +212,21 @@ _TASK = lazy(r"\[([ xX])\]")
 
 def load(source: Source) -> Document:
     """Parse ``source`` into a :class:`Document`."""
-    # parsing makes many small dicts and no cycles: the cyclic collector
-    # only costs time here (a 10 MB roadmap parses markedly faster without it)
-    front_matter = detect_front_matter(source)
+    # parsing and building the model make many small objects and no cycles:
+    # the cyclic collector only costs time here, and more the bigger the
+    # document (each full pass walks everything made so far)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        parsed = tree(source, front_matter)
+        return _load(source)
     finally:
         if enabled:
             gc.enable()
+
+
+def _load(source: Source) -> Document:
+    front_matter = detect_front_matter(source)
+    parsed = tree(source, front_matter)
     builder = _Builder(source)
     blocks = builder.blocks(parsed.blocks, 0)
     definitions = [
@@ -236,6 +241,7 @@ def load(source: Source) -> Document:
         )
         for ref in sorted(parsed.definitions, key=lambda r: r.pos[0])
     ]
+    del parsed  # the records the model has read
     root = _sections(source, blocks, builder.headings)
     for section in root.walk():
         for block in section.blocks:
