@@ -5,6 +5,7 @@ into a document can name (heading anchors, HTML ``id`` and ``name``)."""
 from __future__ import annotations
 
 import difflib
+import heapq
 import html
 import re
 import unicodedata
@@ -149,12 +150,32 @@ class Anchors:
 
 def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6) -> list[str]:
     """difflib.get_close_matches(word, list(possibilities), n, cutoff), the
-    same answer, without a SequenceMatcher for the anchors whose length
-    alone rules them out (difflib's real_quick_ratio)."""
+    same answer for less work: the anchors are tried longest-odds first (by
+    difflib's real_quick_ratio, a bound on the score that needs only the
+    lengths), and the search stops once no anchor left can beat the n
+    found; quick_ratio, another bound, spares most full comparisons."""
     lw = len(word)
-    # 2 * min(la, lw) / (la + lw) >= cutoff, as difflib computes it
-    near = [x for x in possibilities if (2.0 * min(len(x), lw) / (len(x) + lw) if len(x) + lw else 1.0) >= cutoff]
-    return difflib.get_close_matches(word, near, n=n, cutoff=cutoff) if near else []
+    candidates = []
+    for x in possibilities:
+        total = len(x) + lw
+        bound = 2.0 * min(len(x), lw) / total if total else 1.0
+        if bound >= cutoff:
+            candidates.append((bound, x))
+    candidates.sort(key=lambda c: -c[0])
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    top: list[tuple[float, str]] = []  # (score, anchor), best first, as difflib ranks them
+    for bound, x in candidates:
+        floor = top[-1][0] if len(top) == n else cutoff
+        if bound < floor:
+            break
+        matcher.set_seq1(x)
+        if matcher.quick_ratio() < floor:
+            continue
+        score = matcher.ratio()
+        if score >= cutoff:
+            top = heapq.nlargest(n, [*top, (score, x)])
+    return [x for _, x in top]
 
 
 def anchors(doc: Document) -> Anchors:
