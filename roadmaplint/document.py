@@ -104,7 +104,7 @@ class Document:
     # parsed as blank lines; no rule reports in it, no fix touches it
     front_matter: Any = None
     _code_starts: list[int] | None = field(default=None, repr=False)
-    _index: Any = field(default=None, repr=False)  # _Index: built on first use
+    _index: Any = field(default=None, repr=False, compare=False)  # _Index: built on first use
 
     @property
     def text(self) -> str:
