@@ -290,9 +290,10 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     for m in _mirror_pattern(names).finditer(doc.text, body):
         found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
+    bare = _mirror_pattern(names, bare=True)
     for link in doc.links:
         if link.text_span is not None and link.kind != "url":
-            for m in _mirror_pattern(names, bare=True).finditer(doc.text, link.text_span.start, link.text_span.end):
+            for m in bare.finditer(doc.text, link.text_span.start, link.text_span.end):
                 found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     for start in sorted(found):
         end, host = found[start]
