@@ -444,7 +444,9 @@ class PosMarkdown(mistune.Markdown):
                 stripped = text.strip(_WS)
                 children = self.inline(stripped, state.env)
                 tok["children"] = children
-                st = tok.get("_state")
+                # a block keeps its state for _finish_blocks; a table cell's
+                # is let go here (it would tie the state to the tokens)
+                st = tok.get("_state") if "_start" in tok else tok.pop("_state", None)
                 if st is not None and tok.get("_exact", True):
                     if "_istart" in tok:
                         base = tok["_istart"]
@@ -919,6 +921,10 @@ def _parse(md: PosMarkdown, source: Source, front_matter: Any) -> tuple[list[Tok
     assert isinstance(tokens, list)
     _finish_blocks(tokens, source)
     refs = _reference_definitions(state)
+    # the states of one parse hold each other through the root (a cycle that
+    # keeps every token alive until the cyclic collector runs): break it, so
+    # that the tokens go as soon as the model has read them
+    state.root.children.clear()
     return tokens, refs
 
 
