@@ -5,6 +5,7 @@ into a document can name (heading anchors, HTML ``id`` and ``name``)."""
 from __future__ import annotations
 
 import difflib
+import heapq
 import html
 import re
 import unicodedata
@@ -124,6 +125,9 @@ class Anchors:
         return norm_fragment(fragment) in self.names
 
     _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # the heading anchors normalised, each to its first anchor: built on the
+    # first suggestion and shared by all that follow
+    _by_norm: dict[str, str] | None = field(default=None, repr=False)
 
     def closest(self, fragment: str) -> list[str]:
         """Heading anchors close to ``fragment`` (at most two)."""
@@ -134,12 +138,44 @@ class Anchors:
             # links stays linear
             if len(self._suggested) >= 100:
                 return []
-            by_norm: dict[str, str] = {}
-            for s in self.slugs:
-                by_norm.setdefault(norm_fragment(s), s)
-            found = difflib.get_close_matches(want, list(by_norm), n=2, cutoff=0.6)
-            self._suggested[want] = [by_norm[n] for n in found]
+            if self._by_norm is None:
+                by_norm: dict[str, str] = {}
+                for s in self.slugs:
+                    by_norm.setdefault(norm_fragment(s), s)
+                self._by_norm = by_norm
+            found = _close_matches(want, self._by_norm)
+            self._suggested[want] = [self._by_norm[n] for n in found]
         return self._suggested[want]
+
+
+def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6) -> list[str]:
+    """difflib.get_close_matches(word, list(possibilities), n, cutoff), the
+    same answer for less work: the anchors are tried longest-odds first (by
+    difflib's real_quick_ratio, a bound on the score that needs only the
+    lengths), and the search stops once no anchor left can beat the n
+    found; quick_ratio, another bound, spares most full comparisons."""
+    lw = len(word)
+    candidates = []
+    for x in possibilities:
+        total = len(x) + lw
+        bound = 2.0 * min(len(x), lw) / total if total else 1.0
+        if bound >= cutoff:
+            candidates.append((bound, x))
+    candidates.sort(key=lambda c: -c[0])
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    top: list[tuple[float, str]] = []  # (score, anchor), best first, as difflib ranks them
+    for bound, x in candidates:
+        floor = top[-1][0] if len(top) == n else cutoff
+        if bound < floor:
+            break
+        matcher.set_seq1(x)
+        if matcher.quick_ratio() < floor:
+            continue
+        score = matcher.ratio()
+        if score >= cutoff:
+            top = heapq.nlargest(n, [*top, (score, x)])
+    return [x for _, x in top]
 
 
 def anchors(doc: Document) -> Anchors:

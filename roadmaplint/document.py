@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left
+from types import MappingProxyType
 from typing import Any, Iterator
 
 from .frontmatter import detect as detect_front_matter
@@ -107,8 +108,9 @@ class Section(Record):
 
 
 class Document(Record):
-    __slots__ = _fields = ("source", "blocks", "headings", "root", "links", "definitions", "code_spans",
-                           "comments", "front_matter", "_code_starts")
+    __slots__ = ("source", "blocks", "headings", "root", "links", "definitions", "code_spans",
+                 "comments", "front_matter", "_code_starts", "_index")
+    _fields = __slots__[:-1]  # _index (built on first use) takes no part in equality
     _hidden = ("_code_starts",)
 
     def __init__(self, source: Source, blocks: list[Block], headings: list[Heading], root: Section,
@@ -127,6 +129,7 @@ class Document(Record):
         # parsed as blank lines; no rule reports in it, no fix touches it
         self.front_matter = front_matter
         self._code_starts = _code_starts
+        self._index: Any = None  # _Index: every block, item and code line, built on first use
 
     @property
     def text(self) -> str:
@@ -136,18 +139,18 @@ class Document(Record):
     def sections(self) -> list[Section]:
         return self.root.children
 
+    def _built(self) -> _Index:
+        if self._index is None:
+            self._index = _Index(self)
+        return self._index
+
     def walk_blocks(self) -> Iterator[Block]:
-        for block in self.blocks:
-            yield from block.walk()
+        """Every block, containers before what they hold, in document order."""
+        return iter(self._built().blocks)
 
     def items(self) -> Iterator[Item]:
-        def rec(items: list[Item]) -> Iterator[Item]:
-            for item in items:
-                yield item
-                yield from rec(item.children)
-
-        for section in self.root.walk():
-            yield from rec(section.items)
+        """Every item, section by section, each before its sub-items."""
+        return iter(self._built().items)
 
     def in_front_matter(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches the front matter."""
@@ -163,14 +166,13 @@ class Document(Record):
         """(0-based line, start, end) for every line outside code blocks and
         front matter."""
         src = self.source
-        code_lines: set[int] = set(self.front_matter_lines())
-        for block in self.walk_blocks():
-            if block.type == "code":
-                first, last = src.line_of(block.span.start), src.line_of(block.span.end)
-                code_lines.update(range(first, last + 1))
-        for line in range(src.line_count):
-            if line not in code_lines:
-                yield line, src.line_start(line), src.line_end(line)
+        line = 0
+        for first, last in self._built().code_lines:
+            for n in range(line, first):
+                yield n, src.line_start(n), src.line_end(n)
+            line = max(line, last + 1)
+        for n in range(line, src.line_count):
+            yield n, src.line_start(n), src.line_end(n)
 
     def in_code(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches a code block or code span."""
@@ -184,6 +186,49 @@ class Document(Record):
         return i > 0 and self.code_spans[i - 1].end > start
 
 
+class _Index:
+    """What rules read of every block and item, walked once per document."""
+
+    __slots__ = ("blocks", "items", "code_lines")
+
+    def __init__(self, doc: Document) -> None:
+        blocks: list[Block] = []
+        add = blocks.append
+
+        def walk(children: list[Block]) -> None:
+            for block in children:
+                add(block)
+                if block.children:
+                    walk(block.children)
+
+        walk(doc.blocks)
+        self.blocks = blocks
+        items: list[Item] = []
+
+        def rec(found: list[Item]) -> None:
+            for item in found:
+                items.append(item)
+                if item.children:
+                    rec(item.children)
+
+        for section in doc.root.walk():
+            rec(section.items)
+        self.items = items
+        # (first, last) 0-based lines of the front matter and each code
+        # block, in order, overlaps merged
+        src = doc.source
+        ranges = [(fm.start, fm.stop - 1) for fm in (doc.front_matter_lines(),) if len(fm)]
+        ranges += [(src.line_of(b.span.start), src.line_of(b.span.end)) for b in blocks if b.type == "code"]
+        ranges.sort()
+        merged: list[tuple[int, int]] = []
+        for first, last in ranges:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            else:
+                merged.append((first, last))
+        self.code_lines = merged
+
+
 _ATX_OPEN = lazy(r"#{1,6}[ \t]*")
 _ATX_CLOSE = lazy(r"(?:^|[ \t])#+[ \t]*$")
 _COMMENT = lazy(r"<!--(.*?)-->", re.S)
@@ -192,16 +237,21 @@ _TASK = lazy(r"\[([ xX])\]")
 
 def load(source: Source) -> Document:
     """Parse ``source`` into a :class:`Document`."""
-    # parsing makes many small dicts and no cycles: the cyclic collector
-    # only costs time here (a 10 MB roadmap parses markedly faster without it)
-    front_matter = detect_front_matter(source)
+    # parsing and building the model make many small objects and no cycles:
+    # the cyclic collector only costs time here, and more the bigger the
+    # document (each full pass walks everything made so far)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        parsed = tree(source, front_matter)
+        return _load(source)
     finally:
         if enabled:
             gc.enable()
+
+
+def _load(source: Source) -> Document:
+    front_matter = detect_front_matter(source)
+    parsed = tree(source, front_matter)
     builder = _Builder(source)
     blocks = builder.blocks(parsed.blocks, 0)
     definitions = [
@@ -216,6 +266,7 @@ def load(source: Source) -> Document:
         )
         for ref in sorted(parsed.definitions, key=lambda r: r.pos[0])
     ]
+    del parsed  # the records the model has read
     root = _sections(source, blocks, builder.headings)
     for section in root.walk():
         for block in section.blocks:
@@ -234,6 +285,11 @@ def load(source: Source) -> Document:
     )
 
 
+_NO_BLOCKS: tuple[()] = ()
+_NO_INLINE: tuple[()] = ()
+_NO_ATTRS: Any = MappingProxyType({})
+
+
 class _Builder:
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -242,13 +298,17 @@ class _Builder:
         self.code: list[Span] = []
         self.comments: list[tuple[Span, str]] = []
         self._link_starts: list[int] | None = None
+        self.paragraphs: dict[int, list[Node]] = {}  # id(block) -> its inline records, while loading
 
     def blocks(self, nodes: list[Node], depth: int) -> list[Block]:
         out = []
         for node in nodes:
             kind = node.type
             assert node.pos is not None  # parse.tree leaves out (and counts) blocks without one
-            block = Block(kind, Span(*node.pos), depth=depth)
+            # a leaf shares one immutable empty value for what it lacks (a
+            # roadmap has tens of thousands of blocks; the model is read, not
+            # edited)
+            block = Block(kind, Span(*node.pos), _NO_BLOCKS, _NO_ATTRS, _NO_INLINE, depth)  # type: ignore[arg-type]
             if kind in ("list", "list_item", "block_quote"):
                 inner = depth + (kind != "list")
                 block.children = self.blocks(node.children, inner)  # type: ignore[arg-type]
@@ -256,9 +316,15 @@ class _Builder:
                     block.attrs = {"ordered": node.ordered, "bullet": node.bullet}
                 elif kind == "list_item":
                     block.attrs = {"marker": node.marker, "checked": node.checked}
-            else:
-                block.inline = node.children if node.children else []  # type: ignore[assignment]
-                self.inlines(block.inline)
+            elif node.children:
+                self.inlines(node.children)  # type: ignore[arg-type]
+                # the model keeps a heading's inline records (its anchor is
+                # made from them); a paragraph's only until its item's text
+                # is read, the others not at all
+                if kind == "heading":
+                    block.inline = node.children  # type: ignore[assignment]
+                elif kind == "paragraph":
+                    self.paragraphs[id(block)] = node.children  # type: ignore[assignment]
             if kind == "heading":
                 self.heading(block, node)
             elif kind == "code":
@@ -369,7 +435,7 @@ class _Builder:
                 span=li.span,
                 marker=marker,
                 marker_span=marker_span,
-                text=_plain(first.inline).strip() if first is not None else "",
+                text=_plain(self.paragraphs.get(id(first), ())).strip() if first is not None else "",
                 checkbox=checkbox,
                 block=li,
             )

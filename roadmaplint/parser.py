@@ -123,17 +123,33 @@ class PosState(BlockState):
 
     def to_doc(self, offset: int) -> int:
         """Map an offset in this state's text to an offset in the source."""
-        offset = max(0, min(offset, len(self.src)))
-        line = self.line_of(offset)
-        assert self._line_starts is not None
-        start = self._line_starts[line]
-        col = offset - start
-        doc_line = min(self.line_base + line, len(self.root.lines) - 1)
-        end = self.src.find("\n", start)
-        own_len = (len(self.src) if end < 0 else end) - start
-        doc_col = col + len(self.root.lines[doc_line]) - own_len
-        doc_col = max(0, min(doc_col, len(self.root.lines[doc_line])))
-        return self.root.source.line_start(doc_line) + doc_col
+        src = self.src
+        n = len(src)
+        if offset < 0:
+            offset = 0
+        elif offset > n:
+            offset = n
+        starts = self._line_starts
+        if starts is None or starts[-1] > n:
+            self.line_of(0)
+            starts = self._line_starts
+            assert starts is not None
+        line = bisect_right(starts, offset) - 1
+        start = starts[line]
+        # the line runs to the next line's start, less its newline
+        own_len = (starts[line + 1] - 1 if line + 1 < len(starts) else n) - start
+        root = self.root
+        lines = root.lines
+        doc_line = self.line_base + line
+        if doc_line > len(lines) - 1:
+            doc_line = len(lines) - 1
+        doc_len = len(lines[doc_line])
+        doc_col = offset - start + doc_len - own_len
+        if doc_col < 0:
+            doc_col = 0
+        elif doc_col > doc_len:
+            doc_col = doc_len
+        return root.source.line_start(doc_line) + doc_col
 
     def doc_line(self, offset: int) -> int:
         return min(self.line_base + self.line_of(offset), len(self.root.lines) - 1)
@@ -428,7 +444,9 @@ class PosMarkdown(mistune.Markdown):
                 stripped = text.strip(_WS)
                 children = self.inline(stripped, state.env)
                 tok["children"] = children
-                st = tok.get("_state")
+                # a block keeps its state for _finish_blocks; a table cell's
+                # is let go here (it would tie the state to the tokens)
+                st = tok.get("_state") if "_start" in tok else tok.pop("_state", None)
                 if st is not None and tok.get("_exact", True):
                     if "_istart" in tok:
                         base = tok["_istart"]
@@ -484,8 +502,11 @@ def _last_char(src: str, end: int) -> int:
 
 
 def _line_content_end(source: Source, line: int) -> int:
-    text = source.line_text(line)
-    return source.line_start(line) + len(text.rstrip(" \t"))
+    start, end = source.line_start(line), source.line_end(line)
+    text = source.text
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end
 
 
 # -- the layer's own check: mistune is what it is made for ------------------------
@@ -900,6 +921,10 @@ def _parse(md: PosMarkdown, source: Source, front_matter: Any) -> tuple[list[Tok
     assert isinstance(tokens, list)
     _finish_blocks(tokens, source)
     refs = _reference_definitions(state)
+    # the states of one parse hold each other through the root (a cycle that
+    # keeps every token alive until the cyclic collector runs): break it, so
+    # that the tokens go as soon as the model has read them
+    state.root.children.clear()
     return tokens, refs
 
 

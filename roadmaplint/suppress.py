@@ -39,20 +39,27 @@ class Suppressions:
                 self.lines.setdefault(line, []).append(selectors)
             else:
                 self.ranges.append((src.line_of(span.start) + 1, action, selectors))
-        self._starts = [at for at, _, _ in self.ranges]
+        # per rule: (every line hidden, lines hidden by next-line comments,
+        # the starts of the range directives that name it, whether each disables)
+        self._by_rule: dict[str, tuple[bool, set[int], list[int], list[bool]]] = {}
 
     @staticmethod
     def _covers(r: Rule, selectors: list[str]) -> bool:
         return not selectors or any(matches(r, s) for s in selectors)
 
+    def _for(self, r: Rule) -> tuple[bool, set[int], list[int], list[bool]]:
+        found = self._by_rule.get(r.code)
+        if found is None:
+            whole = any(self._covers(r, s) for s in self.file)
+            lines = {line for line, sels in self.lines.items() if any(self._covers(r, s) for s in sels)}
+            mine = [(at, action == "disable") for at, action, sel in self.ranges if self._covers(r, sel)]
+            found = self._by_rule[r.code] = (whole, lines, [at for at, _ in mine], [off for _, off in mine])
+        return found
+
     def hides(self, r: Rule, line: int) -> bool:
-        if any(self._covers(r, s) for s in self.file):
-            return True
-        if any(self._covers(r, s) for s in self.lines.get(line, ())):
+        whole, lines, starts, disables = self._for(r)
+        if whole or line in lines:
             return True
         # the last directive at or before the line that names the rule decides
-        for i in range(bisect_right(self._starts, line) - 1, -1, -1):
-            _, action, selectors = self.ranges[i]
-            if self._covers(r, selectors):
-                return action == "disable"
-        return False
+        i = bisect_right(starts, line)
+        return i > 0 and disables[i - 1]

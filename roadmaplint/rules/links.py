@@ -9,13 +9,14 @@ but for a mirror host, reported there with an unsafe fix only."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 import html
 import os
 import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -601,9 +602,10 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     for m in _mirror_pattern(names).finditer(doc.text, body):
         found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
+    bare = _mirror_pattern(names, bare=True)
     for link in doc.links:
         if link.text_span is not None and link.kind != "url":
-            for m in _mirror_pattern(names, bare=True).finditer(doc.text, link.text_span.start, link.text_span.end):
+            for m in bare.finditer(doc.text, link.text_span.start, link.text_span.end):
                 found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     for start in sorted(found):
         end, host = found[start]
@@ -851,14 +853,21 @@ _FULL_REF = lazy(
 def undefined_reference(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     defined = {label_key(d.label or "") for d in doc.definitions}
-    links = doc.links
+    # the links by start, and the furthest end among each link and those
+    # before it: a lookup reads only the links that can reach [start, end)
+    links = sorted(doc.links, key=lambda lk: lk.span.start)
+    starts = [lk.span.start for lk in links]
+    reach = list(accumulate((lk.span.end for lk in links), max))
 
     def blocked(start: int, end: int, text: tuple[int, int]) -> bool:
         """Whether [start, end) is (part of) a link that resolved: a link
         overlaps it that is neither inside its text (an image in the link
         text) nor holds it in its own text (an unresolved image inside a
         resolved link's text is text)."""
-        for lk in links:
+        i = bisect_left(starts, end)  # links[:i] start before `end`
+        while i > 0 and reach[i - 1] > start:
+            i -= 1
+            lk = links[i]
             s = lk.span
             if not (s.start < end and start < s.end):
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import dates as D
@@ -470,10 +471,24 @@ def date_format(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     skip = [lk.url_span for lk in doc.links if lk.url_span] + [lk.span for lk in doc.definitions]
     skip += [span for span, _ in doc.comments]
+    # by start, with the furthest end so far: a lookup reads only the spans
+    # that can hold the offset
+    skip.sort(key=lambda s: s.start)
+    starts = [s.start for s in skip]
+    reach = list(accumulate((s.end for s in skip), max))
+
+    def skipped(at: int) -> bool:
+        i = bisect.bisect_right(starts, at)  # skip[:i] start at or before `at`
+        while i > 0 and reach[i - 1] > at:
+            i -= 1
+            if skip[i].start <= at < skip[i].end:
+                return True
+        return False
+
     found = []
     for name, regex in _STYLES:
         for m in regex.finditer(doc.text, doc.front_matter.end if doc.front_matter else 0):
-            if doc.in_code(m.start(), m.end()) or any(s.start <= m.start() < s.end for s in skip):
+            if doc.in_code(m.start(), m.end()) or skipped(m.start()):
                 continue
             found.append((m.start(), m.end(), name))
     found.sort()
