@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass, field, replace
 
 from .document import Document, Span, load
@@ -59,7 +60,18 @@ def allowed(fix: Fix | None, unsafe: bool) -> bool:
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits (the caller guarantees it), bottom-up."""
-    for edit in sorted(edits, reverse=True):
+    ordered = sorted(edits, reverse=True)
+    if all(lower.end <= upper.start for upper, lower in zip(ordered, ordered[1:])):
+        # the text cut once: what applying them one by one from the bottom
+        # gives, in time linear in the text
+        parts: list[str] = []
+        at = len(text)
+        for edit in ordered:
+            parts += (text[edit.end : at], edit.replacement)
+            at = edit.start
+        parts.append(text[:at])
+        return "".join(reversed(parts))
+    for edit in ordered:
         text = text[: edit.start] + edit.replacement + text[edit.end :]
     return text
 
@@ -67,18 +79,54 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 def select_fixes(violations: list[Violation], unsafe: bool) -> list[Violation]:
     """The fixes one pass can apply together: each whole, none overlapping.
     Later ones that overlap an accepted fix wait for the next pass."""
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     chosen = []
     for v in violations:
         if not allowed(v.fix, unsafe):
             continue
         assert v.fix is not None
         ranges = [(e.start, e.end) for e in v.fix.edits]
-        if any(_overlap(a, b) for a in ranges for b in taken):
+        if any(taken.overlaps(a) for a in ranges):
             continue
         taken.extend(ranges)
         chosen.append(v)
     return chosen
+
+
+class _Taken:
+    """The ranges the accepted fixes edit, sorted, answering whether a range
+    overlaps any of them (:func:`_overlap`) by looking only at those that end
+    at or after its start. That holds while the ranges' ends rise with their
+    starts (ranges that do not overlap); should one nest in another (two
+    edits of one fix), every range is asked, as before."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []
+        self.nested = False
+
+    def overlaps(self, a: tuple[int, int]) -> bool:
+        ranges = self.ranges
+        if self.nested:
+            return any(_overlap(a, b) for b in ranges)
+        # the ranges that start at or before a's end, the last first; once
+        # one ends before a starts, all before it do too
+        i = bisect_left(ranges, (a[1] + 1, -1))
+        while i:
+            i -= 1
+            b = ranges[i]
+            if b[1] < a[0]:
+                return False
+            if _overlap(a, b):
+                return True
+        return False
+
+    def extend(self, new: list[tuple[int, int]]) -> None:
+        ranges = self.ranges
+        for r in new:
+            i = bisect_right(ranges, r)
+            ranges.insert(i, r)
+            if (i and ranges[i - 1][1] > r[1]) or (i + 1 < len(ranges) and r[1] > ranges[i + 1][1]):
+                self.nested = True
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -121,7 +169,7 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
                 withheld[_key(v)] = why
             if not chosen:
                 continue  # re-offer what is left, without the withheld ones
-            guard(doc, new_doc, chosen)  # passes: _settle checked it
+            # what is left passes the guard: _settle checked it
         withheld, retried = _shift(withheld, chosen), _shift(retried, chosen)
         applied.update(v.code for v in chosen)
         source, doc = new_source, new_doc
@@ -190,15 +238,15 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
             break
         # the shortest failing prefix of rest: rest[:lo] passes, rest[:hi] fails
         lo, hi, why = 0, len(rest), reason
+        passed = best  # the result of accepted + rest[:lo]
         while hi - lo > 1:
             mid = (lo + hi) // 2
             r, res = attempt(accepted + rest[:mid])
             if r is None:
-                lo = mid
+                lo, passed = mid, res
             else:
                 hi, why = mid, r
-        if lo:
-            best = attempt(accepted + rest[:lo])[1]
+        best = passed
         accepted += rest[:lo]
         refused.append((rest[hi - 1], why))
         rest = rest[hi:]
@@ -226,8 +274,17 @@ def _shift(withheld: dict[tuple, str], chosen: list[Violation]) -> dict[tuple, s
     edits = sorted((e.start, e.end, len(e.replacement) - (e.end - e.start))
                    for v in chosen for e in v.fix.edits)  # type: ignore[union-attr]
 
-    def moved(o: int) -> int:
-        return o + sum(d for s, e, d in edits if e <= o and s < o)
+    starts, ends = [s for s, _, _ in edits], [e for _, e, _ in edits]
+    if all(a <= b for a, b in zip(ends, ends[1:])):
+        # the edits that end at or before o and start before it: the
+        # shorter of two prefixes, ends rising with starts
+        sums = [0, *accumulate(d for _, _, d in edits)]
+
+        def moved(o: int) -> int:
+            return o + sums[min(bisect_right(ends, o), bisect_left(starts, o))]
+    else:
+        def moved(o: int) -> int:
+            return o + sum(d for s, e, d in edits if e <= o and s < o)
 
     out = {}
     for (code, edits_, bom, enc), why in withheld.items():
