@@ -183,11 +183,16 @@ def _retry(source: Source, doc: Document, violations: list[Violation], withheld:
            retried: dict[tuple, str], unsafe: bool) -> list[Violation]:
     """The first withheld fix not tried alone yet that passes the guard by
     itself (a one-fix list), or []. Each is tried once per run."""
+    words: _Words | None = None
     for v in select_fixes([v for v in violations if v.fix is not None and _key(v) in withheld], unsafe):
         key = _key(v)
         if key in retried:
             continue
         retried[key] = withheld[key]
+        if words is None:
+            words = _Words(doc)
+        if words.problem([v]) is not None:
+            continue  # it loses a word: no need to parse the text it makes
         new = _apply(source, [v])
         if new is not None and problem(doc, load(new), [v]) is None:
             return [v]
@@ -223,7 +228,14 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
     rest = list(chosen)
     best = (source, doc)
 
+    words = _Words(doc)
+
     def attempt(vs: list[Violation]):
+        # the word check first, on the text the edits touch: most refusals
+        # end there, without parsing the whole text they would make
+        why = words.problem(vs)
+        if why is not None:
+            return why, None
         new = _apply(source, vs)
         if new is None:
             return None, (source, doc)
@@ -253,6 +265,80 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
     if not accepted:
         return [], source, doc, refused
     return accepted, best[0], best[1], refused
+
+
+_WORD_CHAR = re.compile("[^\\W_]|[\udc80-\udcff]")
+
+
+class _Words:
+    """The word check of :func:`problem` for fixes of one document, counted
+    only in the stretches of text their edits touch (each widened to the
+    word characters around it). Words elsewhere are the same before and
+    after, so the words lost are the same; the one named is the lost word
+    that comes first in the whole text, as :func:`problem` names it."""
+
+    def __init__(self, doc: Document) -> None:
+        self.text = doc.text
+        self._first: dict[str, int] | None = None
+
+    def first(self, word: str) -> int:
+        if self._first is None:
+            first: dict[str, int] = {}
+            for m in _WORD.finditer(self.text):
+                first.setdefault(m.group(0), m.start())
+            self._first = first
+        return self._first[word]
+
+    def problem(self, chosen: list[Violation]) -> str | None:
+        """Why :func:`problem` would refuse ``chosen`` for a lost word, or
+        None (then the other checks decide)."""
+        text = self.text
+        edits = sorted((e.start, e.end, e.replacement) for v in chosen if v.fix for e in v.fix.edits)
+        if not edits:
+            return None
+        if any(b[0] < a[1] for a, b in zip(edits, edits[1:])):
+            # edits that overlap: counted on the whole text, as problem does
+            return _lost_reason(text, apply_edits(text, [Edit(*e) for e in edits]), chosen)
+        # the stretches, widened to word characters and merged when they meet
+        regions: list[list] = []
+        for s, e, r in edits:
+            a, b = s, e
+            while a > 0 and _WORD_CHAR.match(text, a - 1):
+                a -= 1
+            while b < len(text) and _WORD_CHAR.match(text, b):
+                b += 1
+            if regions and a <= regions[-1][1]:
+                regions[-1][1] = max(regions[-1][1], b)
+                regions[-1][2].append((s, e, r))
+            else:
+                regions.append([a, b, [(s, e, r)]])
+        was: Counter = Counter()
+        now: Counter = Counter()
+        for a, b, group in regions:
+            was.update(_WORD.findall(text, a, b))
+            parts, at = [], a
+            for s, e, r in group:
+                parts += (text[at:s], r)
+                at = e
+            parts.append(text[at:b])
+            now.update(_WORD.findall("".join(parts)))
+        lost = was - now
+        if not lost:
+            return None
+        rewrites = sorted(
+            (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
+        )
+        if rewrites:
+            starts = [r[0] for r in rewrites]
+            for a, b, _ in regions:
+                for m in _WORD.finditer(text, a, b):
+                    i = bisect_right(starts, m.end())
+                    if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
+                        lost[m.group(0)] -= 1
+            lost = +lost
+        if lost:
+            return f"it would lose the word {min(lost, key=self.first)!r}"
+        return None
 
 
 def _key(v: Violation) -> tuple:
@@ -311,21 +397,9 @@ def _result(source: Source, doc: Document, violations: list[Violation], applied:
 def problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:
     """Why ``after`` is not an acceptable result of ``chosen`` (see
     :func:`guard`), or None."""
-    rewrites = sorted(
-        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
-    )
-    starts = [r[0] for r in rewrites]
-    lost = Counter(_WORD.findall(before.text)) - Counter(_WORD.findall(after.text))
-    if lost and rewrites:
-        for m in _WORD.finditer(before.text):
-            # edits are disjoint: only the last one starting before the word's
-            # end can touch it
-            i = bisect_right(starts, m.end())
-            if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
-                lost[m.group(0)] -= 1
-        lost = +lost
-    if lost:
-        return f"it would lose the word {next(iter(lost))!r}"
+    why = _lost_reason(before.text, after.text, chosen)
+    if why is not None:
+        return why
     # an unsafe fix that rewrites words may repair the code it edits (a
     # mirror URL, mojibake quoted in code); every other piece of code stays
     touched = sorted((e.start, e.end) for v in chosen
@@ -334,6 +408,27 @@ def problem(before: Document, after: Document, chosen: list[Violation]) -> str |
     if len(before.code_spans) != len(after.code_spans) or kept - changed:
         return "it would change a code block or code span"
     return _front_matter_problem(before, after, chosen) or _rendering_problem(before, after, chosen)
+
+
+def _lost_reason(before: str, after: str, chosen: list[Violation]) -> str | None:
+    """The word ``after`` lost (the first in ``before``), but those the
+    fixes that declare ``rewrites`` touch, as a reason; or None."""
+    rewrites = sorted(
+        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
+    )
+    starts = [r[0] for r in rewrites]
+    lost = Counter(_WORD.findall(before)) - Counter(_WORD.findall(after))
+    if lost and rewrites:
+        for m in _WORD.finditer(before):
+            # edits are disjoint: only the last one starting before the word's
+            # end can touch it
+            i = bisect_right(starts, m.end())
+            if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
+                lost[m.group(0)] -= 1
+        lost = +lost
+    if lost:
+        return f"it would lose the word {next(iter(lost))!r}"
+    return None
 
 
 def guard(before: Document, after: Document, chosen: list[Violation]) -> None:
