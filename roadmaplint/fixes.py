@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from .document import Document, Span, load
@@ -59,7 +60,18 @@ def allowed(fix: Fix | None, unsafe: bool) -> bool:
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits (the caller guarantees it), bottom-up."""
-    for edit in sorted(edits, reverse=True):
+    ordered = sorted(edits, reverse=True)
+    if all(lower.end <= upper.start for upper, lower in zip(ordered, ordered[1:])):
+        # the text cut once: what applying them one by one from the bottom
+        # gives, in time linear in the text
+        parts: list[str] = []
+        at = len(text)
+        for edit in ordered:
+            parts += (text[edit.end : at], edit.replacement)
+            at = edit.start
+        parts.append(text[:at])
+        return "".join(reversed(parts))
+    for edit in ordered:
         text = text[: edit.start] + edit.replacement + text[edit.end :]
     return text
 
@@ -67,18 +79,54 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 def select_fixes(violations: list[Violation], unsafe: bool) -> list[Violation]:
     """The fixes one pass can apply together: each whole, none overlapping.
     Later ones that overlap an accepted fix wait for the next pass."""
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     chosen = []
     for v in violations:
         if not allowed(v.fix, unsafe):
             continue
         assert v.fix is not None
         ranges = [(e.start, e.end) for e in v.fix.edits]
-        if any(_overlap(a, b) for a in ranges for b in taken):
+        if any(taken.overlaps(a) for a in ranges):
             continue
         taken.extend(ranges)
         chosen.append(v)
     return chosen
+
+
+class _Taken:
+    """The ranges the accepted fixes edit, sorted, answering whether a range
+    overlaps any of them (:func:`_overlap`) by looking only at those that end
+    at or after its start. That holds while the ranges' ends rise with their
+    starts (ranges that do not overlap); should one nest in another (two
+    edits of one fix), every range is asked, as before."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []
+        self.nested = False
+
+    def overlaps(self, a: tuple[int, int]) -> bool:
+        ranges = self.ranges
+        if self.nested:
+            return any(_overlap(a, b) for b in ranges)
+        # the ranges that start at or before a's end, the last first; once
+        # one ends before a starts, all before it do too
+        i = bisect_left(ranges, (a[1] + 1, -1))
+        while i:
+            i -= 1
+            b = ranges[i]
+            if b[1] < a[0]:
+                return False
+            if _overlap(a, b):
+                return True
+        return False
+
+    def extend(self, new: list[tuple[int, int]]) -> None:
+        ranges = self.ranges
+        for r in new:
+            i = bisect_right(ranges, r)
+            ranges.insert(i, r)
+            if (i and ranges[i - 1][1] > r[1]) or (i + 1 < len(ranges) and r[1] > ranges[i + 1][1]):
+                self.nested = True
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -121,7 +169,7 @@ def fix(source: Source, settings: Settings, unsafe: bool = False) -> FixResult:
                 withheld[_key(v)] = why
             if not chosen:
                 continue  # re-offer what is left, without the withheld ones
-            guard(doc, new_doc, chosen)  # passes: _settle checked it
+            # what is left passes the guard: _settle checked it
         withheld, retried = _shift(withheld, chosen), _shift(retried, chosen)
         applied.update(v.code for v in chosen)
         source, doc = new_source, new_doc
@@ -135,11 +183,16 @@ def _retry(source: Source, doc: Document, violations: list[Violation], withheld:
            retried: dict[tuple, str], unsafe: bool) -> list[Violation]:
     """The first withheld fix not tried alone yet that passes the guard by
     itself (a one-fix list), or []. Each is tried once per run."""
+    words: _Words | None = None
     for v in select_fixes([v for v in violations if v.fix is not None and _key(v) in withheld], unsafe):
         key = _key(v)
         if key in retried:
             continue
         retried[key] = withheld[key]
+        if words is None:
+            words = _Words(doc)
+        if words.problem([v]) is not None:
+            continue  # it loses a word: no need to parse the text it makes
         new = _apply(source, [v])
         if new is not None and problem(doc, load(new), [v]) is None:
             return [v]
@@ -175,7 +228,14 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
     rest = list(chosen)
     best = (source, doc)
 
+    words = _Words(doc)
+
     def attempt(vs: list[Violation]):
+        # the word check first, on the text the edits touch: most refusals
+        # end there, without parsing the whole text they would make
+        why = words.problem(vs)
+        if why is not None:
+            return why, None
         new = _apply(source, vs)
         if new is None:
             return None, (source, doc)
@@ -190,21 +250,95 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
             break
         # the shortest failing prefix of rest: rest[:lo] passes, rest[:hi] fails
         lo, hi, why = 0, len(rest), reason
+        passed = best  # the result of accepted + rest[:lo]
         while hi - lo > 1:
             mid = (lo + hi) // 2
             r, res = attempt(accepted + rest[:mid])
             if r is None:
-                lo = mid
+                lo, passed = mid, res
             else:
                 hi, why = mid, r
-        if lo:
-            best = attempt(accepted + rest[:lo])[1]
+        best = passed
         accepted += rest[:lo]
         refused.append((rest[hi - 1], why))
         rest = rest[hi:]
     if not accepted:
         return [], source, doc, refused
     return accepted, best[0], best[1], refused
+
+
+_WORD_CHAR = re.compile("[^\\W_]|[\udc80-\udcff]")
+
+
+class _Words:
+    """The word check of :func:`problem` for fixes of one document, counted
+    only in the stretches of text their edits touch (each widened to the
+    word characters around it). Words elsewhere are the same before and
+    after, so the words lost are the same; the one named is the lost word
+    that comes first in the whole text, as :func:`problem` names it."""
+
+    def __init__(self, doc: Document) -> None:
+        self.text = doc.text
+        self._first: dict[str, int] | None = None
+
+    def first(self, word: str) -> int:
+        if self._first is None:
+            first: dict[str, int] = {}
+            for m in _WORD.finditer(self.text):
+                first.setdefault(m.group(0), m.start())
+            self._first = first
+        return self._first[word]
+
+    def problem(self, chosen: list[Violation]) -> str | None:
+        """Why :func:`problem` would refuse ``chosen`` for a lost word, or
+        None (then the other checks decide)."""
+        text = self.text
+        edits = sorted((e.start, e.end, e.replacement) for v in chosen if v.fix for e in v.fix.edits)
+        if not edits:
+            return None
+        if any(b[0] < a[1] for a, b in zip(edits, edits[1:])):
+            # edits that overlap: counted on the whole text, as problem does
+            return _lost_reason(text, apply_edits(text, [Edit(*e) for e in edits]), chosen)
+        # the stretches, widened to word characters and merged when they meet
+        regions: list[list] = []
+        for s, e, r in edits:
+            a, b = s, e
+            while a > 0 and _WORD_CHAR.match(text, a - 1):
+                a -= 1
+            while b < len(text) and _WORD_CHAR.match(text, b):
+                b += 1
+            if regions and a <= regions[-1][1]:
+                regions[-1][1] = max(regions[-1][1], b)
+                regions[-1][2].append((s, e, r))
+            else:
+                regions.append([a, b, [(s, e, r)]])
+        was: Counter = Counter()
+        now: Counter = Counter()
+        for a, b, group in regions:
+            was.update(_WORD.findall(text, a, b))
+            parts, at = [], a
+            for s, e, r in group:
+                parts += (text[at:s], r)
+                at = e
+            parts.append(text[at:b])
+            now.update(_WORD.findall("".join(parts)))
+        lost = was - now
+        if not lost:
+            return None
+        rewrites = sorted(
+            (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
+        )
+        if rewrites:
+            starts = [r[0] for r in rewrites]
+            for a, b, _ in regions:
+                for m in _WORD.finditer(text, a, b):
+                    i = bisect_right(starts, m.end())
+                    if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
+                        lost[m.group(0)] -= 1
+            lost = +lost
+        if lost:
+            return f"it would lose the word {min(lost, key=self.first)!r}"
+        return None
 
 
 def _key(v: Violation) -> tuple:
@@ -226,8 +360,17 @@ def _shift(withheld: dict[tuple, str], chosen: list[Violation]) -> dict[tuple, s
     edits = sorted((e.start, e.end, len(e.replacement) - (e.end - e.start))
                    for v in chosen for e in v.fix.edits)  # type: ignore[union-attr]
 
-    def moved(o: int) -> int:
-        return o + sum(d for s, e, d in edits if e <= o and s < o)
+    starts, ends = [s for s, _, _ in edits], [e for _, e, _ in edits]
+    if all(a <= b for a, b in zip(ends, ends[1:])):
+        # the edits that end at or before o and start before it: the
+        # shorter of two prefixes, ends rising with starts
+        sums = [0, *accumulate(d for _, _, d in edits)]
+
+        def moved(o: int) -> int:
+            return o + sums[min(bisect_right(ends, o), bisect_left(starts, o))]
+    else:
+        def moved(o: int) -> int:
+            return o + sum(d for s, e, d in edits if e <= o and s < o)
 
     out = {}
     for (code, edits_, bom, enc), why in withheld.items():
@@ -254,21 +397,9 @@ def _result(source: Source, doc: Document, violations: list[Violation], applied:
 def problem(before: Document, after: Document, chosen: list[Violation]) -> str | None:
     """Why ``after`` is not an acceptable result of ``chosen`` (see
     :func:`guard`), or None."""
-    rewrites = sorted(
-        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
-    )
-    starts = [r[0] for r in rewrites]
-    lost = Counter(_WORD.findall(before.text)) - Counter(_WORD.findall(after.text))
-    if lost and rewrites:
-        for m in _WORD.finditer(before.text):
-            # edits are disjoint: only the last one starting before the word's
-            # end can touch it
-            i = bisect_right(starts, m.end())
-            if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
-                lost[m.group(0)] -= 1
-        lost = +lost
-    if lost:
-        return f"it would lose the word {next(iter(lost))!r}"
+    why = _lost_reason(before.text, after.text, chosen)
+    if why is not None:
+        return why
     # an unsafe fix that rewrites words may repair the code it edits (a
     # mirror URL, mojibake quoted in code); every other piece of code stays
     touched = sorted((e.start, e.end) for v in chosen
@@ -278,6 +409,27 @@ def problem(before: Document, after: Document, chosen: list[Violation]) -> str |
         return "it would change a code block or code span"
     return (_front_matter_problem(before, after, chosen) or _insertion_problem(before, chosen)
             or _rendering_problem(before, after, chosen))
+
+
+def _lost_reason(before: str, after: str, chosen: list[Violation]) -> str | None:
+    """The word ``after`` lost (the first in ``before``), but those the
+    fixes that declare ``rewrites`` touch, as a reason; or None."""
+    rewrites = sorted(
+        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
+    )
+    starts = [r[0] for r in rewrites]
+    lost = Counter(_WORD.findall(before)) - Counter(_WORD.findall(after))
+    if lost and rewrites:
+        for m in _WORD.finditer(before):
+            # edits are disjoint: only the last one starting before the word's
+            # end can touch it
+            i = bisect_right(starts, m.end())
+            if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
+                lost[m.group(0)] -= 1
+        lost = +lost
+    if lost:
+        return f"it would lose the word {next(iter(lost))!r}"
+    return None
 
 
 def guard(before: Document, after: Document, chosen: list[Violation]) -> None:

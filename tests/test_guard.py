@@ -124,6 +124,27 @@ def test_only_the_culprit_among_many_is_withheld() -> None:
     assert result.applied["RL501"] == 40
 
 
+def test_withheld_fix_names_the_lost_word_that_comes_first_in_the_text() -> None:
+    """Among many fixes, one eats "alpha beta" near the end; "beta" also
+    stands in the first paragraph, so it is the word the reason names (the
+    first lost word in the whole text, not in the stretch the fix edits)."""
+    @registry.rule(code="RL596", name="test-eater", summary="eats", fix="always")
+    def eat(ctx):
+        i = ctx.doc.text.find("alpha beta")
+        if i >= 0:
+            yield violations.Finding(violations.Span(i, i + 10), "eat", violations.Fix.safe(violations.Edit(i, i + 10, "")))
+
+    text = "Said beta.\n\n" + "".join(f"## H{i} ##\n\n" for i in range(10)) + "alpha beta\n"
+    try:
+        result = fix(Source(text), Settings(select=["RL596", "heading-style"],
+                                            options={"heading-style": {"style": "atx"}}))
+    finally:
+        del registry._REGISTRY["RL596"]
+    assert result.applied["RL501"] == 10 and "alpha beta" in result.text
+    (held,) = result.withheld
+    assert held.message == "eat (fix withheld: it would lose the word 'beta')"
+
+
 # -- writes keep the file's identity ------------------------------------------------
 
 CLOSED = b"# Roadmap\n\n- ship it   \n"  # trailing spaces: format removes them
