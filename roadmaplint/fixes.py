@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from typing import Iterable
 from itertools import accumulate
 from dataclasses import dataclass, field
 
@@ -325,17 +326,7 @@ class _Words:
         lost = was - now
         if not lost:
             return None
-        rewrites = sorted(
-            (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
-        )
-        if rewrites:
-            starts = [r[0] for r in rewrites]
-            for a, b, _ in regions:
-                for m in _WORD.finditer(text, a, b):
-                    i = bisect_right(starts, m.end())
-                    if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
-                        lost[m.group(0)] -= 1
-            lost = +lost
+        lost = _forgiven(lost, (m for a, b, _ in regions for m in _WORD.finditer(text, a, b)), chosen)
         if lost:
             return f"it would lose the word {min(lost, key=self.first)!r}"
         return None
@@ -414,22 +405,30 @@ def problem(before: Document, after: Document, chosen: list[Violation]) -> str |
 def _lost_reason(before: str, after: str, chosen: list[Violation]) -> str | None:
     """The word ``after`` lost (the first in ``before``), but those the
     fixes that declare ``rewrites`` touch, as a reason; or None."""
-    rewrites = sorted(
-        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
-    )
-    starts = [r[0] for r in rewrites]
     lost = Counter(_WORD.findall(before)) - Counter(_WORD.findall(after))
-    if lost and rewrites:
-        for m in _WORD.finditer(before):
-            # edits are disjoint: only the last one starting before the word's
-            # end can touch it
-            i = bisect_right(starts, m.end())
-            if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
-                lost[m.group(0)] -= 1
-        lost = +lost
+    if lost:
+        lost = _forgiven(lost, _WORD.finditer(before), chosen)
     if lost:
         return f"it would lose the word {next(iter(lost))!r}"
     return None
+
+
+def _forgiven(lost: Counter, words: Iterable[re.Match[str]], chosen: list[Violation]) -> Counter:
+    """``lost`` less the words (matches in the text before, in order) that
+    the edits of fixes declaring ``rewrites`` touch."""
+    rewrites = sorted(
+        (e.start, e.end) for v in chosen if v.fix and v.fix.rewrites for e in v.fix.edits
+    )
+    if not rewrites:
+        return lost
+    starts = [r[0] for r in rewrites]
+    for m in words:
+        # edits are disjoint: only the last one starting before the word's
+        # end can touch it
+        i = bisect_right(starts, m.end())
+        if i and rewrites[i - 1][1] >= m.start() and lost[m.group(0)] > 0:
+            lost[m.group(0)] -= 1
+    return +lost
 
 
 def guard(before: Document, after: Document, chosen: list[Violation]) -> None:

@@ -24,34 +24,22 @@ class LazyPattern:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
-    # the methods rules call, without a trip through __getattr__
-    def search(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).search(*args, **kwargs)
-
-    def match(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).match(*args, **kwargs)
-
-    def fullmatch(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).fullmatch(*args, **kwargs)
-
-    def finditer(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).finditer(*args, **kwargs)
-
-    def findall(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).findall(*args, **kwargs)
-
-    def sub(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).sub(*args, **kwargs)
-
-    def subn(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).subn(*args, **kwargs)
-
-    def split(self, *args: Any, **kwargs: Any) -> Any:
-        return (self._compiled or self.compiled()).split(*args, **kwargs)
-
     def __getattr__(self, name: str) -> Any:  # groups, groupindex, scanner, ...
         return getattr(self.compiled(), name)
 
 
 def lazy(pattern: Any, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
+
+
+def _delegate(name: str) -> Any:
+    def method(self: LazyPattern, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._compiled or self.compiled(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+# the methods rules call, without a trip through __getattr__
+for _name in ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split"):
+    setattr(LazyPattern, _name, _delegate(_name))

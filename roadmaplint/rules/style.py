@@ -366,21 +366,11 @@ def _describe(ws: str, content: bool) -> str:
     return f"{n} trailing {kind}" if content else f"whitespace-only line ({n} {kind})"
 
 
-@rule(
-    code="RL502",
-    formatting=True,
-    name="trailing-whitespace",
-    summary="No spaces or tabs at the end of a line, except a two-space hard break.",
-    fix="always",
-    severity="warning",
-    options={
-        "allow_hard_breaks": {
-            "type": "boolean",
-            "default": True,
-            "description": "Keep exactly two trailing spaces where they make a hard line break inside a paragraph.",
-        }
-    },
-)
+@rule(code="RL502", name="trailing-whitespace", severity="warning", fix="always", formatting=True,
+      summary="No spaces or tabs at the end of a line, except a two-space hard break.",
+      options={"allow_hard_breaks": {
+          "type": "boolean", "default": True,
+          "description": "Keep exactly two trailing spaces where they make a hard line break inside a paragraph."}})
 def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src, text = doc.source, doc.text
@@ -443,14 +433,8 @@ def _open_block_at_end(doc: Document, last: int) -> bool:
     return False
 
 
-@rule(
-    code="RL503",
-    formatting=True,
-    name="final-newline",
-    summary="The file ends with exactly one newline.",
-    fix="always",
-    severity="warning",
-)
+@rule(code="RL503", name="final-newline", severity="warning", fix="always", formatting=True,
+      summary="The file ends with exactly one newline.")
 def final_newline(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src, text = doc.source, doc.text
@@ -479,22 +463,10 @@ def final_newline(ctx: Context) -> Iterator[Finding]:
 # -- RL504 blank-lines --------------------------------------------------------
 
 
-@rule(
-    code="RL504",
-    formatting=True,
-    name="blank-lines",
-    summary="No more than one blank line in a row.",
-    fix="sometimes",
-    severity="warning",
-    options={
-        "maximum": {
-            "type": "integer",
-            "minimum": 1,
-            "default": 1,
-            "description": "The most blank lines allowed in a row.",
-        }
-    },
-)
+@rule(code="RL504", name="blank-lines", severity="warning", fix="sometimes", formatting=True,
+      summary="No more than one blank line in a row.",
+      options={"maximum": {"type": "integer", "minimum": 1, "default": 1,
+                           "description": "The most blank lines allowed in a row."}})
 def blank_lines(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src = doc.source
@@ -525,12 +497,8 @@ def blank_lines(ctx: Context) -> Iterator[Finding]:
 # -- RL505 heading-increment --------------------------------------------------
 
 
-@rule(
-    code="RL505",
-    name="heading-increment",
-    summary="Heading levels go up one at a time, or skip the same way throughout the file.",
-    severity="warning",
-)
+@rule(code="RL505", name="heading-increment", severity="warning",
+      summary="Heading levels go up one at a time, or skip the same way throughout the file.")
 def heading_increment(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     # The outline: each heading's parent is the nearest heading before it at
@@ -569,12 +537,8 @@ def heading_increment(ctx: Context) -> Iterator[Finding]:
 # -- RL506 single-title -------------------------------------------------------
 
 
-@rule(
-    code="RL506",
-    name="single-title",
-    summary="A file with a title and lower-level sections has no second level-1 heading.",
-    severity="warning",
-)
+@rule(code="RL506", name="single-title", severity="warning",
+      summary="A file with a title and lower-level sections has no second level-1 heading.")
 def single_title(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     outline = _outline(doc)
@@ -773,14 +737,8 @@ def list_marker_style(ctx: Context) -> Iterator[Finding]:
 # -- RL508 heading-blank-lines ------------------------------------------------
 
 
-@rule(
-    code="RL508",
-    formatting=True,
-    name="heading-blank-lines",
-    summary="A blank line before and after each top-level heading.",
-    fix="always",
-    severity="warning",
-)
+@rule(code="RL508", name="heading-blank-lines", severity="warning", fix="always", formatting=True,
+      summary="A blank line before and after each top-level heading.")
 def heading_blank_lines(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src = doc.source
