@@ -102,17 +102,18 @@ def rewritten_only(before: str, after: str, edits: list[Any]) -> bool:
         old, new = as_replacement(old), as_replacement("".join(parts))
         pairs += [(old, new), (_html.escape(old, quote=True), _html.escape(new, quote=True))]
     was, want = html(before), html(after)
-    if _replaced_in_order(was, pairs) == want or _replaced_everywhere(was, pairs) == want:
-        return True
     if len(was) + len(want) > _EXPLAIN_LIMIT:
-        # too large to compare piece by piece in good time: the word and
-        # code guards still hold for it
+        # too large to compare token by token in linear time (each token
+        # replaced in a page of this size): the word and code guards still
+        # hold for it
+        return True
+    if _replaced_in_order(was, pairs) == want or _replaced_everywhere(was, pairs) == want:
         return True
     return _explained(was, want, pairs)
 
 
-# beyond this many characters of HTML, a rewrite the token replacements do
-# not account for is not compared piece by piece
+# beyond this many characters of HTML (the page before and after), a
+# rewrite is not compared token by token nor piece by piece
 _EXPLAIN_LIMIT = 200_000
 
 
@@ -130,15 +131,16 @@ def _replaced_everywhere(page: str, pairs: list[tuple[str, str]]) -> str:
 def _replaced_in_order(page: str, pairs: list[tuple[str, str]]) -> str:
     """``page`` with each token replaced where it next appears, in order
     (the page shows text in the order the source has it)."""
-    at = 0
+    out, at = [], 0  # the search resumes after the last replacement
     for i in range(0, len(pairs), 2):
         for old, new in pairs[i : i + 2]:  # as written, or HTML-escaped
             k = page.find(old, at)
             if k >= 0:
-                page = page[:k] + new + page[k + len(old) :]
-                at = k + len(new)
+                out += (page[at:k], new)
+                at = k + len(old)
                 break
-    return page
+    out.append(page[at:])
+    return "".join(out)
 
 
 def _explained(before: str, after: str, pairs: list[tuple[str, str]]) -> bool:
