@@ -127,6 +127,23 @@ def milestones(n: int) -> str:
     return "\n".join(parts)
 
 
+def moves(n: int) -> str:
+    """A roadmap of ``n`` areas, each with three dated subsections out of
+    order (the last ending in a code block) and a nested list, every third
+    one out of status order: a section move per area and an item move per
+    third, each checked by a parse (of the area's text, not of the whole
+    document)."""
+    parts = ["# Roadmap\n\nWork by area.\n"]
+    for i in range(n):
+        # done work first in most lists: every third one, open first, is out of order
+        done, open_ = f"  - [x] Done work {i + 1}\n", f"  - [ ] Open work {i + 1}\n"
+        nested = open_ + done if i % 3 == 0 else done + open_
+        parts.append(f"## Area {i + 1}\n\n- Theme {i + 1}\n{nested}\n"
+                     f"### 2030-01-06\n\n- First step\n\n### 2031-03-02\n\n- Third step\n\n"
+                     f"### 2030-06-01\n\n- Second step\n\n```sh\nmake area-{i + 1}\n```\n")
+    return "\n".join(parts)
+
+
 # -- shared material and the inputs -------------------------------------------------------------------
 
 
@@ -211,6 +228,10 @@ class Inputs:
                                     for n in (400 // scale, 200 // scale)}
         self.notes.append(f"milestones: {', '.join(map(str, self.ms))} dated sections (weekly, every 25th "
                           f"pair out of order), three items each")
+        self.mv: dict[int, Path] = {n: place(tmp, f"moves-{n}", moves(n).encode())
+                                    for n in (400 // scale, 200 // scale)}
+        self.notes.append(f"moves: {', '.join(map(str, self.mv))} areas, each with three dated subsections "
+                          f"and a nested list out of order")
 
     @staticmethod
     def size(path: Path) -> str:
@@ -246,7 +267,9 @@ def groups(env: Env, inp: Inputs) -> list[dict]:
     big = {k: str(v) for k, v in inp.big.items()}
     ms = {n: str(p) for n, p in inp.ms.items()}
     large, small = sorted(ms, reverse=True)
+    mv = {n: str(p) for n, p in inp.mv.items()}
     sz = {k: inp.size(v) for k, v in inp.big.items()}
+    moving = ["format", "--check", "--select", "milestone-order,item-order"]
     return [
         {"name": "one", "big": False, "commands": {
             "python -c pass": [env.python, "-c", "pass"],
@@ -279,6 +302,10 @@ def groups(env: Env, inp: Inputs) -> list[dict]:
             f"format --check {large}": [rl, "format", "--check", ms[large]],
             f"format --check {small}": [rl, "format", "--check", ms[small]],
         }},
+        {"name": "moves", "big": False, "commands": {
+            f"moves {large}": [rl, *moving, mv[large]],
+            f"moves {small}": [rl, *moving, mv[small]],
+        }},
     ]
 
 
@@ -305,6 +332,9 @@ def rows(inp: Inputs) -> list[dict]:
          "a": f"format --check {b['2mb']}", "b": f"format --check {b['0.25mb']}", "goal": 8.8, "note": "linear"},
         {"row": f"`format --check` on {large} dated milestone sections vs {small}", "group": "milestones",
          "a": f"format --check {large}", "b": f"format --check {small}", "goal": 2.3, "note": "hold it"},
+        {"row": f"moving sections and nested lists: {large} areas vs {small} (`format --check --select "
+                "milestone-order,item-order`)", "group": "moves",
+         "a": f"moves {large}", "b": f"moves {small}", "goal": 2.3, "note": "linear"},
     ]
 
 

@@ -9,12 +9,11 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import Iterable
 from itertools import accumulate
-from dataclasses import dataclass, field
 
 from .document import Document, Span, load
 from .linter import lint_document
 from .settings import Settings
-from .violations import Applicability, Edit, Fix, Rendering, Violation
+from .violations import Applicability, Edit, Fix, Record, Rendering, Violation
 from .source import Source
 
 MAX_PASSES = 10
@@ -36,15 +35,18 @@ class FixRefused(Exception):
         super().__init__(f"fix refused ({', '.join(rules) or 'unknown rule'}): {reason}")
 
 
-@dataclass
-class FixResult:
-    source: Source  # the fixed text (same path, BOM and newline style)
-    document: Document
-    remaining: list[Violation]  # violations left after fixing
-    applied: Counter = field(default_factory=Counter)  # rule code -> fixes applied
-    # the violations in ``remaining`` whose fix was withheld (the reason
-    # ends their message; they carry no fix)
-    withheld: list[Violation] = field(default_factory=list)
+class FixResult(Record):
+    __slots__ = _fields = ("source", "document", "remaining", "applied", "withheld")
+
+    def __init__(self, source: Source, document: Document, remaining: list[Violation],
+                 applied: Counter | None = None, withheld: list[Violation] | None = None) -> None:
+        self.source = source  # the fixed text (same path, BOM and newline style)
+        self.document = document
+        self.remaining = remaining  # violations left after fixing
+        self.applied = Counter() if applied is None else applied  # rule code -> fixes applied
+        # the violations in ``remaining`` whose fix was withheld (the reason
+        # ends their message; they carry no fix)
+        self.withheld = [] if withheld is None else withheld
 
     @property
     def text(self) -> str:

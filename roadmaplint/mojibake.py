@@ -6,7 +6,6 @@ to leave it to them."""
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -157,6 +156,8 @@ def _ftfy_repairs(line: str) -> list[tuple[int, int, str]]:
     fixed = ftfy.fix_text(line, config)
     if fixed == line:
         return []
+    from difflib import SequenceMatcher
+
     ops = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
     regions: list[list[int]] = []
     gap_ok = False

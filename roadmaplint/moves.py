@@ -6,6 +6,7 @@ seams are normalised."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Sequence
 
 from .document import Document, Item, Section, load
@@ -109,13 +110,33 @@ def move_sections(doc: Document, siblings: list[Section], order: Sequence[int]) 
         tail = tail.children[-1]
     if not tail.blocks or tail.blocks[-1].type not in ("code", "html"):
         return edit
+    # the sections alone: an open block swallows only what follows it, and
+    # one at the end of the last section already runs to the end of the text
+    # (a whole parse per move would make fixing grow with the square)
+    lo = starts[0]
+    region = doc.text[lo:last_end]
+    before = load(doc.source.replace(region))
     ends = [*starts[1:], last_end]
-    expect = _titles(doc, 0, starts[0])
+    expect = []
     for i in order:
-        expect += _titles(doc, starts[i], ends[i])
-    expect += _titles(doc, last_end, len(doc.text))
-    after = load(doc.source.replace(_apply(doc.text, edit)))
+        expect += _titles(before, starts[i] - lo, ends[i] - lo)
+    after = load(doc.source.replace(_apply(region, Edit(edit.start - lo, edit.end - lo, edit.replacement))))
     return edit if [(h.level, h.title) for h in after.headings] == expect else None
+
+
+def _top_block(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The lines of the top-level block that holds [start, end): from its
+    first line's start to the start of the line after it; the whole text
+    when no one block holds it."""
+    blocks = doc.blocks
+    i = bisect_right(blocks, start, key=lambda b: b.span.start) - 1
+    if i >= 0:
+        block = blocks[i]
+        after = _after(doc, block.span.start, block.span.end)
+        if after >= end:
+            src = doc.source
+            return src.line_start(src.line_of(block.span.start)), after
+    return 0, len(doc.text)
 
 
 def move_items(doc: Document, items: list[Item], order: Sequence[int]) -> Edit | None:
@@ -155,13 +176,16 @@ def move_items(doc: Document, items: list[Item], order: Sequence[int]) -> Edit |
     if edit is None:
         return None
     # parse the result to be sure the items came out whole: the list alone
-    # when it starts at the margin, else the whole document
+    # when it starts at the margin, else the top-level block that holds it
+    # (a whole parse per nested list would make fixing a document's lists
+    # grow with its square)
     if all(text[a] not in " \t>" for a in starts):
-        region = text[starts[0] : last_end]
-        moved = _apply(region, Edit(edit.start - starts[0], edit.end - starts[0], edit.replacement))
-        before, after = load(doc.source.replace(region)), load(doc.source.replace(moved))
+        lo, hi = starts[0], last_end
     else:
-        before, after = doc, load(doc.source.replace(_apply(text, edit)))
+        lo, hi = _top_block(doc, starts[0], last_end)
+    region = text[lo:hi]
+    moved = _apply(region, Edit(edit.start - lo, edit.end - lo, edit.replacement))
+    before, after = load(doc.source.replace(region)), load(doc.source.replace(moved))
     if sorted(it.text for it in after.items()) != sorted(it.text for it in before.items()):
         return None
     if len(after.blocks) != len(before.blocks) or _titles(after, 0, len(after.text)) != _titles(before, 0, len(before.text)):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmaplint import lint_text
+from roadmaplint import fix_text, lint_text
 from shared_data import SHARED, absent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +42,7 @@ ROWS = [  # the issue's table: each row's pair of commands and its goal
     ("`check`: {a} vs {b} (8x the text)", "check {a} / check {b}", "8.8x"),
     ("`format --check`: {a} vs {b} (8x the text)", "format --check {a} / format --check {b}", "8.8x"),
     ("on 50 dated milestone sections vs 25", "format --check 50 / format --check 25", "2.3x"),
+    ("moving sections and nested lists: 50 areas vs 25", "moves 50 / moves 25", "2.3x"),
 ]
 
 
@@ -60,7 +61,7 @@ def test_dry_run_lists_every_row_of_the_table_and_each_command(tmp_path):
     assert re.search(r"roadmaplint check: \S+/venv/bin/roadmaplint check \S+/one/ROADMAP\.md", out)
     assert re.search(r"python -c pass: \S+/venv/bin/python -c pass", out)
     assert "mistune.create_markdown(renderer=None)" in out
-    for group in ("[one]", "[batch]", "[parse]", "[check-growth]", "[format-growth]", "[milestones]"):
+    for group in ("[one]", "[batch]", "[parse]", "[check-growth]", "[format-growth]", "[milestones]", "[moves]"):
         assert group in out
 
 
@@ -113,6 +114,19 @@ def test_the_milestone_input_gives_format_moves_to_make():
     assert len(re.findall(r"^## 2030-\d\d-\d\d: Milestone \d+$", text, re.M)) == 50
     found = [v for v in lint_text(text, today=date(2026, 12, 1)) if v.name == "milestone-order"]
     assert [v.line for v in found] == [11, 161]
+
+
+def test_the_moves_input_gives_a_section_move_per_area_and_an_item_move_per_third(tmp_path):
+    # each area's "### 2031-03-02" comes before "### 2030-06-01"; every third area's nested
+    # list has its open item before its done one, where the others have done work first
+    text = _compare().moves(6)
+    config = tmp_path / ".roadmaplint.toml"
+    config.write_text('select = ["milestone-order", "item-order"]\n', encoding="utf-8")
+    found = [v.name for v in lint_text(text, config=config)]
+    assert sorted(found) == ["item-order"] * 2 + ["milestone-order"] * 6
+    fixed = fix_text(text, config=config)
+    assert not lint_text(fixed, config=config)
+    assert sorted(fixed.splitlines()) == sorted(text.splitlines())
 
 
 def test_skip_leaves_out_a_tool_in_one_group_only():

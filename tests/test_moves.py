@@ -150,6 +150,24 @@ def test_items_move_with_nested_items_and_continuation_lines() -> None:
     )
 
 
+def test_a_nested_list_moves_inside_its_parent_item() -> None:
+    text = (
+        "## Now\n\n"
+        "- Theme one\n  - [ ] open\n  - [x] done\n    more about done\n"
+        "- Theme two\n  - [ ] also open\n\n"
+        "[x]: https://example.org\n"
+    )
+    doc = load(Source(text))
+    nested = doc.root.children[0].items[0].children
+    assert len(nested) == 2
+    assert move(doc, move_items(doc, nested, [1, 0])) == (
+        "## Now\n\n"
+        "- Theme one\n  - [x] done\n    more about done\n  - [ ] open\n"
+        "- Theme two\n  - [ ] also open\n\n"
+        "[x]: https://example.org\n"
+    )
+
+
 def test_items_keep_crlf() -> None:
     text = "- B\r\n  more about B\r\n- A\r\n\r\nAfter.\r\n"
     doc, items = items_of(text)

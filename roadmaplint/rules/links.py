@@ -14,7 +14,6 @@ import html
 import os
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -24,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from ..anchors import Anchors, anchors, file_anchors
 from ..document import Document, Heading, Link, Section, Span, table_cells
 from ..registry import Context, rule
-from ..violations import Edit, Finding, Fix, Rendering
+from ..violations import Edit, Finding, Fix, Record, Rendering
 from ..lazyre import lazy
 
 if TYPE_CHECKING:
@@ -125,24 +124,26 @@ _HOST = lazy(r"(?i)^(https?://(?:[^@/?#\s]*@)?)([^/:?#\s]+)")
 _HASH = lazy(r"[0-9a-f]{7,64}")
 
 
-@dataclass
-class SelfLink:
+class SelfLink(Record):
     """A link written as an absolute URL into the repository the roadmap
     lives in (``https://github.com/acme/widget/blob/main/docs/plan.md``),
     and what the working tree or git says of the path it names."""
 
-    link: Link
-    written: str  # the URL as written
-    ref: str  # the branch, tag or commit the URL names
-    path: str  # inside the repository, normalised ("" for the top)
-    kind: str  # blob | tree | raw
-    default: bool  # the ref is the repository's default branch
-    # where the path was looked up: "in the working tree", "in v1.0, as git
-    # has it"; None: it cannot be (git does not have the ref, or no git)
-    where: str | None = None
-    local: Path | None = None  # the file in the working tree
-    exists: bool | None = None  # None: not known
-    obj: Any = None  # the GitObject in another ref's tree
+    __slots__ = _fields = ("link", "written", "ref", "path", "kind", "default", "where", "local", "exists", "obj")
+
+    def __init__(self, link: Link, written: str, ref: str, path: str, kind: str, default: bool) -> None:
+        self.link = link
+        self.written = written  # the URL as written
+        self.ref = ref  # the branch, tag or commit the URL names
+        self.path = path  # inside the repository, normalised ("" for the top)
+        self.kind = kind  # blob | tree | raw
+        self.default = default  # the ref is the repository's default branch
+        # where the path was looked up: "in the working tree", "in v1.0, as git
+        # has it"; None: it cannot be (git does not have the ref, or no git)
+        self.where: str | None = None
+        self.local: Path | None = None  # the file in the working tree
+        self.exists: bool | None = None  # None: not known
+        self.obj: Any = None  # the GitObject in another ref's tree
 
 
 def _canonical(url: str) -> str:
