@@ -31,6 +31,7 @@ from .document import Document
 from .settings import Settings
 from .violations import Applicability, Violation
 from .output import RULES_URL
+from .parser import ParserMismatch
 from .runner import Mode, fix_one, run_source
 from .source import Source
 from .spec import SpecError
@@ -219,7 +220,7 @@ class RoadmapServer(LanguageServer):
         settings = settings.replace(formatting=False)
         try:
             result = run_source(source, settings, Mode.LINT)
-        except SpecError as exc:
+        except (SpecError, ParserMismatch) as exc:  # one line, as the command line says it
             self.error(str(exc), once=True)
             return None
         return Analysis(source, result.document, settings, result.violations, where)
@@ -238,7 +239,7 @@ class RoadmapServer(LanguageServer):
         source, settings, where = found
         try:
             result = run_source(source, settings, Mode.FIX)
-        except SpecError as exc:
+        except (SpecError, ParserMismatch) as exc:  # one line, as the command line says it
             self.error(str(exc), once=True)
             return None
         return text_edits(source.text, result.text, where)

@@ -442,3 +442,34 @@ def test_withheld_fix_leaves_the_other_fixes(monkeypatch: pytest.MonkeyPatch, tm
         after = after.split("\n")[0] + "\n" + line
     assert after == "---\u00a0\n\t\u00a0\n"
     assert shown == []
+
+
+def test_a_mistune_the_parser_does_not_fit_is_one_line_in_the_editor(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    """An installed mistune whose private pieces have changed: the editor
+    shows the one line `roadmaplint check` prints (version, what failed,
+    what to install), once, and no traceback reaches the log as an internal
+    error."""
+    import mistune
+    from pygls.workspace import Workspace
+
+    from roadmaplint import lsp as server_module
+    from roadmaplint import parser
+
+    monkeypatch.setattr(parser, "_MARKDOWN", None)  # built (and checked) again
+    monkeypatch.delattr(mistune.list_parser, "_parse_list_item")
+    server = server_module.make_server()
+    server.protocol._workspace = Workspace(tmp_path.as_uri(), types.TextDocumentSyncKind.Full)
+    server.protocol.client_capabilities = types.ClientCapabilities()
+    shown: list[types.ShowMessageParams] = []
+    monkeypatch.setattr(server, "window_show_message", shown.append)
+    uri = (tmp_path / "ROADMAP.md").as_uri()
+    server.workspace.put_text_document(
+        types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text="# Roadmap\n\n- [ ] ship\n"))
+
+    assert server.analyse(uri) is None
+    assert server.fix_all(uri, report=True) is None
+    assert len(shown) == 1
+    message = shown[0].message
+    assert message.startswith("roadmaplint: ") and "internal error" not in message
+    assert f"mistune {mistune.__version__}" in message and "_parse_list_item is missing" in message
