@@ -74,6 +74,16 @@ def test_a_link_to_the_default_branch_is_checked_in_the_working_tree(tmp_path: P
     ]
 
 
+def test_a_self_link_spelled_with_escapes_is_checked_too(tmp_path: Path) -> None:
+    # the repository is looked up only when a URL may name a file; "bl%6Fb" and
+    # "tr&#101;e" spell /blob/ and /tree/ all the same
+    top = widget(tmp_path)
+    path = roadmap(top, "# Roadmap\n\n"
+                        "- [design](https://github.com/acme/widget/bl%6Fb/main/docs/design.md)\n"
+                        "- [themes](https://github.com/acme/widget/tr&#101;e/main/themes)\n")
+    assert [line for line, _ in lint(path, "RL402")] == [3, 4]
+
+
 def test_a_fragment_is_checked_against_the_files_headings(tmp_path: Path) -> None:
     top = widget(tmp_path)
     path = roadmap(top, "# Roadmap\n\n## Now\n\n"

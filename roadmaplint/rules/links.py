@@ -171,6 +171,16 @@ def _working_tree(ctx: Context, base: Path, root: str | None) -> Path | None:
     return top
 
 
+# the path segments and hosts of a URL that names a file of a repository
+# (Repository.file); "%" and "&" may spell them escaped
+_FILE_URL_WORDS = ("/blob/", "/tree/", "/raw/", "/src/", "raw.githubusercontent.com", "%", "&")
+
+
+def _may_name_a_file(url: str) -> bool:
+    low = url.lower()
+    return any(w in low for w in _FILE_URL_WORDS)
+
+
 def _self_links(ctx: Context) -> dict[int, SelfLink]:
     """Every self-link of the document, by the offset of its link: looked up
     in the working tree when it names the default branch or the checked-out
@@ -185,6 +195,8 @@ def _self_links(ctx: Context) -> dict[int, SelfLink]:
     base = _base_dir(doc)
     if base is None or "://" not in doc.text:
         return found
+    if not any(_may_name_a_file(_written_url(doc, link)) for link in _targets(doc)):
+        return found  # no URL names a file: no need to know the repository
     repo = ctx.repository
     if repo is None:
         return found
