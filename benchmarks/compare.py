@@ -144,6 +144,17 @@ def moves(n: int) -> str:
     return "\n".join(parts)
 
 
+def withheld(n: int) -> str:
+    """A roadmap of ``n`` parts, each with a fix `format` must withhold (a
+    trailing no-break space after `---` over a line of a tab and one:
+    removed, `---` becomes a thematic break and the line below code) and
+    one it applies (an item's trailing spaces)."""
+    parts = ["# Roadmap\n\nWork by part.\n"]
+    for i in range(n):
+        parts.append(f"## Part {i + 1}\n\nSome text {i + 1}.\n\n---\u00a0\n\t\u00a0\n\n- item {i + 1}  \n")
+    return "\n".join(parts)
+
+
 # -- shared material and the inputs -------------------------------------------------------------------
 
 
@@ -232,6 +243,10 @@ class Inputs:
                                     for n in (400 // scale, 200 // scale)}
         self.notes.append(f"moves: {', '.join(map(str, self.mv))} areas, each with three dated subsections "
                           f"and a nested list out of order")
+        self.wh: dict[int, Path] = {n: place(tmp, f"withheld-{n}", withheld(n).encode())
+                                    for n in (400 // scale, 200 // scale)}
+        self.notes.append(f"withheld: {', '.join(map(str, self.wh))} parts, each with a fix format withholds "
+                          f"and one it applies")
 
     @staticmethod
     def size(path: Path) -> str:
@@ -268,6 +283,7 @@ def groups(env: Env, inp: Inputs) -> list[dict]:
     ms = {n: str(p) for n, p in inp.ms.items()}
     large, small = sorted(ms, reverse=True)
     mv = {n: str(p) for n, p in inp.mv.items()}
+    wh = {n: str(p) for n, p in inp.wh.items()}
     sz = {k: inp.size(v) for k, v in inp.big.items()}
     moving = ["format", "--check", "--select", "milestone-order,item-order"]
     return [
@@ -306,6 +322,10 @@ def groups(env: Env, inp: Inputs) -> list[dict]:
             f"moves {large}": [rl, *moving, mv[large]],
             f"moves {small}": [rl, *moving, mv[small]],
         }},
+        {"name": "withheld", "big": False, "commands": {
+            f"withheld {large}": [rl, "format", "--check", wh[large]],
+            f"withheld {small}": [rl, "format", "--check", wh[small]],
+        }},
     ]
 
 
@@ -335,6 +355,8 @@ def rows(inp: Inputs) -> list[dict]:
         {"row": f"moving sections and nested lists: {large} areas vs {small} (`format --check --select "
                 "milestone-order,item-order`)", "group": "moves",
          "a": f"moves {large}", "b": f"moves {small}", "goal": 2.3, "note": "linear"},
+        {"row": f"`format --check` with {large} withheld fixes vs {small}", "group": "withheld",
+         "a": f"withheld {large}", "b": f"withheld {small}", "goal": 2.3, "note": "linear"},
     ]
 
 

@@ -196,6 +196,9 @@ def _retry(source: Source, doc: Document, violations: list[Violation], withheld:
             words = _Words(doc)
         if words.problem([v]) is not None:
             continue  # it loses a word: no need to parse the text it makes
+        region = _region(source, doc, v)
+        if region is not None and _screen_region(source, doc.text[region[0]:region[1]], region[0], [v], words)[1]:
+            continue  # refused in its own stretch of text: no need to parse the whole
         new = _apply(source, [v])
         if new is not None and problem(doc, load(new), [v]) is None:
             return [v]
@@ -229,9 +232,14 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
     accepted: list[Violation] = []
     refused: list[tuple[Violation, str]] = []
     rest = list(chosen)
-    best = (source, doc)
-
     words = _Words(doc)
+    if len(rest) > 1:
+        # most refusals are found in the stretch of text around the fix,
+        # without parsing the whole text once per refusal (which made many
+        # refusals grow with the square of the text); what is left is still
+        # judged on the whole text below
+        rest, refused = _screen(source, doc, rest, words)
+    best = (source, doc)
 
     def attempt(vs: list[Violation]):
         # the word check first, on the text the edits touch: most refusals
@@ -268,6 +276,106 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
     if not accepted:
         return [], source, doc, refused
     return accepted, best[0], best[1], refused
+
+
+def _screen(source: Source, doc: Document, chosen: list[Violation],
+            words: _Words) -> tuple[list[Violation], list[tuple[Violation, str]]]:
+    """``chosen`` split into the fixes that pass the guard in their region
+    (:func:`_region`) and those that do not, with the reason. Fixes whose
+    regions overlap are judged together, prefix-greedy as :func:`_settle`
+    judges them; fixes without a region are kept, for the whole text."""
+    spans: list[tuple[int, int, int]] = []  # (lo, hi, index in chosen)
+    kept: set[int] = set()
+    for i, v in enumerate(chosen):
+        region = _region(source, doc, v)
+        if region is None:
+            kept.add(i)
+        else:
+            spans.append((*region, i))
+    refused: list[tuple[Violation, str]] = []
+    spans.sort()
+    k = 0
+    while k < len(spans):
+        lo, hi, _ = spans[k]
+        group = [spans[k][2]]
+        k += 1
+        while k < len(spans) and spans[k][0] < hi:
+            hi = max(hi, spans[k][1])
+            group.append(spans[k][2])
+            k += 1
+        group.sort()
+        ok, bad = _screen_region(source, doc.text[lo:hi], lo, [chosen[i] for i in group], words)
+        kept.update(i for i, passed in zip(group, ok) if passed)
+        refused += bad
+    return [v for i, v in enumerate(chosen) if i in kept], refused
+
+
+def _start(block) -> int:
+    return block.span.start
+
+
+def _region(source: Source, doc: Document, v: Violation) -> tuple[int, int] | None:
+    """The stretch of text a fix is judged in before the whole text is: the
+    top-level blocks its edits touch (and the blank lines between), as whole
+    lines. None for a fix that changes the file as a whole (a byte-order
+    mark, an encoding), inserts sections or touches the front matter."""
+    f = v.fix
+    assert f is not None
+    fm = doc.front_matter
+    if (f.bom is not None or f.encoding is not None or f.inserts or not f.edits
+            or (fm is not None and any(fm.touches(e.start, e.end) for e in f.edits))):
+        return None
+    blocks = doc.blocks
+    a, b = min(e.start for e in f.edits), max(e.end for e in f.edits)
+    first = bisect_right(blocks, a, key=_start) - 1  # the block that holds a, or the last before it
+    last = max(first, bisect_left(blocks, b, key=_start) - 1)  # the last block that starts before b
+    lo = 0 if first < 0 else min(a, blocks[first].span.start)
+    hi = max(b, blocks[last].span.end) if last >= 0 else b
+    lo = source.line_start(source.line_of(lo))
+    line = source.line_of(max(lo, hi - 1))
+    hi = source.line_start(line + 1) if line + 1 < source.line_count else len(source.text)
+    return lo, hi
+
+
+def _screen_region(source: Source, region: str, lo: int, vs: list[Violation],
+                   words: _Words) -> tuple[list[bool], list[tuple[Violation, str]]]:
+    """Whether each fix passes when judged on ``region`` (the text from
+    offset ``lo``), and those refused, with reasons. Words are counted as
+    in the whole text (the word named is the first lost in it)."""
+    shifted = [v.replace(fix=v.fix.replace(edits=tuple(Edit(e.start - lo, e.end - lo, e.replacement)  # type: ignore[union-attr]
+                                                       for e in v.fix.edits)))  # type: ignore[union-attr]
+               for v in vs]
+    before = load(source.replace(region))
+
+    def judge(idx: list[int]) -> str | None:
+        why = words.problem([vs[i] for i in idx])
+        if why is not None:
+            return why
+        some = [shifted[i] for i in idx]
+        new = apply_edits(region, [e for v in some for e in v.fix.edits])  # type: ignore[union-attr]
+        return problem(before, load(source.replace(new)), some)
+
+    passed: list[int] = []
+    refused: list[tuple[Violation, str]] = []
+    rest = list(range(len(vs)))
+    while rest:
+        why = judge(passed + rest)
+        if why is None:
+            passed += rest
+            break
+        lo_, hi_ = 0, len(rest)
+        while hi_ - lo_ > 1:
+            mid = (lo_ + hi_) // 2
+            r = judge(passed + rest[:mid])
+            if r is None:
+                lo_ = mid
+            else:
+                hi_, why = mid, r
+        passed += rest[:lo_]
+        refused.append((vs[rest[hi_ - 1]], why))
+        rest = rest[hi_:]
+    ok = set(passed)
+    return [i in ok for i in range(len(vs))], refused
 
 
 _WORD_CHAR = re.compile("[^\\W_]|[\udc80-\udcff]")

@@ -43,6 +43,7 @@ ROWS = [  # the issue's table: each row's pair of commands and its goal
     ("`format --check`: {a} vs {b} (8x the text)", "format --check {a} / format --check {b}", "8.8x"),
     ("on 50 dated milestone sections vs 25", "format --check 50 / format --check 25", "2.3x"),
     ("moving sections and nested lists: 50 areas vs 25", "moves 50 / moves 25", "2.3x"),
+    ("with 50 withheld fixes vs 25", "withheld 50 / withheld 25", "2.3x"),
 ]
 
 
@@ -61,7 +62,7 @@ def test_dry_run_lists_every_row_of_the_table_and_each_command(tmp_path):
     assert re.search(r"roadmaplint check: \S+/venv/bin/roadmaplint check \S+/one/ROADMAP\.md", out)
     assert re.search(r"python -c pass: \S+/venv/bin/python -c pass", out)
     assert "mistune.create_markdown(renderer=None)" in out
-    for group in ("[one]", "[batch]", "[parse]", "[check-growth]", "[format-growth]", "[milestones]", "[moves]"):
+    for group in ("[one]", "[batch]", "[parse]", "[check-growth]", "[format-growth]", "[milestones]", "[moves]", "[withheld]"):
         assert group in out
 
 
@@ -127,6 +128,16 @@ def test_the_moves_input_gives_a_section_move_per_area_and_an_item_move_per_thir
     fixed = fix_text(text, config=config)
     assert not lint_text(fixed, config=config)
     assert sorted(fixed.splitlines()) == sorted(text.splitlines())
+
+
+def test_the_withheld_input_gives_a_withheld_fix_and_an_applied_one_per_part():
+    from roadmaplint.fixes import fix
+    from roadmaplint.settings import Settings
+    from roadmaplint.source import Source
+
+    result = fix(Source(_compare().withheld(5)), Settings())
+    assert [v.code for v in result.withheld] == ["RL105"] * 5
+    assert result.applied["RL502"] == 5
 
 
 def test_skip_leaves_out_a_tool_in_one_group_only():

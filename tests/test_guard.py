@@ -145,6 +145,23 @@ def test_withheld_fix_names_the_lost_word_that_comes_first_in_the_text() -> None
     assert held.message == "eat (fix withheld: it would lose the word 'beta')"
 
 
+def test_many_withheld_fixes_each_keep_their_reason_and_the_others_apply() -> None:
+    """Each part has a `---` line with a trailing no-break space over a
+    line of one tab and one: removing it turns `---` into a thematic break
+    and the line below into an indented code block, so each of those fixes
+    is withheld (judged in its own stretch of text), while every item's
+    trailing spaces are removed."""
+    text = "# Roadmap\n\n" + "".join(
+        f"## Part {i}\n\nSome text {i}.\n\n---\u00a0\n\t\u00a0\n\n- item {i}  \n\n" for i in range(30))
+    result = fix(Source(text), Settings())
+    held = [(v.code, v.line) for v in result.withheld]
+    assert held == [("RL105", 7 + 9 * i) for i in range(30)]
+    assert all(v.message.endswith("(fix withheld: it would change a code block or code span)")
+               for v in result.withheld)
+    assert "  \n" not in result.text and result.text.count("---\u00a0\n\t\u00a0\n") == 30
+    assert fix(result.source, Settings()).text == result.text
+
+
 # -- writes keep the file's identity ------------------------------------------------
 
 CLOSED = b"# Roadmap\n\n- ship it   \n"  # trailing spaces: format removes them
