@@ -904,6 +904,8 @@ def undefined_reference(ctx: Context) -> Iterator[Finding]:
     for block in doc.walk_blocks():
         if block.type not in ("paragraph", "heading"):
             continue
+        if doc.text.find("][", block.span.start, block.span.end) < 0:
+            continue  # every match holds a "]["
         raw = doc.text[block.span.start : block.span.end]
         yield from scan(raw, block.span.start, 0, len(raw))
 
