@@ -24,6 +24,8 @@ _SELECTORS = set("\ufe0e\ufe0f")
 
 def _show(text: str) -> str:
     """Quote ``text`` for a message, with invisible characters spelled out."""
+    if text.isprintable() and text[:1] not in _SELECTORS:
+        return '"' + text + '"'  # no Cc, Cf, Zs but the space, Zl or Zp: nothing to spell out
     out = []
     for i, c in enumerate(text):
         if (c != " " and unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")) or (i == 0 and c in _SELECTORS):
