@@ -37,12 +37,28 @@ def _kept(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
 
 
+class _SlugTable(dict):  # type: ignore[type-arg]
+    """str.translate's table for :func:`slug`, filled on first sight of each
+    character: a space to ``-``, a kept character to itself, any other
+    dropped."""
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        out = "-" if ch == " " else ch if _kept(ch) else None
+        if len(self) < 8192:  # as many as _kept keeps
+            self[cp] = out
+        return out
+
+
+_SLUG_TABLE = _SlugTable()
+
+
 def slug(text: str) -> str:
     """GitHub's anchor for a heading whose text is ``text`` (github-slugger):
     lower case; letters, marks (U+FE0F included), decimal and letter numbers,
     connector punctuation and ``-`` kept; spaces to ``-``; everything else,
     emoji and other symbols among it, dropped. No trimming."""
-    return "".join("-" if ch == " " else ch for ch in text.lower() if _kept(ch))
+    return text.lower().translate(_SLUG_TABLE)
 
 
 class Slugger:
