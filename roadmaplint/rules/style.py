@@ -386,7 +386,7 @@ def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src, text = doc.source, doc.text
     last = _last_content_line(src)  # blank lines after it belong to final-newline
-    breaks = _break_lines(doc)
+    breaks: set[int] | None = None  # read on the first line that can be a hard break
     allow = ctx.options.allow_hard_breaks
     fences = _fence_lines(doc)
     texts = ctx.once(_texts)
@@ -404,7 +404,9 @@ def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
         if not ws or (doc.in_code(cut, end) and line not in fences):
             continue
         message = _describe(ws, bool(content))
-        if content and line in breaks and ws.endswith("  "):
+        if content and ws.endswith("  ") and breaks is None:
+            breaks = _break_lines(doc)
+        if content and ws.endswith("  ") and line in breaks:  # type: ignore[operator]
             if allow:
                 if ws == "  ":
                     continue
