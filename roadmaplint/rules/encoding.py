@@ -103,6 +103,11 @@ def _damaged(doc: Document) -> Iterator[Finding]:
     character the best legacy code page reads; a safe fix only when that
     reading is certain."""
     text = doc.text
+    try:
+        text.encode("utf-8")  # a few ms per MB, where the scan below takes tens
+        return  # no lone surrogate, so none of the bytes surrogateescape keeps
+    except UnicodeEncodeError:
+        pass
     runs = list(DAMAGED.finditer(text))
     if not runs:
         return
