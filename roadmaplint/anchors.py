@@ -4,8 +4,6 @@ into a document can name (heading anchors, HTML ``id`` and ``name``)."""
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import html
 import re
 import unicodedata
@@ -205,6 +203,9 @@ def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff:
     anchors' own, (anchor, length, bag), built once per document), then by
     the longest common subsequence; the anchors are tried best bound first,
     and the search stops once no anchor left can beat the n found."""
+    import difflib  # only when a fragment names no anchor
+    import heapq
+
     if index is None:
         index = [(x, len(x), _bag(x)) for x in possibilities]
     lw = len(word)
