@@ -4,8 +4,6 @@ into a document can name (heading anchors, HTML ``id`` and ``name``)."""
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import html
 import re
 import unicodedata
@@ -37,12 +35,28 @@ def _kept(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
 
 
+class _SlugTable(dict):  # type: ignore[type-arg]
+    """str.translate's table for :func:`slug`, filled on first sight of each
+    character: a space to ``-``, a kept character to itself, any other
+    dropped."""
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        out = "-" if ch == " " else ch if _kept(ch) else None
+        if len(self) < 8192:  # as many as _kept keeps
+            self[cp] = out
+        return out
+
+
+_SLUG_TABLE = _SlugTable()
+
+
 def slug(text: str) -> str:
     """GitHub's anchor for a heading whose text is ``text`` (github-slugger):
     lower case; letters, marks (U+FE0F included), decimal and letter numbers,
     connector punctuation and ``-`` kept; spaces to ``-``; everything else,
     emoji and other symbols among it, dropped. No trimming."""
-    return "".join("-" if ch == " " else ch for ch in text.lower() if _kept(ch))
+    return text.lower().translate(_SLUG_TABLE)
 
 
 class Slugger:
@@ -125,9 +139,11 @@ class Anchors:
         return norm_fragment(fragment) in self.names
 
     _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    # the heading anchors normalised, each to its first anchor: built on the
-    # first suggestion and shared by all that follow
+    # the heading anchors normalised, each to its first anchor, and each
+    # normalised anchor with its bag of characters: built on the first
+    # suggestion and shared by all that follow
     _by_norm: dict[str, str] | None = field(default=None, repr=False)
+    _index: list[tuple[str, int, frozenset[int]]] | None = field(default=None, repr=False)
 
     def closest(self, fragment: str) -> list[str]:
         """Heading anchors close to ``fragment`` (at most two)."""
@@ -143,25 +159,67 @@ class Anchors:
                 for s in self.slugs:
                     by_norm.setdefault(norm_fragment(s), s)
                 self._by_norm = by_norm
-            found = _close_matches(want, self._by_norm)
+                self._index = [(x, len(x), _bag(x)) for x in by_norm]
+            found = _close_matches(want, self._by_norm, index=self._index)
             self._suggested[want] = [self._by_norm[n] for n in found]
         return self._suggested[want]
 
 
-def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6) -> list[str]:
+def _bag(text: str) -> frozenset[int]:
+    """The characters of ``text`` as a set, a repeated one once per
+    occurrence (the j-th ``c`` is ``ord(c) + j * 0x110000``): the size of two
+    bags' intersection is the number of characters they share, counted
+    with multiplicity, as difflib's quick_ratio counts them."""
+    seen: dict[str, int] = {}
+    out = []
+    for ch in text:
+        j = seen[ch] = seen.get(ch, -1) + 1
+        out.append(ord(ch) + j * 0x110000)
+    return frozenset(out)
+
+
+def _lcs(positions: dict[str, int], m: int, text: str) -> int:
+    """The length of the longest common subsequence of ``text`` and a word
+    of length ``m`` whose characters' positions are the bit masks
+    ``positions`` (bit-parallel, Hyyrö 2004): a bound on the characters
+    difflib's ratio matches, since its matching blocks are in order in
+    both strings."""
+    mask = (1 << m) - 1
+    v = mask
+    for ch in text:
+        p = positions.get(ch)
+        if p:
+            u = v & p
+            v = ((v + u) | (v - u)) & mask
+    return m - v.bit_count()
+
+
+def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6,
+                   index: list[tuple[str, int, frozenset[int]]] | None = None) -> list[str]:
     """difflib.get_close_matches(word, list(possibilities), n, cutoff), the
-    same answer for less work: the anchors are tried longest-odds first (by
-    difflib's real_quick_ratio, a bound on the score that needs only the
-    lengths), and the search stops once no anchor left can beat the n
-    found; quick_ratio, another bound, spares most full comparisons."""
+    same answer for less work. Each anchor's score is bounded from above
+    before difflib compares: by the characters it shares with the word
+    (difflib's quick_ratio, from bags of characters: ``index`` holds the
+    anchors' own, (anchor, length, bag), built once per document), then by
+    the longest common subsequence; the anchors are tried best bound first,
+    and the search stops once no anchor left can beat the n found."""
+    import difflib  # only when a fragment names no anchor
+    import heapq
+
+    if index is None:
+        index = [(x, len(x), _bag(x)) for x in possibilities]
     lw = len(word)
+    mine = _bag(word)
     candidates = []
-    for x in possibilities:
-        total = len(x) + lw
-        bound = 2.0 * min(len(x), lw) / total if total else 1.0
+    for x, lx, bag in index:
+        total = lx + lw
+        bound = 2.0 * len(mine & bag) / total if total else 1.0
         if bound >= cutoff:
             candidates.append((bound, x))
     candidates.sort(key=lambda c: -c[0])
+    positions: dict[str, int] = {}
+    for i, ch in enumerate(word):
+        positions[ch] = positions.get(ch, 0) | 1 << i
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
     top: list[tuple[float, str]] = []  # (score, anchor), best first, as difflib ranks them
@@ -169,9 +227,10 @@ def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff:
         floor = top[-1][0] if len(top) == n else cutoff
         if bound < floor:
             break
-        matcher.set_seq1(x)
-        if matcher.quick_ratio() < floor:
+        total = len(x) + lw
+        if total and 2.0 * _lcs(positions, lw, x) / total < floor:
             continue
+        matcher.set_seq1(x)
         score = matcher.ratio()
         if score >= cutoff:
             top = heapq.nlargest(n, [*top, (score, x)])

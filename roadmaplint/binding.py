@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from .document import Block, Document, Item, Section, Span, table_cells
@@ -175,13 +176,24 @@ def _demojibake(token: str) -> str | None:
 def marker_at(text: str, pos: int, end: int) -> Marker | None:
     """A status marker written at ``pos`` (emoji, shortcode, [word] or a
     mojibake emoji), or None."""
-    for kind, regex in (("emoji", EMOJI), ("shortcode", _SHORTCODE), ("bracket", _BRACKET)):
+    # each form opens with its own kind of character: an emoji or mojibake
+    # with one past ASCII, a shortcode with ":", a bracket with "["
+    if pos >= end:
+        return None
+    first = text[pos]
+    if first.isascii():
+        if first != ":" and first != "[":
+            return None
+        tries = (("shortcode", _SHORTCODE),) if first == ":" else (("bracket", _BRACKET),)
+    else:
+        tries = (("emoji", EMOJI),)
+    for kind, regex in tries:
         m = regex.match(text, pos, end)
         if m:
             if kind == "bracket" and not _STATUS_BRACKETS.match(m.group(1).strip()):
                 return None
             return Marker(m.group(0), Span(m.start(), m.end()), kind, m.group(0))
-    m = _MOJIBAKE_TOKEN.match(text, pos, end)
+    m = None if first.isascii() else _MOJIBAKE_TOKEN.match(text, pos, end)
     if m:
         fixed = _demojibake(m.group(0))
         if fixed:
@@ -218,7 +230,8 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
     if marker is None:
         # a marker closing the first line: "Ship it ✅"
         tail = text[pos:end].rstrip(" \t*_")
-        m = re.search(rf"(?:{EMOJI.pattern})$", tail)
+        # an emoji ends with a character past ASCII
+        m = re.search(rf"(?:{EMOJI.pattern})$", tail) if tail and (not tail[-1].isascii() or "\n" in tail) else None
         if m and m.start() > 0 and tail[m.start() - 1] in " \t":
             marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
     if marker is None and spec is not None:
@@ -479,8 +492,10 @@ def _section_status(section: Section) -> str | None:
     return title_status(section.title)
 
 
+@lru_cache(maxsize=4096)
 def title_status(title: str) -> str | None:
-    """The status a heading's text states (see _section_status)."""
+    """The status a heading's text states (see _section_status); the same
+    title is read once (detection and binding both ask)."""
     key = title_key(title)
     for name, regex in _SECTION_STATUS:
         if regex.match(key):

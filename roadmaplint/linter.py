@@ -73,33 +73,27 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     if bound is None or bound.doc is not doc:
         bound = bind(doc, settings)
     suppress = Suppressions(doc)
+    # no directive in the document: nothing to look up per finding
+    hides = suppress.hides if suppress.file or suppress.lines or suppress.ranges else None
     run = settings.run()
     shared: dict[Any, Any] = {}
     out = []
+    path, position, severity = source.path, source.position, settings.severity
     for r in rules_for(bound, settings):
         ctx = Context(bound, settings.rule_options(r), run, shared)
+        never = r.fix is Fixable.NEVER
         for finding in r.check(ctx):
-            if finding.fix is not None and r.fix is Fixable.NEVER:
+            if never and finding.fix is not None:
                 raise RuleError(f"{r.code} {r.name} declares no fix but yielded one")
-            line, col = source.position(finding.span.start)
-            if suppress.hides(r, line):
+            span = finding.span
+            line, col = position(span.start)
+            if hides is not None and hides(r, line):
                 continue
-            end_line, end_col = source.position(finding.span.end)
-            out.append(
-                Violation(
-                    path=source.path,
-                    code=r.code,
-                    name=r.name,
-                    severity=settings.severity(r, finding),
-                    message=finding.message,
-                    span=finding.span,
-                    line=line,
-                    column=col,
-                    end_line=end_line,
-                    end_column=end_col,
-                    fix=finding.fix,
-                )
-            )
+            end_line, end_col = position(span.end)
+            # Violation's fields in order: path, code, name, severity, message,
+            # span, line, column, end_line, end_column, fix
+            out.append(Violation(path, r.code, r.name, severity(r, finding), finding.message, span,
+                                 line, col, end_line, end_col, finding.fix))
     out.sort(key=lambda v: (v.line, v.column, v.code))
     return out
 

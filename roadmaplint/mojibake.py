@@ -337,13 +337,16 @@ def damaged_lines(doc: Document) -> Iterator[tuple[int, str, tuple[Run, ...]]]:
         return
     src = doc.source
     front = doc.front_matter_lines()
-    for n in range(src.line_count):
-        if n in front:
-            continue
+    # from each character past ASCII to its line (line breaks are ASCII),
+    # then past that line's end
+    wide = re.compile(r"[^\x00-\x7f]")
+    m = wide.search(text)
+    while m is not None:
+        n = src.line_of(m.start())
         start, end = src.line_start(n), src.line_end(n)
-        line = text[start:end]
-        if line.isascii():
-            continue
-        runs = damage(line)
-        if runs:
-            yield start, line, runs
+        if n not in front:
+            line = text[start:end]
+            runs = damage(line)
+            if runs:
+                yield start, line, runs
+        m = wide.search(text, end)

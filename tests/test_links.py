@@ -251,6 +251,27 @@ def test_message_suggests_the_closest_heading() -> None:
     ]
 
 
+def test_suggestions_are_difflibs_close_matches_ties_included() -> None:
+    # "#goal-x" is as close to goal-a, goal-b and goal-c: difflib names the
+    # greatest two, goal-c then goal-b; the bounds that spare comparisons
+    # must not change which anchors are named, nor their order
+    import difflib
+    import random
+
+    text = "# R\n\n## Goal A\n\n## Goal B\n\n## Goal C\n\n[x](#goal-x)\n"
+    assert [m for _, m in said(Source(text), "RL401")] == [
+        "no heading or anchor for #goal-x; did you mean #goal-c?"]
+    pick = random.Random(15)
+    for _ in range(40):
+        names = sorted({"".join(pick.choice("ab-c") for _ in range(pick.randrange(1, 9))) for _ in range(30)})
+        doc = load(Source("".join(f"## {n}\n\n" for n in names)))
+        slugs = anchors(doc).slugs
+        for _ in range(10):
+            fragment = "".join(pick.choice("ab-c") for _ in range(pick.randrange(1, 9)))
+            if fragment not in slugs:
+                assert anchors(doc).closest(fragment) == difflib.get_close_matches(fragment, slugs, 2, 0.6)
+
+
 def test_unsafe_fix_applies_the_single_close_suggestion() -> None:
     text = "# Roadmap\n\nSee [the start](#fast-start \"title\").\n\n## 🚀 Fast start\n"
     assert fixed(text, "RL401") == text  # unsafe: not applied by format

@@ -17,7 +17,9 @@ TODAY = dt.date(2026, 12, 6)
 
 
 @pytest.mark.parametrize("title", ["v3 candidates (unscheduled)", "v3 (proposed)", "v3 (tentative)",
-                                   "v3 (TBD)", "v3 候选(未排期)"])
+                                   "v3 (TBD)", "v3 候选(未排期)",
+                                   # past ASCII: an emoji; İ (U+0130) and ſ (U+017F), which a case-blind match reads as i and s
+                                   "🚧 v3 (tentative)", "v3 (TENTAT\u0130VE)", "v3 (not \u017fcheduled)"])
 def test_an_unscheduled_version_is_a_later(title: str) -> None:
     # newest first, then the unscheduled backlog: it stays where it is
     text = f"# Plan\n\n## v2.3 (current)\n\n- a\n\n## v2.2\n\n- b\n\n## v2.1\n\n- c\n\n## {title}\n\n- d\n"

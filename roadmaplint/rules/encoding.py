@@ -24,6 +24,8 @@ _SELECTORS = set("\ufe0e\ufe0f")
 
 def _show(text: str) -> str:
     """Quote ``text`` for a message, with invisible characters spelled out."""
+    if text.isprintable() and text[:1] not in _SELECTORS:
+        return '"' + text + '"'  # no Cc, Cf, Zs but the space, Zl or Zp: nothing to spell out
     out = []
     for i, c in enumerate(text):
         if (c != " " and unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")) or (i == 0 and c in _SELECTORS):
@@ -101,6 +103,11 @@ def _damaged(doc: Document) -> Iterator[Finding]:
     character the best legacy code page reads; a safe fix only when that
     reading is certain."""
     text = doc.text
+    try:
+        text.encode("utf-8")  # a few ms per MB, where the scan below takes tens
+        return  # no lone surrogate, so none of the bytes surrogateescape keeps
+    except UnicodeEncodeError:
+        pass
     runs = list(DAMAGED.finditer(text))
     if not runs:
         return
@@ -197,7 +204,19 @@ def line_endings(ctx: Context) -> Iterator[Finding]:
     if doc.front_matter is not None:
         below = doc.front_matter.last_line + 1
         after = src.line_start(below) if below < src.line_count else len(src.text)
-    found = list(_NEWLINE.finditer(src.text, after))
+    # every line break already the wanted one: told by counting, without a
+    # match object per line
+    text = src.text
+    if want == "\n":
+        clean = text.find("\r", after) < 0
+    elif want == "\r\n":
+        pairs = text.count("\r\n", after)
+        clean = text.count("\r", after) == pairs and text.count("\n", after) == pairs
+    else:
+        clean = want == "\r" and text.find("\n", after) < 0
+    if clean:
+        return
+    found = list(_NEWLINE.finditer(text, after))
     wrong = [m for m in found if m.group(0) != want]
     if not wrong:
         return

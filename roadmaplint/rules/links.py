@@ -612,8 +612,18 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     # parser did not make a link of, code
     names = tuple(sorted(hosts, key=len, reverse=True))
     body = doc.front_matter.end if doc.front_matter else 0  # front matter is metadata
-    for m in _mirror_pattern(names).finditer(doc.text, body):
-        found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+    # a match holds a "//" and no line break: only the lines that hold a
+    # "//" are searched (the lookbehind still sees the character before a
+    # line; the lookahead at a line's end sees its "\n" or the text's end,
+    # which it reads alike)
+    pattern, text = _mirror_pattern(names), doc.text
+    at = text.find("//", body)
+    while at >= 0:
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        for m in pattern.finditer(text, max(text.rfind("\n", body, at) + 1, body), line_end):
+            found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+        at = text.find("//", line_end)
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
     bare = _mirror_pattern(names, bare=True)
     for link in doc.links:
@@ -907,6 +917,8 @@ def undefined_reference(ctx: Context) -> Iterator[Finding]:
     for block in doc.walk_blocks():
         if block.type not in ("paragraph", "heading"):
             continue
+        if doc.text.find("][", block.span.start, block.span.end) < 0:
+            continue  # every match holds a "]["
         raw = doc.text[block.span.start : block.span.end]
         yield from scan(raw, block.span.start, 0, len(raw))
 

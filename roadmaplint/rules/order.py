@@ -159,16 +159,26 @@ _UNSCHEDULED = lazy(
 _LATER_NAME = D.Name(later=True)
 # a word every match of _UNSCHEDULED in ASCII text holds
 _UNSCHEDULED_WORDS = ("candidate", "proposed", "tentative", "scheduled", "unplanned", "tbd", "tba")
+# ... and in any text, once the four characters other than ASCII letters that
+# a case-insensitive pattern matches to one (the same in Python 3.6-3.13) are
+# written as that letter
+_UNSCHEDULED_ANY = (*_UNSCHEDULED_WORDS, "候选", "未排期", "未规划", "待定")
+_AS_ASCII = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}  # İ ı ſ K (Kelvin)
 
 
 def _unscheduled(title: str) -> bool:
-    """Whether ``title`` marks a milestone as not yet scheduled; ASCII text
+    """Whether ``title`` marks a milestone as not yet scheduled; text
     without one of the words is settled without the regex."""
     if title.isascii():
-        low = title.lower()
-        if not any(w in low for w in _UNSCHEDULED_WORDS):
-            return False
-    return _UNSCHEDULED.search(title) is not None
+        words, low = _UNSCHEDULED_WORDS, title.lower()
+    else:
+        words = _UNSCHEDULED_ANY
+        special = "\u0130" in title or "\u0131" in title or "\u017f" in title or "\u212a" in title
+        low = (title.translate(_AS_ASCII) if special else title).lower()
+    for w in words:
+        if w in low:
+            return _UNSCHEDULED.search(title) is not None
+    return False
 
 
 # the spec's `order` of a level, and the direction it fixes

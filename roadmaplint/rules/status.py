@@ -17,15 +17,18 @@ def _items(bound: Bound) -> Iterator[tuple[Section, Item, ItemState]]:
     """(section, item, what binding says of it) for every item that is work,
     not legend."""
 
-    def rec(section: Section, items: list[Item]):
-        for item in items:
-            state = bound.item(item)
+    state_of = bound.item
+    for section in bound.doc.root.walk():
+        # each item before its sub-items, with a stack instead of a
+        # generator per level
+        stack = section.items[::-1]
+        while stack:
+            item = stack.pop()
+            state = state_of(item)
             if not state.in_legend:
                 yield section, item, state
-            yield from rec(section, item.children)
-
-    for section in bound.doc.root.walk():
-        yield from rec(section, section.items)
+            if item.children:
+                stack.extend(item.children[::-1])
 
 
 def _policies(bound: Bound) -> dict[int, str]:

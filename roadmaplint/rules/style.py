@@ -56,6 +56,17 @@ def _lines(src: Source, block: Block) -> range:
     return range(src.line_of(block.span.start), src.line_of(block.span.end) + 1)
 
 
+def _prose(doc: Document) -> list[tuple[int, int, int]]:
+    """doc.prose_lines() as a list, read once per lint by the rules that
+    read every line (with ctx.once)."""
+    return list(doc.prose_lines())
+
+
+def _texts(doc: Document) -> list[str]:
+    """Every line's text, without its line break (with ctx.once)."""
+    return doc.source.lines()
+
+
 def _outline(doc: Document) -> list[Heading]:
     """The file's outline: its headings but those quoted in a block quote or
     a list item."""
@@ -330,9 +341,9 @@ def _break_lines(doc: Document) -> set[int]:
     out: set[int] = set()
     for block in doc.walk_blocks():
         if block.type == "paragraph":
-            out.update(list(_lines(src, block))[:-1])
+            out.update(_lines(src, block)[:-1])
         elif block.type == "heading":
-            out.update(list(_lines(src, block))[:-2])
+            out.update(_lines(src, block)[:-2])
     return out
 
 
@@ -375,10 +386,15 @@ def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src, text = doc.source, doc.text
     last = _last_content_line(src)  # blank lines after it belong to final-newline
-    breaks = _break_lines(doc)
+    breaks: set[int] | None = None  # read on the first line that can be a hard break
     allow = ctx.options.allow_hard_breaks
     fences = _fence_lines(doc)
-    lines = sorted([*doc.prose_lines(), *((n, src.line_start(n), src.line_end(n)) for n in fences)])
+    texts = ctx.once(_texts)
+    # only the lines that end in a space or a tab can be reported
+    lines = sorted([
+        *(p for p in ctx.once(_prose) if texts[p[0]][-1:] in (" ", "\t")),
+        *((n, src.line_start(n), src.line_end(n)) for n in fences if texts[n][-1:] in (" ", "\t")),
+    ])
     for line, start, end in lines:
         if line > last:
             break
@@ -388,7 +404,9 @@ def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
         if not ws or (doc.in_code(cut, end) and line not in fences):
             continue
         message = _describe(ws, bool(content))
-        if content and line in breaks and ws.endswith("  "):
+        if content and ws.endswith("  ") and breaks is None:
+            breaks = _break_lines(doc)
+        if content and ws.endswith("  ") and line in breaks:  # type: ignore[operator]
             if allow:
                 if ws == "  ":
                     continue
@@ -472,13 +490,16 @@ def blank_lines(ctx: Context) -> Iterator[Finding]:
     src = doc.source
     maximum = ctx.options.maximum
     last = _last_content_line(src)  # trailing blank lines belong to final-newline
-    outside = {line for line, _, _ in doc.prose_lines()}
+    texts = ctx.once(_texts)
+    # the blank lines outside code, front matter and HTML, up to the last
+    # line with content: a run of them in a row ends at any other line
+    outside = {line for line, _, _ in ctx.once(_prose) if line <= last and not texts[line].strip(" \t")}
     for block in doc.walk_blocks():
         if block.type == "html":  # <pre> and comments may hold blank lines on purpose
             outside.difference_update(_lines(src, block))
     run: list[int] = []
-    for line in range(last + 1):
-        if line in outside and _blank(src, line):
+    for line in [*sorted(outside), last + 1]:
+        if run and line == run[-1] + 1 and line <= last:
             run.append(line)
             continue
         if len(run) > maximum:
@@ -491,7 +512,7 @@ def blank_lines(ctx: Context) -> Iterator[Finding]:
                 f"{len(run)} blank lines in a row (maximum {maximum})",
                 None if empty_item else Fix.safe(Edit(start, stop, "")),
             )
-        run = []
+        run = [line]
 
 
 # -- RL505 heading-increment --------------------------------------------------
