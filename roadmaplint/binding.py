@@ -9,7 +9,8 @@ from collections import Counter
 from typing import Any
 
 from .document import Block, Document, Item, Section, Span, table_cells
-from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
+from .spec import (PRESETS, SectionSpec, Spec, SpecError, fold_case, norm_marker, preset, section_lead, section_name,
+                   title_key)
 from .lazyre import lazy
 from .violations import Record
 
@@ -31,10 +32,13 @@ _STATUS_WORDS = [
     ("in-progress", r"in[- ]progress|ongoing|wip|working|started|active|doing|under way|underway|partial|current"),
     ("done", r"done|complete|completed|finished|shipped|released|implemented|landed|fixed"),
 ]
+# with the beginnings every match has (the patterns are case-sensitive)
 _SECTION_STATUS = [
-    ("done", lazy(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
-    ("in-progress", lazy(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
-    ("planned", lazy(r"^(to[- ]?do|planned|backlog|not started)\b")),
+    ("done", ("recently ", "already ", "complete", "done", "finished", "shipped", "released"),
+     lazy(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
+    ("in-progress", ("in", "ongoing", "doing", "wip", "work in progress"),
+     lazy(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
+    ("planned", ("to", "planned", "backlog", "not started"), lazy(r"^(to[- ]?do|planned|backlog|not started)\b")),
 ]
 # a heading that states its own status at its end: "Phase 1 (Complete)",
 # "Tier 1 — Shipped ✅", "Phase 0 — Setup [done]", "v0.2 — Planned"
@@ -175,13 +179,19 @@ def _demojibake(token: str) -> str | None:
 def marker_at(text: str, pos: int, end: int) -> Marker | None:
     """A status marker written at ``pos`` (emoji, shortcode, [word] or a
     mojibake emoji), or None."""
+    if pos >= end:
+        return None
+    first = text[pos]
+    # each pattern's first character: an emoji (none is ASCII), ":", "["
     for kind, regex in (("emoji", EMOJI), ("shortcode", _SHORTCODE), ("bracket", _BRACKET)):
+        if not (first >= "\x80" if kind == "emoji" else first == (":" if kind == "shortcode" else "[")):
+            continue
         m = regex.match(text, pos, end)
         if m:
             if kind == "bracket" and not _STATUS_BRACKETS.match(m.group(1).strip()):
                 return None
             return Marker(m.group(0), Span(m.start(), m.end()), kind, m.group(0))
-    m = _MOJIBAKE_TOKEN.match(text, pos, end)
+    m = _MOJIBAKE_TOKEN.match(text, pos, end) if first >= "\x80" else None
     if m:
         fixed = _demojibake(m.group(0))
         if fixed:
@@ -218,7 +228,7 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
     if marker is None:
         # a marker closing the first line: "Ship it ✅"
         tail = text[pos:end].rstrip(" \t*_")
-        m = re.search(rf"(?:{EMOJI.pattern})$", tail)
+        m = _emoji_at_end(tail)
         if m and m.start() > 0 and tail[m.start() - 1] in " \t":
             marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
     if marker is None and spec is not None:
@@ -226,6 +236,22 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
             if link.text_span and spec.status_of_link(link.text):
                 return Marker(link.text, link.span, "link", link.text)
     return marker
+
+
+def _emoji_at_end(text: str) -> re.Match[str] | None:
+    """``re.search(f"(?:{EMOJI.pattern})$", text)`` without a second pattern
+    to compile: such a match is the leftmost start from which EMOJI's
+    longest match ends where ``$`` holds (at the end, or before a final
+    newline; a shorter one ends before), and holds no ASCII character."""
+    stop = len(text) - 1 if text.endswith("\n") else len(text)
+    start = stop
+    while start > 0 and text[start - 1] >= "\x80":
+        start -= 1
+    for i in range(start, stop):
+        m = EMOJI.match(text, i)
+        if m is not None and m.end() == stop:
+            return m
+    return None
 
 
 # -- legend --------------------------------------------------------------------
@@ -241,19 +267,33 @@ _PAIR = lazy(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-�
 _LEGEND_LABEL = lazy(rf"^[\W_]*(?:{_LEGEND_TITLE.pattern})[*_]*\s*[:：][*_]*\s*", re.I)
 
 
+def _legend_title(key: str) -> bool:
+    # every match holds one of the words (the pattern is case-sensitive)
+    return any(w in key for w in ("legend", "key", "statuses", "markers")) and bool(_LEGEND_TITLE.fullmatch(key))
+
+
+def _may_label(raw: str) -> bool:
+    """False when _LEGEND_LABEL cannot match: it needs a colon and one of
+    _LEGEND_TITLE's words, matched case-insensitively (see spec.fold_case)."""
+    if ":" not in raw and "：" not in raw:
+        return False
+    folded = fold_case(raw)
+    return any(w in folded for w in ("legend", "key", "statuses", "markers"))
+
+
 def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None:
     """A list, a table or a line near the top that defines markers. Without
     a heading or a label ("Legend:") that says so, it must define statuses in
     a few words each, and the items after it must use its markers."""
     label_before = False
     for section, block in _early_blocks(doc):
-        titled = bool(section.heading and _LEGEND_TITLE.fullmatch(title_key(section.title))) or label_before
+        titled = bool(section.heading and _legend_title(title_key(section.title))) or label_before
         label_before = False
         if block.type == "list":
             legend = _list_legend(doc, block, items_by_block, titled)
         elif block.type == "paragraph":
             raw = doc.text[block.span.start : block.span.end]
-            label = _LEGEND_LABEL.match(raw)
+            label = _LEGEND_LABEL.match(raw) if _may_label(raw) else None
             if label and not raw[label.end():].strip():
                 label_before = True  # "**Legend:**" above a list or a table
                 continue
@@ -482,8 +522,8 @@ def _section_status(section: Section) -> str | None:
 def title_status(title: str) -> str | None:
     """The status a heading's text states (see _section_status)."""
     key = title_key(title)
-    for name, regex in _SECTION_STATUS:
-        if regex.match(key):
+    for name, starts, regex in _SECTION_STATUS:
+        if key.startswith(starts) and regex.match(key):
             return name
     return heading_status(title)
 
@@ -493,11 +533,16 @@ def heading_status(title: str) -> str | None:
     for emoji, name in _HEADING_EMOJI.items():
         if text.startswith(emoji) or text.endswith(emoji):
             return name
+    # every match of _HEADING_TAIL holds ")", "]" or a space (\\s, which is
+    # str.isspace) before one of "-–—:⟶→"
+    if ")" not in text and "]" not in text and not any(
+            text[i - 1].isspace() for i, c in enumerate(text) if i and c in "-–—:⟶→"):
+        return None
     m = _HEADING_TAIL.search(text)
     if m is None:
         return None
     phrase = next(g for g in m.groups() if g is not None)
-    phrase = re.split(r"[,;]", phrase)[0].strip(" *_`.").casefold()
+    phrase = phrase.split(",", 1)[0].split(";", 1)[0].strip(" *_`.").casefold()  # up to the first "," or ";"
     for name, regex in _HEADING_PHRASE:
         if regex.fullmatch(phrase):
             return name
@@ -532,6 +577,17 @@ def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, impli
 _THEME_PARA = lazy(r"^\W*(why|goals?|how)\W*:", re.I)
 
 
+def _theme_para(raw: str) -> re.Match[str] | None:
+    """_THEME_PARA's match, tested only on a paragraph with a colon and one
+    of its words, matched case-insensitively (see spec.fold_case)."""
+    if ":" not in raw:
+        return None
+    folded = fold_case(raw)
+    if "why" not in folded and "goal" not in folded and "how" not in folded:
+        return None
+    return _THEME_PARA.match(raw)
+
+
 # the parts of a theme, by the names the themes preset gives them
 _THEME_PARTS = {"why": "why", "motivation": "why", "goal": "goal", "goals": "goal", "objective": "goal",
                 "objectives": "goal", "how": "how", "approach": "how"}
@@ -547,14 +603,14 @@ def _themed(doc: Document, sections: list[Section]) -> bool:
         parts = {_THEME_PARTS.get(section_name(title_key(c.title)).rstrip("?")) for c in section.children}
         for block in section.blocks:
             if block.type == "paragraph":
-                m = _THEME_PARA.match(doc.text[block.span.start : block.span.end])
+                m = _theme_para(doc.text[block.span.start : block.span.end])
                 if m:
                     labels.append(_THEME_PARTS[m.group(1).lower()])
                     parts.add(labels[-1])
         themed += len(parts - {None}) >= 2
     top = container(doc)
     for block in top.blocks:  # the preamble, or the title's own text
-        if block.type == "paragraph" and (m := _THEME_PARA.match(doc.text[block.span.start : block.span.end])):
+        if block.type == "paragraph" and (m := _theme_para(doc.text[block.span.start : block.span.end])):
             labels.append(_THEME_PARTS[m.group(1).lower()])
     milestone = preset("themes").sections[0]
     periods = sum(1 for s in sections if milestone.matches(title_key(s.title), s.level))

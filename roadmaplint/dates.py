@@ -305,8 +305,21 @@ class Version(FrozenRecord):
         self.end = end
 
 
+def _may_version(text: str) -> bool:
+    """False when _VERSION cannot match: every match holds a digit before
+    ".", or "v" (re.I: v or V) before a digit, or "version"; ASCII text is
+    read for those, other text only for "." and "v"."""
+    if not text.isascii():
+        return "." in text or "v" in text or "V" in text
+    low = text.lower()
+    return ("version" in low or any(f"{d}." in text for d in "0123456789")
+            or ("v" in low and any(f"v{d}" in low for d in "0123456789")))
+
+
 def version_at(text: str, pos: int = 0) -> Version | None:
     if not _has_digit(text):  # every form has a digit
+        return None
+    if not _may_version(text):
         return None
     m = _VERSION.search(text, pos)
     if not m:
@@ -332,9 +345,10 @@ LATER = lazy(
     r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
     re.I,
 )
-# a word every match of LATER in ASCII text holds
-_LATER_WORDS = ("next", "later", "future", "someday", "backlog", "beyond", "tbd", "idea", "icebox", "wish",
-                "parking", "scheduled", "long")
+# how every match of LATER in ASCII text begins, after the \W that ^\W*
+# takes (a word starts at the first \w)
+_LATER_STARTS = ("up", "next", "later", "future", "someday", "backlog", "unscheduled", "beyond", "tbd", "idea",
+                 "icebox", "wish", "parking", "not", "long")
 
 
 def is_later(title: str) -> bool:
@@ -342,7 +356,8 @@ def is_later(title: str) -> bool:
     one of its words is settled without the regex."""
     if title.isascii():
         low = title.lower()
-        if not any(w in low for w in _LATER_WORDS):
+        first = next((i for i, c in enumerate(low) if c.isalnum() or c == "_"), len(low))  # ASCII \w
+        if not low.startswith(_LATER_STARTS, first):
             return False
     return LATER.match(title) is not None
 
@@ -384,8 +399,11 @@ def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
     if is_later(title):
         return Name(later=True)
-    lead = _LEAD.match(title)
-    base = lead.end() if lead else 0
+    if title[:1].isalnum() and "." not in title[:5] and ")" not in title[:5]:
+        base = 0  # a \w first: only a numbering ("1.", "A)", "iv.") is decoration, its [.)] within 5
+    else:
+        lead = _LEAD.match(title)
+        base = lead.end() if lead else 0
     period = find_period(title, year, base)
     version = version_at(title, base)
     p_strong = v_strong = False

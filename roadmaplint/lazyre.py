@@ -27,6 +27,17 @@ class LazyPattern:
     def __getattr__(self, name: str) -> Any:  # groups, groupindex, scanner, ...
         return getattr(self.compiled(), name)
 
+    def __eq__(self, other: object) -> bool:  # as re.Pattern's: the same pattern and flags
+        if isinstance(other, LazyPattern):
+            return (self.pattern, self.flags) == (other.pattern, other.flags)
+        return self.compiled() == other if isinstance(other, re.Pattern) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"lazy({self.pattern!r}, {self.flags})"
+
 
 def lazy(pattern: Any, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)

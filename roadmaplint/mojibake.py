@@ -92,8 +92,29 @@ def _truncated() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+@lru_cache(maxsize=None)
+def _high_marks() -> dict[int, str]:
+    """A translate table: each character of _HIGH -> "\x01", U+FFFD -> "\x02"."""
+    marks: dict[int, str] = {}
+    i = 0
+    while i < len(_HIGH):
+        if i + 2 < len(_HIGH) and _HIGH[i + 1] == "-":
+            low, high, i = ord(_HIGH[i]), ord(_HIGH[i + 2]), i + 3
+        else:
+            low = high = ord(_HIGH[i])
+            i += 1
+        marks.update(dict.fromkeys(range(low, high + 1), "\x01"))
+    marks[0xFFFD] = "\x02"
+    return marks
+
+
 def _suspect(line: str) -> bool:
     """Whether ``line`` may hold mojibake: the cheap test ftfy waits behind."""
+    # the cheap pattern's match holds two _HIGH characters in a row, one
+    # before U+FFFD, or "Ã ": a line with none is settled before compiling
+    marked = line.translate(_high_marks())
+    if "\x01\x01" not in marked and "\x01\x02" not in marked and "Ã " not in line:
+        return False
     cheap, shape, _, a_space = _patterns()
     if not cheap.search(line):
         return False

@@ -599,11 +599,17 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     # parser did not make a link of, code
     names = tuple(sorted(hosts, key=len, reverse=True))
     body = doc.front_matter.end if doc.front_matter else 0  # front matter is metadata
-    for m in _mirror_pattern(names).finditer(doc.text, body):
+    # every match holds a host, matched case-insensitively: text without one
+    # (see spec.fold_case, exact for ASCII hosts) needs no pattern
+    from ..spec import fold_case
+
+    folded = fold_case(doc.text) if all(h.isascii() for h in names) else None
+    named = folded is None or any(h in folded for h in names)
+    for m in _mirror_pattern(names).finditer(doc.text, body) if named else ():
         found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
-    bare = _mirror_pattern(names, bare=True)
-    for link in doc.links:
+    bare = _mirror_pattern(names, bare=True) if named else None
+    for link in doc.links if named else ():
         if link.text_span is not None and link.kind != "url":
             for m in bare.finditer(doc.text, link.text_span.start, link.text_span.end):
                 found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))

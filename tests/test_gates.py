@@ -1,0 +1,196 @@
+"""The cheap tests that stand before a pattern (so that a check compiles only
+the patterns a document can need) say "no match" only where the pattern
+finds none: each gated answer is compared with the pattern's own, on
+written strings (the triggering text is in each test) and on the headings
+and lines of the shared corpus when it is there."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from roadmaplint import binding, dates, mojibake, output, spec
+from roadmaplint.rules import encoding
+from shared_data import SHARED, absent
+
+# the characters re.I lets stand for a letter, and those \s, \w, \d take
+ALL = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+TITLES = [
+    "Now — Q3 2026", "Next: Jan-Mar 2025", "Later (6-12 months)", "next - tbd", "Roadmap, sept 2025.",
+    "Phase 1 – H2 2024 – 2025", "Now —Q3", "Now–Q3 2026", "Later | 2027", "Up next: ſept 2025",
+    "Milestones [next release]", "v1.2 — 2025", "Later — Torch work", "design conventions", "k8s-collector",
+    "Done (Q1 2025) — shipped", "In progress ⟶ v2", "Ship it ✅", "Status key", "Legend:", "İn progress",
+    "ıN PROGRESS", "WİP", "Now\u00a0— Q3 2026", "Now\u2003- Q3", "x:y", "Q3 ’25", "end of 2025", "mid-2025",
+    "1. Now", "A) Later", "iv. Next", "(1) Now", "_Later_", "**Now**", "12.3 Later", "Kelvin K", "ſoon",
+    "Version 3", "v2", "release 10.4", "2024.06", "vs. the rest", "ver 1", "Conventions", "TBA", "Someday/maybe",
+    "  - not yet scheduled", "not scheduled", "## Long-term", "Up next", "Future Items - Subject to discussion",
+    "Completed tasks (June 3 2022)", "To do tasks", "container-specific tuning (end June 2022)",
+]
+
+
+def corpus_titles() -> list[str]:
+    folder = SHARED / "corpus" / "roadmaps"
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.iterdir())[:80]:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("#") or line.lstrip().startswith(("- ", "* ")):
+                out.append(line.lstrip("#-* ").strip())
+    return out
+
+
+@pytest.fixture(scope="module")
+def titles() -> list[str]:
+    return TITLES + corpus_titles()
+
+
+def test_fold_case_gives_each_letter_re_i_matches_with_it():
+    # "ſ" (U+017F), "ı" (U+0131), "İ" (U+0130), "K" (U+212A) match s, i, i, k
+    any_letter = re.compile("[a-z]", re.I)
+    for ch in {m.group(0) for m in any_letter.finditer(ALL)}:
+        letters = [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, ch, re.I)]
+        assert letters and all(spec.fold_case(ch) == a for a in letters), ch
+    assert spec.fold_case("ſoon İN progreſs") == "soon in progress"
+
+
+def test_classes_are_the_string_methods_the_gates_use():
+    assert [c for c in ALL if c.isspace()] == re.findall(r"\s", ALL)
+    assert [c for c in ALL if c.isalnum() or c == "_"] == re.findall(r"\w", ALL)
+    assert [c for c in ALL if c.isdecimal()] == re.findall(r"\d", ALL)
+    # nothing but "." and ")" match [.)] case-insensitively, nor v or V
+    assert re.findall(r"[.)]", ALL, re.I) == [")", "."] and re.findall("v", ALL, re.I) == ["V", "v"]
+
+
+def test_section_name_as_with_one_pattern(titles):
+    one = re.compile(
+        rf"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\]|\s*(?:\s[-–—|]|[:,])\s*{spec._PERIOD}(?:\s*[-–/]\s*{spec._PERIOD})?)"
+        r"\s*[.:]?$", re.I)
+
+    def ungated(key: str) -> str:
+        name = key
+        if len(key) > 2 * spec.TITLE_LIMIT:
+            return key
+        for _ in range(3):
+            if not any(c in name for c in spec._TRAILING_ENDS):
+                break
+            shorter = one.sub("", name).rstrip(" :-–—,")
+            if shorter == name or not re.search(r"[^\W\d_]", shorter):
+                break
+            name = shorter
+        return name
+
+    for title in titles:
+        for key in (spec.title_key(title), title, title + "\n"):
+            assert spec.section_name(key) == ungated(key), key
+    assert spec.section_name("now — q3 2026") == "now"
+    assert spec.section_name("next (q1) — jan 2026") == "next"
+
+
+def test_title_key_as_with_the_numbering_pattern_always(titles):
+    numbering = re.compile(r"^(?:[a-z]\d?|\d+|[ivx]+)(?:\.\d+)*[.)]\s+", re.I)
+
+    def ungated(title: str) -> str:
+        text = " ".join(title.replace("\ufe0f", "").split())
+        text = re.sub(r"^[^\w\[(]+", "", text)
+        text = numbering.sub("", text)
+        text = re.sub(r"^[^\w\[(]+", "", text)
+        return text.rstrip(" :").casefold()
+
+    for title in titles + ["1.2) ⚡ Fast", "ſ. Soon", "K) Kelvin", "٣. Later"]:
+        assert spec.title_key(title) == ungated(title), title
+
+
+def test_preset_patterns_tested_only_where_their_words_are(titles):
+    patterns = {p for p in spec._HINTS}
+    assert patterns == {s.pattern.pattern for name in spec.PRESETS for s in spec.preset(name).sections
+                        if s.pattern is not None and s.pattern.pattern != "."}
+    keys = [spec.title_key(t) for t in titles] + titles + ["ıN PROGRESS", "WİP", "ſoon", "to-do", "2024"]
+    for pattern in patterns:
+        compiled = re.compile(pattern, re.I)
+        for key in keys:
+            if compiled.search(key):
+                assert spec._may_match(compiled, key), (pattern, key)
+    assert spec.preset("horizons").sections[0].matches("short term", 2)
+    assert not spec.preset("checklist").sections[0].catch_all and spec.preset("themes").sections[1].catch_all
+
+
+def test_emoji_at_end_as_its_pattern():
+    at_end = re.compile(rf"(?:{binding.EMOJI.pattern})$")
+    for tail in ["Ship it ✅", "Ship it ✅\n", "✅", "a ✅✅", "a 👍🏽", "a 👩\u200d💻", "a ✅x", "a é✅", "a \u200d✅",
+                 "done", "", "\n", "a 🚧\ufe0f", "ü", "a ✅ "]:
+        want, got = at_end.search(tail), binding._emoji_at_end(tail)
+        assert (want and (want.start(), want.end())) == (got and (got.start(), got.end())), tail
+
+
+def test_heading_and_legend_gates(titles):
+    tail = re.compile(binding._HEADING_TAIL.pattern)
+    label = re.compile(binding._LEGEND_LABEL.pattern, re.I)
+    legend = re.compile(binding._LEGEND_TITLE.pattern)
+    theme = re.compile(binding._THEME_PARA.pattern, re.I)
+
+    def ungated_status(title: str) -> str | None:
+        text = " ".join(title.replace("\ufe0f", "").split()).strip(" *_`")
+        for emoji, name in binding._HEADING_EMOJI.items():
+            if text.startswith(emoji) or text.endswith(emoji):
+                return name
+        m = tail.search(text)
+        if m is None:
+            return None
+        phrase = re.split(r"[,;]", next(g for g in m.groups() if g is not None))[0].strip(" *_`.").casefold()
+        return next((name for name, regex in binding._HEADING_PHRASE if regex.fullmatch(phrase)), None)
+
+    for title in titles + ["Tier 1\u2003— Shipped", "v0.2 ⟶ planned", "A [done; late]", "B (shipped, 2024)",
+                           "Status key：", "**WHY**: x", "İcon legend: x"]:
+        assert binding.heading_status(title) == ungated_status(title), title
+        assert bool(binding._may_label(title) and label.match(title)) == bool(label.match(title)), title
+        key = spec.title_key(title)
+        assert binding._legend_title(key) == bool(legend.fullmatch(key)), key
+        assert bool(binding._theme_para(title)) == bool(theme.match(title)), title
+        for name, starts, regex in binding._SECTION_STATUS:
+            if regex.match(key):
+                assert key.startswith(starts), key
+    assert binding.heading_status("Tier 1\u2003— Shipped") == "done"
+
+
+def test_version_and_later_gates(titles):
+    later = re.compile(dates.LATER.pattern, re.I)
+    lead = re.compile(dates._LEAD.pattern)
+    for title in titles + ["V3", "Version\t12", "1.x", "٣.٤", "  — later", "_later", "...Up   next"]:
+        if dates._VERSION.search(title):
+            assert dates._may_version(title), title
+        assert dates.is_later(title) == bool(later.match(title)), title
+        if title[:1].isalnum() and "." not in title[:5] and ")" not in title[:5]:
+            assert lead.match(title).end() == 0, title
+    assert dates.find_version("Design Conventions") is None and dates.find_version("v2") == (2, 0, 0, 9, 0)
+
+
+def test_mojibake_marks_are_the_high_class():
+    high = re.compile(f"[{mojibake._HIGH}]")
+    marks = mojibake._high_marks()
+    assert {ord(c) for c in high.findall(ALL)} == {k for k, v in marks.items() if v == "\x01"}
+    cheap, shape, _, a_space = mojibake._patterns()
+
+    def ungated(line: str) -> bool:
+        if not cheap.search(line):
+            return False
+        return (a_space.search(line) is not None or mojibake._truncated().search(line) is not None
+                or any(shape.search(line.translate(mojibake._classes(enc))) for enc in mojibake._PAGES))
+
+    for line in ["âœ… done", "Ã done", "Ã  la", "à la", "x Ã\ufffd", "— a", "——", "é", "café été", "ðŸ", "ðŸš§"]:
+        assert mojibake._suspect(line) == ungated(line), line
+
+
+def test_output_and_invisible_gates():
+    assert output.shown("caf\u00e9 \udcff") == "caf\u00e9 \\xff"
+    assert output.shown("a \ud83d b").startswith("a ") and output.shown("a \ud83d b") != "a \ud83d b"
+    assert output.shown("café ✅") == "café ✅"
+    assert set(re.findall(encoding._INVISIBLE.pattern, ALL)) == encoding._INVISIBLE_CHARS
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "roadmaps").is_dir(), reason=absent("corpus/roadmaps"))
+def test_the_corpus_has_titles_for_the_gates():
+    assert len(corpus_titles()) > 1000
