@@ -9,9 +9,8 @@ from collections import Counter
 from typing import Any
 
 from .document import Block, Document, Item, Section, Span, table_cells
-from .spec import (PRESETS, SectionSpec, Spec, SpecError, fold_case, norm_marker, preset, section_lead, section_name,
-                   title_key)
-from .lazyre import lazy
+from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
+from .lazyre import fold_case, lazy
 from .violations import Record
 
 _E = (
@@ -50,6 +49,13 @@ _HEADING_PHRASE = [
     ("blocked", lazy(r"(blocked|on hold|paused)")),
     ("dropped", lazy(r"(dropped|cancel+ed|abandoned|won'?t do)")),
 ]
+# every text _HEADING_PHRASE's patterns match in full but "cancel+ed"
+_PHRASES = frozenset((
+    "done", "complete", "completed", "finished", "shipped", "released", "implemented",
+    "in-progress", "in progress", "ongoing", "wip", "work in progress", "under way", "underway",
+    "planned", "not started", "not yet started", "todo", "to do", "to-do", "backlog",
+    "blocked", "on hold", "paused", "dropped", "abandoned", "wont do", "won't do",
+))
 # emoji that state a heading's status without doubt (coloured circles and
 # the like are as often priorities or categories)
 _HEADING_EMOJI = {"✅": "done", "✔": "done", "☑": "done", "🚧": "in-progress", "❌": "dropped"}
@@ -274,7 +280,7 @@ def _legend_title(key: str) -> bool:
 
 def _may_label(raw: str) -> bool:
     """False when _LEGEND_LABEL cannot match: it needs a colon and one of
-    _LEGEND_TITLE's words, matched case-insensitively (see spec.fold_case)."""
+    _LEGEND_TITLE's words, matched case-insensitively (see lazyre.fold_case)."""
     if ":" not in raw and "：" not in raw:
         return False
     folded = fold_case(raw)
@@ -543,6 +549,8 @@ def heading_status(title: str) -> str | None:
         return None
     phrase = next(g for g in m.groups() if g is not None)
     phrase = phrase.split(",", 1)[0].split(";", 1)[0].strip(" *_`.").casefold()  # up to the first "," or ";"
+    if phrase not in _PHRASES and not phrase.startswith("cancel"):
+        return None  # what the patterns take in full: a word of theirs, or cancel+ed
     for name, regex in _HEADING_PHRASE:
         if regex.fullmatch(phrase):
             return name
@@ -579,7 +587,7 @@ _THEME_PARA = lazy(r"^\W*(why|goals?|how)\W*:", re.I)
 
 def _theme_para(raw: str) -> re.Match[str] | None:
     """_THEME_PARA's match, tested only on a paragraph with a colon and one
-    of its words, matched case-insensitively (see spec.fold_case)."""
+    of its words, matched case-insensitively (see lazyre.fold_case)."""
     if ":" not in raw:
         return None
     folded = fold_case(raw)

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
-from .lazyre import lazy
+from .lazyre import fold_case, lazy
 from .violations import FrozenRecord, OrderedRecord
 
 if TYPE_CHECKING:
@@ -306,14 +306,20 @@ class Version(FrozenRecord):
 
 
 def _may_version(text: str) -> bool:
-    """False when _VERSION cannot match: every match holds a digit before
-    ".", or "v" (re.I: v or V) before a digit, or "version"; ASCII text is
-    read for those, other text only for "." and "v"."""
+    """False when _VERSION cannot match: every match holds a digit, "." and
+    a digit, or "v" (re.I: v or V) before a digit, or "version"; ASCII text
+    is read for those, other text only for "." and "v"."""
     if not text.isascii():
         return "." in text or "v" in text or "V" in text
     low = text.lower()
-    return ("version" in low or any(f"{d}." in text for d in "0123456789")
-            or ("v" in low and any(f"v{d}" in low for d in "0123456789")))
+    if "version" in low or ("v" in low and any(f"v{d}" in low for d in "0123456789")):
+        return True
+    dot = text.find(".", 1)
+    while dot != -1:  # "1.2": a digit either side
+        if text[dot - 1].isdigit() and text[dot + 1 : dot + 2].isdigit():
+            return True
+        dot = text.find(".", dot + 1)
+    return False
 
 
 def version_at(text: str, pos: int = 0) -> Version | None:
@@ -345,20 +351,18 @@ LATER = lazy(
     r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
     re.I,
 )
-# how every match of LATER in ASCII text begins, after the \W that ^\W*
-# takes (a word starts at the first \w)
+# how every match of LATER begins, in lazyre.fold_case's sense, after the
+# \W that ^\W* takes (a word starts at the first \w: isalnum or "_")
 _LATER_STARTS = ("up", "next", "later", "future", "someday", "backlog", "unscheduled", "beyond", "tbd", "idea",
                  "icebox", "wish", "parking", "not", "long")
 
 
 def is_later(title: str) -> bool:
-    """Whether ``title`` names a "later" horizon (LATER); ASCII text without
-    one of its words is settled without the regex."""
-    if title.isascii():
-        low = title.lower()
-        first = next((i for i, c in enumerate(low) if c.isalnum() or c == "_"), len(low))  # ASCII \w
-        if not low.startswith(_LATER_STARTS, first):
-            return False
+    """Whether ``title`` names a "later" horizon (LATER); a title whose first
+    word is none of its words is settled without the regex."""
+    first = next((i for i, c in enumerate(title) if c.isalnum() or c == "_"), len(title))  # \w
+    if not fold_case(title[first : first + 12]).startswith(_LATER_STARTS):
+        return False
     return LATER.match(title) is not None
 
 

@@ -39,6 +39,18 @@ class LazyPattern:
         return f"lazy({self.pattern!r}, {self.flags})"
 
 
+# the characters re.I matches with an ASCII letter other than the letter's
+# two cases: U+0130 and U+212A (lower case "i", "k"), and _casefix's
+# dotless i and long s
+_FOLD_MAP = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, with each character that a case-insensitive
+    pattern matches with an ASCII letter written as that letter."""
+    return text.lower() if text.isascii() else text.translate(_FOLD_MAP).lower()
+
+
 def lazy(pattern: Any, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .lazyre import lazy
+from .lazyre import fold_case, lazy
 from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
@@ -283,7 +283,10 @@ def title_key(title: str) -> str:
     or numbering, no trailing colon, single spaces."""
     text = " ".join(title.replace("\ufe0f", "").split())
     text = _LEADING.sub("", text)  # emoji, bullets, punctuation
-    if text[:1].isalnum() and ("." in text or ")" in text):  # a numbering starts with \w, ends in "." or ")"
+    # a numbering starts with \w and holds no space before the [.)]\s+ it
+    # ends with: the first space follows a "." or ")" (split() leaves only " ")
+    space = text.find(" ")
+    if space > 0 and text[space - 1] in ".)" and text[0].isalnum():
         text = _NUMBERING.sub("", text)
         text = _LEADING.sub("", text)  # emoji after the numbering: "A. ⚡ Fast"
     return text.rstrip(" :").casefold()
@@ -363,6 +366,8 @@ def section_lead(key: str) -> str | None:
     when there is one: ``future items - subject to discussion`` leads with
     ``future items``. A heading is bound by its lead only when no sibling
     shares it: "Later — Torch work" and "Later — Agents" are topics."""
+    if ":" not in key and "-" not in key and "–" not in key and "—" not in key:
+        return None  # each match of _LEAD holds one
     m = _LEAD.search(key[: 2 * TITLE_LIMIT])
     if m is None:
         return None
@@ -394,18 +399,6 @@ _HINTS: dict[str, tuple[str, ...]] = {
         ("todo", "to-do", "to do", "planned", "backlog", "not started"),
     "^future(?: (?:items|work|ideas|plans|features|enhancements|directions?|releases?|versions?))?$": ("future",),
 }
-# the characters re.I matches with an ASCII letter other than the letter's
-# two cases: U+0130 and U+212A (lower case "i", "k"), and _casefix's
-# dotless i and long s
-_FOLD_MAP = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-
-
-def fold_case(text: str) -> str:
-    """``text`` in lower case, with each character that a case-insensitive
-    pattern matches with an ASCII letter written as that letter."""
-    return text.lower() if text.isascii() else text.translate(_FOLD_MAP).lower()
-
-
 def _may_match(pattern: Any, text: str) -> bool:
     """False when ``pattern`` (searched with re.I or without) cannot match
     ``text`` or a part of it; True when it may."""

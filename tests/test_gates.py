@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from roadmaplint import binding, dates, mojibake, output, spec
+from roadmaplint import binding, dates, lazyre, mojibake, output, spec
 from roadmaplint.rules import encoding
+from helpers import found
 from shared_data import SHARED, absent
 
 # the characters re.I lets stand for a letter, and those \s, \w, \d take
@@ -53,8 +54,8 @@ def test_fold_case_gives_each_letter_re_i_matches_with_it():
     any_letter = re.compile("[a-z]", re.I)
     for ch in {m.group(0) for m in any_letter.finditer(ALL)}:
         letters = [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, ch, re.I)]
-        assert letters and all(spec.fold_case(ch) == a for a in letters), ch
-    assert spec.fold_case("ſoon İN progreſs") == "soon in progress"
+        assert letters and all(lazyre.fold_case(ch) == a for a in letters), ch
+    assert lazyre.fold_case("ſoon İN progreſs") == "soon in progress"
 
 
 def test_classes_are_the_string_methods_the_gates_use():
@@ -144,7 +145,9 @@ def test_heading_and_legend_gates(titles):
         return next((name for name, regex in binding._HEADING_PHRASE if regex.fullmatch(phrase)), None)
 
     for title in titles + ["Tier 1\u2003— Shipped", "v0.2 ⟶ planned", "A [done; late]", "B (shipped, 2024)",
-                           "Status key：", "**WHY**: x", "İcon legend: x"]:
+                           "Status key：", "**WHY**: x", "İcon legend: x", "A (in-progress)", "B [to-do]",
+                           "C — won't do", "D (cancelled)", "E — wont do", "F (on hold)", "G (Canceled)",
+                           "H (cancelllled)", "I (cancel)", "J — Not Yet Started", "K (ongoing, late)"]:
         assert binding.heading_status(title) == ungated_status(title), title
         assert bool(binding._may_label(title) and label.match(title)) == bool(label.match(title)), title
         key = spec.title_key(title)
@@ -154,12 +157,22 @@ def test_heading_and_legend_gates(titles):
             if regex.match(key):
                 assert key.startswith(starts), key
     assert binding.heading_status("Tier 1\u2003— Shipped") == "done"
+    assert binding.heading_status("D (cancelllled)") == "dropped"
+    # every phrase a status pattern takes in full is a word of _PHRASES or starts with "cancel"
+    for _, regex in binding._HEADING_PHRASE:
+        words = regex.pattern.strip("()").split("|")
+        for word in words:
+            for text in {word, word.replace("[- ]", " "), word.replace("[- ]", "-"), word.replace(" ?", ""),
+                         word.replace(" ?", " "), word.replace("'?", ""), word.replace("'?", "'")}:
+                if regex.fullmatch(text):
+                    assert text in binding._PHRASES or text.startswith("cancel"), text
 
 
 def test_version_and_later_gates(titles):
     later = re.compile(dates.LATER.pattern, re.I)
     lead = re.compile(dates._LEAD.pattern)
-    for title in titles + ["V3", "Version\t12", "1.x", "٣.٤", "  — later", "_later", "...Up   next"]:
+    for title in titles + ["V3", "Version\t12", "1.x", "٣.٤", "  — later", "_later", "...Up   next", "🔮 Future",
+                           "ſomeday", "LATER — v2", "İdeas", "— Not yet scheduled", "x.1", "1.", "v", "٣v٤", "1.2.3"]:
         if dates._VERSION.search(title):
             assert dates._may_version(title), title
         assert dates.is_later(title) == bool(later.match(title)), title
@@ -194,3 +207,65 @@ def test_output_and_invisible_gates():
 @pytest.mark.skipif(not (SHARED / "corpus" / "roadmaps").is_dir(), reason=absent("corpus/roadmaps"))
 def test_the_corpus_has_titles_for_the_gates():
     assert len(corpus_titles()) > 1000
+
+
+def test_unscheduled_gate(titles):
+    from roadmaplint.rules import order
+
+    pattern = re.compile(order._UNSCHEDULED.pattern)
+    for title in titles + ["v3 候选(未排期)", "v2.0 (tentative) — soon", "v3 candidates", "v2 — TBD", "v2 – ſcheduled",
+                           "v2.0 release candidate", "v4 待定"]:
+        assert order._unscheduled(title) == bool(pattern.search(title)), title
+
+
+def test_marker_at_as_without_first_character_tests():
+    def ungated(text: str):
+        for kind, regex in (("emoji", binding.EMOJI), ("shortcode", binding._SHORTCODE), ("bracket", binding._BRACKET)):
+            m = regex.match(text, 0, len(text))
+            if m:
+                if kind == "bracket" and not binding._STATUS_BRACKETS.match(m.group(1).strip()):
+                    return None
+                return kind, m.group(0)
+        m = binding._MOJIBAKE_TOKEN.match(text, 0, len(text))
+        fixed = m and binding._demojibake(m.group(0))
+        return ("mojibake", m.group(0)) if fixed else None
+
+    for text in ["© done", "® x", "‼ x", "✅ x", "✅\ufe0f x", ":x: y", ":white_check_mark: y", "[done] x", "[x] y",
+                 "[ ] z", "âœ… x", "ðŸš§ x", "é x", "x ✅", "", " ✅", "_x_"]:
+        got = binding.marker_at(text, 0, len(text))
+        assert (got and (got.kind, got.text)) == ungated(text), text
+
+
+def test_mirror_host_in_any_case():
+    # the host written in capitals, in a link and in link text, is the mirror host (RL403 is case-insensitive)
+    assert found("See <https://G.NITE07.ORG/o/r>.\n", "RL403") == [(1, 14, "RL403")]
+    assert found("[G.Nite07.org/o/r](https://example.com/x)\n", "RL403") == [(1, 2, "RL403")]
+    assert found("See https://example.com/x.\n", "RL403") == []
+    # a host of the user's that is not ASCII ("exämple.cn"): the pattern decides, written in capitals too
+    assert found("See https://EX\u00c4MPLE.CN/x.\n", "RL403", hosts={"ex\u00e4mple.cn": "x.org"}) == [(1, 13, "RL403")]
+
+
+def test_rule_metadata_read_as_the_patterns_read_it():
+    from roadmaplint import registry
+
+    codes = ["RL101", "RL999", "RL099", "RL10", "RL1011", "rl101", "RL1٣٤", "RL1a1", "XL101", ""]
+    names = ["mirror-link", "a", "a1-b2", "1a", "a--b", "a-", "-a", "A-b", "a_b", "", "ä", "a-1"]
+    for code in codes:
+        for name in names:
+            want = bool(registry._CODE.fullmatch(code) and registry._NAME.fullmatch(name))
+            assert registry._valid(code, name) == want, (code, name)
+
+
+def test_small_gates(titles):
+    from roadmaplint import source
+
+    lone = re.compile("[\ud800-\udfff]")
+    for text in ["abc", "café", "a\udcff b", "\ud83d", "✅ x"]:
+        assert source.as_replacement(text) == lone.sub("\ufffd", text), text
+    lead = re.compile(spec._LEAD.pattern)
+    for title in titles + ["later:\tx", "now —x", "a\u2003– b"]:
+        key = spec.title_key(title)
+        m = lead.search(key[: 2 * spec.TITLE_LIMIT])
+        want = None if m is None else spec.section_name(key[: m.start()].rstrip())
+        want = want if want is not None and re.search(r"[^\W\d_]", want) else None
+        assert spec.section_lead(key) == want, key

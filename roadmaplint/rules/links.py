@@ -600,8 +600,8 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     names = tuple(sorted(hosts, key=len, reverse=True))
     body = doc.front_matter.end if doc.front_matter else 0  # front matter is metadata
     # every match holds a host, matched case-insensitively: text without one
-    # (see spec.fold_case, exact for ASCII hosts) needs no pattern
-    from ..spec import fold_case
+    # (see lazyre.fold_case, exact for ASCII hosts) needs no pattern
+    from ..lazyre import fold_case
 
     folded = fold_case(doc.text) if all(h.isascii() for h in names) else None
     named = folded is None or any(h in folded for h in names)
@@ -886,7 +886,7 @@ def undefined_reference(ctx: Context) -> Iterator[Finding]:
         return False
 
     def scan(raw: str, base: int, pos: int, endpos: int) -> Iterator[Finding]:
-        for m in _FULL_REF.finditer(raw, pos, endpos):
+        for m in _FULL_REF.finditer(raw, pos, endpos) if "][" in raw else ():  # each match holds "]["
             start, end = base + m.start(), base + m.end()
             text = (base + m.start(1), base + m.end(1))
             if not doc.in_code(start, end) and not blocked(start, end, text):

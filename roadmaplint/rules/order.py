@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import dates as D
 from ..document import Document, Item, Section, Span
+from ..lazyre import fold_case
 from ..registry import Context, find_rule, rule
 from ..violations import Finding, Fix, Rendering
 from ..moves import move_items, move_sections, stable_order
@@ -157,17 +158,16 @@ _UNSCHEDULED = lazy(
     r"|unplanned|tbd|tba)\b|候选|未排期|未规划|待定"
 )
 _LATER_NAME = D.Name(later=True)
-# a word every match of _UNSCHEDULED in ASCII text holds
+# a word every match of _UNSCHEDULED's ASCII branches holds
 _UNSCHEDULED_WORDS = ("candidate", "proposed", "tentative", "scheduled", "unplanned", "tbd", "tba")
 
 
 def _unscheduled(title: str) -> bool:
-    """Whether ``title`` marks a milestone as not yet scheduled; ASCII text
-    without one of the words is settled without the regex."""
-    if title.isascii():
-        low = title.lower()
-        if not any(w in low for w in _UNSCHEDULED_WORDS):
-            return False
+    """Whether ``title`` marks a milestone as not yet scheduled; text without
+    one of the words (in lazyre.fold_case's sense) is settled without the regex."""
+    low = fold_case(title)
+    if not any(w in low for w in _UNSCHEDULED_WORDS) and not any(w in title for w in ("候选", "未排期", "未规划", "待定")):
+        return False
     return _UNSCHEDULED.search(title) is not None
 
 
