@@ -48,7 +48,9 @@ _FOLD_MAP = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a"
 def fold_case(text: str) -> str:
     """``text`` in lower case, with each character that a case-insensitive
     pattern matches with an ASCII letter written as that letter."""
-    return text.lower() if text.isascii() else text.translate(_FOLD_MAP).lower()
+    if text.isascii() or not any(c in text for c in "\u0130\u0131\u017f\u212a"):
+        return text.lower()
+    return text.translate(_FOLD_MAP).lower()
 
 
 def lazy(pattern: Any, flags: int = 0) -> LazyPattern:

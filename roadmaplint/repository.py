@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
+
+from .lazyre import lazy
+from .violations import FrozenRecord
 
 # the forge a host runs, when its name does not say
 KNOWN_HOSTS = {"github.com": "github", "gitlab.com": "gitlab", "codeberg.org": "gitea", "gitea.com": "gitea"}
@@ -35,14 +37,16 @@ def forge_of(host: str) -> str:
     return "github"
 
 
-@dataclass(frozen=True)
-class IssueRef:
+class IssueRef(FrozenRecord):
     """An issue, pull request or merge request of some repository."""
 
-    host: str  # github.com
-    repo: str  # owner/name (GitLab: group/subgroup/name)
-    number: int
-    kind: str  # issue | pull (a GitHub pull request or a GitLab merge request)
+    __slots__ = _fields = ("host", "repo", "number", "kind")
+
+    def __init__(self, host: str, repo: str, number: int, kind: str) -> None:
+        self.host = host  # github.com
+        self.repo = repo  # owner/name (GitLab: group/subgroup/name)
+        self.number = number
+        self.kind = kind  # issue | pull (a GitHub pull request or a GitLab merge request)
 
     @property
     def forge(self) -> str:
@@ -52,22 +56,26 @@ class IssueRef:
         return f"{self.repo}#{self.number}"
 
 
-@dataclass(frozen=True)
-class FileRef:
+class FileRef(FrozenRecord):
     """A link to a file or folder of a repository at some ref."""
 
-    ref: str  # the branch, tag or commit the URL names
-    path: str  # the path inside the repository, without a leading slash ("" for the top)
-    fragment: str | None  # what follows #, if anything
-    kind: str  # blob | tree | raw
+    __slots__ = _fields = ("ref", "path", "fragment", "kind")
+
+    def __init__(self, ref: str, path: str, fragment: str | None, kind: str) -> None:
+        self.ref = ref  # the branch, tag or commit the URL names
+        self.path = path  # the path inside the repository, without a leading slash ("" for the top)
+        self.fragment = fragment  # what follows #, if anything
+        self.kind = kind  # blob | tree | raw
 
 
-@dataclass(frozen=True)
-class Repository:
-    host: str  # github.com, gitlab.example.com (lower case)
-    path: str  # owner/name; GitLab groups may nest: group/sub/name
-    default_branch: str | None = None
-    root: str | None = None  # the working tree's top folder, when git gave it
+class Repository(FrozenRecord):
+    __slots__ = _fields = ("host", "path", "default_branch", "root")
+
+    def __init__(self, host: str, path: str, default_branch: str | None = None, root: str | None = None) -> None:
+        self.host = host  # github.com, gitlab.example.com (lower case)
+        self.path = path  # owner/name; GitLab groups may nest: group/sub/name
+        self.default_branch = default_branch
+        self.root = root  # the working tree's top folder, when git gave it
 
     @property
     def forge(self) -> str:
@@ -145,11 +153,11 @@ class Repository:
         return IssueRef(self.host, repo or self.path, number, kind)
 
 
-_SHORTHAND = re.compile(r"([\w.-]+(?:/[\w.-]+)+)?([#!])(\d+)")
+_SHORTHAND = lazy(r"([\w.-]+(?:/[\w.-]+)+)?([#!])(\d+)")
 
 # https://host/owner/repo(.git), ssh://git@host[:port]/owner/repo.git,
 # git@host:owner/repo.git, git://host/owner/repo
-_SCP = re.compile(r"^(?:[\w.-]+@)?([\w.-]+):(?!//)/?(.+?)/?$")
+_SCP = lazy(r"^(?:[\w.-]+@)?([\w.-]+):(?!//)/?(.+?)/?$")
 
 
 def parse_remote(url: str) -> tuple[str, str] | None:
@@ -229,9 +237,9 @@ def find_top(start: str) -> str | None:
         d = parent
 
 
-_REMOTE = re.compile(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
-_SECTION = re.compile(r"^\s*\[")
-_URL = re.compile(r"^\s*url\s*=\s*(.+?)\s*$", re.I)
+_REMOTE = lazy(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
+_SECTION = lazy(r"^\s*\[")
+_URL = lazy(r"^\s*url\s*=\s*(.+?)\s*$", re.I)
 
 
 def remotes(git_dir: str) -> list[tuple[str, str]]:
@@ -322,11 +330,13 @@ def checked_out(top: str) -> str | None:
     return head if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", head) else None
 
 
-@dataclass(frozen=True)
-class GitObject:
-    id: str
-    kind: str  # blob | tree | commit (a submodule)
-    size: int
+class GitObject(FrozenRecord):
+    __slots__ = _fields = ("id", "kind", "size")
+
+    def __init__(self, id: str, kind: str, size: int) -> None:
+        self.id = id
+        self.kind = kind  # blob | tree | commit (a submodule)
+        self.size = size
 
 
 GIT_TIMEOUT = 10.0  # seconds for one git command; longer and nothing is said

@@ -195,6 +195,9 @@ def test_mojibake_marks_are_the_high_class():
 
     for line in ["âœ… done", "Ã done", "Ã  la", "à la", "x Ã\ufffd", "— a", "——", "é", "café été", "ðŸ", "ðŸš§"]:
         assert mojibake._suspect(line) == ungated(line), line
+        if cheap.search(line):
+            assert mojibake._high_pair(line), line
+    assert not mojibake._high_pair("— a – b") and mojibake._high_pair("x Ã\ufffd") and mojibake._high_pair("â€”")
 
 
 def test_output_and_invisible_gates():

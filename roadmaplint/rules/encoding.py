@@ -248,7 +248,7 @@ def invisible_character(ctx: Context) -> Iterator[Finding]:
     src = doc.source
     heading_lines = {src.line_of(h.span.start) for h in doc.headings}
     done_lines: set[int] = set()
-    for m in _INVISIBLE.finditer(text) if not _INVISIBLE_CHARS.isdisjoint(text) else ():
+    for m in _INVISIBLE.finditer(text) if any(c in text for c in _INVISIBLE_CHARS) else ():
         ch, i = m.group(0), m.start()
         if doc.in_front_matter(i):
             continue
