@@ -374,6 +374,33 @@ _FILLER = lazy(
 )
 
 
+# _E's ranges of code points
+_E_RANGES = tuple(
+    (ord(part[0]), ord(part[-1])) for part in re.findall(r".-.|.", _E[1:-1], re.S)
+)
+
+
+def _may_pair(raw: str) -> bool:
+    """False when _PAIR cannot match ``raw``: its marker is an emoji (which
+    starts with a character of _E), a ":shortcode:" or two characters in a
+    row that are neither ASCII nor space (\\s, which is str.isspace)."""
+    if ":" in raw:
+        return True
+    before = False  # the character before is neither ASCII nor space
+    for c in raw:
+        if c < "\x80":
+            before = False
+            continue
+        code = ord(c)
+        if any(low <= code <= high for low, high in _E_RANGES):
+            return True
+        here = not c.isspace()
+        if here and before:
+            return True
+        before = here
+    return False
+
+
 def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
     raw = doc.text[block.span.start : block.span.end]
     # one line; a labelled legend ("Legend:" and a marker a line) may have a few
@@ -381,7 +408,7 @@ def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | Non
     if (lines > 1 and not titled) or lines > 8 or len(raw) > (600 if titled else 300):
         return None
     entries = []
-    for m in _PAIR.finditer(raw):
+    for m in _PAIR.finditer(raw) if _may_pair(raw) else ():
         token = m.group(1)
         value = token if EMOJI.fullmatch(token) or token.startswith(":") else _demojibake(token)
         if value is None:

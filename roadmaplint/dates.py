@@ -127,7 +127,7 @@ def _possible(text: str) -> tuple[bool, ...]:
     h = "H1" in text or "H2" in text
     h_any = h or "h1" in text or "h2" in text
     return (
-        y,  # 2025-06-15
+        y and ("-" in text or "/" in text or "." in text),  # 2025-06-15, 2025/6/15, 2025.06.15
         y and "/" in text,  # 06/15/2025
         y and q_any,  # 2025-Q3
         q_any,  # Q3 2025, Q3 '25

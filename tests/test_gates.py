@@ -272,3 +272,23 @@ def test_small_gates(titles):
         want = None if m is None else spec.section_name(key[: m.start()].rstrip())
         want = want if want is not None and re.search(r"[^\W\d_]", want) else None
         assert spec.section_lead(key) == want, key
+
+
+def test_legend_pair_gate(titles):
+    emoji_first = re.compile(binding._E)
+    assert {ord(c) for c in emoji_first.findall(ALL)} == {
+        c for low, high in binding._E_RANGES for c in range(low, high + 1)}
+    pair = re.compile(binding._PAIR.pattern)
+    for text in titles + ["✅ done, 🚧 doing", ":x: no", "é x", "é\u00a0é", "é\u2003é", "Ã© x", "— a — b", "™ x",
+                          "\U0001F9E0 x", "\u2194 x", "ab", "日本"]:
+        if pair.search(text):
+            assert binding._may_pair(text), text
+    assert not binding._may_pair("— a – b é") and binding._may_pair("日本")
+
+
+def test_iso_date_gate():
+    pattern = dates._PATTERNS[0][1]
+    for text in ["2025-06-15", "2025/6/15", "2025.06.15", "2025 06 15", "2025-06", "on 2025.6.1."]:
+        if pattern.search(text):
+            assert dates._possible(text)[0], text
+    assert dates.find_period("Shipped 2025.06.15").text == "2025.06.15"
