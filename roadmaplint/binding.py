@@ -374,10 +374,20 @@ _FILLER = lazy(
 )
 
 
-# _E's ranges of code points
-_E_RANGES = tuple(
-    (ord(part[0]), ord(part[-1])) for part in re.findall(r".-.|.", _E[1:-1], re.S)
-)
+def _ranges(chars: str) -> tuple[tuple[int, int], ...]:
+    """The (first, last) code points of a character class's inside: "a-cx"."""
+    out, i = [], 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            out.append((ord(chars[i]), ord(chars[i + 2])))
+            i += 3
+        else:
+            out.append((ord(chars[i]), ord(chars[i])))
+            i += 1
+    return tuple(out)
+
+
+_E_RANGES = _ranges(_E[1:-1])  # _E's characters
 
 
 def _may_pair(raw: str) -> bool:

@@ -306,19 +306,18 @@ class Version(FrozenRecord):
 
 
 def _may_version(text: str) -> bool:
-    """False when _VERSION cannot match: every match holds a digit, "." and
-    a digit, or "v" (re.I: v or V) before a digit, or "version"; ASCII text
-    is read for those, other text only for "." and "v"."""
-    if not text.isascii():
-        return "." in text or "v" in text or "V" in text
-    low = text.lower()
-    if "version" in low or ("v" in low and any(f"v{d}" in low for d in "0123456789")):
+    """False when _VERSION cannot match: every match holds "version" or "v"
+    before a digit (case-insensitively: see lazyre.fold_case, which keeps
+    offsets), or a digit either side of a "." (\\d is str.isdecimal)."""
+    low = fold_case(text)
+    if "version" in low:
         return True
-    dot = text.find(".", 1)
-    while dot != -1:  # "1.2": a digit either side
-        if text[dot - 1].isdigit() and text[dot + 1 : dot + 2].isdigit():
-            return True
-        dot = text.find(".", dot + 1)
+    for mark, before in (("v", False), (".", True)):
+        at = low.find(mark)
+        while at != -1:
+            if low[at + 1 : at + 2].isdecimal() and (not before or (at and low[at - 1].isdecimal())):
+                return True
+            at = low.find(mark, at + 1)
     return False
 
 

@@ -172,7 +172,8 @@ def test_version_and_later_gates(titles):
     later = re.compile(dates.LATER.pattern, re.I)
     lead = re.compile(dates._LEAD.pattern)
     for title in titles + ["V3", "Version\t12", "1.x", "٣.٤", "  — later", "_later", "...Up   next", "🔮 Future",
-                           "ſomeday", "LATER — v2", "İdeas", "— Not yet scheduled", "x.1", "1.", "v", "٣v٤", "1.2.3"]:
+                           "ſomeday", "LATER — v2", "İdeas", "— Not yet scheduled", "x.1", "1.", "v", "٣v٤", "1.2.3",
+                           "VERſION 3", "— v٣", "«1.2»", "ν2", "Ⅴ2", "v 2", "v.2", "—1.2"]:
         if dates._VERSION.search(title):
             assert dates._may_version(title), title
         assert dates.is_later(title) == bool(later.match(title)), title
