@@ -10,7 +10,7 @@ from typing import Any
 
 from .document import Block, Document, Item, Section, Span, table_cells
 from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
-from .lazyre import fold_case, lazy
+from .lazyre import fold_case, lazy, space_before
 from .violations import Record
 
 _E = (
@@ -578,8 +578,7 @@ def heading_status(title: str) -> str | None:
             return name
     # every match of _HEADING_TAIL holds ")", "]" or a space (\\s, which is
     # str.isspace) before one of "-–—:⟶→"
-    if ")" not in text and "]" not in text and not any(
-            text[i - 1].isspace() for i, c in enumerate(text) if i and c in "-–—:⟶→"):
+    if ")" not in text and "]" not in text and not space_before(text, "-–—:⟶→"):
         return None
     m = _HEADING_TAIL.search(text)
     if m is None:

@@ -53,6 +53,18 @@ def fold_case(text: str) -> str:
     return text.translate(_FOLD_MAP).lower()
 
 
+def space_before(text: str, chars: str) -> bool:
+    """Whether one of ``chars`` follows a space in ``text``: ``\\s[chars]``
+    (``\\s`` is str.isspace)."""
+    for c in chars:
+        at = text.find(c, 1)
+        while at != -1:
+            if text[at - 1].isspace():
+                return True
+            at = text.find(c, at + 1)
+    return False
+
+
 def lazy(pattern: Any, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .lazyre import fold_case, lazy
+from .lazyre import fold_case, lazy, space_before
 from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
@@ -326,7 +326,7 @@ def _separator(name: str) -> bool:
     or a space (``\\s``, which is str.isspace) before one of "-–—|"."""
     if ":" in name or "," in name:
         return True
-    return any(name[i - 1].isspace() for i, c in enumerate(name) if i and c in "-–—|")
+    return space_before(name, "-–—|")
 
 
 def _trailing(name: str) -> re.Match[str] | None:
