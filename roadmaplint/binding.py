@@ -11,7 +11,7 @@ from typing import Any
 
 from .document import Block, Document, Item, Section, Span, table_cells
 from .spec import PRESETS, SectionSpec, Spec, SpecError, norm_marker, preset, section_lead, section_name, title_key
-from .lazyre import lazy
+from .lazyre import fold_case, lazy, space_before
 from .violations import Record
 
 _E = (
@@ -32,10 +32,13 @@ _STATUS_WORDS = [
     ("in-progress", r"in[- ]progress|ongoing|wip|working|started|active|doing|under way|underway|partial|current"),
     ("done", r"done|complete|completed|finished|shipped|released|implemented|landed|fixed"),
 ]
+# with the beginnings every match has (the patterns are case-sensitive)
 _SECTION_STATUS = [
-    ("done", lazy(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
-    ("in-progress", lazy(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
-    ("planned", lazy(r"^(to[- ]?do|planned|backlog|not started)\b")),
+    ("done", ("recently ", "already ", "complete", "done", "finished", "shipped", "released"),
+     lazy(r"^(?:recently |already )?(completed?|done|finished|shipped|released)\b")),
+    ("in-progress", ("in", "ongoing", "doing", "wip", "work in progress"),
+     lazy(r"^(in[- ]progress|ongoing|doing|wip|work in progress)\b")),
+    ("planned", ("to", "planned", "backlog", "not started"), lazy(r"^(to[- ]?do|planned|backlog|not started)\b")),
 ]
 # a heading that states its own status at its end: "Phase 1 (Complete)",
 # "Tier 1 — Shipped ✅", "Phase 0 — Setup [done]", "v0.2 — Planned"
@@ -47,6 +50,13 @@ _HEADING_PHRASE = [
     ("blocked", lazy(r"(blocked|on hold|paused)")),
     ("dropped", lazy(r"(dropped|cancel+ed|abandoned|won'?t do)")),
 ]
+# every text _HEADING_PHRASE's patterns match in full but "cancel+ed"
+_PHRASES = frozenset((
+    "done", "complete", "completed", "finished", "shipped", "released", "implemented",
+    "in-progress", "in progress", "ongoing", "wip", "work in progress", "under way", "underway",
+    "planned", "not started", "not yet started", "todo", "to do", "to-do", "backlog",
+    "blocked", "on hold", "paused", "dropped", "abandoned", "wont do", "won't do",
+))
 # emoji that state a heading's status without doubt (coloured circles and
 # the like are as often priorities or categories)
 _HEADING_EMOJI = {"✅": "done", "✔": "done", "☑": "done", "🚧": "in-progress", "❌": "dropped"}
@@ -230,8 +240,7 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
     if marker is None:
         # a marker closing the first line: "Ship it ✅"
         tail = text[pos:end].rstrip(" \t*_")
-        # an emoji ends with a character past ASCII
-        m = re.search(rf"(?:{EMOJI.pattern})$", tail) if tail and (not tail[-1].isascii() or "\n" in tail) else None
+        m = _emoji_at_end(tail)
         if m and m.start() > 0 and tail[m.start() - 1] in " \t":
             marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
     if marker is None and spec is not None:
@@ -239,6 +248,22 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
             if link.text_span and spec.status_of_link(link.text):
                 return Marker(link.text, link.span, "link", link.text)
     return marker
+
+
+def _emoji_at_end(text: str) -> re.Match[str] | None:
+    """``re.search(f"(?:{EMOJI.pattern})$", text)`` without a second pattern
+    to compile: such a match is the leftmost start from which EMOJI's
+    longest match ends where ``$`` holds (at the end, or before a final
+    newline; a shorter one ends before), and holds no ASCII character."""
+    stop = len(text) - 1 if text.endswith("\n") else len(text)
+    start = stop
+    while start > 0 and text[start - 1] >= "\x80":
+        start -= 1
+    for i in range(start, stop):
+        m = EMOJI.match(text, i)
+        if m is not None and m.end() == stop:
+            return m
+    return None
 
 
 # -- legend --------------------------------------------------------------------
@@ -254,19 +279,33 @@ _PAIR = lazy(rf"({EMOJI.pattern}|:[a-z0-9_+-]+:|[^\x00-\x7f\s]{{2,12}})\s*[:=\-�
 _LEGEND_LABEL = lazy(rf"^[\W_]*(?:{_LEGEND_TITLE.pattern})[*_]*\s*[:：][*_]*\s*", re.I)
 
 
+def _legend_title(key: str) -> bool:
+    # every match holds one of the words (the pattern is case-sensitive)
+    return any(w in key for w in ("legend", "key", "statuses", "markers")) and bool(_LEGEND_TITLE.fullmatch(key))
+
+
+def _may_label(raw: str) -> bool:
+    """False when _LEGEND_LABEL cannot match: it needs a colon and one of
+    _LEGEND_TITLE's words, matched case-insensitively (see lazyre.fold_case)."""
+    if ":" not in raw and "：" not in raw:
+        return False
+    folded = fold_case(raw)
+    return any(w in folded for w in ("legend", "key", "statuses", "markers"))
+
+
 def find_legend(doc: Document, items_by_block: dict[int, Item]) -> Legend | None:
     """A list, a table or a line near the top that defines markers. Without
     a heading or a label ("Legend:") that says so, it must define statuses in
     a few words each, and the items after it must use its markers."""
     label_before = False
     for section, block in _early_blocks(doc):
-        titled = bool(section.heading and _LEGEND_TITLE.fullmatch(title_key(section.title))) or label_before
+        titled = bool(section.heading and _legend_title(title_key(section.title))) or label_before
         label_before = False
         if block.type == "list":
             legend = _list_legend(doc, block, items_by_block, titled)
         elif block.type == "paragraph":
             raw = doc.text[block.span.start : block.span.end]
-            label = _LEGEND_LABEL.match(raw)
+            label = _LEGEND_LABEL.match(raw) if _may_label(raw) else None
             if label and not raw[label.end():].strip():
                 label_before = True  # "**Legend:**" above a list or a table
                 continue
@@ -341,6 +380,43 @@ _FILLER = lazy(
 )
 
 
+def _ranges(chars: str) -> tuple[tuple[int, int], ...]:
+    """The (first, last) code points of a character class's inside: "a-cx"."""
+    out, i = [], 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            out.append((ord(chars[i]), ord(chars[i + 2])))
+            i += 3
+        else:
+            out.append((ord(chars[i]), ord(chars[i])))
+            i += 1
+    return tuple(out)
+
+
+_E_RANGES = _ranges(_E[1:-1])  # _E's characters
+
+
+def _may_pair(raw: str) -> bool:
+    """False when _PAIR cannot match ``raw``: its marker is an emoji (which
+    starts with a character of _E), a ":shortcode:" or two characters in a
+    row that are neither ASCII nor space (\\s, which is str.isspace)."""
+    if ":" in raw:
+        return True
+    before = False  # the character before is neither ASCII nor space
+    for c in raw:
+        if c < "\x80":
+            before = False
+            continue
+        code = ord(c)
+        if any(low <= code <= high for low, high in _E_RANGES):
+            return True
+        here = not c.isspace()
+        if here and before:
+            return True
+        before = here
+    return False
+
+
 def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | None:
     raw = doc.text[block.span.start : block.span.end]
     # one line; a labelled legend ("Legend:" and a marker a line) may have a few
@@ -348,7 +424,7 @@ def _paragraph_legend(doc: Document, block: Block, titled: bool) -> Legend | Non
     if (lines > 1 and not titled) or lines > 8 or len(raw) > (600 if titled else 300):
         return None
     entries = []
-    for m in _PAIR.finditer(raw):
+    for m in _PAIR.finditer(raw) if _may_pair(raw) else ():
         token = m.group(1)
         value = token if EMOJI.fullmatch(token) or token.startswith(":") else _demojibake(token)
         if value is None:
@@ -497,8 +573,8 @@ def title_status(title: str) -> str | None:
     """The status a heading's text states (see _section_status); the same
     title is read once (detection and binding both ask)."""
     key = title_key(title)
-    for name, regex in _SECTION_STATUS:
-        if regex.match(key):
+    for name, starts, regex in _SECTION_STATUS:
+        if key.startswith(starts) and regex.match(key):
             return name
     return heading_status(title)
 
@@ -508,11 +584,17 @@ def heading_status(title: str) -> str | None:
     for emoji, name in _HEADING_EMOJI.items():
         if text.startswith(emoji) or text.endswith(emoji):
             return name
+    # every match of _HEADING_TAIL holds ")", "]" or a space (\\s, which is
+    # str.isspace) before one of "-–—:⟶→"
+    if ")" not in text and "]" not in text and not space_before(text, "-–—:⟶→"):
+        return None
     m = _HEADING_TAIL.search(text)
     if m is None:
         return None
     phrase = next(g for g in m.groups() if g is not None)
-    phrase = re.split(r"[,;]", phrase)[0].strip(" *_`.").casefold()
+    phrase = phrase.split(",", 1)[0].split(";", 1)[0].strip(" *_`.").casefold()  # up to the first "," or ";"
+    if phrase not in _PHRASES and not phrase.startswith("cancel"):
+        return None  # what the patterns take in full: a word of theirs, or cancel+ed
     for name, regex in _HEADING_PHRASE:
         if regex.fullmatch(phrase):
             return name
@@ -547,6 +629,17 @@ def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, impli
 _THEME_PARA = lazy(r"^\W*(why|goals?|how)\W*:", re.I)
 
 
+def _theme_para(raw: str) -> re.Match[str] | None:
+    """_THEME_PARA's match, tested only on a paragraph with a colon and one
+    of its words, matched case-insensitively (see lazyre.fold_case)."""
+    if ":" not in raw:
+        return None
+    folded = fold_case(raw)
+    if "why" not in folded and "goal" not in folded and "how" not in folded:
+        return None
+    return _THEME_PARA.match(raw)
+
+
 # the parts of a theme, by the names the themes preset gives them
 _THEME_PARTS = {"why": "why", "motivation": "why", "goal": "goal", "goals": "goal", "objective": "goal",
                 "objectives": "goal", "how": "how", "approach": "how"}
@@ -562,14 +655,14 @@ def _themed(doc: Document, sections: list[Section]) -> bool:
         parts = {_THEME_PARTS.get(section_name(title_key(c.title)).rstrip("?")) for c in section.children}
         for block in section.blocks:
             if block.type == "paragraph":
-                m = _THEME_PARA.match(doc.text[block.span.start : block.span.end])
+                m = _theme_para(doc.text[block.span.start : block.span.end])
                 if m:
                     labels.append(_THEME_PARTS[m.group(1).lower()])
                     parts.add(labels[-1])
         themed += len(parts - {None}) >= 2
     top = container(doc)
     for block in top.blocks:  # the preamble, or the title's own text
-        if block.type == "paragraph" and (m := _THEME_PARA.match(doc.text[block.span.start : block.span.end])):
+        if block.type == "paragraph" and (m := _theme_para(doc.text[block.span.start : block.span.end])):
             labels.append(_THEME_PARTS[m.group(1).lower()])
     milestone = preset("themes").sections[0]
     periods = sum(1 for s in sections if milestone.matches(title_key(s.title), s.level))

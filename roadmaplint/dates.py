@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
-from .lazyre import lazy
+from .lazyre import fold_case, lazy
 from .violations import FrozenRecord, OrderedRecord
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _possible(text: str) -> tuple[bool, ...]:
     h = "H1" in text or "H2" in text
     h_any = h or "h1" in text or "h2" in text
     return (
-        y,  # 2025-06-15
+        y and ("-" in text or "/" in text or "." in text),  # 2025-06-15, 2025/6/15, 2025.06.15
         y and "/" in text,  # 06/15/2025
         y and q_any,  # 2025-Q3
         q_any,  # Q3 2025, Q3 '25
@@ -305,8 +305,26 @@ class Version(FrozenRecord):
         self.end = end
 
 
+def _may_version(text: str) -> bool:
+    """False when _VERSION cannot match: every match holds "version" or "v"
+    before a digit (case-insensitively: see lazyre.fold_case, which keeps
+    offsets), or a digit either side of a "." (\\d is str.isdecimal)."""
+    low = fold_case(text)
+    if "version" in low:
+        return True
+    for mark, before in (("v", False), (".", True)):
+        at = low.find(mark)
+        while at != -1:
+            if low[at + 1 : at + 2].isdecimal() and (not before or (at and low[at - 1].isdecimal())):
+                return True
+            at = low.find(mark, at + 1)
+    return False
+
+
 def version_at(text: str, pos: int = 0) -> Version | None:
     if not _has_digit(text):  # every form has a digit
+        return None
+    if not _may_version(text):
         return None
     m = _VERSION.search(text, pos)
     if not m:
@@ -332,18 +350,18 @@ LATER = lazy(
     r"|not\s+(?:yet\s+)?scheduled|long[- ]term)\W*(?:\([^()]*\))?\W*$",
     re.I,
 )
-# a word every match of LATER in ASCII text holds
-_LATER_WORDS = ("next", "later", "future", "someday", "backlog", "beyond", "tbd", "idea", "icebox", "wish",
-                "parking", "scheduled", "long")
+# how every match of LATER begins, in lazyre.fold_case's sense, after the
+# \W that ^\W* takes (a word starts at the first \w: isalnum or "_")
+_LATER_STARTS = ("up", "next", "later", "future", "someday", "backlog", "unscheduled", "beyond", "tbd", "idea",
+                 "icebox", "wish", "parking", "not", "long")
 
 
 def is_later(title: str) -> bool:
-    """Whether ``title`` names a "later" horizon (LATER); ASCII text without
-    one of its words is settled without the regex."""
-    if title.isascii():
-        low = title.lower()
-        if not any(w in low for w in _LATER_WORDS):
-            return False
+    """Whether ``title`` names a "later" horizon (LATER); a title whose first
+    word is none of its words is settled without the regex."""
+    first = next((i for i, c in enumerate(title) if c.isalnum() or c == "_"), len(title))  # \w
+    if not fold_case(title[first : first + 12]).startswith(_LATER_STARTS):
+        return False
     return LATER.match(title) is not None
 
 
@@ -384,8 +402,11 @@ def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
     if is_later(title):
         return Name(later=True)
-    lead = _LEAD.match(title)
-    base = lead.end() if lead else 0
+    if title[:1].isalnum() and "." not in title[:5] and ")" not in title[:5]:
+        base = 0  # a \w first: only a numbering ("1.", "A)", "iv.") is decoration, its [.)] within 5
+    else:
+        lead = _LEAD.match(title)
+        base = lead.end() if lead else 0
     period = find_period(title, year, base)
     version = version_at(title, base)
     p_strong = v_strong = False

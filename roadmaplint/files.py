@@ -8,9 +8,10 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
+from .lazyre import lazy
 from .source import Source, SourceError
 
-ROADMAP_NAME = re.compile(r"roadmap\.(md|markdown|mdown|mkd)$", re.I)
+ROADMAP_NAME = lazy(r"roadmap\.(md|markdown|mdown|mkd)$", re.I)
 SKIP_DIRS = {
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox",
     "__pycache__", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",

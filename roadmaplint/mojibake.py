@@ -91,8 +91,41 @@ def _truncated() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+@lru_cache(maxsize=None)
+def _high_marks() -> dict[int, str]:
+    """A translate table: each character of _HIGH -> "\x01", U+FFFD -> "\x02"."""
+    marks: dict[int, str] = {}
+    i = 0
+    while i < len(_HIGH):
+        if i + 2 < len(_HIGH) and _HIGH[i + 1] == "-":
+            low, high, i = ord(_HIGH[i]), ord(_HIGH[i + 2]), i + 3
+        else:
+            low = high = ord(_HIGH[i])
+            i += 1
+        marks.update(dict.fromkeys(range(low, high + 1), "\x01"))
+    marks[0xFFFD] = "\x02"
+    return marks
+
+
+_GATE_BUDGET = [1 << 16]  # characters
+
+
+def _high_pair(line: str) -> bool:
+    """Whether ``line`` holds what a match of _patterns()'s cheap one holds."""
+    marked = line.translate(_high_marks())
+    return "\x01\x01" in marked or "\x01\x02" in marked or "Ã " in line
+
+
 def _suspect(line: str) -> bool:
     """Whether ``line`` may hold mojibake: the cheap test ftfy waits behind."""
+    # the cheap pattern's match holds two _HIGH characters in a row, one
+    # before U+FFFD, or "Ã ": a line with none is settled without compiling
+    # it, until that has cost about what compiling does (the pattern is the
+    # faster test, once compiled)
+    if _GATE_BUDGET[0] > 0 and not _patterns.cache_info().currsize:
+        _GATE_BUDGET[0] -= len(line)
+        if not _high_pair(line):
+            return False
     cheap, shape, _, a_space = _patterns()
     if not cheap.search(line):
         return False

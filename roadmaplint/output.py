@@ -38,14 +38,24 @@ class FileReport(Record):
         self.source = source
 
 
-_LONE = re.compile("[\ud800-\udfff]")
+_LONE = lazy("[\ud800-\udfff]")
+
+
+def _encodes(s: str) -> bool:
+    """Whether ``s`` is UTF-8 as it is: it holds no surrogate (the only
+    characters UTF-8 cannot encode)."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def shown(s: str) -> str:
     """``s`` as any output can carry it: a byte that is not UTF-8 (in a path
     the file system allows, or in a damaged file; Python keeps it as a lone
     surrogate) is written ``\\xNN``."""
-    if not _LONE.search(s):
+    if s.isascii() or _encodes(s) or not _LONE.search(s):
         return s
     return _LONE.sub(lambda m: f"\\x{ord(m.group(0)) - 0xDC00:02x}" if "\udc80" <= m.group(0) <= "\udcff"
                      else f"\\u{ord(m.group(0)):04x}", s)

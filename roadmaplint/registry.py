@@ -91,6 +91,14 @@ Check = Callable[[Context], Iterable[Finding]]
 
 _CODE = lazy(r"RL[1-9]\d\d")
 _NAME = lazy(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _valid(code: str, name: str) -> bool:
+    """``_CODE.fullmatch(code) and _NAME.fullmatch(name)``, read without
+    compiling them (\\d is str.isdecimal) at each rule's registration."""
+    return (len(code) == 5 and code.startswith("RL") and "1" <= code[2] <= "9" and code[3:].isdecimal()
+            and "a" <= name[:1] <= "z" and all(part and _NAME_CHARS.issuperset(part) for part in name.split("-")))
 
 
 class Options:
@@ -192,7 +200,7 @@ def rule(**meta: Any) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         code, name = meta.get("code", ""), meta.get("name", "")
         where = f"{code or '?'} ({getattr(check, '__qualname__', check)})"
-        if not _CODE.fullmatch(code) or not _NAME.fullmatch(name):
+        if not _valid(code, name):
             raise RuleError(f"{where}: a rule needs a code like RL501 and a kebab-case name")
         try:
             meta["fix"] = Fixable(meta.get("fix", Fixable.NEVER))

@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from .lazyre import lazy
 from .violations import FrozenRecord
 
 # the forge a host runs, when its name does not say
@@ -152,11 +153,11 @@ class Repository(FrozenRecord):
         return IssueRef(self.host, repo or self.path, number, kind)
 
 
-_SHORTHAND = re.compile(r"([\w.-]+(?:/[\w.-]+)+)?([#!])(\d+)")
+_SHORTHAND = lazy(r"([\w.-]+(?:/[\w.-]+)+)?([#!])(\d+)")
 
 # https://host/owner/repo(.git), ssh://git@host[:port]/owner/repo.git,
 # git@host:owner/repo.git, git://host/owner/repo
-_SCP = re.compile(r"^(?:[\w.-]+@)?([\w.-]+):(?!//)/?(.+?)/?$")
+_SCP = lazy(r"^(?:[\w.-]+@)?([\w.-]+):(?!//)/?(.+?)/?$")
 
 
 def parse_remote(url: str) -> tuple[str, str] | None:
@@ -236,9 +237,9 @@ def find_top(start: str) -> str | None:
         d = parent
 
 
-_REMOTE = re.compile(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
-_SECTION = re.compile(r"^\s*\[")
-_URL = re.compile(r"^\s*url\s*=\s*(.+?)\s*$", re.I)
+_REMOTE = lazy(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
+_SECTION = lazy(r"^\s*\[")
+_URL = lazy(r"^\s*url\s*=\s*(.+?)\s*$", re.I)
 
 
 def remotes(git_dir: str) -> list[tuple[str, str]]:

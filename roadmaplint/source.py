@@ -243,14 +243,20 @@ def legacy_readings(data: bytes) -> list[tuple[str, str, tuple[int, int, int]]]:
 
 # bytes that are not UTF-8, kept by the "surrogateescape" decoding
 DAMAGED = re.compile("[\udc80-\udcff]+")
-_LONE = re.compile("[\ud800-\udfff]")
+_LONE = lazy("[\ud800-\udfff]")
 
 
 def as_replacement(text: str) -> str:
     """``text`` with each byte that is not UTF-8 (a lone surrogate) shown as
     U+FFFD, one for one: what a parser or a renderer can take, positions
     unchanged."""
-    return _LONE.sub("\ufffd", text) if _LONE.search(text) else text
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # fails on a surrogate, and only there
+    except UnicodeEncodeError:
+        return _LONE.sub("\ufffd", text)
+    return text
 
 
 def mostly_utf8(text: str) -> bool:

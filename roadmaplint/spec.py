@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .lazyre import lazy
+from .lazyre import fold_case, lazy, space_before
 from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
@@ -282,10 +282,18 @@ def title_key(title: str) -> str:
     """A heading's title as specs compare it: lower case, no leading emoji
     or numbering, no trailing colon, single spaces."""
     text = " ".join(title.replace("\ufe0f", "").split())
-    text = re.sub(r"^[^\w\[(]+", "", text)  # emoji, bullets, punctuation
-    text = re.sub(r"^(?:[a-z]\d?|\d+|[ivx]+)(?:\.\d+)*[.)]\s+", "", text, flags=re.I)
-    text = re.sub(r"^[^\w\[(]+", "", text)  # emoji after the numbering: "A. ⚡ Fast"
+    text = _LEADING.sub("", text)  # emoji, bullets, punctuation
+    # a numbering starts with \w and holds no space before the [.)]\s+ it
+    # ends with: the first space follows a "." or ")" (split() leaves only " ")
+    space = text.find(" ")
+    if space > 0 and text[space - 1] in ".)" and text[0].isalnum():
+        text = _NUMBERING.sub("", text)
+        text = _LEADING.sub("", text)  # emoji after the numbering: "A. ⚡ Fast"
     return text.rstrip(" :").casefold()
+
+
+_LEADING = lazy(r"^[^\w\[(]+")
+_NUMBERING = lazy(r"^(?:[a-z]\d?|\d+|[ivx]+)(?:\.\d+)*[.)]\s+", re.I)
 
 
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -294,13 +302,41 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 _PERIOD = (rf"(?:(?:early|mid|late|end of|by|until|from|since|in|due|target|eta)\s+)?"
            rf"(?:(?:q[1-4]|h[12]|{_MONTHS})(?:[ ,/'’-]*(?:\d{{2}}|\d{{4}}))?|\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?|"
            rf"v?\d+(?:\.\d+)+|\d+\s*[-–]\s*\d+\s*(?:days?|weeks?|months?|years?)|\d+\+?\s*(?:days?|weeks?|months?|years?)|tbd|tba)")
-# a character every match of _TRAILING holds (a closing bracket, a separator)
+# a character every match of _trailing holds (a closing bracket, a separator)
 _TRAILING_ENDS = ")]-–—|:,"
-_TRAILING = lazy(
-    rf"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\]"  # "(Q1 2025)", "[next release]"
-    rf"|\s*(?:\s[-–—|]|[:,])\s*{_PERIOD}(?:\s*[-–/]\s*{_PERIOD})?)\s*[.:]?$",  # "— Q3 2026", ": Jan-Mar 2025"
+# What section_name removes is the leftmost match of one pattern,
+#   (?:BRACKETED|SEPARATED)\s*[.:]?$
+# kept as two so that the costly one (its period twice, with every month
+# name) is compiled only for a title that can hold it. At one position the
+# one pattern tries BRACKETED's branches before SEPARATED's, so its match is
+# the leftmost of the two matches, the bracketed one on a tie (_trailing).
+_BRACKETED = lazy(r"(?:\s*\([^()]*\)|\s*\[[^\[\]]*\])\s*[.:]?$", re.I)  # "(Q1 2025)", "[next release]"
+_SEPARATED = lazy(
+    rf"\s*(?:\s[-–—|]|[:,])\s*{_PERIOD}(?:\s*[-–/]\s*{_PERIOD})?\s*[.:]?$",  # "— Q3 2026", ": Jan-Mar 2025"
     re.I,
 )
+# Every match of _PERIOD holds a digit (\d), "tba"/"tbd" or the first three
+# letters of a month, in the same case-insensitive sense: a title with none
+# of them has no match of _SEPARATED.
+_PERIOD_HINT = lazy(r"\d|tb[ad]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
+
+
+def _separator(name: str) -> bool:
+    """Whether ``name`` holds a separator _SEPARATED starts with: ":", ","
+    or a space (``\\s``, which is str.isspace) before one of "-–—|"."""
+    if ":" in name or "," in name:
+        return True
+    return space_before(name, "-–—|")
+
+
+def _trailing(name: str) -> re.Match[str] | None:
+    """The match section_name removes (see _BRACKETED)."""
+    bracketed = _BRACKETED.search(name) if (")" in name or "]" in name) else None
+    if _separator(name) and _PERIOD_HINT.search(name):
+        separated = _SEPARATED.search(name)
+        if separated is not None and (bracketed is None or separated.start() < bracketed.start()):
+            return separated
+    return bracketed
 
 
 def section_name(key: str) -> str:
@@ -313,8 +349,9 @@ def section_name(key: str) -> str:
         return key
     for _ in range(3):
         if not any(c in name for c in _TRAILING_ENDS):
-            break  # what _TRAILING removes ends in a bracket or follows a separator
-        shorter = _TRAILING.sub("", name).rstrip(" :-–—,")
+            break  # what _trailing removes ends in a bracket or follows a separator
+        m = _trailing(name)  # at most one match: it runs to the end
+        shorter = (name if m is None else name[: m.start()] + name[m.end() :]).rstrip(" :-–—,")
         if shorter == name or not re.search(r"[^\W\d_]", shorter):
             break
         name = shorter
@@ -329,11 +366,47 @@ def section_lead(key: str) -> str | None:
     when there is one: ``future items - subject to discussion`` leads with
     ``future items``. A heading is bound by its lead only when no sibling
     shares it: "Later — Torch work" and "Later — Agents" are topics."""
+    if ":" not in key and "-" not in key and "–" not in key and "—" not in key:
+        return None  # each match of _LEAD holds one
     m = _LEAD.search(key[: 2 * TITLE_LIMIT])
     if m is None:
         return None
     lead = section_name(key[: m.start()].rstrip())
     return lead if re.search(r"[^\W\d_]", lead) else None
+
+
+# The presets' section patterns, each with words one of which every text it
+# matches (case-insensitively) holds, in fold_case's sense: a heading with none
+# of them is not tested, and the pattern not compiled. Exact by reading the
+# patterns (schemas/presets/*.json); test_spec checks it on the headings of
+# the corpus and that fold_case maps every character re.I matches with an
+# ASCII letter to that letter.
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+_HINTS: dict[str, tuple[str, ...]] = {
+    "^(?:now|short[- ]term|near[- ]term)" + (_TAIL := "(?: (?:goals?|priorities|focus|plans?|work|items|tasks|"
+                                                      "direction|steps|vision|ideas|features|releases?|milestones?|roadmap))?$"):
+        ("now", "short", "near"),
+    "^(?:next|medium[- ]term|mid[- ]term|soon|up next)" + _TAIL: ("next", "medium", "mid", "soon"),
+    "^(?:later|long(?:er)?[- ]term|future|someday)" + _TAIL: ("later", "long", "future", "someday"),
+    "(\\bq[1-4]\\b|\\bh[12]\\b|\\b(19|20)\\d{2}\\b|\\bmilestones?\\b|\\b(" + "|".join(_MONTH_NAMES) + ")\\b)":
+        (*"0123456789", "milestone", *_MONTH_NAMES),
+    "^(?:completed?|done|finished|shipped|released)(?: (?:tasks|items|work|features|milestones|phases))?$":
+        ("complete", "done", "finished", "shipped", "released"),
+    "^(?:in[- ]progress|ongoing|doing|wip)(?: (?:tasks|items|work|features|milestones|phases))?$":
+        ("progress", "ongoing", "doing", "wip"),
+    "^(?:to[- ]?do|planned|backlog|not started)(?: (?:tasks|items|work|features|milestones|phases))?$":
+        ("todo", "to-do", "to do", "planned", "backlog", "not started"),
+    "^future(?: (?:items|work|ideas|plans|features|enhancements|directions?|releases?|versions?))?$": ("future",),
+}
+def _may_match(pattern: Any, text: str) -> bool:
+    """False when ``pattern`` (searched with re.I or without) cannot match
+    ``text`` or a part of it; True when it may."""
+    hint = _HINTS.get(getattr(pattern, "pattern", None))  # type: ignore[arg-type]
+    if hint is None:
+        return True
+    folded = fold_case(text)
+    return any(word in folded for word in hint)
 
 
 class SectionSpec(Record):
@@ -372,13 +445,15 @@ class SectionSpec(Record):
         name = section_name(key)
         if key in self.keys or name in self.keys:
             return True
-        return bool(self.pattern and (search(self.pattern, key) or search(self.pattern, name)))
+        if not self.pattern or not _may_match(self.pattern, key):  # name is a part of key
+            return False
+        return search(self.pattern, key) or search(self.pattern, name)
 
     @property
     def catch_all(self) -> bool:
         """A pattern that any heading matches (like ``.``): the section is
         whatever heading is left, not one the spec names."""
-        return bool(self.pattern and self.pattern.search("-"))
+        return bool(self.pattern and _may_match(self.pattern, "-") and self.pattern.search("-"))
 
     @classmethod
     def from_data(cls, data: dict[str, Any], trusted: bool = False) -> SectionSpec:
@@ -389,7 +464,7 @@ class SectionSpec(Record):
         return cls(
             name=data["name"],
             aliases=list(data.get("aliases", [])),
-            pattern=(None if "pattern" not in data else re.compile(data["pattern"], re.I) if trusted
+            pattern=(None if "pattern" not in data else lazy(data["pattern"], re.I) if trusted
                      else _compile(data["pattern"], data["name"], ["pattern"])),
             level=data.get("level"),
             required=required,
@@ -495,7 +570,7 @@ def compile_spec(data: dict[str, Any], name: str, trusted: bool = False) -> Spec
         legend=full.get("legend", "optional"),
         items_status=full.get("items", {}).get("status", "optional"),
         title_required=title.get("required", False),
-        title_pattern=(None if "pattern" not in title else re.compile(title["pattern"], re.I) if trusted
+        title_pattern=(None if "pattern" not in title else lazy(title["pattern"], re.I) if trusted
                        else _compile(title["pattern"], name, ["title", "pattern"])),
         model=full.get("model"),
         max_age_days=full.get("max_age_days", 180),

@@ -7,14 +7,13 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from .lazyre import lazy
 from .registry import Rule, matches
 
 if TYPE_CHECKING:
     from .document import Document
 
-_DIRECTIVE = re.compile(
-    r"^\s*roadmaplint-(disable-next-line|disable-file|disable|enable)\b(.*)$", re.S
-)
+_DIRECTIVE = lazy(r"^\s*roadmaplint-(disable-next-line|disable-file|disable|enable)\b(.*)$", re.S)
 
 
 class Suppressions:
@@ -27,7 +26,7 @@ class Suppressions:
         self.ranges: list[tuple[int, str, list[str]]] = []
         src = doc.source
         for span, inner in sorted(doc.comments, key=lambda c: c[0].start):
-            m = _DIRECTIVE.match(inner)
+            m = _DIRECTIVE.match(inner) if "roadmaplint-" in inner else None  # each match holds it
             if not m:
                 continue
             action, rest = m.group(1), m.group(2)

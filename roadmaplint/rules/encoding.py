@@ -240,6 +240,7 @@ _REMOVABLE = {"\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "
               "\u00ad": "soft hyphen", "\u180e": "Mongolian vowel separator"}
 _JOINERS = {"\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner"}
 _INVISIBLE = lazy("[" + _BIDI + _MARKS + "".join(_REMOVABLE) + "".join(_JOINERS) + "\u00a0]")
+_INVISIBLE_CHARS = frozenset(_BIDI + _MARKS + "".join(_REMOVABLE) + "".join(_JOINERS) + "\u00a0")  # its class
 _RTL = lazy("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _BLOCK_MARK = lazy(r"[ \t\u00a0]*(?:#{1,6}|[-*+>]|\d{1,9}[.)])(?=\u00a0)")
 
@@ -266,7 +267,7 @@ def invisible_character(ctx: Context) -> Iterator[Finding]:
     src = doc.source
     heading_lines = {src.line_of(h.span.start) for h in doc.headings}
     done_lines: set[int] = set()
-    for m in _INVISIBLE.finditer(text):
+    for m in _INVISIBLE.finditer(text) if any(c in text for c in _INVISIBLE_CHARS) else ():
         ch, i = m.group(0), m.start()
         if doc.in_front_matter(i):
             continue

@@ -612,12 +612,19 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     # parser did not make a link of, code
     names = tuple(sorted(hosts, key=len, reverse=True))
     body = doc.front_matter.end if doc.front_matter else 0  # front matter is metadata
+    # every match holds a host, matched case-insensitively: text without one
+    # (see lazyre.fold_case, exact for ASCII hosts) needs no pattern
+    from ..lazyre import fold_case
+
+    folded = fold_case(doc.text) if all(h.isascii() for h in names) else None
+    named = folded is None or any(h in folded for h in names)
     # a match holds a "//" and no line break: only the lines that hold a
     # "//" are searched (the lookbehind still sees the character before a
     # line; the lookahead at a line's end sees its "\n" or the text's end,
     # which it reads alike)
-    pattern, text = _mirror_pattern(names), doc.text
-    at = text.find("//", body)
+    text = doc.text
+    at = text.find("//", body) if named else -1
+    pattern = _mirror_pattern(names) if at >= 0 else None
     while at >= 0:
         line_end = text.find("\n", at)
         line_end = len(text) if line_end < 0 else line_end
@@ -625,8 +632,8 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
             found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
         at = text.find("//", line_end)
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
-    bare = _mirror_pattern(names, bare=True)
-    for link in doc.links:
+    bare = _mirror_pattern(names, bare=True) if named else None
+    for link in doc.links if named else ():
         if link.text_span is not None and link.kind != "url":
             for m in bare.finditer(doc.text, link.text_span.start, link.text_span.end):
                 found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
@@ -903,7 +910,7 @@ def undefined_reference(ctx: Context) -> Iterator[Finding]:
         return False
 
     def scan(raw: str, base: int, pos: int, endpos: int) -> Iterator[Finding]:
-        for m in _FULL_REF.finditer(raw, pos, endpos):
+        for m in _FULL_REF.finditer(raw, pos, endpos) if "][" in raw else ():  # each match holds "]["
             start, end = base + m.start(), base + m.end()
             text = (base + m.start(1), base + m.end(1))
             if not doc.in_code(start, end) and not blocked(start, end, text):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import dates as D
 from ..document import Document, Item, Section, Span
+from ..lazyre import fold_case
 from ..registry import Context, find_rule, rule
 from ..violations import Finding, Fix, Rendering
 from ..moves import move_items, move_sections, stable_order
@@ -157,28 +158,17 @@ _UNSCHEDULED = lazy(
     r"|unplanned|tbd|tba)\b|候选|未排期|未规划|待定"
 )
 _LATER_NAME = D.Name(later=True)
-# a word every match of _UNSCHEDULED in ASCII text holds
+# a word every match of _UNSCHEDULED's ASCII branches holds
 _UNSCHEDULED_WORDS = ("candidate", "proposed", "tentative", "scheduled", "unplanned", "tbd", "tba")
-# ... and in any text, once the four characters other than ASCII letters that
-# a case-insensitive pattern matches to one (the same in Python 3.6-3.13) are
-# written as that letter
-_UNSCHEDULED_ANY = (*_UNSCHEDULED_WORDS, "候选", "未排期", "未规划", "待定")
-_AS_ASCII = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}  # İ ı ſ K (Kelvin)
 
 
 def _unscheduled(title: str) -> bool:
-    """Whether ``title`` marks a milestone as not yet scheduled; text
-    without one of the words is settled without the regex."""
-    if title.isascii():
-        words, low = _UNSCHEDULED_WORDS, title.lower()
-    else:
-        words = _UNSCHEDULED_ANY
-        special = "\u0130" in title or "\u0131" in title or "\u017f" in title or "\u212a" in title
-        low = (title.translate(_AS_ASCII) if special else title).lower()
-    for w in words:
-        if w in low:
-            return _UNSCHEDULED.search(title) is not None
-    return False
+    """Whether ``title`` marks a milestone as not yet scheduled; text without
+    one of the words (in lazyre.fold_case's sense) is settled without the regex."""
+    low = fold_case(title)
+    if not any(w in low for w in _UNSCHEDULED_WORDS) and not any(w in title for w in ("候选", "未排期", "未规划", "待定")):
+        return False
+    return _UNSCHEDULED.search(title) is not None
 
 
 # the spec's `order` of a level, and the direction it fixes
