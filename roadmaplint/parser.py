@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 import mistune
 import mistune.block_parser as _block_parser
 import mistune.helpers as _helpers
+import mistune.inline_parser as _inline_parser
 import mistune.list_parser as _list_parser
 from mistune import BlockParser, BlockState, InlineParser, InlineState
 from mistune.plugins import import_plugin
@@ -81,45 +82,78 @@ _TAG_NAME_END_OURS = r"(?:[ \t]+|\n|$|(?<!</pre)(?<!</script)(?<!</style)(?<!</t
 _INLINE_STAMPED = {"codespan", "inline_html", "link", "image"}
 _NESTED_INLINE = {"strikethrough", "mark", "insert"}
 _WS = " \r\n\t\f"
+# how the url plugin's pattern starts (http:// or https://, case-sensitive)
+_URL_START = r"https?:\/\/"
 
 
 class _Root:
     """What every state of one parse shares: the document's lines."""
 
-    def __init__(self, source: Source, lines: list[str]) -> None:
+    def __init__(self, source: Source, blank: range, tokens: bool = False) -> None:
         self.source = source
-        self.lines = lines
-        self.children: dict[int, PosState] = {}  # id(child.tokens) -> child state
+        self.starts = source._starts  # the document's line starts and ends
+        self.ends = source._ends
+        self.last_line = source.line_count - 1
+        self.blank = blank  # document lines parsed as blank (the front matter's)
+        self.tokens = tokens  # render mistune's tokens (with _pos), not Node records
+        self.dropped = 0  # blocks left out of the records for want of a position
 
 
 class PosState(BlockState):
     root: _Root
     line_base: int = 0
     child_base: int = 0
+    # whether offsets in this state are offsets in the source (the top-level
+    # state of a document with "\n" newlines and no front matter)
+    identity: bool = False
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._line_starts: list[int] | None = None
+        self.last_child: tuple[list[Token], int, str] | None = None  # see child_state
         if parent is not None:
             self.root = parent.root
             self.line_base = parent.line_base + parent.child_base
 
     def child_state(self, src: str, lazy_line_starts: Any = None) -> PosState:
         child = super().child_state(src, lazy_line_starts)
-        self.root.children[id(child.tokens)] = child
+        # what the block holding the child's tokens needs of it (the state
+        # itself would make a cycle with the child's parent)
+        self.last_child = (child.tokens, child.line_base, child.src)
         return child  # type: ignore[return-value]
 
+    def child_end_line(self, tokens: list[Token], blank: bool = True) -> int | None:
+        """Document line of the last line with text of the child state whose
+        tokens a block quote or list item holds (None if that is not the
+        child made last, or, unless ``blank``, if the child has no text)."""
+        last = self.last_child
+        if last is None or last[0] is not tokens:
+            return None
+        _, line_base, src = last
+        if not blank and (not src or src.isspace()):
+            return None
+        j = len(src)
+        while j and src[j - 1] == "\n":
+            j -= 1
+        return line_base + src.count("\n", 0, j)
+
     # -- offsets in this state to lines and document offsets ----------------
-    def line_of(self, offset: int) -> int:
-        if self._line_starts is None or self._line_starts[-1] > len(self.src):
+    def starts(self) -> list[int]:
+        starts = self._line_starts
+        if starts is None:
             starts = [0]
+            append = starts.append
             find = self.src.find
             i = find("\n")
             while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
+                i += 1
+                append(i)
+                i = find("\n", i)
             self._line_starts = starts
-        return bisect_right(self._line_starts, offset) - 1
+        return starts
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self._line_starts or self.starts(), offset) - 1
 
     def to_doc(self, offset: int) -> int:
         """Map an offset in this state's text to an offset in the source."""
@@ -129,30 +163,32 @@ class PosState(BlockState):
             offset = 0
         elif offset > n:
             offset = n
-        starts = self._line_starts
-        if starts is None or starts[-1] > n:
-            self.line_of(0)
-            starts = self._line_starts
-            assert starts is not None
+        root = self.root
+        if self.identity:
+            # the text is the source's (with a final newline added)
+            last = len(root.source.text)
+            return offset if offset < last else last
+        starts = self._line_starts or self.starts()
         line = bisect_right(starts, offset) - 1
         start = starts[line]
         # the line runs to the next line's start, less its newline
         own_len = (starts[line + 1] - 1 if line + 1 < len(starts) else n) - start
-        root = self.root
-        lines = root.lines
         doc_line = self.line_base + line
-        if doc_line > len(lines) - 1:
-            doc_line = len(lines) - 1
-        doc_len = len(lines[doc_line])
+        if doc_line > root.last_line:
+            doc_line = root.last_line
+        doc_start = root.starts[doc_line]
+        doc_len = 0 if doc_line in root.blank else root.ends[doc_line] - doc_start
         doc_col = offset - start + doc_len - own_len
         if doc_col < 0:
             doc_col = 0
         elif doc_col > doc_len:
             doc_col = doc_len
-        return root.source.line_start(doc_line) + doc_col
+        return doc_start + doc_col
 
     def doc_line(self, offset: int) -> int:
-        return min(self.line_base + self.line_of(offset), len(self.root.lines) - 1)
+        line = self.line_base + bisect_right(self._line_starts or self.starts(), offset) - 1
+        last = self.root.last_line
+        return line if line < last else last
 
     def first_nonblank(self, offset: int) -> int:
         n = len(self.src)
@@ -220,15 +256,19 @@ class PosBlockParser(BlockParser):
     def parse_method(self, m, state):  # type: ignore[override]
         tokens = state.tokens
         n = len(tokens)
-        saved = state.child_base
-        state.child_base = state.line_of(m.start())
-        try:
+        kind = m.lastgroup
+        if kind == "block_quote":
+            # the quote's child state starts on this line
+            saved = state.child_base
+            state.child_base = state.line_of(m.start())
+            try:
+                end = super().parse_method(m, state)
+            finally:
+                state.child_base = saved
+        else:
             end = super().parse_method(m, state)
-        finally:
-            state.child_base = saved
         if not end:
             return end
-        kind = m.lastgroup
         if kind == "ref_link":
             self._record_definition(m, state, end)
             return end
@@ -236,24 +276,25 @@ class PosBlockParser(BlockParser):
             last = state.last_token()
             if last and last.get("style") == "setext" and "_end_line" not in last:
                 last["_end_line"] = state.doc_line(m.start())
-        for i in range(max(0, n - 1), len(tokens)):
+        for i in range(n - 1 if n else 0, len(tokens)):
             tok = tokens[i]
-            if "_start" in tok or tok["type"] == "blank_line":
+            t = tok["type"]
+            if t == "blank_line" or "_start" in tok:
                 continue
             tok["_state"] = state
-            tok["_start"] = state.first_nonblank(m.start())
-            if tok["type"] == "heading" and kind == "atx_heading":
+            tok["_start"] = start = state.first_nonblank(m.start())
+            if t == "heading" and kind == "atx_heading":
                 raw = m.group("atx_2")
                 # mistune strips string.whitespace (\v too) off heading text
                 tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(string.whitespace))
-            if tok["type"] == "table" and kind in ("table", "nptable"):
+            elif t == "table" and kind in ("table", "nptable"):
                 _stamp_table(tok, state, m.start(), pipes=kind == "table")
-            if tok["type"] == "block_quote":
-                child = state.root.children.get(id(tok["children"]))
-                if child is not None:
-                    tok["_end_line"] = child.line_base + child.src.rstrip("\n").count("\n")
-            elif tok["type"] != "list":
-                tok["_end_line"] = state.last_nonblank_line(tok["_start"], end)
+            if t == "block_quote":
+                end_line = state.child_end_line(tok["children"])
+                if end_line is not None:
+                    tok["_end_line"] = end_line
+            elif t != "list":
+                tok["_end_line"] = state.last_nonblank_line(start, end)
         return end
 
     def parse_raw_html(self, m, state):  # type: ignore[override]
@@ -332,10 +373,9 @@ def _parse_list_item(block, bullet, item, token, state, rules):
     if not isinstance(state, PosState):
         return _orig_parse_list_item(block, bullet, item, token, state, rules)
     # On entry the cursor is just past the item's marker line.
-    marker_line = state.line_of(min(state.cursor, len(state.src) + 1) - 1)
-    state.line_of(0)
-    assert state._line_starts is not None
-    line_start = state._line_starts[marker_line]
+    cursor = state.cursor
+    marker_line = state.line_of((cursor if cursor < len(state.src) + 1 else len(state.src) + 1) - 1)
+    line_start = state._line_starts[marker_line]  # type: ignore[index]
     saved = state.child_base
     state.child_base = marker_line + (0 if item.text.strip() else 1)
     try:
@@ -346,11 +386,8 @@ def _parse_list_item(block, bullet, item, token, state, rules):
     li["_state"] = state
     li["_start"] = state.first_nonblank(line_start)
     li["_marker"] = item.marker
-    child = state.root.children.get(id(li["children"]))
-    if child is not None and child.src.strip():
-        li["_end_line"] = child.line_base + child.src.rstrip("\n").count("\n")
-    else:
-        li["_end_line"] = state.doc_line(line_start)
+    end_line = state.child_end_line(li["children"], blank=False)
+    li["_end_line"] = state.doc_line(line_start) if end_line is None else end_line
     return result
 
 
@@ -398,6 +435,32 @@ class PosInlineState(InlineState):
 
 
 class PosInlineParser(InlineParser):
+    _trigger: tuple[Any, Any] = (None, None)  # (the start characters, the pattern made for them)
+
+    def _get_fast_trigger_re(self, chars):  # type: ignore[override]
+        # mistune scans plain text up to the next character that may start a
+        # rule, and tries its rules there. With the url plugin every "h" is
+        # such a character: the text of a paragraph is cut, matched and
+        # joined again at each one. Only "http://" and "https://" can start
+        # a bare URL (the rule is case-sensitive, and no other rule starts
+        # with "h"), so the scan stops there instead: the same tokens.
+        if self._trigger[0] != chars:
+            pattern = "[" + re.escape("".join(sorted(chars))) + "]"
+            if "h" in chars and self._only_urls_start_with_h():
+                pattern = "[" + re.escape("".join(sorted(set(chars) - {"h"}))) + "]|https?://"
+            self._trigger = (set(chars), re.compile(pattern))
+        return self._trigger[1]
+
+    def _only_urls_start_with_h(self) -> bool:
+        if not self.specification.get("url_link", "").startswith(_URL_START):
+            return False
+        known = getattr(_inline_parser, "_KNOWN_RULE_START_CHARS", None)
+        for name in self.rules:
+            starts = self._rule_start_chars.get(name, known.get(name) if known else None)
+            if starts is None or "h" in starts and name != "url_link":
+                return False
+        return True
+
     def __call__(self, s, env):  # type: ignore[override]
         state = PosInlineState(env)
         state.src = s
@@ -435,28 +498,142 @@ def _shift(tokens: list[Token], by: int) -> None:
 
 
 class PosMarkdown(mistune.Markdown):
-    def _iter_render(self, tokens, state):  # type: ignore[override]
+    def render_state(self, state):  # type: ignore[override]
+        # in place of mistune's tokens with their inline children: the
+        # records the model reads, made in one walk (or, for parse(),
+        # mistune's tokens with _pos spans)
+        root = state.root
+        if root.tokens:
+            tokens = _render_tokens(self.inline, state.tokens, state.env)
+            _finish_blocks(tokens, root.source)
+            return tokens
+        render = _Render(self.inline, state.env, root.source)
+        nodes = render.blocks(state.tokens)
+        root.dropped = render.dropped
+        return nodes
+
+
+class _Render:
+    """mistune's block tokens to :class:`Node` records, in one walk: each
+    block placed in the source, its text parsed into inline tokens and
+    those placed too.
+
+    Records are made positionally (tuple.__new__ with every field), the fast
+    way: a 1 MB roadmap has about 45,000 tokens. Field order: type, pos,
+    children, raw, level, style, info, ordered, bullet, marker, checked, url,
+    kind, label, text_pos, url_pos."""
+
+    def __init__(self, inline: PosInlineParser, env: Any, source: Source) -> None:
+        self.inline = inline
+        self.env = env
+        self.source = source
+        self.dropped = 0  # blocks left out for want of a position
+
+    def blocks(self, tokens: list[Token]) -> list[Node]:
+        out: list[Node] = []
+        append = out.append
+        source = self.source
         for tok in tokens:
-            if "children" in tok:
-                tok["children"] = list(self._iter_render(tok["children"], state))
-            elif "text" in tok:
-                text = tok.pop("text")
-                stripped = text.strip(_WS)
-                children = self.inline(stripped, state.env)
-                tok["children"] = children
-                # a block keeps its state for _finish_blocks; a table cell's
-                # is let go here (it would tie the state to the tokens)
-                st = tok.get("_state") if "_start" in tok else tok.pop("_state", None)
-                if st is not None and tok.get("_exact", True):
-                    if "_istart" in tok:
-                        base = tok["_istart"]
-                    elif "_tend" in tok:
-                        base = tok["_tend"] - len(text.lstrip(_WS))
-                    else:
-                        base = None
-                    if base is not None:
-                        _map_inline(children, st, base)
-            yield tok
+            t = tok["type"]
+            if t == "blank_line":
+                continue
+            # let the state go (it holds the tokens: a cycle)
+            st = tok.pop("_state", None)
+            kind = _BLOCK_KINDS.get(t)
+            if kind == "list":
+                # placed by its items (those that have a place)
+                items = self.blocks(tok["children"])
+                if not items:
+                    self.dropped += 1  # its items are counted already
+                    continue
+                attrs = tok.get("attrs") or {}
+                append(_new(Node, (kind, (items[0].pos[0], items[-1].pos[1]), items, "", 0, None, None,  # type: ignore[union-attr]
+                                   attrs.get("ordered", False), tok.get("bullet"), "", None, "", None, None, None,
+                                   None)))
+                continue
+            if kind is None or st is None:
+                self.dropped += _count_blocks(tok)
+                continue
+            pos = _block_pos(tok, st, source)
+            if kind == "paragraph":
+                append(_new(Node, (kind, pos, self.text(tok, st), "", 0, None, None, False, None, "", None, "",
+                                   None, None, None, None)))
+            elif kind == "list_item":
+                checked = tok["attrs"].get("checked") if t == "task_list_item" else None
+                append(_new(Node, (kind, pos, self.blocks(tok["children"]), "", 0, None, None, False, None,
+                                   tok.get("_marker", ""), checked, "", None, None, None, None)))
+            elif kind == "heading":
+                append(_new(Node, (kind, pos, self.text(tok, st), "", tok["attrs"]["level"], tok.get("style", "atx"),
+                                   None, False, None, "", None, "", None, None, None, None)))
+            elif kind == "block_quote":
+                append(_new(Node, (kind, pos, self.blocks(tok["children"]), "", 0, None, None, False, None, "",
+                                   None, "", None, None, None, None)))
+            elif kind == "code":
+                raw = tok.get("raw", "")
+                if not raw.strip() and pos[1] <= pos[0]:
+                    continue  # mistune's code block of a whitespace-only line: nothing to place
+                info = (tok.get("attrs") or {}).get("info")
+                append(_new(Node, (kind, pos, (), raw, 0, tok.get("style"), info, False, None, "", None, "", None,
+                                   None, None, None)))
+            else:  # html, thematic_break, table
+                children = tok.get("children")
+                if children:  # a table's head and body: their cells' text
+                    children = _inline_nodes(_render_tokens(self.inline, children, self.env))
+                append(_new(Node, (kind, pos, children or [], "", 0, None, None, False, None, "", None, "", None,
+                                   None, None, None)))
+        return out
+
+    def text(self, tok: Token, st: PosState) -> list[Node]:
+        """The inline records of a paragraph's or heading's text."""
+        text = tok.get("text", "")
+        tokens = self.inline(text.strip(_WS), self.env)
+        if not tokens:
+            return []
+        base = _inline_base(tok, text)
+        if base is None:
+            return _inline_nodes(tokens)
+        return _placed_nodes(tokens, st, base)
+
+
+def _inline_base(tok: Token, text: str) -> int | None:
+    """Where a block's inline text starts in its state, None if it is not
+    one run of the state's text."""
+    if not tok.get("_exact", True):
+        return None
+    if "_istart" in tok:
+        return tok["_istart"]  # type: ignore[no-any-return]
+    if "_tend" in tok:
+        return tok["_tend"] - len(text.lstrip(_WS))  # type: ignore[no-any-return]
+    return None
+
+
+def _block_pos(tok: Token, st: PosState, source: Source) -> tuple[int, int]:
+    """A block's (start, end) in the source, from its stamps."""
+    start = st.to_doc(tok["_start"])
+    end_line = tok.get("_end_line")
+    if end_line is None:  # a paragraph: its text ends at _tend in its state
+        end_line = st.doc_line(_last_char(st.src, tok["_tend"]))
+    line = bisect_right(source._starts, start) - 1
+    return (start, _line_content_end(source, end_line if end_line > line else line))
+
+
+def _render_tokens(inline: Any, tokens: list[Token], env: Any) -> list[Token]:
+    """mistune's rendering (each text parsed into inline children), with
+    the inline tokens placed: a block keeps its state for _finish_blocks, a
+    table cell's is let go here."""
+    for tok in tokens:
+        if "children" in tok:
+            _render_tokens(inline, tok["children"], env)
+        elif "text" in tok:
+            text = tok.pop("text")
+            children = inline(text.strip(_WS), env)
+            tok["children"] = children
+            st = tok.get("_state") if "_start" in tok else tok.pop("_state", None)
+            if st is not None:
+                base = _inline_base(tok, text)
+                if base is not None:
+                    _map_inline(children, st, base)
+    return tokens
 
 
 def _map_inline(tokens: list[Token], st: PosState, base: int) -> None:
@@ -485,13 +662,9 @@ def _finish_blocks(tokens: list[Token], source: Source) -> None:
             if items:
                 tok["_pos"] = (items[0]["_pos"][0], items[-1]["_pos"][1])
             continue
-        start = st.to_doc(tok.pop("_start"))
-        if "_end_line" in tok:
-            end_line = tok.pop("_end_line")
-        else:  # a paragraph: its text ends at _tend in its state
-            end_line = st.doc_line(_last_char(st.src, tok["_tend"]))
-        end_line = max(end_line, source.line_of(start))
-        tok["_pos"] = (start, _line_content_end(source, end_line))
+        tok["_pos"] = _block_pos(tok, st, source)
+        tok.pop("_start")
+        tok.pop("_end_line", None)
 
 
 def _last_char(src: str, end: int) -> int:
@@ -780,56 +953,9 @@ _CONTAINERS = ("list", "list_item", "block_quote")
 _new = tuple.__new__
 
 
-# Records are made positionally (tuple.__new__ with every field), the fast
-# way: a 1 MB roadmap has about 45,000 tokens. Field order: type, pos,
-# children, raw, level, style, info, ordered, bullet, marker, checked, url,
-# kind, label, text_pos, url_pos.
-def _block_nodes(tokens: list[Token], dropped: list[int]) -> list[Node]:
-    out = []
-    append = out.append
-    for tok in tokens:
-        t = tok["type"]
-        kind = _BLOCK_KINDS.get(t)
-        pos = tok.get("_pos")
-        if kind is None or pos is None:
-            if t != "blank_line":
-                dropped[0] += _count_blocks(tok)
-            continue
-        if kind == "paragraph":
-            children = tok.get("children")
-            append(_new(Node, (kind, pos, _inline_nodes(children) if children else [], "", 0, None, None, False,
-                               None, "", None, "", None, None, None, None)))
-        elif kind == "list_item":
-            checked = tok["attrs"].get("checked") if t == "task_list_item" else None
-            append(_new(Node, (kind, pos, _block_nodes(tok["children"], dropped), "", 0, None, None, False,
-                               None, tok.get("_marker", ""), checked, "", None, None, None, None)))
-        elif kind == "list":
-            attrs = tok.get("attrs") or {}
-            append(_new(Node, (kind, pos, _block_nodes(tok["children"], dropped), "", 0, None, None,
-                               attrs.get("ordered", False), tok.get("bullet"), "", None, "", None, None, None, None)))
-        elif kind == "block_quote":
-            append(_new(Node, (kind, pos, _block_nodes(tok["children"], dropped), "", 0, None, None, False,
-                               None, "", None, "", None, None, None, None)))
-        elif kind == "heading":
-            children = tok.get("children")
-            append(_new(Node, (kind, pos, _inline_nodes(children) if children else [], "", tok["attrs"]["level"],
-                               tok.get("style", "atx"), None, False, None, "", None, "", None, None, None, None)))
-        elif kind == "code":
-            raw = tok.get("raw", "")
-            if not raw.strip() and pos[1] <= pos[0]:
-                continue  # mistune's code block of a whitespace-only line: nothing to place
-            info = (tok.get("attrs") or {}).get("info")
-            append(_new(Node, (kind, pos, (), raw, 0, tok.get("style"), info, False, None, "", None, "", None,
-                               None, None, None)))
-        else:  # html, thematic_break, table
-            children = tok.get("children")
-            append(_new(Node, (kind, pos, _inline_nodes(children) if children else [], "", 0, None, None, False,
-                               None, "", None, "", None, None, None, None)))
-    return out
-
-
 def _count_blocks(tok: Token) -> int:
     """A dropped block and the blocks it holds."""
+    tok.pop("_state", None)  # (see _Render.blocks)
     n = 1
     if tok["type"] in ("list", "list_item", "task_list_item", "block_quote"):
         for child in tok.get("children", ()):
@@ -867,6 +993,44 @@ def _inline_nodes(tokens: list[Token]) -> list[Node]:
     return out
 
 
+def _placed_nodes(tokens: list[Token], st: PosState, base: int) -> list[Node]:
+    """:func:`_inline_nodes`, with the spans the layer stamped (offsets
+    from ``base`` in ``st``) placed in the source."""
+    out = []
+    append = out.append
+    to_doc = st.to_doc
+    for tok in tokens:
+        t = tok["type"]
+        if t == "text":
+            append(_new(Node, ("text", None, (), tok["raw"], 0, None, None, False, None, "", None, "", None, None,
+                               None, None)))
+            continue
+        leaf = _LEAVES.get(t)
+        if leaf is not None:
+            append(leaf)
+            continue
+        children = tok.get("children")
+        kids = _placed_nodes(children, st, base) if children else ()
+        s = tok.get("_s")
+        if t == "link" or t == "image":
+            text_pos, url_pos = tok.get("_text"), tok.get("_url")
+            if s is None:
+                pos = None
+            else:
+                pos = (to_doc(base + s), to_doc(base + tok["_e"]))
+                if text_pos is not None:
+                    text_pos = (to_doc(base + text_pos[0]), to_doc(base + text_pos[1]))
+                if url_pos is not None:
+                    url_pos = (to_doc(base + url_pos[0]), to_doc(base + url_pos[1]))
+            append(_new(Node, (t, pos, kids, "", 0, None, None, False, None, "", None, tok["attrs"].get("url", ""),
+                               tok.get("_kind"), tok.get("label"), text_pos, url_pos)))
+        else:
+            pos = None if s is None else (to_doc(base + s), to_doc(base + tok["_e"]))
+            append(_new(Node, (t, pos, kids, tok.get("raw", ""), 0, None, None, False, None, "", None, "", None,
+                               None, None, None)))
+    return out
+
+
 def _definition_nodes(refs: list[dict[str, Any]]) -> list[Node]:
     return [
         Node("definition", ref["_pos"], label=ref["label"], text_pos=ref["_label"], url_pos=ref["_url"])
@@ -882,10 +1046,8 @@ def tree(source: Source, front_matter: Any = _DETECT) -> Parsed:
 
 
 def _tree(md: PosMarkdown, source: Source, front_matter: Any) -> Parsed:
-    tokens, refs = _parse(md, source, front_matter)
-    dropped = [0]
-    blocks = _block_nodes(tokens, dropped)
-    return Parsed(blocks, _definition_nodes(refs), dropped[0])
+    blocks, refs, root = _parse(md, source, front_matter, tokens=False)
+    return Parsed(blocks, _definition_nodes(refs), root.dropped)
 
 
 def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], list[dict[str, Any]]]:
@@ -898,35 +1060,31 @@ def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], lis
     matter (frontmatter.FrontMatter; detected unless given) are parsed as
     blank lines: offsets after it stay those of the source.
     """
-    return _parse(_markdown(), source, front_matter)
+    tokens, refs, _ = _parse(_markdown(), source, front_matter, tokens=True)
+    return tokens, refs
 
 
-def _parse(md: PosMarkdown, source: Source, front_matter: Any) -> tuple[list[Token], list[dict[str, Any]]]:
-    lines = source.lines()
+def _parse(md: PosMarkdown, source: Source, front_matter: Any, tokens: bool) -> tuple[Any, list[dict[str, Any]], _Root]:
     if front_matter is _DETECT:
         from .frontmatter import detect
 
         front_matter = detect(source)
-    if front_matter is not None:
-        for n in front_matter.lines:
+    blank = front_matter.lines if front_matter is not None else range(0)
+    text = source.text
+    identity = not blank and "\r" not in text
+    if identity:
+        normalized = text
+    else:
+        lines = source.lines()
+        for n in blank:
             lines[n] = ""
-    if DAMAGED.search(source.text):
+        normalized = "\n".join(lines)
+    if DAMAGED.search(text):
         # bytes that are not UTF-8 (kept as lone surrogates) would stop
         # mistune's URL quoting: it parses U+FFFD in their place, one for one
-        lines = [as_replacement(ln) for ln in lines]
+        normalized = as_replacement(normalized)
     state = PosState()
-    state.root = _Root(source, lines)
-    normalized = "\n".join(lines)
-    tokens, state = md.parse(normalized, state)
-    assert isinstance(tokens, list)
-    _finish_blocks(tokens, source)
-    refs = _reference_definitions(state)
-    # the states of one parse hold each other through the root (a cycle that
-    # keeps every token alive until the cyclic collector runs): break it, so
-    # that the tokens go as soon as the model has read them
-    state.root.children.clear()
-    return tokens, refs
-
-
-def _reference_definitions(state: PosState) -> list[dict[str, Any]]:
-    return list(state.env.get("_ref_defs", []))
+    state.root = root = _Root(source, blank, tokens)
+    state.identity = identity
+    result, state = md.parse(normalized, state)
+    return result, list(state.env.get("_ref_defs", [])), root
