@@ -245,6 +245,7 @@ class PosBlockParser(BlockParser):
         # (only closing tags of type-6 tags: `</pre>` is type 7 and cannot
         # interrupt a paragraph)
         self.specification["block_html"] = self.BLOCK_HTML.replace(_TAG_NAME_END, _TAG_NAME_END_OURS)
+        self.list_break_sc: dict[int, Any] = {}  # see _list_break_sc
 
     def compile_sc(self, rules: list[str] | None = None):  # type: ignore[override]
         # An ATX heading ends a block quote's lazy continuation (mistune put
@@ -323,8 +324,10 @@ class PosBlockParser(BlockParser):
         )
 
     def _parse_indent_code_fast(self, state):  # type: ignore[override]
-        n = len(state.tokens)
         start = state.cursor
+        if not state.src.startswith((" ", "\t"), start):
+            return None  # an indented code line starts with a space or a tab
+        n = len(state.tokens)
         end = super()._parse_indent_code_fast(state)
         if end is not None and len(state.tokens) > n:
             tok = state.tokens[-1]
@@ -685,6 +688,7 @@ def _line_content_end(source: Source, line: int) -> int:
 # -- the layer's own check: mistune is what it is made for ------------------------
 _orig_parse_list_item: Any = None
 _orig_close_bracket: Any = None
+_orig_list_break_sc: Any = None
 
 
 def _mismatch(what: str) -> ParserMismatch:
@@ -735,14 +739,31 @@ def _check_mistune() -> None:
 
 
 def _install() -> None:
-    """Replace the two private functions the layer wraps (once)."""
-    global _orig_parse_list_item, _orig_close_bracket
+    """Replace the two private functions the layer wraps (once), and the
+    one it caches if it is there."""
+    global _orig_parse_list_item, _orig_close_bracket, _orig_list_break_sc
     if _list_parser._parse_list_item is not _parse_list_item:
         _orig_parse_list_item = _list_parser._parse_list_item
         _list_parser._parse_list_item = _parse_list_item
     if _links._close_bracket is not _close_bracket:
         _orig_close_bracket = _links._close_bracket
         _links._close_bracket = _close_bracket
+    found = getattr(_list_parser, "_compile_list_break_sc", None)
+    if callable(found) and found is not _list_break_sc:
+        _orig_list_break_sc = found
+        _list_parser._compile_list_break_sc = _list_break_sc
+
+
+def _list_break_sc(block: Any, leading_width: int) -> Any:
+    """mistune builds the pattern that ends a list item (and re looks it up)
+    for every item; ours is made once per indent (a parser's rules are
+    fixed once it is built)."""
+    if not isinstance(block, PosBlockParser):
+        return _orig_list_break_sc(block, leading_width)
+    sc = block.list_break_sc.get(leading_width)
+    if sc is None:
+        sc = block.list_break_sc[leading_width] = _orig_list_break_sc(block, leading_width)
+    return sc
 
 
 # A document that needs every patch, and what shows each patch took: (what is
