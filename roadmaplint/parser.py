@@ -157,6 +157,14 @@ class PosState(BlockState):
 
     def to_doc(self, offset: int) -> int:
         """Map an offset in this state's text to an offset in the source."""
+        if self.identity:
+            # the text is the source's (with a final newline added)
+            last = len(self.root.source.text)
+            return 0 if offset < 0 else offset if offset < last else last
+        return self.place(offset)[0]
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """An offset in this state's text as (offset, 0-based line) in the source."""
         src = self.src
         n = len(src)
         if offset < 0:
@@ -164,18 +172,18 @@ class PosState(BlockState):
         elif offset > n:
             offset = n
         root = self.root
-        if self.identity:
-            # the text is the source's (with a final newline added)
-            last = len(root.source.text)
-            return offset if offset < last else last
         starts = self._line_starts or self.starts()
         line = bisect_right(starts, offset) - 1
-        start = starts[line]
-        # the line runs to the next line's start, less its newline
-        own_len = (starts[line + 1] - 1 if line + 1 < len(starts) else n) - start
         doc_line = self.line_base + line
         if doc_line > root.last_line:
             doc_line = root.last_line
+        if self.identity:
+            # the text is the source's (with a final newline added)
+            last = len(root.source.text)
+            return (offset if offset < last else last), doc_line
+        start = starts[line]
+        # the line runs to the next line's start, less its newline
+        own_len = (starts[line + 1] - 1 if line + 1 < len(starts) else n) - start
         doc_start = root.starts[doc_line]
         doc_len = 0 if doc_line in root.blank else root.ends[doc_line] - doc_start
         doc_col = offset - start + doc_len - own_len
@@ -183,7 +191,7 @@ class PosState(BlockState):
             doc_col = 0
         elif doc_col > doc_len:
             doc_col = doc_len
-        return doc_start + doc_col
+        return doc_start + doc_col, doc_line
 
     def doc_line(self, offset: int) -> int:
         line = self.line_base + bisect_right(self._line_starts or self.starts(), offset) - 1
@@ -508,9 +516,9 @@ class PosMarkdown(mistune.Markdown):
         root = state.root
         if root.tokens:
             tokens = _render_tokens(self.inline, state.tokens, state.env)
-            _finish_blocks(tokens, root.source)
+            _finish_blocks(tokens, root)
             return tokens
-        render = _Render(self.inline, state.env, root.source)
+        render = _Render(self.inline, state.env, root)
         nodes = render.blocks(state.tokens)
         root.dropped = render.dropped
         return nodes
@@ -526,16 +534,16 @@ class _Render:
     children, raw, level, style, info, ordered, bullet, marker, checked, url,
     kind, label, text_pos, url_pos."""
 
-    def __init__(self, inline: PosInlineParser, env: Any, source: Source) -> None:
+    def __init__(self, inline: PosInlineParser, env: Any, root: _Root) -> None:
         self.inline = inline
         self.env = env
-        self.source = source
+        self.root = root
         self.dropped = 0  # blocks left out for want of a position
 
     def blocks(self, tokens: list[Token]) -> list[Node]:
         out: list[Node] = []
         append = out.append
-        source = self.source
+        root = self.root
         for tok in tokens:
             t = tok["type"]
             if t == "blank_line":
@@ -557,7 +565,7 @@ class _Render:
             if kind is None or st is None:
                 self.dropped += _count_blocks(tok)
                 continue
-            pos = _block_pos(tok, st, source)
+            pos = _block_pos(tok, st, root)
             if kind == "paragraph":
                 append(_new(Node, (kind, pos, self.text(tok, st), "", 0, None, None, False, None, "", None, "",
                                    None, None, None, None)))
@@ -610,14 +618,20 @@ def _inline_base(tok: Token, text: str) -> int | None:
     return None
 
 
-def _block_pos(tok: Token, st: PosState, source: Source) -> tuple[int, int]:
-    """A block's (start, end) in the source, from its stamps."""
-    start = st.to_doc(tok["_start"])
+def _block_pos(tok: Token, st: PosState, root: _Root) -> tuple[int, int]:
+    """A block's (start, end) in the source, from its stamps: from its first
+    character to the end of the text on its last line."""
+    start, line = st.place(tok["_start"])
     end_line = tok.get("_end_line")
     if end_line is None:  # a paragraph: its text ends at _tend in its state
         end_line = st.doc_line(_last_char(st.src, tok["_tend"]))
-    line = bisect_right(source._starts, start) - 1
-    return (start, _line_content_end(source, end_line if end_line > line else line))
+    if end_line > line:
+        line = end_line
+    text = root.source.text
+    first, end = root.starts[line], root.ends[line]
+    while end > first and text[end - 1] in " \t":
+        end -= 1
+    return (start, end)
 
 
 def _render_tokens(inline: Any, tokens: list[Token], env: Any) -> list[Token]:
@@ -651,12 +665,12 @@ def _map_inline(tokens: list[Token], st: PosState, base: int) -> None:
             _map_inline(tok["children"], st, base)
 
 
-def _finish_blocks(tokens: list[Token], source: Source) -> None:
+def _finish_blocks(tokens: list[Token], root: _Root) -> None:
     """Turn block stamps into ``_pos`` (start, end) source offsets."""
     for tok in tokens:
         children = tok.get("children")
         if children and tok["type"] in ("block_quote", "list", "list_item", "task_list_item"):
-            _finish_blocks(children, source)
+            _finish_blocks(children, root)
         st = tok.pop("_state", None)
         if tok["type"] == "blank_line" or st is None and tok["type"] != "list":
             continue
@@ -665,7 +679,7 @@ def _finish_blocks(tokens: list[Token], source: Source) -> None:
             if items:
                 tok["_pos"] = (items[0]["_pos"][0], items[-1]["_pos"][1])
             continue
-        tok["_pos"] = _block_pos(tok, st, source)
+        tok["_pos"] = _block_pos(tok, st, root)
         tok.pop("_start")
         tok.pop("_end_line", None)
 
@@ -1106,6 +1120,13 @@ def _parse(md: PosMarkdown, source: Source, front_matter: Any, tokens: bool) -> 
         normalized = as_replacement(normalized)
     state = PosState()
     state.root = root = _Root(source, blank, tokens)
-    state.identity = identity
+    if identity:
+        state.identity = True
+        # the lines mistune parses are the source's (and a last one, if
+        # mistune adds a newline)
+        starts = list(source._starts)
+        if not text.endswith("\n"):
+            starts.append(len(text) + 1)
+        state._line_starts = starts
     result, state = md.parse(normalized, state)
     return result, list(state.env.get("_ref_defs", [])), root
