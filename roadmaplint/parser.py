@@ -81,6 +81,8 @@ _TAG_NAME_END = r"(?:[ \t]+|\n|$))"
 _TAG_NAME_END_OURS = r"(?:[ \t]+|\n|$|(?<!</pre)(?<!</script)(?<!</style)(?<!</textarea)(?=/?>)))"
 _INLINE_STAMPED = {"codespan", "inline_html", "link", "image"}
 _NESTED_INLINE = {"strikethrough", "mark", "insert"}
+# inline rules that make only text and break tokens: nothing to stamp
+_TEXT_RULES = {"emphasis", "escape", "softbreak", "linebreak"}
 _WS = " \r\n\t\f"
 # how the url plugin's pattern starts (http:// or https://, case-sensitive)
 _URL_START = r"https?:\/\/"
@@ -437,8 +439,17 @@ def _dest_span(src: str, pos: int) -> tuple[int, int]:
     if pos < len(src) and src[pos] == "<":
         close = src.find(">", pos)
         return (pos + 1, close if close > 0 else pos + 1)
+    # a destination without parentheses, escapes or controls ends at white
+    # space or ")"; any other is measured as mistune measures it
+    end = _PLAIN_DEST.match(src, pos).end()  # type: ignore[union-attr]
+    if end > pos and (end == len(src) or src[end] in _DEST_END):
+        return (pos, end)
     _, end = _helpers.parse_link_href(src, pos)
     return (pos, end if end is not None else pos)
+
+
+_PLAIN_DEST = re.compile(r"[^\x00-\x20\x7f()<\\]*")
+_DEST_END = " \t\n\r\f)"  # mistune.helpers.ASCII_WHITESPACE and ")"
 
 
 class PosInlineState(InlineState):
@@ -478,6 +489,8 @@ class PosInlineParser(InlineParser):
         return self.parse(state)
 
     def parse_method(self, m, state):  # type: ignore[override]
+        if m.lastgroup in _TEXT_RULES:
+            return super().parse_method(m, state)
         n = len(state.tokens)
         end = super().parse_method(m, state)
         if end:
@@ -614,7 +627,10 @@ def _inline_base(tok: Token, text: str) -> int | None:
     if "_istart" in tok:
         return tok["_istart"]  # type: ignore[no-any-return]
     if "_tend" in tok:
-        return tok["_tend"] - len(text.lstrip(_WS))  # type: ignore[no-any-return]
+        lead = 0  # (text.lstrip() would copy the text)
+        while lead < len(text) and text[lead] in _WS:
+            lead += 1
+        return tok["_tend"] - (len(text) - lead)  # type: ignore[no-any-return]
     return None
 
 
