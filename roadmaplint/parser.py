@@ -216,22 +216,18 @@ class PosState(BlockState):
 
     # -- paragraphs are built here, not in parse_method ----------------------
     def add_paragraph(self, text: str) -> None:
-        last = self.last_token()
+        tokens = self.tokens
+        last = tokens[-1] if tokens else None
+        cursor = self.cursor
         if last and last["type"] == "paragraph":
-            if last.get("_tend") != self.cursor:
+            if last.get("_tend") != cursor:
                 last["_exact"] = False
             last["text"] += text
-            last["_tend"] = self.cursor + len(text)
+            last["_tend"] = cursor + len(text)
         else:
-            self.tokens.append(
-                {
-                    "type": "paragraph",
-                    "text": text,
-                    "_state": self,
-                    "_start": self.first_nonblank(self.cursor),
-                    "_tend": self.cursor + len(text),
-                }
-            )
+            start = self.first_nonblank(cursor) if self.src.startswith((" ", "\t"), cursor) else cursor
+            tokens.append({"type": "paragraph", "text": text, "_state": self, "_start": start,
+                           "_tend": cursor + len(text)})
 
     def append_paragraph(self) -> int | None:
         last = self.last_token()
@@ -293,7 +289,10 @@ class PosBlockParser(BlockParser):
             if t == "blank_line" or "_start" in tok:
                 continue
             tok["_state"] = state
-            tok["_start"] = start = state.first_nonblank(m.start())
+            start = m.start()
+            if state.src.startswith((" ", "\t"), start):
+                start = state.first_nonblank(start)
+            tok["_start"] = start
             if t == "heading" and kind == "atx_heading":
                 raw = m.group("atx_2")
                 # mistune strips string.whitespace (\v too) off heading text
@@ -622,15 +621,17 @@ class _Render:
 def _inline_base(tok: Token, text: str) -> int | None:
     """Where a block's inline text starts in its state, None if it is not
     one run of the state's text."""
-    if not tok.get("_exact", True):
+    if "_exact" in tok:  # (only ever False)
         return None
-    if "_istart" in tok:
-        return tok["_istart"]  # type: ignore[no-any-return]
-    if "_tend" in tok:
+    base = tok.get("_istart")
+    if base is not None:
+        return base  # type: ignore[no-any-return]
+    tend = tok.get("_tend")
+    if tend is not None:
         lead = 0  # (text.lstrip() would copy the text)
         while lead < len(text) and text[lead] in _WS:
             lead += 1
-        return tok["_tend"] - (len(text) - lead)  # type: ignore[no-any-return]
+        return tend - (len(text) - lead)  # type: ignore[no-any-return]
     return None
 
 
@@ -640,7 +641,13 @@ def _block_pos(tok: Token, st: PosState, root: _Root) -> tuple[int, int]:
     start, line = st.place(tok["_start"])
     end_line = tok.get("_end_line")
     if end_line is None:  # a paragraph: its text ends at _tend in its state
-        end_line = st.doc_line(_last_char(st.src, tok["_tend"]))
+        src = st.src
+        j = min(tok["_tend"], len(src)) - 1
+        while j > 0 and src[j] in " \t\n":
+            j -= 1
+        end_line = st.line_base + bisect_right(st._line_starts or st.starts(), j) - 1
+        if end_line > root.last_line:
+            end_line = root.last_line
     if end_line > line:
         line = end_line
     text = root.source.text
@@ -698,13 +705,6 @@ def _finish_blocks(tokens: list[Token], root: _Root) -> None:
         tok["_pos"] = _block_pos(tok, st, root)
         tok.pop("_start")
         tok.pop("_end_line", None)
-
-
-def _last_char(src: str, end: int) -> int:
-    j = min(end, len(src)) - 1
-    while j > 0 and src[j] in " \t\n":
-        j -= 1
-    return j
 
 
 def _line_content_end(source: Source, line: int) -> int:
