@@ -299,6 +299,15 @@ class _Builder:
         self.comments: list[tuple[Span, str]] = []
         self._link_starts: list[int] | None = None
         self.paragraphs: dict[int, list[Node]] = {}  # id(block) -> its inline records, while loading
+        # blocks with the same attributes share one dict of them (the model
+        # is read, not edited): a roadmap's items have a few markers between them
+        self._attrs: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def attrs(self, *pairs: Any) -> dict[str, Any]:
+        found = self._attrs.get(pairs)
+        if found is None:
+            found = self._attrs[pairs] = dict(zip(pairs[::2], pairs[1::2]))
+        return found
 
     def blocks(self, nodes: list[Node], depth: int) -> list[Block]:
         out = []
@@ -319,9 +328,9 @@ class _Builder:
                 inner = depth + (kind != "list")
                 block.children = self.blocks(node.children, inner)  # type: ignore[arg-type]
                 if kind == "list":
-                    block.attrs = {"ordered": node.ordered, "bullet": node.bullet}
+                    block.attrs = self.attrs("ordered", node.ordered, "bullet", node.bullet)
                 elif kind == "list_item":
-                    block.attrs = {"marker": node.marker, "checked": node.checked}
+                    block.attrs = self.attrs("marker", node.marker, "checked", node.checked)
             elif node.children:
                 self.inlines(node.children)  # type: ignore[arg-type]
                 # the model keeps a heading's inline records (its anchor is
@@ -335,7 +344,7 @@ class _Builder:
                 self.heading(block, node)
             elif kind == "code":
                 self.code.append(block.span)
-                block.attrs = {"style": node.style, "info": node.info}
+                block.attrs = self.attrs("style", node.style, "info", node.info)
             elif kind == "html":
                 raw = self.source.text[block.span.start : block.span.end]
                 for m in _COMMENT.finditer(raw):
