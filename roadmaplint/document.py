@@ -332,7 +332,9 @@ class _Builder:
                 elif kind == "list_item":
                     block.attrs = self.attrs("marker", node.marker, "checked", node.checked)
             elif node.children:
-                self.inlines(node.children)  # type: ignore[arg-type]
+                children = node.children
+                if len(children) > 1 or children[0].type != "text":  # (plain text holds nothing to index)
+                    self.inlines(children)  # type: ignore[arg-type]
                 # the model keeps a heading's inline records (its anchor is
                 # made from them); a paragraph's only until its item's text
                 # is read, the others not at all

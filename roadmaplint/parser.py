@@ -470,7 +470,7 @@ class PosInlineState(InlineState):
 
 
 class PosInlineParser(InlineParser):
-    _trigger: tuple[Any, Any] = (None, None)  # (the start characters, the pattern made for them)
+    _trigger: tuple[Any, Any] = (None, None)  # (mistune's set of start characters, the pattern made for it)
 
     def _get_fast_trigger_re(self, chars):  # type: ignore[override]
         # mistune scans plain text up to the next character that may start a
@@ -479,11 +479,13 @@ class PosInlineParser(InlineParser):
         # joined again at each one. Only "http://" and "https://" can start
         # a bare URL (the rule is case-sensitive, and no other rule starts
         # with "h"), so the scan stops there instead: the same tokens.
-        if self._trigger[0] != chars:
+        # (mistune keeps one set of start characters until a rule is
+        # registered, and makes a new one then)
+        if self._trigger[0] is not chars:
             pattern = "[" + re.escape("".join(sorted(chars))) + "]"
             if "h" in chars and self._only_urls_start_with_h():
                 pattern = "[" + re.escape("".join(sorted(set(chars) - {"h"}))) + "]|https?://"
-            self._trigger = (set(chars), re.compile(pattern))
+            self._trigger = (chars, re.compile(pattern))
         return self._trigger[1]
 
     def _only_urls_start_with_h(self) -> bool:
