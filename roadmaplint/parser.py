@@ -118,10 +118,11 @@ class PosState(BlockState):
     # state of a document with "\n" newlines and no front matter)
     identity: bool = False
 
+    _line_starts: list[int] | None = None  # see starts
+    last_child: tuple[list[Token], int, str] | None = None  # see child_state
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._line_starts: list[int] | None = None
-        self.last_child: tuple[list[Token], int, str] | None = None  # see child_state
         if parent is not None:
             self.root = parent.root
             self.line_base = parent.line_base + parent.child_base
