@@ -299,25 +299,42 @@ class _Builder:
         self.comments: list[tuple[Span, str]] = []
         self._link_starts: list[int] | None = None
         self.paragraphs: dict[int, list[Node]] = {}  # id(block) -> its inline records, while loading
+        # blocks with the same attributes share one dict of them (the model
+        # is read, not edited): a roadmap's items have a few markers between them
+        self._attrs: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def attrs(self, *pairs: Any) -> dict[str, Any]:
+        found = self._attrs.get(pairs)
+        if found is None:
+            found = self._attrs[pairs] = dict(zip(pairs[::2], pairs[1::2]))
+        return found
 
     def blocks(self, nodes: list[Node], depth: int) -> list[Block]:
         out = []
+        last = -1  # the start of the block before
+        ordered = True
         for node in nodes:
             kind = node.type
-            assert node.pos is not None  # parse.tree leaves out (and counts) blocks without one
+            pos = node.pos
+            assert pos is not None  # parse.tree leaves out (and counts) blocks without one
             # a leaf shares one immutable empty value for what it lacks (a
             # roadmap has tens of thousands of blocks; the model is read, not
             # edited)
-            block = Block(kind, Span(*node.pos), _NO_BLOCKS, _NO_ATTRS, _NO_INLINE, depth)  # type: ignore[arg-type]
+            block = Block(kind, Span(pos[0], pos[1]), _NO_BLOCKS, _NO_ATTRS, _NO_INLINE, depth)  # type: ignore[arg-type]
+            if pos[0] < last:
+                ordered = False
+            last = pos[0]
             if kind in ("list", "list_item", "block_quote"):
                 inner = depth + (kind != "list")
                 block.children = self.blocks(node.children, inner)  # type: ignore[arg-type]
                 if kind == "list":
-                    block.attrs = {"ordered": node.ordered, "bullet": node.bullet}
+                    block.attrs = self.attrs("ordered", node.ordered, "bullet", node.bullet)
                 elif kind == "list_item":
-                    block.attrs = {"marker": node.marker, "checked": node.checked}
+                    block.attrs = self.attrs("marker", node.marker, "checked", node.checked)
             elif node.children:
-                self.inlines(node.children)  # type: ignore[arg-type]
+                children = node.children
+                if len(children) > 1 or children[0].type != "text":  # (plain text holds nothing to index)
+                    self.inlines(children)  # type: ignore[arg-type]
                 # the model keeps a heading's inline records (its anchor is
                 # made from them); a paragraph's only until its item's text
                 # is read, the others not at all
@@ -329,7 +346,7 @@ class _Builder:
                 self.heading(block, node)
             elif kind == "code":
                 self.code.append(block.span)
-                block.attrs = {"style": node.style, "info": node.info}
+                block.attrs = self.attrs("style", node.style, "info", node.info)
             elif kind == "html":
                 raw = self.source.text[block.span.start : block.span.end]
                 for m in _COMMENT.finditer(raw):
@@ -338,7 +355,8 @@ class _Builder:
             out.append(block)
         # mistune puts a quote cut short by a list before the list's last
         # token only; the source order is the order that counts
-        out.sort(key=lambda b: b.span.start)
+        if not ordered:
+            out.sort(key=lambda b: b.span.start)
         return out
 
     def heading(self, block: Block, node: Node) -> None:
@@ -424,23 +442,25 @@ class _Builder:
         for li in lst.children:
             if li.type != "list_item":
                 continue
-            marker = li.attrs.get("marker", "")
-            marker_span = Span(li.span.start, li.span.start + len(marker))
-            first = next((c for c in li.children if c.type == "paragraph"), None)
+            attrs = li.attrs
+            marker = attrs.get("marker", "")
+            span = li.span
+            first = None
+            for child in li.children:
+                if child.type == "paragraph":
+                    first = child
+                    break
             checkbox = None
-            if li.attrs.get("checked") is not None and first is not None:
-                m = _TASK.match(text, first.span.start)
-                checkbox = m.group(1) if m else ("x" if li.attrs["checked"] else " ")
-            item = Item(
-                span=li.span,
-                marker=marker,
-                marker_span=marker_span,
-                text=_plain(self.paragraphs.get(id(first), ())).strip() if first is not None else "",
-                checkbox=checkbox,
-                block=li,
-            )
-            if first is not None:
-                item.links = self.links_in(first.span)
+            if first is None:
+                item = Item(span, marker, Span(span.start, span.start + len(marker)), "", None, None, None, li)
+            else:
+                checked = attrs.get("checked")
+                if checked is not None:
+                    m = _TASK.match(text, first.span.start)
+                    checkbox = m.group(1) if m else ("x" if checked else " ")
+                item = Item(span, marker, Span(span.start, span.start + len(marker)),
+                            _plain(self.paragraphs.get(id(first), ())).strip(), checkbox, None,
+                            self.links_in(first.span), li)
             for child in li.children:
                 if child.type == "list":
                     item.children.extend(self.items(child))

@@ -264,6 +264,36 @@ def test_link_forms() -> None:
     assert source.position(definition.span.start) == (5, 1)
 
 
+def test_link_destinations_of_every_shape() -> None:
+    # a plain destination is measured by one pattern; one with parentheses,
+    # an escape, a control character or no text is measured as mistune does
+    text = (
+        "[a](https://e.org/a_(b)) [c](https://e.org/c\\)d) [e]( https://e.org/e ) [f](https://e.org/f\x0bg)\n"
+        "[h](https://e.org/h\u00a0i) [j](<https://e.org/j k>) [l]() [m](\thttps://e.org/m \"T\")\n"
+    )
+    source, doc = doc_of(text)
+    assert [(link.kind, at(source, link.url_span)) for link in doc.links] == [
+        ("inline", "https://e.org/a_(b)"), ("inline", "https://e.org/c\\)d"), ("inline", "https://e.org/e"),
+        ("url", "https://e.org/f"),  # a control character: no link, a bare URL in it
+        ("inline", "https://e.org/h\u00a0i"), ("inline", "https://e.org/j k"), ("inline", ""),
+        ("inline", "https://e.org/m"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shah has hh, h&hellip; &http://a.e.org hhttp://b.e.org https//c http:/d\n",
+        "Http://caps.e.org HTTPS://CAPS.e.org [h](https://e.org/h) <https://e.org/i> `h` ~~h https://e.org/j~~\n",
+        "- the item http://e.org/(a)b) and h\n  more h https://e.org/k.\n",
+    ],
+)
+def test_tree_unchanged_around_h_and_urls(text: str) -> None:
+    # the inline scan stops at "http://" and "https://" rather than at every
+    # "h" (mistune's url plugin): the same tokens either way
+    _same_tree(Source(text))
+
+
 def test_definitions_in_containers() -> None:
     text = "> [q]: https://e.org/q\n\n- [i]: https://e.org/i\n\n   [top]: <https://e.org/t>\n\n[q] [i] [top]\n"
     source, doc = doc_of(text)
