@@ -301,12 +301,13 @@ class _Builder:
         self.paragraphs: dict[int, list[Node]] = {}  # id(block) -> its inline records, while loading
         # blocks with the same attributes share one dict of them (the model
         # is read, not edited): a roadmap's items have a few markers between them
-        self._attrs: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._attrs: dict[tuple[Any, ...], Any] = {}
 
-    def attrs(self, *pairs: Any) -> dict[str, Any]:
+    def attrs(self, *pairs: Any) -> Any:
         found = self._attrs.get(pairs)
         if found is None:
-            found = self._attrs[pairs] = dict(zip(pairs[::2], pairs[1::2]))
+            # read-only: blocks with the same attributes share it
+            found = self._attrs[pairs] = MappingProxyType(dict(zip(pairs[::2], pairs[1::2])))
         return found
 
     def blocks(self, nodes: list[Node], depth: int) -> list[Block]:
