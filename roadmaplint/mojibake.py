@@ -260,7 +260,7 @@ def damage(line: str) -> tuple[Run, ...]:
             if new is not None:
                 found.append((m.start(), m.end(), new, True))
     exact = list(found)
-    for a, b, new in _ftfy_repairs(line):
+    for a, b, new in _ftfy_repairs(line) if _ftfy_may_add(line, exact) else ():
         if _overlaps(exact, a, b):
             # keep what is left of a lossy run around the exact repairs
             if "\ufffd" in new:
@@ -285,6 +285,21 @@ def damage(line: str) -> tuple[Run, ...]:
         if not _overlaps(found, m.start(), m.end()):
             found.append((m.start(), m.end(), None, False))
     return tuple(_selector(line, sorted(found)))
+
+
+def _ftfy_may_add(line: str, exact: list[Run]) -> bool:
+    """Whether ftfy can add to the exact repairs of ``line`` (and must be
+    imported: about 150 ms). What it adds beside them is mojibake of its
+    own, whose bytes are all past ASCII: two characters of the code pages'
+    upper halves in a row (or "Ã " for a lost no-break space), which
+    _high_pair finds once the exact runs are blanked out; what it adds over
+    them is a lossy gap, which holds a U+FFFD."""
+    if not exact or "\ufffd" in line:
+        return True
+    rest = list(line)
+    for a, b, _, _ in exact:
+        rest[a:b] = "x" * (b - a)
+    return _high_pair("".join(rest))
 
 
 def _space_for_nbsp(line: str, start: int, end: int) -> bool:
