@@ -422,6 +422,15 @@ def test_mirror_fix_keeps_path_query_fragment_and_words() -> None:
     assert violations(after, "mirror-link", hosts=hosts) == []
 
 
+def test_a_configured_host_past_ascii_matched_in_another_case_is_reported() -> None:
+    # "ſ" (long s) matches "S" case-insensitively, but "XS.CN".lower() is not "xſ.cn":
+    # the host written is found in the configured list all the same (it was an internal error)
+    hosts = {"xſ.cn": "github.com"}
+    text = "# Roadmap\n\n- See https://XS.CN/o/r and https://xſ.cn/o/r\n"
+    assert [v.message for v in violations(text, "mirror-link", hosts=hosts)] == [
+        "link through mirror host xs.cn; use github.com", "link through mirror host xſ.cn; use github.com"]
+
+
 def test_mirror_url_is_restored_wherever_it_shows() -> None:
     # link text showing the URL, prose the parser leaves as text (after a
     # word character, GitHub makes no link), HTML, a protocol-relative URL

@@ -639,7 +639,9 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
                 found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     for start in sorted(found):
         end, host = found[start]
-        canonical = hosts[host]
+        canonical = hosts.get(host)
+        if canonical is None:  # matched in a case lower() does not undo: "XS.CN" for "xſ.cn"
+            canonical = next(v for k, v in hosts.items() if re.fullmatch(re.escape(k), host, re.I))
         if doc.in_code(start, end):
             # the code may quote the mirror on purpose (a proxy's setup)
             yield Finding(Span(start, end), f"URL through mirror host {host} in code; use {canonical}",
