@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 from .lazyre import fold_case, lazy
@@ -705,3 +706,85 @@ def overdue_section(bound: Bound, section: Section, today: dt.date) -> tuple[Dat
     if not open_items or finished(bound.implied_status(section)):
         return None
     return due, open_items
+
+
+# -- lists of milestones: what they are ordered by, and which way --------------------
+
+
+def milestones(names: list[Name], weak: bool) -> tuple[str, list[Any]] | None:
+    """The kind of name ("date" or "version") a list of siblings is ordered
+    by, and each sibling's key: the value, "later", or None for a sibling
+    that names no such thing. None when the siblings are no milestone list:
+    fewer than two carry a name, or the titles merely mention one in
+    different ways. ``weak`` allows names that do not lead the title
+    (`Phase 1 (Q1 2025)`), when every sibling is written alike."""
+    best = None
+    for kind in ("date", "version"):
+        keys: list[Any] = []
+        strong: list[bool] = []
+        prefixes = set()
+        for n in names:
+            if n.later:
+                keys.append("later")
+                continue
+            if kind == "date":
+                value = (n.period.start, n.period.end) if n.period else None
+                is_strong, prefix = n.period_strong, n.period_prefix
+            else:
+                value, is_strong, prefix = n.version, n.version_strong, n.version_prefix
+            if value is None or (not is_strong and not weak):
+                keys.append(None)
+                continue
+            keys.append(value)
+            strong.append(is_strong)
+            prefixes.add(prefix)
+        carriers, missing = len(strong), keys.count(None)
+        if carriers < 2 or len(prefixes) > 1:
+            continue
+        # all leading their titles, an "Overview" among many dated siblings is
+        # allowed; written alike further in, every sibling must carry one
+        ok = 3 * missing <= carriers if all(strong) else missing == 0
+        score = (carriers, sum(strong))
+        if ok and (best is None or score > best[2]):
+            best = (kind, keys, score)
+    return (best[0], best[1]) if best else None
+
+
+def longest_run(seq: list[int]) -> list[int]:
+    """Positions of a longest non-decreasing subsequence of ``seq``, the
+    one that keeps the earliest positions (the top of a list is taken as
+    right, what came later as misplaced). O(n log n)."""
+    # the length of the longest run starting at each position (patience
+    # sorting, from the end)
+    starts = [0] * len(seq)
+    tails: list[int] = []
+    for pos in range(len(seq) - 1, -1, -1):
+        value = -seq[pos]
+        k = bisect_right(tails, value)
+        if k == len(tails):
+            tails.append(value)
+        else:
+            tails[k] = value
+        starts[pos] = k + 1
+    out: list[int] = []
+    need, last = len(tails), None
+    for pos, value in enumerate(seq):
+        if need and starts[pos] == need and (last is None or value >= last):
+            out.append(pos)
+            last, need = value, need - 1
+    return out
+
+
+def ranks(keys: list[Any]) -> dict[Any, int]:
+    values = sorted({k for k in keys if k is not None and k != "later"})
+    return {v: i for i, v in enumerate(values)}
+
+
+def direction(keys: list[Any]) -> bool:
+    """Whether siblings keyed by date or version run newest first: the
+    direction that keeps more of them in place (the longer run already in
+    that order) wins; when neither does, oldest first."""
+    rank = ranks(keys)
+    # a "Later" or "Ideas" section says nothing: it ends a list either way
+    seq = [rank[k] for k in keys if k is not None and k != "later"]
+    return len(longest_run([-r for r in seq])) > len(longest_run(seq))

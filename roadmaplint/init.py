@@ -219,12 +219,10 @@ def _bound(entries: list[dict[str, Any]], headed: list[Section]) -> list[dict[st
 def _order(titles: list[str]) -> str:
     """`strict` for sections known by name; for a list of milestones, the
     direction it is written in, so that milestone-order keeps it that way."""
-    from .rules.order import _milestones, direction
-
-    found = _milestones([D.name_of(t) for t in titles], weak=True)
+    found = D.milestones([D.name_of(t) for t in titles], weak=True)
     if found is None:
         return "strict"
-    return "reverse-chronological" if direction(found[1]) else "chronological"
+    return "reverse-chronological" if D.direction(found[1]) else "chronological"
 
 
 def config_text(bound: Bound, spec: dict[str, Any]) -> str:

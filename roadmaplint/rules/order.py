@@ -23,91 +23,12 @@ if TYPE_CHECKING:
 # -- RL601 milestone-order -------------------------------------------------------------
 
 
-def _milestones(names: list[D.Name], weak: bool) -> tuple[str, list[Any]] | None:
-    """The kind of name ("date" or "version") a list of siblings is ordered
-    by, and each sibling's key: the value, "later", or None for a sibling
-    that names no such thing. None when the siblings are no milestone list:
-    fewer than two carry a name, or the titles merely mention one in
-    different ways. ``weak`` allows names that do not lead the title
-    (`Phase 1 (Q1 2025)`), when every sibling is written alike."""
-    best = None
-    for kind in ("date", "version"):
-        keys: list[Any] = []
-        strong: list[bool] = []
-        prefixes = set()
-        for n in names:
-            if n.later:
-                keys.append("later")
-                continue
-            if kind == "date":
-                value = (n.period.start, n.period.end) if n.period else None
-                is_strong, prefix = n.period_strong, n.period_prefix
-            else:
-                value, is_strong, prefix = n.version, n.version_strong, n.version_prefix
-            if value is None or (not is_strong and not weak):
-                keys.append(None)
-                continue
-            keys.append(value)
-            strong.append(is_strong)
-            prefixes.add(prefix)
-        carriers, missing = len(strong), keys.count(None)
-        if carriers < 2 or len(prefixes) > 1:
-            continue
-        # all leading their titles, an "Overview" among many dated siblings is
-        # allowed; written alike further in, every sibling must carry one
-        ok = 3 * missing <= carriers if all(strong) else missing == 0
-        score = (carriers, sum(strong))
-        if ok and (best is None or score > best[2]):
-            best = (kind, keys, score)
-    return (best[0], best[1]) if best else None
-
-
-def _run(seq: list[int]) -> list[int]:
-    """Positions of a longest non-decreasing subsequence of ``seq``, the
-    one that keeps the earliest positions (the top of a list is taken as
-    right, what came later as misplaced). O(n log n)."""
-    # the length of the longest run starting at each position (patience
-    # sorting, from the end)
-    starts = [0] * len(seq)
-    tails: list[int] = []
-    for pos in range(len(seq) - 1, -1, -1):
-        value = -seq[pos]
-        k = bisect.bisect_right(tails, value)
-        if k == len(tails):
-            tails.append(value)
-        else:
-            tails[k] = value
-        starts[pos] = k + 1
-    out: list[int] = []
-    need, last = len(tails), None
-    for pos, value in enumerate(seq):
-        if need and starts[pos] == need and (last is None or value >= last):
-            out.append(pos)
-            last, need = value, need - 1
-    return out
-
-
-def _ranks(keys: list[Any]) -> dict[Any, int]:
-    values = sorted({k for k in keys if k is not None and k != "later"})
-    return {v: i for i, v in enumerate(values)}
-
-
-def direction(keys: list[Any]) -> bool:
-    """Whether siblings keyed by date or version run newest first: the
-    direction that keeps more of them in place (the longer run already in
-    that order) wins; when neither does, oldest first."""
-    rank = _ranks(keys)
-    # a "Later" or "Ideas" section says nothing: it ends a list either way
-    seq = [rank[k] for k in keys if k is not None and k != "later"]
-    return len(_run([-r for r in seq])) > len(_run(seq))
-
-
 def _misplaced(keys: list[Any], descending: bool) -> list[tuple[int, int, bool]]:
     """(misplaced sibling, the sibling it should precede or follow, True
     for precede) for each sibling out of place in the given direction: the
     siblings outside a longest run already in order. "Later" siblings
     belong last when ascending and stay where they are when descending."""
-    rank = _ranks(keys)
+    rank = D.ranks(keys)
     top = len(rank)
     where: list[int] = []
     seq: list[int] = []
@@ -117,7 +38,7 @@ def _misplaced(keys: list[Any], descending: bool) -> list[tuple[int, int, bool]]
         r = top if k == "later" else rank[k]
         where.append(i)
         seq.append(-r if descending else r)
-    keep = _run(seq)
+    keep = D.longest_run(seq)
     kept = set(keep)
     values = [seq[p] for p in keep]  # non-decreasing
     out = []
@@ -182,11 +103,11 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
-    found = _milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
+    found = D.milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
     _, keys = found
-    descending = direction(keys) if fixed is None else fixed
+    descending = D.direction(keys) if fixed is None else fixed
     wrong = _misplaced(keys, descending)
     if not wrong:
         return None
@@ -345,7 +266,7 @@ def item_order(ctx: Context) -> Iterator[Finding]:
             if len(items) < 2 or any(bound.item(it).in_legend for it in items):
                 continue
             # a list named by dates or versions is in calendar order (milestone-order)
-            if _milestones([D.name_of(it.text, year) for it in items], weak=False) is not None:
+            if D.milestones([D.name_of(it.text, year) for it in items], weak=False) is not None:
                 continue
             if by == "priority":
                 marks = [_priority(it.text) for it in items]
@@ -392,8 +313,8 @@ def _items_direction(bound: Bound, lists: list[tuple[list[Item], list[int], list
         if given:
             continue
         seq = [k for k in keys if k < unranked]
-        up += len(_run(seq))
-        down += len(_run([-k for k in seq]))
+        up += len(D.longest_run(seq))
+        down += len(D.longest_run([-k for k in seq]))
     return down > up
 
 

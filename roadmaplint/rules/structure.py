@@ -156,9 +156,9 @@ def _level(parent: Section, sec: SectionSpec, siblings: list[Section]) -> int | 
 def _heading_text(doc: Document, name: str, level: int, nl: str) -> str:
     """A heading line (two for Setext) in the style most of the file's
     headings use."""
-    from .style import _wanted
+    from .style import wanted_headings
 
-    top, atx, _, _ = _wanted(doc, "consistent") if doc.headings else ("atx", "atx", "", "")
+    top, atx, _, _ = wanted_headings(doc, "consistent") if doc.headings else ("atx", "atx", "", "")
     want = top if level <= 2 else atx
     if want == "setext":
         return name + nl + ("=" if level == 1 else "-") * max(3, len(name)) + nl

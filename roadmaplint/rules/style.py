@@ -242,7 +242,7 @@ def _vote(doc: Document, voters: list[Heading], style: Any, kind: str) -> tuple[
 _VOTE_NAME = {"setext": "Setext", "atx": "ATX", "open": "open", "closed": "closed"}
 
 
-def _wanted(doc: Document, option: str) -> tuple[str, str | None, str, str]:
+def wanted_headings(doc: Document, option: str) -> tuple[str, str | None, str, str]:
     """(style for levels 1-2, style for ATX headings or None for either,
     why Setext or ATX, why open or closed ATX): what each heading should look
     like under ``option``."""
@@ -315,7 +315,7 @@ def heading_style(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     if not doc.headings:
         return
-    top, atx, top_why, atx_why = _wanted(doc, ctx.options.style)
+    top, atx, top_why, atx_why = wanted_headings(doc, ctx.options.style)
     for h in doc.headings:
         want = top if h.level <= 2 else atx
         if want is None or h.style == want:
