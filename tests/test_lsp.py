@@ -415,10 +415,9 @@ def test_positions_round_trip(text: str, data: st.DataObject) -> None:
     assert Positions(source).position(offset) == Positions(source, "utf-16").position(offset)
 
 
-def test_withheld_fix_leaves_the_other_fixes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A fix the guard refuses (removing the NBSP after `---` turns the next
-    line into a code block) is withheld; fix-all still adds the final newline,
-    and no error is shown."""
+def in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str):
+    """A server in this process with ROADMAP.md open holding ``text``: the
+    server, the document's URI, and the messages it shows (collected)."""
     from pygls.workspace import Workspace
 
     from roadmaplint import lsp as server_module
@@ -429,8 +428,16 @@ def test_withheld_fix_leaves_the_other_fixes(monkeypatch: pytest.MonkeyPatch, tm
     shown: list[types.ShowMessageParams] = []
     monkeypatch.setattr(server, "window_show_message", shown.append)
     uri = (tmp_path / "ROADMAP.md").as_uri()
-    text = "---\u00a0\n\t\u00a0"
     server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
+    return server, uri, shown
+
+
+def test_withheld_fix_leaves_the_other_fixes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A fix the guard refuses (removing the NBSP after `---` turns the next
+    line into a code block) is withheld; fix-all still adds the final newline,
+    and no error is shown."""
+    text = "---\u00a0\n\t\u00a0"
+    server, uri, shown = in_process(monkeypatch, tmp_path, text)
 
     edits = server.fix_all(uri, report=True)
     assert edits is not None
@@ -451,21 +458,12 @@ def test_a_mistune_the_parser_does_not_fit_is_one_line_in_the_editor(monkeypatch
     what to install), once, and no traceback reaches the log as an internal
     error."""
     import mistune
-    from pygls.workspace import Workspace
 
-    from roadmaplint import lsp as server_module
     from roadmaplint import parser
 
     monkeypatch.setattr(parser, "_MARKDOWN", None)  # built (and checked) again
     monkeypatch.delattr(mistune.list_parser, "_parse_list_item")
-    server = server_module.make_server()
-    server.protocol._workspace = Workspace(tmp_path.as_uri(), types.TextDocumentSyncKind.Full)
-    server.protocol.client_capabilities = types.ClientCapabilities()
-    shown: list[types.ShowMessageParams] = []
-    monkeypatch.setattr(server, "window_show_message", shown.append)
-    uri = (tmp_path / "ROADMAP.md").as_uri()
-    server.workspace.put_text_document(
-        types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text="# Roadmap\n\n- [ ] ship\n"))
+    server, uri, shown = in_process(monkeypatch, tmp_path, "# Roadmap\n\n- [ ] ship\n")
 
     assert server.analyse(uri) is None
     assert server.fix_all(uri, report=True) is None
