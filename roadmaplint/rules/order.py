@@ -81,15 +81,17 @@ _UNSCHEDULED = lazy(
 _LATER_NAME = D.Name(later=True)
 # a word every match of _UNSCHEDULED's ASCII branches holds
 _UNSCHEDULED_WORDS = ("candidate", "proposed", "tentative", "scheduled", "unplanned", "tbd", "tba")
+_UNSCHEDULED_ANY = (*_UNSCHEDULED_WORDS, "候选", "未排期", "未规划", "待定")
 
 
 def _unscheduled(title: str) -> bool:
     """Whether ``title`` marks a milestone as not yet scheduled; text without
     one of the words (in lazyre.fold_case's sense) is settled without the regex."""
-    low = fold_case(title)
-    if not any(w in low for w in _UNSCHEDULED_WORDS) and not any(w in title for w in ("候选", "未排期", "未规划", "待定")):
-        return False
-    return _UNSCHEDULED.search(title) is not None
+    low = fold_case(title)  # leaves the CJK words as they are
+    for word in _UNSCHEDULED_ANY:
+        if word in low:
+            return _UNSCHEDULED.search(title) is not None
+    return False
 
 
 # the spec's `order` of a level, and the direction it fixes
