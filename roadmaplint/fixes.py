@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from typing import Iterable
+from typing import Any, Iterable
 from itertools import accumulate
 
 from .document import Document, Span, load
@@ -229,7 +229,6 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
     """Split ``chosen`` (whose combination trips the guard) into the largest
     prefix-greedy set that passes and the fixes withheld, with reasons.
     Each withheld fix costs a binary search over the rest: O(log n) loads."""
-    accepted: list[Violation] = []
     refused: list[tuple[Violation, str]] = []
     rest = list(chosen)
     words = _Words(doc)
@@ -239,7 +238,6 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
         # refusals grow with the square of the text); what is left is still
         # judged on the whole text below
         rest, refused = _screen(source, doc, rest, words)
-    best = (source, doc)
 
     def attempt(vs: list[Violation]):
         # the word check first, on the text the edits touch: most refusals
@@ -253,15 +251,28 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
         new_doc = load(new)
         return problem(doc, new_doc, vs), (new, new_doc)
 
+    accepted, best, held = _prefix_greedy(rest, attempt, (source, doc))
+    refused += held
+    if not accepted:
+        return [], source, doc, refused
+    return accepted, best[0], best[1], refused
+
+
+def _prefix_greedy(items: list, attempt, result: Any = None) -> tuple[list, Any, list[tuple[Any, str]]]:
+    """The largest prefix-greedy part of ``items`` that passes: ``attempt(some)``
+    gives (the reason they fail, or None; what they make). Each refusal costs
+    a binary search over what is left. Returns (the items accepted, what
+    they make, or ``result`` when none is; the items refused, with reasons)."""
+    accepted: list = []
+    refused: list[tuple[Any, str]] = []
+    rest = list(items)
     while rest:
-        reason, result = attempt(accepted + rest)
+        reason, made = attempt(accepted + rest)
         if reason is None:
-            accepted += rest
-            best = result
-            break
+            return accepted + rest, made, refused
         # the shortest failing prefix of rest: rest[:lo] passes, rest[:hi] fails
         lo, hi, why = 0, len(rest), reason
-        passed = best  # the result of accepted + rest[:lo]
+        passed = result  # what accepted + rest[:lo] makes
         while hi - lo > 1:
             mid = (lo + hi) // 2
             r, res = attempt(accepted + rest[:mid])
@@ -269,13 +280,11 @@ def _settle(source: Source, doc: Document, chosen: list[Violation]):
                 lo, passed = mid, res
             else:
                 hi, why = mid, r
-        best = passed
+        result = passed
         accepted += rest[:lo]
         refused.append((rest[hi - 1], why))
         rest = rest[hi:]
-    if not accepted:
-        return [], source, doc, refused
-    return accepted, best[0], best[1], refused
+    return accepted, result, refused
 
 
 def _screen(source: Source, doc: Document, chosen: list[Violation],
@@ -347,35 +356,17 @@ def _screen_region(source: Source, region: str, lo: int, vs: list[Violation],
                for v in vs]
     before = load(source.replace(region))
 
-    def judge(idx: list[int]) -> str | None:
+    def judge(idx: list[int]) -> tuple[str | None, None]:
         why = words.problem([vs[i] for i in idx])
-        if why is not None:
-            return why
-        some = [shifted[i] for i in idx]
-        new = apply_edits(region, [e for v in some for e in v.fix.edits])  # type: ignore[union-attr]
-        return problem(before, load(source.replace(new)), some)
-
-    passed: list[int] = []
-    refused: list[tuple[Violation, str]] = []
-    rest = list(range(len(vs)))
-    while rest:
-        why = judge(passed + rest)
         if why is None:
-            passed += rest
-            break
-        lo_, hi_ = 0, len(rest)
-        while hi_ - lo_ > 1:
-            mid = (lo_ + hi_) // 2
-            r = judge(passed + rest[:mid])
-            if r is None:
-                lo_ = mid
-            else:
-                hi_, why = mid, r
-        passed += rest[:lo_]
-        refused.append((vs[rest[hi_ - 1]], why))
-        rest = rest[hi_:]
+            some = [shifted[i] for i in idx]
+            new = apply_edits(region, [e for v in some for e in v.fix.edits])  # type: ignore[union-attr]
+            why = problem(before, load(source.replace(new)), some)
+        return why, None
+
+    passed, _, refused = _prefix_greedy(list(range(len(vs))), judge)
     ok = set(passed)
-    return [i in ok for i in range(len(vs))], refused
+    return [i in ok for i in range(len(vs))], [(vs[i], why) for i, why in refused]
 
 
 _WORD_CHAR = re.compile("[^\\W_]|[\udc80-\udcff]")
