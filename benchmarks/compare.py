@@ -289,6 +289,7 @@ def groups(env: Env, inp: Inputs) -> list[dict]:
     return [
         {"name": "one", "big": False, "commands": {
             "python -c pass": [env.python, "-c", "pass"],
+            FLOOR: [env.python, "-c", FLOOR],
             "roadmaplint check": [rl, "check", one],
             "mdformat --check": tool("mdformat", "--check", one),
             "markdownlint-cli2": tool("markdownlint-cli2", one),
@@ -365,6 +366,12 @@ REFERENCE = [  # the same tools on the same files, without a goal
     ("batch", "roadmaplint check", "markdownlint-cli2"), ("batch", "roadmaplint check", "rumdl check"),
     ("batch", "roadmaplint check", "pymarkdown scan"),
 ]
+
+
+# What a one-file check cannot go below: the interpreter and the two
+# libraries it runs on, imported and nothing else, timed in the same rounds.
+FLOOR = "import click, mistune"
+FLOORS = [("one", FLOOR, "python -c pass"), ("one", "roadmaplint check", FLOOR)]
 
 
 def wanted(group: str, command: str, skip: list[str]) -> bool:
@@ -592,6 +599,16 @@ def report(res: dict, markdown: bool) -> str:
         x, y, q, bad = ratio_of(res, group, a, b)
         where = "one file" if group == "one" else f"{res['batch_size']} files"
         lines.append(f"| {where}: vs `{b}` | {x} | {y} | {'-' if q is None else f'{q:.2f}x'}"
+                     f"{' (' + bad + ')' if bad else ''} |")
+    lines.append("")
+    lines.append("What a one-file check cannot go below: the interpreter importing click and "
+                 "mistune, nothing else (`python -c \"import click, mistune\"`), timed in the "
+                 "same rounds:")
+    lines.append("")
+    lines.append("| | command | against | ratio |\n|---|---:|---:|---:|")
+    for group, a, b in FLOORS:
+        x, y, q, bad = ratio_of(res, group, a, b)
+        lines.append(f"| `{a}` vs `{b}` | {x} | {y} | {'-' if q is None else f'{q:.2f}x'}"
                      f"{' (' + bad + ')' if bad else ''} |")
     table = "\n".join(lines)
     v = res["versions"]

@@ -61,6 +61,8 @@ def test_dry_run_lists_every_row_of_the_table_and_each_command(tmp_path):
     # roadmaplint is the installed script of the scratch virtualenv, never this checkout
     assert re.search(r"roadmaplint check: \S+/venv/bin/roadmaplint check \S+/one/ROADMAP\.md", out)
     assert re.search(r"python -c pass: \S+/venv/bin/python -c pass", out)
+    # the floor: the same virtualenv's Python importing click and mistune, nothing else
+    assert re.search(r"import click, mistune: \S+/venv/bin/python -c import click, mistune\n", out)
     assert "mistune.create_markdown(renderer=None)" in out
     for group in ("[one]", "[batch]", "[parse]", "[check-growth]", "[format-growth]", "[milestones]", "[moves]", "[withheld]"):
         assert group in out
@@ -147,3 +149,23 @@ def test_skip_leaves_out_a_tool_in_one_group_only():
     assert wanted("one", "pymarkdown scan", skip)
     assert wanted("batch", "roadmaplint check", skip)
     assert not wanted("parse", "", skip)
+
+
+def test_the_report_shows_what_a_one_file_check_cannot_go_below():
+    compare = _compare()
+
+    def timed(median):
+        return {"median": median, "runs": 3, "exit": [0], "timeout": False}
+
+    res = {"quick": False, "machine": {"date": "d", "nproc": "2", "cpu": "c", "python": "p", "os": "o"},
+           "versions": {"roadmaplint": "roadmaplint, version 0", "mistune": "3", "click": "8",
+                        "mdformat": "mdformat 1", "markdownlint-cli2": "-", "rumdl": "-", "pymarkdown": "-"},
+           "install": "i", "tools_from": "t", "runs": {"one": 3, "batch": 1, "big": 1, "milestones": 3},
+           "batch_size": 20, "inputs": [], "timeout": 60, "skip": [], "rows": [], "command": "c",
+           "load": [0.5, 0.5],
+           "groups": {"one": {"python -c pass": timed(0.020), "import click, mistune": timed(0.110),
+                              "roadmaplint check": timed(0.165)}}}
+    out = compare.report(res, markdown=True)
+    assert "What a one-file check cannot go below" in out
+    assert "| `import click, mistune` vs `python -c pass` | 110 ms | 20 ms | 5.50x |" in out
+    assert "| `roadmaplint check` vs `import click, mistune` | 165 ms | 110 ms | 1.50x |" in out
