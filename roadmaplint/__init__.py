@@ -108,7 +108,8 @@ def fix_text(
 
 def load_config(path: str | _os.PathLike[str]) -> Config:
     """Read and validate a `.roadmaplint.toml` or a `pyproject.toml` with a
-    ``[tool.roadmaplint]`` table. Raises ConfigError."""
+    ``[tool.roadmaplint]`` table; the Config's ``path`` is a ``pathlib.Path``.
+    Raises ConfigError."""
     from pathlib import Path
 
     from .config import load_config as _load
@@ -149,14 +150,14 @@ def _source(text: str | bytes, path: str) -> Source:
 
 def _settings(path: str, config: ConfigLike, preset: str | None, today: _dt.date | None,
               formatting: bool) -> Settings:
-    from pathlib import Path
+    import os
 
-    from .config import Config
+    from .config import Config, load_config as _load
     from .settings import Settings
 
     if config is not None and not isinstance(config, Config):
-        config = load_config(config)
-    settings = config.settings_for(Path(path)) if config is not None else Settings()
+        config = _load(os.fspath(config))  # the path as given: no pathlib
+    settings = config.settings_for(path) if config is not None else Settings()
     if preset is not None:
         settings.preset = preset
     settings.today = today

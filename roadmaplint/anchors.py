@@ -5,11 +5,11 @@ into a document can name (heading anchors, HTML ``id`` and ``name``)."""
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import unquote
 
@@ -271,13 +271,13 @@ def _file_anchors(path: str, mtime: float) -> Anchors:
     from .document import load
     from .files import read
 
-    return anchors(load(read(Path(path))))
+    return anchors(load(read(path)))
 
 
-def file_anchors(target: Path) -> Anchors | None:
+def file_anchors(target: str) -> Anchors | None:
     """The anchors of the Markdown file at ``target``, or None when it
     cannot be read as one."""
     try:
-        return _file_anchors(str(target), target.stat().st_mtime)
+        return _file_anchors(target, os.stat(target).st_mtime)
     except Exception:  # unreadable, not text, a parse failure: not ours to judge
         return None

@@ -10,14 +10,22 @@ import datetime as dt
 import gc
 import os
 import sys
-from pathlib import Path
 from typing import Any, Callable
 
 import click
 
 from . import __version__
+from .paths import clean
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class _Path(click.Path):
+    """A path argument as a ``str``, shown as ``str(pathlib.Path(value))``
+    would show it (``./a//b.md`` is ``a/b.md``): pathlib is not imported."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return clean(super().convert(value, param, ctx))
 
 
 class Failure(click.ClickException):
@@ -78,7 +86,7 @@ def selection_options(f: Callable) -> Callable:
                          help="Only these rules: codes, prefixes (RL5) or names; comma-separated."),
             click.option("--ignore", multiple=True, callback=_selectors, metavar="RULES",
                          help="Skip these rules (added to the config's ignore list)."),
-            click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+            click.option("--config", "config_file", type=_Path(dir_okay=False),
                          help="Use this config file instead of searching for one."),
             click.option("--preset", help="Check against this preset instead of detecting one."),
             click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
@@ -101,7 +109,7 @@ def selection_options(f: Callable) -> Callable:
 class Run:
     """Options shared by `check` and `format`, and what a run found."""
 
-    def __init__(self, select: list[str], ignore: list[str], config_file: Path | None, preset: str | None,
+    def __init__(self, select: list[str], ignore: list[str], config_file: str | None, preset: str | None,
                  unsafe_fixes: bool, diff: bool, verbose: bool, color: str = "auto", exclude: tuple[str, ...] = (),
                  force_exclude: bool = False, today: dt.date | None = None) -> None:
         self.select = select
@@ -119,7 +127,7 @@ class Run:
         self.cache: dict = {}
         self._config: dict = {}
 
-    def settings(self, path: Path):
+    def settings(self, path: str):
         from .config import ConfigError, resolve
 
         try:
@@ -151,7 +159,7 @@ class Run:
 class Job:
     """One file to check, fix or format; runs in this process or a worker."""
 
-    def __init__(self, path: Path, settings: Any, mode: str, unsafe: bool = False, diff: bool = False,
+    def __init__(self, path: str, settings: Any, mode: str, unsafe: bool = False, diff: bool = False,
                  check_only: bool = False, data: bytes | None = None) -> None:
         self.path = path
         self.settings = settings
@@ -165,7 +173,7 @@ class Job:
 class Done:
     """What one job found; sent back from a worker."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
         self.violations: list = []
         self.preset: str | None = None
@@ -247,17 +255,17 @@ def _run_jobs(jobs: list[Job]):
         yield from pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
 
 
-def _paths(paths: tuple[Path, ...], run: Run) -> list[Path]:
+def _paths(paths: tuple[str, ...], run: Run) -> list[str]:
     """The files to check: directories searched, then what ``--exclude`` and
     the config's ``exclude`` name left out (from files named on the command
     line too with ``--force-exclude``)."""
     from .files import FileError, discover, excluded
 
     try:
-        found = discover(list(paths) or [Path(".")])
+        found = discover(list(paths) or ["."])
     except FileError as exc:
         raise Failure(str(exc)) from None
-    named = {p for p in paths if not p.is_dir()}
+    named = {p for p in paths if not os.path.isdir(p)}
     cli = [(os.getcwd(), pattern) for pattern in run.exclude]
     return [
         p for p in found
@@ -330,27 +338,27 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=_Path(allow_dash=True))
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write them.")
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
               help="Output format [default: text; github when GITHUB_ACTIONS=true].")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@click.option("-o", "--output-file", type=_Path(dir_okay=False), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("--statistics", is_flag=True, help="Print one line per rule (count, code, name, fixable) "
               "instead of each problem.")
-@click.option("--stdin-filename", type=click.Path(path_type=Path),
+@click.option("--stdin-filename", type=_Path(),
               help="With `-`: the name of the file read from stdin, for config lookup and output.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
 @click.option("--check-remote", is_flag=True, help="Check that http(s) links answer and items agree with their issues (uses the network).")
-@click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@click.option("--cache", type=_Path(dir_okay=False), metavar="FILE",
               help="Keep --check-remote results in this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
-def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path | None, statistics: bool,
-          stdin_filename: Path | None, exit_zero: bool, strict: bool, quiet: bool,
-          check_remote: bool, cache: Path | None, **options: Any) -> None:
+def check(paths: tuple[str, ...], fix: bool, fmt: str | None, output_file: str | None, statistics: bool,
+          stdin_filename: str | None, exit_zero: bool, strict: bool, quiet: bool,
+          check_remote: bool, cache: str | None, **options: Any) -> None:
     """Check roadmap files (default: those found under the current directory;
     `-` reads stdin)."""
     from . import output
@@ -358,15 +366,15 @@ def check(paths: tuple[Path, ...], fix: bool, fmt: str | None, output_file: Path
     run = Run(**options)
     if run.unsafe_fixes and not (fix or run.diff):
         raise click.UsageError("--unsafe-fixes applies fixes: add --fix to write them, or --diff to see them")
-    stdin = paths == (Path("-"),)
-    if Path("-") in paths and not stdin:
+    stdin = paths == ("-",)
+    if "-" in paths and not stdin:
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
-    files = [stdin_filename or Path("-")] if stdin else _paths(paths, run)
+    files = [stdin_filename or "-"] if stdin else _paths(paths, run)
     data = sys.stdin.buffer.read() if stdin else None
     jobs = []
     for path in files:
         # stdin is configured like a ROADMAP.md in the working directory
-        settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
+        settings = run.settings(stdin_filename or "ROADMAP.md" if stdin else path)
         settings.formatting = False  # formatting rules only when selected
         if check_remote:
             settings.check_remote = True
@@ -439,7 +447,7 @@ def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool,
     return output.text(reports, color, quiet) if reports else ""
 
 
-def _write_report(path: Path, report: str) -> None:
+def _write_report(path: str, report: str) -> None:
     try:
         with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
             f.write(report + "\n")
@@ -448,22 +456,22 @@ def _write_report(path: Path, report: str) -> None:
 
 
 @cli.command("format")
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=_Path(allow_dash=True))
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file would change; write nothing.")
-@click.option("--stdin-filename", type=click.Path(path_type=Path),
+@click.option("--stdin-filename", type=_Path(),
               help="The name of the file read from stdin, for config lookup.")
 @selection_options
-def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | None, **options: Any) -> None:
+def format_(paths: tuple[str, ...], check_only: bool, stdin_filename: str | None, **options: Any) -> None:
     """Apply every safe fix (`-` reads stdin and writes stdout)."""
     from . import runner
     from .source import SourceError
     from .spec import SpecError
 
     run = Run(**options)
-    if paths == (Path("-"),):
+    if paths == ("-",):
         mode = runner.Mode.FIX_UNSAFE if run.unsafe_fixes else runner.Mode.FIX
-        name = stdin_filename or Path("<stdin>")
-        settings = run.settings(stdin_filename or Path("ROADMAP.md"))
+        name = stdin_filename or "<stdin>"
+        settings = run.settings(stdin_filename or "ROADMAP.md")
         try:
             result = runner.run_text(sys.stdin.buffer.read(), settings, mode, path=str(name))
         except (SourceError, SpecError) as exc:
@@ -514,7 +522,7 @@ def format_(paths: tuple[Path, ...], check_only: bool, stdin_filename: Path | No
 def rules(rule: str | None) -> None:
     """List every rule, or print one rule's documentation."""
     from .registry import all_rules, find_rule
-    from .resources import data_path
+    from .resources import data_text
 
     if rule is None:
         for r in all_rules():
@@ -531,16 +539,15 @@ def rules(rule: str | None) -> None:
     found = find_rule(rule)
     if found is None:
         raise Failure(f"no rule {rule!r} (see `roadmaplint rules`)")
-    page = data_path("rules", f"{found.code}-{found.name}.md")
     try:
-        click.echo(page.read_text(encoding="utf-8"), nl=False)
+        click.echo(data_text("rules", f"{found.code}-{found.name}.md"), nl=False)
     except OSError:
         click.echo(f"{found.code} {found.name}: {found.summary}")
 
 
 @cli.command()
-@click.argument("path", type=click.Path(allow_dash=True, path_type=Path))
-def export(path: Path) -> None:
+@click.argument("path", type=_Path(allow_dash=True))
+def export(path: str) -> None:
     """Print the document model of a roadmap as JSON."""
     from .document import load
     from .model import model_data as to_dict
@@ -552,9 +559,9 @@ def export(path: Path) -> None:
     from .spec import SpecError
 
     try:
-        source = Source.from_bytes(sys.stdin.buffer.read()) if str(path) == "-" else read(path)
+        source = Source.from_bytes(sys.stdin.buffer.read()) if path == "-" else read(path)
         doc = load(source)
-        bound = bind(doc, resolve(Path("ROADMAP.md") if str(path) == "-" else path))
+        bound = bind(doc, resolve("ROADMAP.md" if path == "-" else path))
     except (FileError, SourceError, ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
     from .output import shown_all
@@ -566,13 +573,13 @@ def export(path: Path) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=_Path())
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the config instead of writing it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing .roadmaplint.toml.")
 @click.option("--template", is_flag=True,
               help="Print a new roadmap that follows the config's spec (or --preset's) instead.")
 @click.option("--preset", "preset_name", metavar="NAME", help="With --template: the preset to follow.")
-def init(path: Path | None, to_stdout: bool, force: bool, template: bool, preset_name: str | None) -> None:
+def init(path: str | None, to_stdout: bool, force: bool, template: bool, preset_name: str | None) -> None:
     """Infer a spec from a roadmap and write .roadmaplint.toml beside it;
     with --template, print a new roadmap skeleton from a spec."""
     if template:
@@ -587,7 +594,7 @@ def init(path: Path | None, to_stdout: bool, force: bool, template: bool, preset
     from .init import config_text, infer
 
     try:
-        found = discover([path or Path(".")])
+        found = discover([path or "."])
         if not found:
             raise Failure(f"no roadmap file found in {path or '.'}")
         source = read(found[0])
@@ -604,14 +611,16 @@ def init(path: Path | None, to_stdout: bool, force: bool, template: bool, preset
     if to_stdout:
         click.echo(text, nl=False)
         return
-    target = found[0].parent / ".roadmaplint.toml"
+    from pathlib import Path
+
+    target = Path(found[0]).parent / ".roadmaplint.toml"
     if target.exists() and not force:
         raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
     target.write_text(text, encoding="utf-8")
     click.echo(_shown(f"Wrote {target} (preset {bound.spec.preset}) from {found[0]}"), err=True)
 
 
-def _template(path: Path | None, preset_name: str | None) -> None:
+def _template(path: str | None, preset_name: str | None) -> None:
     """`init --template`: the skeleton of a roadmap that follows the preset
     named, else the spec of the config that applies to PATH (a roadmap to
     be, or its folder)."""
@@ -625,8 +634,8 @@ def _template(path: Path | None, preset_name: str | None) -> None:
                 raise Failure(f"unknown preset {preset_name!r} (one of {', '.join(PRESETS)})")
             spec = preset(preset_name)
         else:
-            target = path or Path(".")
-            settings = resolve(target / "ROADMAP.md" if target.is_dir() else target)
+            target = path or "."
+            settings = resolve(os.path.join(target, "ROADMAP.md") if os.path.isdir(target) else target)
             if settings.spec is not None:
                 spec = user_spec(settings.spec, settings.config_path or "config")
             elif settings.preset and settings.preset != "auto":
@@ -653,25 +662,25 @@ def schema(which: str) -> None:
 
         click.echo(json.dumps(config_schema(), indent=2, ensure_ascii=False))
         return
-    from .resources import data_path
+    from .resources import data_text
 
-    click.echo(data_path("schemas", f"{which}.schema.json").read_text(encoding="utf-8"), nl=False)
+    click.echo(data_text("schemas", f"{which}.schema.json"), nl=False)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=_Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "svg"]), default="text",
               show_default=True, help="text: a table with progress bars; markdown: for a pull request or a job "
               "summary; json: see `schemas/summary.schema.json`; svg: a badge for a README.")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@click.option("-o", "--output-file", type=_Path(dir_okay=False), metavar="FILE",
               help="Write the summary to FILE instead of standard output.")
 @click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True,
               help="How many levels of sections the text and markdown tables show.")
 @click.option("--label", default="roadmap", show_default=True, help="The badge's label (svg).")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
-@click.option("--stdin-filename", type=click.Path(path_type=Path),
+@click.option("--stdin-filename", type=_Path(),
               help="With `-`: the name of the file read from stdin, for config lookup and output.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", "config_file", type=_Path(dir_okay=False),
               help="Use this config file instead of searching for one.")
 @click.option("--preset", help="Read the roadmaps with this preset instead of detecting one.")
 @click.option("--exclude", multiple=True, metavar="PATTERN",
@@ -679,8 +688,8 @@ def schema(which: str) -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply the exclusions to files named on the command line too.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text table (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).")
-def summary(paths: tuple[Path, ...], fmt: str, output_file: Path | None, depth: int, label: str,
-            today: dt.date | None, stdin_filename: Path | None, **options: Any) -> None:
+def summary(paths: tuple[str, ...], fmt: str, output_file: str | None, depth: int, label: str,
+            today: dt.date | None, stdin_filename: str | None, **options: Any) -> None:
     """Show how far each roadmap has got: work by status per section,
     percent done, overdue work and the next milestone due."""
     from . import progress
@@ -691,14 +700,14 @@ def summary(paths: tuple[Path, ...], fmt: str, output_file: Path | None, depth: 
     from .spec import SpecError
 
     run = Run(select=[], ignore=[], unsafe_fixes=False, diff=False, verbose=False, today=today, **options)
-    stdin = paths == (Path("-"),)
-    if Path("-") in paths and not stdin:
+    stdin = paths == ("-",)
+    if "-" in paths and not stdin:
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
-    files = [stdin_filename or Path("-")] if stdin else _paths(paths, run)
+    files = [stdin_filename or "-"] if stdin else _paths(paths, run)
     results = []
     when = today or dt.date.today()
     for path in files:
-        settings = run.settings(stdin_filename or Path("ROADMAP.md") if stdin else path)
+        settings = run.settings(stdin_filename or "ROADMAP.md" if stdin else path)
         try:
             source = Source.from_bytes(sys.stdin.buffer.read(), str(path)) if stdin else read(path)
             bound = bind(load(source), settings)

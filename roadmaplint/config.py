@@ -10,12 +10,12 @@ import copy
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from . import registry
+from .paths import PathLike, folders, parent, posix, relative, shown
 from .settings import Settings
-from .resources import data_path
+from .resources import data_text
 from .violations import Record
 
 
@@ -35,10 +35,10 @@ class ConfigError(Exception):
     """A problem in a config file, in one line: ``file[:line]: [$.path: ]message``."""
 
     def __init__(
-        self, path: Path, message: str, where: str = "", line: int | None = None
+        self, path: PathLike, message: str, where: str = "", line: int | None = None
     ) -> None:
         self.path, self.message, self.where, self.line = path, message, where, line
-        loc = _show(path) + (f":{line}" if line else "")
+        loc = shown(path) + (f":{line}" if line else "")
         text = f"{loc}: {where}: {message}" if where else f"{loc}: {message}"
         super().__init__(" ".join(text.split("\n")))
 
@@ -46,11 +46,11 @@ class ConfigError(Exception):
 class Config(Record):
     __slots__ = _fields = ("path", "data")
 
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+    def __init__(self, path: PathLike, data: dict[str, Any]) -> None:
         self.path = path
         self.data = data
 
-    def settings_for(self, file: Path) -> Settings:
+    def settings_for(self, file: PathLike) -> Settings:
         """Top-level keys, then every override whose ``files`` match, in order.
 
         ``select`` replaces the selection so far (``extend-select`` included),
@@ -58,22 +58,21 @@ class Config(Record):
         """
         spec = self.data.get("spec")
         if isinstance(spec, str):
-            spec = os.path.abspath(self._root() / spec)
+            spec = os.path.abspath(os.path.join(self._root(), spec))
         s = Settings(
             preset=self.data.get("preset"), spec=spec, config_path=str(self.path)
         )
         _apply(s, self.data)
-        try:
-            rel = Path(os.path.abspath(file)).relative_to(self._root()).as_posix()
-        except ValueError:  # outside the config's directory: no override applies
-            rel = None
+        # the file below the config's directory; None outside it: no override applies
+        rel = relative(os.path.abspath(file), self._root())
+        rel = None if rel is None else posix(rel)
         for o in self.data.get("overrides", []):
             if rel is not None and any(glob_match(rel, p) for p in o["files"]):
                 _apply(s, o)
         return s
 
-    def _root(self) -> Path:
-        return Path(os.path.abspath(self.path)).parent
+    def _root(self) -> str:
+        return parent(self.path)
 
 
 def _apply(s: Settings, table: dict[str, Any]) -> None:
@@ -95,30 +94,29 @@ def _apply(s: Settings, table: dict[str, Any]) -> None:
         s.options.setdefault(name, {}).update(copy.deepcopy(opts))
 
 
-def find_config(path: Path) -> Path | None:
-    """The nearest config at or above ``path``; the repository root (the first
-    directory holding ``.git``) is the last one searched."""
-    start = _dir(path)
-    for d in (start, *start.parents):
-        if (d / NAME).is_file():
-            return d / NAME
-        if _has_table(d / PYPROJECT):
-            return d / PYPROJECT
-        if (d / ".git").exists():
+def find_config(path: PathLike) -> str | None:
+    """The nearest config at or above ``path`` (absolute); the repository
+    root (the first directory holding ``.git``) is the last one searched."""
+    for d in folders(_dir(path)):
+        if os.path.isfile(own := os.path.join(d, NAME)):
+            return own
+        if _has_table(pyproject := os.path.join(d, PYPROJECT)):
+            return pyproject
+        if os.path.exists(os.path.join(d, ".git")):
             break
     return None
 
 
-def _dir(path: Path) -> Path:
-    p = Path(os.path.abspath(path))
-    return p if p.is_dir() else p.parent
+def _dir(path: PathLike) -> str:
+    p = os.path.abspath(path)
+    return p if os.path.isdir(p) else os.path.dirname(p)
 
 
-def _has_table(path: Path) -> bool:
-    if not path.is_file():  # a fifo or a directory named pyproject.toml
+def _has_table(path: str) -> bool:
+    if not os.path.isfile(path):  # a fifo or a directory named pyproject.toml
         return False
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError):
         return False
     if "roadmaplint" not in text:  # most pyprojects: skip the parse
@@ -131,11 +129,17 @@ def _has_table(path: Path) -> bool:
     return isinstance(tool, dict) and "roadmaplint" in tool
 
 
-def load_config(path: Path) -> Config:
-    if path.exists() and not path.is_file():
+def _read_text(path: PathLike) -> str:
+    with open(path, encoding="utf-8-sig") as fh:
+        return fh.read()
+
+
+def load_config(path: PathLike) -> Config:
+    """The config file at ``path``; its ``path`` is the one given."""
+    if os.path.exists(path) and not os.path.isfile(path):
         raise ConfigError(path, "cannot read: not a regular file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_text(path)
     except OSError as e:
         raise ConfigError(path, f"cannot read: {e.strerror or e}") from None
     except UnicodeDecodeError as e:
@@ -146,7 +150,7 @@ def load_config(path: Path) -> Config:
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, f"invalid TOML: {e}") from None
     prefix: list[str] = []
-    if path.name == PYPROJECT:
+    if os.path.basename(path) == PYPROJECT:
         tool = data.get("tool")
         if not isinstance(tool, dict) or "roadmaplint" not in tool:
             raise ConfigError(path, "no [tool.roadmaplint] table")
@@ -156,7 +160,7 @@ def load_config(path: Path) -> Config:
 
 
 def resolve(
-    file: Path, explicit: Path | None = None, cache: dict | None = None
+    file: PathLike, explicit: PathLike | None = None, cache: dict | None = None
 ) -> Settings:
     """Settings for ``file`` from its config (or ``explicit``); pass the same
     ``cache`` for every file of a run so each directory and config is read once."""
@@ -179,7 +183,7 @@ def config_schema() -> dict[str, Any]:
     """The base schema with every registered rule's options filled in."""
     import json
 
-    schema = json.loads(data_path("schemas", "config.schema.json").read_text("utf-8"))
+    schema = json.loads(data_text("schemas", "config.schema.json"))
     schema["$defs"]["rules"]["properties"] = {
         r.name: {
             "description": f"{r.code}: {r.summary}",
@@ -215,7 +219,7 @@ def _validator() -> Any:
     return _VALIDATORS[key]
 
 
-def _validate(data: dict[str, Any], path: Path, text: str, prefix: list[str]) -> None:
+def _validate(data: dict[str, Any], path: PathLike, text: str, prefix: list[str]) -> None:
     from jsonschema.exceptions import best_match
 
     err = best_match(_validator().iter_errors(data))
@@ -282,10 +286,3 @@ def _glob(pattern: str) -> re.Pattern[str]:
             i += 1
     return re.compile("".join(out))
 
-
-def _show(path: Path) -> str:
-    """The config's path as the user would type it: relative when under cwd."""
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
-    except (ValueError, OSError):  # OSError: the cwd was removed
-        return str(path)

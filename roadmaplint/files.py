@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from pathlib import Path
 from typing import Iterator
 
 from .lazyre import lazy
+from .paths import PathLike, clean, folders, lookup, posix
 from .source import Source, SourceError
 
 ROADMAP_NAME = lazy(r"roadmap\.(md|markdown|mdown|mkd)$", re.I)
@@ -17,19 +17,20 @@ SKIP_DIRS = {
     "__pycache__", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
 }
 
-
 class FileError(Exception):
     """A path that cannot be read or written; the message is one line."""
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Files to check: file arguments as given, directories searched for
-    roadmap files. Raises FileError for a path that does not exist."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(_ignored_removed(path, sorted(_walk(path))))
-        elif path.exists() or path.is_symlink():
+def discover(paths: list[PathLike]) -> list[str]:
+    """Files to check: file arguments as given (as :func:`paths.clean` shows
+    them), directories searched for roadmap files. Raises FileError for a
+    path that does not exist."""
+    out: list[str] = []
+    for path in map(clean, paths):
+        st = lookup(path)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            out.extend(_ignored_removed(path, sorted(_walk(path), key=_parts)))
+        elif st is not None or os.path.islink(path):
             out.append(path)
         else:
             raise FileError(f"{path}: no such file or directory")
@@ -37,7 +38,7 @@ def discover(paths: list[Path]) -> list[Path]:
     return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
 
-def excluded(path: Path, patterns: list[tuple[str, str]]) -> bool:
+def excluded(path: PathLike, patterns: list[tuple[str, str]]) -> bool:
     """Whether a gitignore-style pattern excludes ``path``: ``(folder,
     pattern)`` pairs, each pattern relative to its folder. A pattern with no
     ``/`` but a trailing one matches a file or folder name at any depth
@@ -51,7 +52,7 @@ def excluded(path: Path, patterns: list[tuple[str, str]]) -> bool:
         rel = os.path.relpath(full, os.path.abspath(base or "."))
         if rel.startswith(".."):
             continue
-        parts = Path(rel).as_posix().split("/")
+        parts = posix(rel).split("/")
         folder_only = pattern.endswith("/")
         pat = pattern.rstrip("/")
         anchored = "/" in pat
@@ -64,7 +65,12 @@ def excluded(path: Path, patterns: list[tuple[str, str]]) -> bool:
     return False
 
 
-def _walk(top: Path) -> Iterator[Path]:
+def _parts(path: str) -> tuple[str, ...]:
+    """The sort key pathlib gave the found files: their parts in order."""
+    return tuple(path.split(os.sep))
+
+
+def _walk(top: str) -> Iterator[str]:
     # os.walk does not follow directory symlinks, so a symlink loop is harmless
     for root, dirs, files in os.walk(top, onerror=lambda e: None):
         dirs[:] = sorted(
@@ -73,10 +79,10 @@ def _walk(top: Path) -> Iterator[Path]:
         )
         for name in files:
             if ROADMAP_NAME.fullmatch(name):
-                yield Path(root) / name
+                yield clean(os.path.join(root, name))
 
 
-def _ignored_removed(top: Path, found: list[Path]) -> list[Path]:
+def _ignored_removed(top: str, found: list[str]) -> list[str]:
     """Drop what .gitignore ignores, asking git when the tree is a repository."""
     if not found or not _in_git(top):
         return found
@@ -92,33 +98,34 @@ def _ignored_removed(top: Path, found: list[Path]) -> list[Path]:
         )
     except (OSError, subprocess.SubprocessError):
         return found
-    ignored = {Path(p) for p in proc.stdout.decode(errors="replace").split("\0") if p}
+    ignored = {clean(p) for p in proc.stdout.decode(errors="replace").split("\0") if p}
     return [p for p in found if p not in ignored]
 
 
-def _in_git(path: Path) -> bool:
-    path = path.resolve()
-    return any((p / ".git").exists() for p in (path, *path.parents))
+def _in_git(path: str) -> bool:
+    return any(os.path.exists(os.path.join(p, ".git")) for p in folders(os.path.realpath(path)))
 
 
-def read(path: Path) -> Source:
+def read(path: PathLike) -> Source:
+    path = os.fspath(path)
     try:
-        st = path.stat()
+        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
             kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
             raise FileError(f"{path}: {kind}")
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except FileError:
         raise
     except OSError as exc:
         raise FileError(f"{path}: {exc.strerror or exc}") from None
     try:
-        return Source.from_bytes(data, str(path))
+        return Source.from_bytes(data, path)
     except SourceError as exc:
         raise FileError(f"{path}: {exc}") from None
 
 
-def write(path: Path, source: Source) -> bool:
+def write(path: PathLike, source: Source) -> bool:
     """Write ``source`` over ``path``, keeping the file's identity: its mode,
     owner and group, every hard link (a file with several names is written
     in place), a symlink's target. A single-link file is replaced atomically.
@@ -127,13 +134,15 @@ def write(path: Path, source: Source) -> bool:
     (no temporary file is left behind)."""
     import tempfile
 
+    path = os.fspath(path)
     data = source.to_bytes()
     try:
-        old = path.read_bytes()
+        with open(path, "rb") as fh:
+            old = fh.read()
         if old == data:
             return False
-        target = path.resolve()  # write through a symlink, not over it
-        st = target.stat()
+        target = os.path.realpath(path)  # write through a symlink, not over it
+        st = os.stat(target)
     except OSError as exc:
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     if not st.st_mode & 0o222:
@@ -145,7 +154,8 @@ def write(path: Path, source: Source) -> bool:
         _write_in_place(path, target, data, old)
         return True
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        folder, name = os.path.split(target)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     except PermissionError:
         # the file may be written, its directory not: write in place
         _write_in_place(path, target, data, old)
@@ -187,7 +197,7 @@ def _owner(path: str) -> tuple[int, int]:
     return st.st_uid, st.st_gid
 
 
-def _write_in_place(path: Path, target: Path, data: bytes, old: bytes) -> None:
+def _write_in_place(path: str, target: str, data: bytes, old: bytes) -> None:
     """Overwrite the file's bytes (its inode, so every hard link sees them);
     after a failed write, put the old bytes back as well as the disk allows."""
     try:

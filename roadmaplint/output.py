@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import click
 
 from .lazyre import lazy
+from .paths import posix, relative
 from .violations import Fixable, Record, Violation
 
 if TYPE_CHECKING:
@@ -190,22 +190,19 @@ def as_json(reports: list[FileReport]) -> str:
     return json.dumps(shown_all(data), indent=2, ensure_ascii=False)
 
 
-def _root() -> Path:
+def _root() -> str:
     """What paths are reported relative to: the checkout in GitHub Actions
     (annotations and code scanning resolve paths from there), else the
     working directory."""
     workspace = os.environ.get("GITHUB_WORKSPACE")
-    return Path(os.path.abspath(workspace)) if workspace else Path.cwd()
+    return os.path.abspath(workspace) if workspace else os.getcwd()
 
 
 def _relative(path: str) -> str:
     """The path relative to :func:`_root`, with forward slashes; a path
     outside it stays absolute."""
-    p = Path(os.path.abspath(path))
-    try:
-        return p.relative_to(_root()).as_posix()
-    except ValueError:
-        return p.as_posix()
+    full = os.path.abspath(path)
+    return posix(relative(full, _root()) or full)
 
 
 # -- GitHub workflow commands ------------------------------------------------
@@ -261,10 +258,10 @@ def _region(source: Source | None, start: int, end: int, fallback: Violation | N
 
 
 def _rule_page(r: Rule) -> str:
-    from .resources import data_path
+    from .resources import data_text
 
     try:
-        return data_path("rules", f"{r.code}-{r.name}.md").read_text(encoding="utf-8")
+        return data_text("rules", f"{r.code}-{r.name}.md")
     except OSError:
         return ""
 
@@ -298,10 +295,17 @@ def _level(severity: str) -> str:
     return "error" if severity == "error" else "warning"
 
 
+def _file_uri(path: str) -> str:
+    """``file:///...`` for an absolute path (SARIF only: pathlib knows how)."""
+    from pathlib import Path
+
+    return Path(path).as_uri()
+
+
 def _artifact(path: str) -> dict[str, str]:
     rel = _relative(path)
-    if Path(rel).is_absolute():  # outside the root: a file URI (bytes percent-encoded)
-        return {"uri": Path(rel).as_uri()}
+    if os.path.isabs(rel):  # outside the root: a file URI (bytes percent-encoded)
+        return {"uri": _file_uri(rel)}
     # percent-encode the path's bytes, as the file system holds them
     return {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": "%SRCROOT%"}
 
@@ -365,7 +369,7 @@ def sarif(reports: list[FileReport], rules: list[Rule], successful: bool = True)
             }
         },
         "invocations": [{"executionSuccessful": successful}],
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": _root().as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(_root()).rstrip("/") + "/"}},
         "columnKind": "utf16CodeUnits",
         "results": results,
     }

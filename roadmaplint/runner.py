@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .files import FileError
@@ -20,6 +19,7 @@ from .files import FileError
 if TYPE_CHECKING:
     from .binding import Bound
     from .document import Document
+    from .paths import PathLike
     from .settings import Settings
     from .source import Source
     from .violations import Violation
@@ -115,7 +115,7 @@ def run_source(source: Source, settings: Settings, mode: Mode = Mode.LINT) -> Re
     return result
 
 
-def run_file(path: Path, settings: Settings, mode: Mode = Mode.LINT, *, write: bool = True) -> Result:
+def run_file(path: PathLike, settings: Settings, mode: Mode = Mode.LINT, *, write: bool = True) -> Result:
     """Read ``path``, run it, and (in a fix mode, with ``write``) write the
     fixed bytes back when they differ, keeping the file's mode, owner, hard
     links and symlink. Raises files.FileError for a file that cannot be

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterator
 
 from .lazyre import fold_case, lazy, space_before
+from .paths import shown as shown_path
 from .violations import Record
 
 PRESETS = ("horizons", "features", "themes", "status-legend", "checklist", "generic")
@@ -34,19 +35,16 @@ def _fail(origin: str, keys: list[Any], detail: str) -> SpecError:
 
 def _show(path: str) -> str:
     """A path as the user would type it: relative when under the cwd."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return path
+    return shown_path(path, real=True)
 
 
 @lru_cache(maxsize=None)
 def preset_data(name: str) -> dict[str, Any]:
-    from .resources import data_path
+    from .resources import data_text
 
     if name not in PRESETS:
         raise SpecError(f"unknown preset {name!r} (one of {', '.join(PRESETS)})")
-    return json.loads(data_path("schemas", "presets", f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads(data_text("schemas", "presets", f"{name}.json"))
 
 
 def expand(data: dict[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -85,9 +83,9 @@ def _json_path(path: Any) -> str:
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from .resources import data_path
+    from .resources import data_text
 
-    schema = json.loads(data_path("schemas", "spec.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(data_text("schemas", "spec.schema.json"))
     return Draft202012Validator(schema)
 
 
@@ -583,12 +581,14 @@ def preset(name: str) -> Spec:
     return compile_spec(preset_data(name), name, trusted=True)
 
 
-def load_spec_file(path: Path) -> Spec:
-    shown = _show(str(path))
-    if path.exists() and not path.is_file():  # a fifo would block, /dev/zero never end
+def load_spec_file(path: str | os.PathLike[str]) -> Spec:
+    path = os.fspath(path)
+    shown = _show(path)
+    if os.path.exists(path) and not os.path.isfile(path):  # a fifo would block, /dev/zero never end
         raise SpecError(f"{shown}: cannot read: not a regular file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.loads(fh.read())
     except OSError as exc:
         raise SpecError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
@@ -602,7 +602,7 @@ def load_spec_file(path: Path) -> Spec:
 def user_spec(raw: Any, origin: str) -> Spec:
     """A spec from the config: a path string, or an inline table."""
     if isinstance(raw, str):
-        return load_spec_file(Path(raw))
+        return load_spec_file(raw)
     where = f"{_show(origin)} [spec]"
     validate(raw, where)
     return compile_spec(raw, where)

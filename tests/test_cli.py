@@ -251,9 +251,9 @@ def test_rules_lists_and_shows_pages() -> None:
 def test_export_validates_against_schema(roadmap: Path) -> None:
     import jsonschema
 
-    from roadmaplint.resources import data_path
+    from roadmaplint.resources import data_text
 
-    schema = json.loads(data_path("schemas", "roadmap.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(data_text("schemas", "roadmap.schema.json"))
     for path in [roadmap, *seeds]:
         result = run("export", str(path))
         assert result.exit_code == 0
@@ -501,3 +501,34 @@ def test_exclude_in_the_config_is_relative_to_it(tmp_path: Path, monkeypatch: py
     result = run("format", "--check", "..")
     assert sorted(ln for ln in result.output.splitlines() if ln.startswith("Would")) == [
         "Would reformat: ../ROADMAP.md", "Would reformat: ../docs/ROADMAP.md"]
+
+
+def test_paths_are_shown_as_given_tidied_and_folders_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "(#nowhere)": one RL401 broken-anchor a file
+    for rel in ["a/b/ROADMAP.md", "a-b/ROADMAP.md", "sp ace/ROADMAP.md", "é/ROADMAP.md"]:
+        (tmp_path / rel).parent.mkdir(parents=True)
+        (tmp_path / rel).write_text("# Roadmap\n\n- [x](#nowhere)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = [ln.split(":")[0] for ln in run("check", "--select", "RL401", "./a//b/", "sp ace/./ROADMAP.md",
+                                             "a/../é", str(tmp_path / "a-b")).output.splitlines()[:-1]]
+    # `./`, doubled and trailing slashes dropped, `..` kept, absolute stays absolute
+    assert shown == ["a/b/ROADMAP.md", "sp ace/ROADMAP.md", "a/../é/ROADMAP.md", f"{tmp_path}/a-b/ROADMAP.md"]
+    # a folder's roadmaps in the order of their folders' names: a/b before a-b
+    assert [ln.split(":")[0] for ln in run("check", "--select", "RL401").output.splitlines()[:-1]] == [
+        "a/b/ROADMAP.md", "a-b/ROADMAP.md", "sp ace/ROADMAP.md", "é/ROADMAP.md"]
+
+
+def test_plain_check_of_a_clean_file_imports_no_pathlib(tmp_path: Path) -> None:
+    """Start-up: a `check` or `format` of a clean file with no config leaves
+    pathlib (and fnmatch, which it imports) unimported."""
+    (tmp_path / ".git").mkdir()  # the search for a config stops here
+    (tmp_path / "ROADMAP.md").write_bytes(b"# Roadmap\n\n## Now\n\n- Parser, see [the plan](#now)\n")
+    code = ("import sys\nfrom roadmaplint.cli import main\n"
+            "for args in (['check', 'ROADMAP.md'], ['format', '--check', 'ROADMAP.md']):\n"
+            "    try:\n        main(args)\n    except SystemExit as exc:\n        assert exc.code == 0, args\n"
+            "print(sorted(m for m in ('pathlib', 'fnmatch') if m in sys.modules))")
+    root = str(Path(registry.__file__).resolve().parents[1])  # the roadmaplint under test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.splitlines()[-1] == "[]"

@@ -70,10 +70,10 @@ def error(path: Path) -> str:
 
 def test_walks_up_to_nearest_config(repo):
     cfg = write(repo / NAME, "")
-    assert find_config(repo / "docs" / "sub" / "ROADMAP.md") == cfg
-    assert find_config(repo / "docs" / "sub") == cfg
+    assert find_config(repo / "docs" / "sub" / "ROADMAP.md") == str(cfg)
+    assert find_config(repo / "docs" / "sub") == str(cfg)
     nearer = write(repo / "docs" / NAME, "")
-    assert find_config(repo / "docs" / "sub" / "ROADMAP.md") == nearer
+    assert find_config(repo / "docs" / "sub" / "ROADMAP.md") == str(nearer)
 
 
 def test_stops_at_repository_root(tmp_path):
@@ -89,21 +89,21 @@ def test_repository_root_itself_is_searched_and_git_file_counts(tmp_path):
     write(project / ".git", "gitdir: /elsewhere\n")  # worktrees have a .git file
     cfg = write(project / NAME, "")
     write(tmp_path / NAME, "")
-    assert find_config(project / "docs" / "ROADMAP.md") == cfg
+    assert find_config(project / "docs" / "ROADMAP.md") == str(cfg)
 
 
 def test_dotfile_wins_over_pyproject(repo):
     write(repo / "pyproject.toml", "[tool.roadmaplint]\n")
     cfg = write(repo / NAME, "")
-    assert find_config(repo / "ROADMAP.md") == cfg
+    assert find_config(repo / "ROADMAP.md") == str(cfg)
 
 
 def test_pyproject_without_table_is_not_a_config(repo):
     cfg = write(repo / NAME, 'ignore = ["ALL"]\n')
     write(repo / "docs" / "pyproject.toml", '[tool.black]\nline-length = 99\n')
-    assert find_config(repo / "docs" / "ROADMAP.md") == cfg
+    assert find_config(repo / "docs" / "ROADMAP.md") == str(cfg)
     write(repo / "docs" / "pyproject.toml", '[tool.roadmaplint]\nignore = ["ALL"]\n')
-    assert find_config(repo / "docs" / "ROADMAP.md") == repo / "docs" / "pyproject.toml"
+    assert find_config(repo / "docs" / "ROADMAP.md") == str(repo / "docs" / "pyproject.toml")
 
 
 def test_pyproject_table(repo, rules):
@@ -316,7 +316,7 @@ def test_pyproject_error_path_includes_the_table(repo):
 
 def test_invalid_toml(repo):
     cfg = write(repo / "pyproject.toml", "[tool.roadmaplint]\npreset = \"a\"\nselect = [1\nignore = []\n")
-    assert find_config(repo / "ROADMAP.md") == cfg  # reported, not silently skipped
+    assert find_config(repo / "ROADMAP.md") == str(cfg)  # reported, not silently skipped
     msg = error(cfg)
     assert msg.startswith("pyproject.toml: invalid TOML: ") and "(at line 4, column 1)" in msg
 

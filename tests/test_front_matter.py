@@ -18,7 +18,7 @@ from roadmaplint.violations import Edit, Fix, Violation
 from roadmaplint.settings import Settings
 from roadmaplint.frontmatter import detect
 from roadmaplint.parser import parse
-from roadmaplint.resources import data_path
+from roadmaplint.resources import data_text
 from roadmaplint.source import Source
 from helpers import run, violations
 from shared_data import SHARED, absent
@@ -267,7 +267,7 @@ def _export(data: bytes, tmp_path: Path) -> dict:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(out, json.loads(data_path("schemas", "roadmap.schema.json").read_text(encoding="utf-8")))
+    jsonschema.validate(out, json.loads(data_text("schemas", "roadmap.schema.json")))
     return out
 
 

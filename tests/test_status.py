@@ -14,7 +14,7 @@ from roadmaplint.settings import Settings
 from roadmaplint.binding import Bound
 from roadmaplint.linter import bind, lint_document
 from roadmaplint.model import model_data as export
-from roadmaplint.resources import data_path
+from roadmaplint.resources import data_text
 from roadmaplint.source import Source
 from helpers import assert_fixture, found, said, violations
 from shared_data import SHARED, absent
@@ -203,7 +203,7 @@ def test_export_shows_statuses_and_binding() -> None:
 
     text = LEGEND + "## Now\n\n- ✅ Parser\n- [ ] Docs\n\n## Completed\n\n- Logo\n"
     data = export(bound(text))
-    schema = json.loads(data_path("schemas", "roadmap.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(data_text("schemas", "roadmap.schema.json"))
     Draft202012Validator(schema).validate(data)
     assert data["preset"] == "status-legend"
     title = data["root"]["children"][0]

@@ -14,9 +14,9 @@ import html
 import os
 import posixpath
 import re
+import stat
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +25,7 @@ from ..document import Document, Heading, Link, Section, Span, table_cells
 from ..registry import Context, rule
 from ..violations import Edit, Finding, Fix, Record, Rendering
 from ..lazyre import lazy
+from ..paths import clean, folders, inside, lookup, parent, posix, relative
 
 if TYPE_CHECKING:
     from ..binding import Bound
@@ -67,21 +68,21 @@ def _local(url: str) -> bool:
     return not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", url)
 
 
-def _base_dir(doc: Document) -> Path | None:
+def _base_dir(doc: Document) -> str | None:
     path = doc.source.path
     if not path or path.startswith("<"):
         return None
-    return Path(os.path.abspath(path)).parent
+    return parent(path)
 
 
-def _repo_root(start: Path) -> Path | None:
-    for p in (start, *start.parents):
-        if (p / ".git").exists():
+def _repo_root(start: str) -> str | None:
+    for p in folders(start):
+        if _exists(os.path.join(p, ".git")):
             return p
     return None
 
 
-def _resolve(base: Path, path: str) -> tuple[Path, bool] | None:
+def _resolve(base: str, path: str) -> tuple[str, bool] | None:
     """The file a relative link names, and whether it stays inside the
     repository (a link that climbs out of it, like ``../../issues``, is a
     route of the forge's web site, not a file). None for a root-relative
@@ -90,25 +91,20 @@ def _resolve(base: Path, path: str) -> tuple[Path, bool] | None:
     if path.startswith("/"):
         if root is None:
             return None
-        target = Path(os.path.normpath(root / path.lstrip("/")))
+        target = os.path.normpath(os.path.join(root, path.lstrip("/")))
     else:
-        target = Path(os.path.normpath(base / path))
-    inside = True
-    if root is not None:
-        try:
-            target.relative_to(root)
-        except ValueError:
-            inside = False
-    return target, inside
+        target = os.path.normpath(os.path.join(base, path))
+    return target, root is None or inside(target, root)
 
 
-def _exists(path: Path, file: bool = False) -> bool | None:
+def _exists(path: str, file: bool = False) -> bool | None:
     """Whether ``path`` exists (is a file); None when the system cannot say
-    (a name too long, a character it refuses)."""
+    (a name too long, a folder it may not search)."""
     try:
-        return path.is_file() if file else path.exists()
-    except (OSError, ValueError):
+        st = lookup(path)
+    except OSError:
         return None
+    return st is not None and (not file or stat.S_ISREG(st.st_mode))
 
 
 def _split(url: str) -> tuple[str, str | None]:
@@ -141,7 +137,7 @@ class SelfLink(Record):
         # where the path was looked up: "in the working tree", "in v1.0, as git
         # has it"; None: it cannot be (git does not have the ref, or no git)
         self.where: str | None = None
-        self.local: Path | None = None  # the file in the working tree
+        self.local: str | None = None  # the file in the working tree
         self.exists: bool | None = None  # None: not known
         self.obj: Any = None  # the GitObject in another ref's tree
 
@@ -155,20 +151,16 @@ def _self_state(doc: Document) -> dict[str, Any]:
     return {}  # filled by _self_links: shared by broken-anchor and missing-file
 
 
-def _working_tree(ctx: Context, base: Path, root: str | None) -> Path | None:
+def _working_tree(ctx: Context, base: str, root: str | None) -> str | None:
     """The working tree's top folder: git's, else, for a configured
     repository, the configuration's folder when the roadmap is under it."""
     if root is not None:
-        return Path(root)
+        return clean(root)
     config = ctx.run.config_path
     if config is None:
         return None
-    top = Path(os.path.abspath(config)).parent
-    try:
-        base.relative_to(top)
-    except ValueError:
-        return None
-    return top
+    top = parent(config)
+    return top if inside(base, top) else None
 
 
 # the path segments and hosts of a URL that names a file of a repository
@@ -234,7 +226,7 @@ def _self_links(ctx: Context) -> dict[int, SelfLink]:
                                                    and head.startswith(name))
         if here:
             if top is not None:
-                s.where, s.local = "in the working tree", Path(os.path.normpath(top / path)) if path else top
+                s.where, s.local = "in the working tree", os.path.normpath(os.path.join(top, path)) if path else top
                 s.exists = _exists(s.local)
                 if s.exists is False and repo.root is not None:
                     if sparse is None:
@@ -267,7 +259,7 @@ def _self_anchors(ctx: Context, s: SelfLink, own: Callable[[], Anchors]) -> Anch
     if s.local is not None:
         if not _exists(s.local, file=True):
             return None
-        if os.path.abspath(ctx.doc.source.path) == str(s.local):
+        if os.path.abspath(ctx.doc.source.path) == s.local:
             return own()
         return file_anchors(s.local)
     if s.obj is None or s.obj.kind != "blob":
@@ -421,11 +413,10 @@ _LOOKS_LIKE_MAIL = lazy(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _ISSUE_REF = lazy(r"^([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)#(\d+)$")
 
 
-def _levels_above(base: Path, path: str, root: Path) -> int:
+def _levels_above(base: str, path: str, root: str) -> int:
     """How many folders above ``root`` a relative ``path`` from ``base``
     climbs (0: it stays inside)."""
-    rel = os.path.relpath(os.path.normpath(base / path), root)
-    parts = Path(rel).parts
+    parts = os.path.relpath(os.path.normpath(os.path.join(base, path)), root).split(os.sep)
     return next((i for i, p in enumerate(parts) if p != ".."), len(parts))
 
 
@@ -443,12 +434,9 @@ def missing_file(ctx: Context) -> Iterator[Finding]:
         return
     # the repository's top folder: git's, else the configuration's folder
     config = ctx.run.config_path
-    top = _repo_root(base) or (Path(os.path.abspath(config)).parent if config else None)
-    if top is not None:
-        try:
-            base.relative_to(top)
-        except ValueError:
-            top = None  # a file outside the configuration's folder
+    top = _repo_root(base) or (parent(config) if config else None)
+    if top is not None and not inside(base, top):
+        top = None  # a file outside the configuration's folder
     selfs = _self_links(ctx)
     style = ctx.options.self_links
     for link in _targets(doc):
@@ -503,7 +491,7 @@ def missing_file(ctx: Context) -> Iterator[Finding]:
         yield Finding(link.url_span, f"no file or directory {path!r}{hint}")
 
 
-def _missing_self(ctx: Context, s: SelfLink, base: Path, style: str) -> Iterator[Finding]:
+def _missing_self(ctx: Context, s: SelfLink, base: str, style: str) -> Iterator[Finding]:
     """An absolute link into this repository: its path must exist where it
     was looked up; with ``self_links = "relative"``, one to the default
     branch is written relative."""
@@ -518,16 +506,16 @@ def _missing_self(ctx: Context, s: SelfLink, base: Path, style: str) -> Iterator
     if link.kind not in ("inline", "image", "definition") or (s.kind == "raw" and link.kind != "image"):
         return  # a URL shown as such, or a raw file's bytes (a relative link shows its page)
     tail = _tail(s.written, absolute=True)
-    if os.path.abspath(ctx.doc.source.path) == str(s.local) and tail.startswith("#"):
+    if os.path.abspath(ctx.doc.source.path) == s.local and tail.startswith("#"):
         relative = tail  # this file's own heading
     else:
-        relative = _encode_path(Path(os.path.relpath(s.local, base)).as_posix()) + tail
+        relative = _encode_path(posix(os.path.relpath(s.local, base))) + tail
     yield Finding(link.url_span, f"absolute link to this repository's default branch; write it relative, as "
                                  f"{relative} (it survives forks and renames)",
                   Fix.unsafe(Edit(link.url_span.start, link.url_span.end, relative), rewrites=True), severity="warning")
 
 
-def _relative_self(ctx: Context, link: Link, written: str, target: Path) -> Iterator[Finding]:
+def _relative_self(ctx: Context, link: Link, written: str, target: str) -> Iterator[Finding]:
     """With ``self_links = "absolute"``: a relative link to a file of the
     repository, and the absolute URL on the default branch as an unsafe fix."""
     if link.kind not in ("inline", "definition"):
@@ -540,10 +528,10 @@ def _relative_self(ctx: Context, link: Link, written: str, target: Path) -> Iter
     top = _working_tree(ctx, base, repo.root) if repo is not None and base is not None else None
     if repo is None or top is None:
         return
-    try:
-        path = target.relative_to(top).as_posix()
-    except ValueError:
+    path = relative(target, top)
+    if path is None:
         return
+    path = posix(path)
     assert link.url_span is not None
     branch = repo.default_branch
     if branch is None:
@@ -1111,6 +1099,8 @@ def dead_link(ctx: Context) -> Iterator[Finding]:
         targets.append((Span(link.url_span.start, link.url_span.start + len(written)), url))
     if not targets:
         return
+    from pathlib import Path  # the network's rules only
+
     cache = ctx.run.cache
     results = check_urls(
         [url for _, url in targets],
