@@ -24,10 +24,13 @@ class FileError(Exception):
 def discover(paths: list[PathLike]) -> list[str]:
     """Files to check: file arguments as given (as :func:`paths.clean` shows
     them), directories searched for roadmap files. Raises FileError for a
-    path that does not exist."""
+    path that does not exist or cannot be looked up."""
     out: list[str] = []
     for path in map(clean, paths):
-        st = lookup(path)
+        try:
+            st = lookup(path)
+        except OSError as exc:  # a name too long, a folder that may not be searched
+            raise FileError(f"{path}: {exc.strerror or exc}") from None
         if st is not None and stat.S_ISDIR(st.st_mode):
             out.extend(_ignored_removed(path, sorted(_walk(path), key=_parts)))
         elif st is not None or os.path.islink(path):

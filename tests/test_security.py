@@ -5,6 +5,7 @@ hide what text says are reported."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -359,3 +360,17 @@ def test_bidirectional_controls_are_reported(tmp_path: Path, ch: str, template: 
     # never removed silently: `format` leaves it for a person to decide
     assert run("format", str(path)).exit_code == 0
     assert ch in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["check", "format"])
+def test_a_file_name_too_long_is_one_line_not_an_internal_error(tmp_path: Path, command: str) -> None:
+    name = str(tmp_path / ("a" * 300 + ".md"))  # past NAME_MAX (255) on common file systems
+    try:
+        os.stat(name)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            pytest.skip(f"this file system does not refuse a 304-byte name as too long ({exc})")
+    else:
+        pytest.skip("this file system takes a 304-byte name")
+    line = one_line_error(run(command, name))
+    assert line.endswith(": File name too long") and "a" * 300 in line, line
