@@ -9,6 +9,7 @@ the time grows with the input is measured in benchmarks/, not here.
 
 from __future__ import annotations
 
+import builtins
 import errno
 import os
 import subprocess
@@ -222,14 +223,14 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     """What a permission error looks like, even when the tests run as root."""
     path = tmp_path / "ROADMAP.md"
     path.write_text("# Roadmap #\n", encoding="utf-8")
-    real = Path.read_bytes
+    real = open
 
-    def denied(self: Path) -> bytes:
-        if self.name == "ROADMAP.md":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def denied(file, *args, **kwargs):
+        if os.path.basename(os.fspath(file)) == "ROADMAP.md":
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(file))
+        return real(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(builtins, "open", denied)
     result = CliRunner().invoke(cli, [command, str(path)])
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
