@@ -46,9 +46,9 @@ from __future__ import annotations
 
 import importlib
 import re
-import string
 from bisect import bisect_right
-from typing import Any, NamedTuple
+from collections import namedtuple
+from typing import Any
 
 import mistune
 import mistune.block_parser as _block_parser
@@ -58,6 +58,7 @@ import mistune.list_parser as _list_parser
 from mistune import BlockParser, BlockState, InlineParser, InlineState
 from mistune.plugins import import_plugin
 
+from .lazyre import lazy
 from .source import DAMAGED, Source, as_replacement
 
 try:  # a private module: its absence is reported by _check_mistune
@@ -80,8 +81,9 @@ class ParserMismatch(RuntimeError):
 # the mistune the layer is made for (pyproject pins it)
 _MADE_FOR, _REQUIREMENT = "3.4.x", "mistune>=3.4,<3.5"
 
-# (a missing HTML_ATTRIBUTES is reported by _check_mistune)
-_SELF_CLOSING = re.compile(getattr(_helpers, "HTML_ATTRIBUTES", "(?!)") + r"[ \t]*/>[ \t]*(?:\n|$)")
+# (a missing HTML_ATTRIBUTES is reported by _check_mistune); compiled on
+# the first HTML block mistune's own pattern does not end
+_SELF_CLOSING = lazy(getattr(_helpers, "HTML_ATTRIBUTES", "(?!)") + r"[ \t]*/>[ \t]*(?:\n|$)")
 # the lazy-line break rules mistune's extract_block_quote compiles; ours add
 # atx_heading to them
 _QUOTE_BREAK = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
@@ -93,6 +95,7 @@ _NESTED_INLINE = {"strikethrough", "mark", "insert"}
 # inline rules that make only text and break tokens: nothing to stamp
 _TEXT_RULES = {"emphasis", "escape", "softbreak", "linebreak"}
 _WS = " \r\n\t\f"
+_WHITESPACE = " \t\n\r\x0b\x0c"  # string.whitespace
 # how the url plugin's pattern starts (http:// or https://, case-sensitive)
 _URL_START = r"https?:\/\/"
 
@@ -311,7 +314,7 @@ class PosBlockParser(BlockParser):
             if t == "heading" and kind == "atx_heading":
                 raw = m.group("atx_2")
                 # mistune strips string.whitespace (\v too) off heading text
-                tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(string.whitespace))
+                tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(_WHITESPACE))
             elif t == "table" and kind in ("table", "nptable"):
                 _stamp_table(tok, state, m.start(), pipes=kind == "table")
             if t == "block_quote":
@@ -971,8 +974,46 @@ _DETECT: Any = object()
 
 
 # -- what the model reads: one record per token -------------------------------------
-class Node(NamedTuple):
-    """A token of mistune's tree as the document model reads it, built once
+def _node_getitem(self: Node, key: Any) -> Any:
+    if isinstance(key, str):
+        if key in Node._fields:
+            return getattr(self, key)
+        raise KeyError(key)
+    return tuple.__getitem__(self, key)
+
+
+def _node_get(self: Node, key: str, default: Any = None) -> Any:
+    return getattr(self, key) if key in Node._fields else default
+
+
+# Node and Parsed are collections.namedtuple classes with what a
+# ``typing.NamedTuple`` class body would add set on them (as NamedTuple
+# itself does): the class statement costs start-up a few milliseconds more,
+# evaluating each annotation.
+_NODE_FIELDS: dict[str, str] = {
+    "type": "str",
+    "pos": "tuple[int, int] | None",
+    "children": "list[Node] | tuple[()]",  # a container's blocks, a block's inline tokens
+    "raw": "str",  # text, codespan, inline_html, code: mistune's text of the token
+    "level": "int",  # heading: 1-6
+    "style": "str | None",  # heading: atx | setext; code: fenced | indent
+    "info": "str | None",  # code: the fence's info string
+    "ordered": "bool",  # list
+    "bullet": "str | None",  # list: mistune's bullet
+    "marker": "str",  # list_item: its marker as written (`-`, `10.`)
+    "checked": "bool | None",  # list_item: a task item's box, None for other items
+    "url": "str",  # link, image: mistune's URL
+    "kind": "str | None",  # link: inline | reference | collapsed | shortcut | autolink | url
+    "label": "str | None",  # link, definition: the reference label
+    "text_pos": "tuple[int, int] | None",  # link: its text; definition: its label
+    "url_pos": "tuple[int, int] | None",  # link: its destination (the label of [t][label]); definition: its URL
+}
+# the defaults of the fields after ``pos``, in order
+_NODE_DEFAULTS = ((), "", 0, None, None, False, None, "", None, "", None, None, None, None)
+
+Node = namedtuple("Node", tuple(_NODE_FIELDS), defaults=_NODE_DEFAULTS, module=__name__)
+Node.__annotations__ = _NODE_FIELDS
+Node.__doc__ = """A token of mistune's tree as the document model reads it, built once
     here so that the model never reads mistune's dicts.
 
     ``type`` is the model's block kind for blocks (paragraph, heading, list,
@@ -984,44 +1025,20 @@ class Node(NamedTuple):
     source text; ``pos`` is None for an inline token without a position (the
     layer stamps links, images, code spans, autolinks and inline HTML).
     """
+# Transitional: rules/links.py (_inline_text) still reads inline tokens
+# as mistune dicts, tok["type"] and tok.get("raw"). Remove both once it
+# reads attributes.
+Node.__getitem__ = _node_getitem  # type: ignore[method-assign,assignment]
+Node.get = _node_get  # type: ignore[attr-defined]
 
-    type: str
-    pos: tuple[int, int] | None
-    children: list[Node] | tuple[()] = ()  # a container's blocks, a block's inline tokens
-    raw: str = ""  # text, codespan, inline_html, code: mistune's text of the token
-    level: int = 0  # heading: 1-6
-    style: str | None = None  # heading: atx | setext; code: fenced | indent
-    info: str | None = None  # code: the fence's info string
-    ordered: bool = False  # list
-    bullet: str | None = None  # list: mistune's bullet
-    marker: str = ""  # list_item: its marker as written (`-`, `10.`)
-    checked: bool | None = None  # list_item: a task item's box, None for other items
-    url: str = ""  # link, image: mistune's URL
-    kind: str | None = None  # link: inline | reference | collapsed | shortcut | autolink | url
-    label: str | None = None  # link, definition: the reference label
-    text_pos: tuple[int, int] | None = None  # link: its text; definition: its label
-    url_pos: tuple[int, int] | None = None  # link: its destination (the label of [t][label]); definition: its URL
-
-    # Transitional: rules/links.py (_inline_text) still reads inline tokens
-    # as mistune dicts, tok["type"] and tok.get("raw"). Remove both once it
-    # reads attributes.
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
-        if isinstance(key, str):
-            if key in Node._fields:
-                return getattr(self, key)
-            raise KeyError(key)
-        return tuple.__getitem__(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in Node._fields else default
-
-
-class Parsed(NamedTuple):
-    blocks: list[Node]
-    definitions: list[Node]  # reference definitions, in the order mistune met them
+Parsed = namedtuple("Parsed", ("blocks", "definitions", "unpositioned"), module=__name__)
+Parsed.__annotations__ = {
+    "blocks": "list[Node]",
+    "definitions": "list[Node]",  # reference definitions, in the order mistune met them
     # blocks the model cannot place (no position, or a type it does not know),
     # left out of ``blocks``: a test asserts there are none
-    unpositioned: int
+    "unpositioned": "int",
+}
 
 
 _BLOCK_KINDS = {
