@@ -20,13 +20,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from ..anchors import Anchors, anchors, file_anchors
 from ..document import Document, Heading, Link, Section, Span, table_cells
 from ..registry import Context, rule
 from ..violations import Edit, Finding, Fix, Record, Rendering
 from ..lazyre import lazy
 
+# anchors.py is imported by the first link that names a fragment
+def anchors(doc: Document) -> Anchors:
+    from ..anchors import anchors
+
+    return anchors(doc)
+
+
+def file_anchors(target: Path) -> Anchors | None:
+    from ..anchors import file_anchors
+
+    return file_anchors(target)
+
 if TYPE_CHECKING:
+    from ..anchors import Anchors
     from ..binding import Bound
 
 
