@@ -241,8 +241,9 @@ def legacy_readings(data: bytes) -> list[tuple[str, str, tuple[int, int, int]]]:
     return out
 
 
-# bytes that are not UTF-8, kept by the "surrogateescape" decoding
-DAMAGED = re.compile("[\udc80-\udcff]+")
+# bytes that are not UTF-8, kept by the "surrogateescape" decoding (compiled
+# on first use: most texts hold none, see parser._damaged)
+DAMAGED = lazy("[\udc80-\udcff]+")
 _LONE = lazy("[\ud800-\udfff]")
 
 
@@ -280,7 +281,8 @@ def guess_damaged(text: str) -> tuple[str, bool] | None:
     mostly-UTF-8 ``text`` read best in, judged on the lines that hold them
     (their other non-ASCII characters blanked out); None when no code page
     reads them as text."""
-    lines = [ln for ln in text.splitlines(keepends=True) if DAMAGED.search(ln)]
+    search = DAMAGED.search
+    lines = [ln for ln in text.splitlines(keepends=True) if search(ln)]
     sample = "".join(c if ord(c) < 128 or "\udc80" <= c <= "\udcff" else " " for c in "".join(lines))
     found = detect_legacy(sample.encode("ascii", "surrogateescape"))
     if found is None:
