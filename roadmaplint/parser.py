@@ -47,7 +47,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_right
-from collections import namedtuple
+from operator import itemgetter
 from typing import Any
 
 import mistune
@@ -974,46 +974,52 @@ _DETECT: Any = object()
 
 
 # -- what the model reads: one record per token -------------------------------------
-def _node_getitem(self: Node, key: Any) -> Any:
-    if isinstance(key, str):
-        if key in Node._fields:
-            return getattr(self, key)
-        raise KeyError(key)
-    return tuple.__getitem__(self, key)
+try:
+    from _collections import _tuplegetter
+except ImportError:  # pragma: no cover - another Python: what namedtuple falls back to
+    def _tuplegetter(index: int, doc: str) -> Any:
+        return property(itemgetter(index), doc=doc)
 
 
-def _node_get(self: Node, key: str, default: Any = None) -> Any:
-    return getattr(self, key) if key in Node._fields else default
+def _field(index: int) -> Any:
+    return _tuplegetter(index, f"Alias for field number {index}")
 
 
-# Node and Parsed are collections.namedtuple classes with what a
-# ``typing.NamedTuple`` class body would add set on them (as NamedTuple
-# itself does): the class statement costs start-up a few milliseconds more,
-# evaluating each annotation.
-_NODE_FIELDS: dict[str, str] = {
-    "type": "str",
-    "pos": "tuple[int, int] | None",
-    "children": "list[Node] | tuple[()]",  # a container's blocks, a block's inline tokens
-    "raw": "str",  # text, codespan, inline_html, code: mistune's text of the token
-    "level": "int",  # heading: 1-6
-    "style": "str | None",  # heading: atx | setext; code: fenced | indent
-    "info": "str | None",  # code: the fence's info string
-    "ordered": "bool",  # list
-    "bullet": "str | None",  # list: mistune's bullet
-    "marker": "str",  # list_item: its marker as written (`-`, `10.`)
-    "checked": "bool | None",  # list_item: a task item's box, None for other items
-    "url": "str",  # link, image: mistune's URL
-    "kind": "str | None",  # link: inline | reference | collapsed | shortcut | autolink | url
-    "label": "str | None",  # link, definition: the reference label
-    "text_pos": "tuple[int, int] | None",  # link: its text; definition: its label
-    "url_pos": "tuple[int, int] | None",  # link: its destination (the label of [t][label]); definition: its URL
-}
-# the defaults of the fields after ``pos``, in order
-_NODE_DEFAULTS = ((), "", 0, None, None, False, None, "", None, "", None, None, None, None)
+class _Fields(tuple):  # type: ignore[type-arg]
+    """What collections.namedtuple gives a class (``_fields``,
+    ``_field_defaults``, ``_make``, ``_replace``, ``_asdict``, its repr,
+    pickling), for the tuple classes below, written out: namedtuple
+    compiles a constructor for each class it makes, at import."""
 
-Node = namedtuple("Node", tuple(_NODE_FIELDS), defaults=_NODE_DEFAULTS, module=__name__)
-Node.__annotations__ = _NODE_FIELDS
-Node.__doc__ = """A token of mistune's tree as the document model reads it, built once
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _field_defaults: dict[str, Any] = {}
+
+    @classmethod
+    def _make(cls, iterable: Any) -> Any:
+        result = tuple.__new__(cls, iterable)
+        if len(result) != len(cls._fields):
+            raise TypeError(f"Expected {len(cls._fields)} arguments, got {len(result)}")
+        return result
+
+    def _replace(self, /, **kwds: Any) -> Any:
+        result = self._make(map(kwds.pop, self._fields, self))
+        if kwds:
+            raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+        return result
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(zip(self._fields, self))
+
+    def __repr__(self) -> str:
+        return self.__class__.__name__ + "(" + ", ".join(f"{f}={v!r}" for f, v in zip(self._fields, self)) + ")"
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+
+class Node(_Fields):
+    """A token of mistune's tree as the document model reads it, built once
     here so that the model never reads mistune's dicts.
 
     ``type`` is the model's block kind for blocks (paragraph, heading, list,
@@ -1025,20 +1031,69 @@ Node.__doc__ = """A token of mistune's tree as the document model reads it, buil
     source text; ``pos`` is None for an inline token without a position (the
     layer stamps links, images, code spans, autolinks and inline HTML).
     """
-# Transitional: rules/links.py (_inline_text) still reads inline tokens
-# as mistune dicts, tok["type"] and tok.get("raw"). Remove both once it
-# reads attributes.
-Node.__getitem__ = _node_getitem  # type: ignore[method-assign,assignment]
-Node.get = _node_get  # type: ignore[attr-defined]
 
-Parsed = namedtuple("Parsed", ("blocks", "definitions", "unpositioned"), module=__name__)
-Parsed.__annotations__ = {
-    "blocks": "list[Node]",
-    "definitions": "list[Node]",  # reference definitions, in the order mistune met them
-    # blocks the model cannot place (no position, or a type it does not know),
+    # a named tuple (the parser builds it with tuple.__new__, in field order)
+    __slots__ = ()
+    _fields = ("type", "pos", "children", "raw", "level", "style", "info", "ordered", "bullet", "marker", "checked",
+               "url", "kind", "label", "text_pos", "url_pos")
+    _field_defaults = {"children": (), "raw": "", "level": 0, "style": None, "info": None, "ordered": False,
+                       "bullet": None, "marker": "", "checked": None, "url": "", "kind": None, "label": None,
+                       "text_pos": None, "url_pos": None}
+    __match_args__ = _fields
+
+    def __new__(cls, type: str, pos: tuple[int, int] | None, children: list[Node] | tuple[()] = (), raw: str = "",
+                level: int = 0, style: str | None = None, info: str | None = None, ordered: bool = False,
+                bullet: str | None = None, marker: str = "", checked: bool | None = None, url: str = "",
+                kind: str | None = None, label: str | None = None, text_pos: tuple[int, int] | None = None,
+                url_pos: tuple[int, int] | None = None) -> Node:
+        return tuple.__new__(cls, (type, pos, children, raw, level, style, info, ordered, bullet, marker, checked, url,
+                                   kind, label, text_pos, url_pos))
+
+    type = _field(0)  # str
+    pos = _field(1)  # tuple[int, int] | None
+    children = _field(2)  # list[Node] | tuple[()]: a container's blocks, a block's inline tokens
+    raw = _field(3)  # str: text, codespan, inline_html, code: mistune's text of the token
+    level = _field(4)  # int: heading: 1-6
+    style = _field(5)  # str | None: heading: atx | setext; code: fenced | indent
+    info = _field(6)  # str | None: code: the fence's info string
+    ordered = _field(7)  # bool: list
+    bullet = _field(8)  # str | None: list: mistune's bullet
+    marker = _field(9)  # str: list_item: its marker as written (`-`, `10.`)
+    checked = _field(10)  # bool | None: list_item: a task item's box, None for other items
+    url = _field(11)  # str: link, image: mistune's URL
+    kind = _field(12)  # str | None: link: inline | reference | collapsed | shortcut | autolink | url
+    label = _field(13)  # str | None: link, definition: the reference label
+    text_pos = _field(14)  # tuple[int, int] | None: link: its text; definition: its label
+    # tuple[int, int] | None: link: its destination (the label of [t][label]); definition: its URL
+    url_pos = _field(15)
+
+    # Transitional: rules/links.py (_inline_text) still reads inline tokens
+    # as mistune dicts, tok["type"] and tok.get("raw"). Remove both once it
+    # reads attributes.
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            if key in Node._fields:
+                return getattr(self, key)
+            raise KeyError(key)
+        return tuple.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in Node._fields else default
+
+
+class Parsed(_Fields):
+    __slots__ = ()
+    _fields = ("blocks", "definitions", "unpositioned")
+    __match_args__ = _fields
+
+    def __new__(cls, blocks: list[Node], definitions: list[Node], unpositioned: int) -> Parsed:
+        return tuple.__new__(cls, (blocks, definitions, unpositioned))
+
+    blocks = _field(0)  # list[Node]
+    definitions = _field(1)  # list[Node]: reference definitions, in the order mistune met them
+    # int: blocks the model cannot place (no position, or a type it does not know),
     # left out of ``blocks``: a test asserts there are none
-    "unpositioned": "int",
-}
+    unpositioned = _field(2)
 
 
 _BLOCK_KINDS = {
