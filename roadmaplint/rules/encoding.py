@@ -4,7 +4,6 @@ repair is certain, and nothing else touched."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Iterator
 
 from ..document import Document, Span
@@ -14,6 +13,21 @@ from ..source import (DAMAGED, LEGACY, Source, damaged_bytes, encoding_name, gue
                       mixed_utf8)
 from ..lazyre import lazy
 from ..util import text_fix
+
+
+class _Unicodedata:
+    """Stands for the unicodedata module (a C extension that a check
+    without an invisible character never needs) until the first use, which
+    imports it and puts it in this one's place."""
+
+    def __getattr__(self, name: str) -> Any:
+        import unicodedata as module
+
+        globals()["unicodedata"] = module
+        return getattr(module, name)
+
+
+unicodedata: Any = _Unicodedata()
 
 
 # mojibake.py is imported by the first text that is not ASCII (none can
