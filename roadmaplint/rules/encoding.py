@@ -51,6 +51,7 @@ def candidates(old: str, after: str = "") -> list[str]:
 
     return candidates(old, after)
 
+
 # -- shared helpers ---------------------------------------------------------------
 
 

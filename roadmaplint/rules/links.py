@@ -25,6 +25,11 @@ from ..registry import Context, rule
 from ..violations import Edit, Finding, Fix, Record, Rendering
 from ..lazyre import lazy
 
+if TYPE_CHECKING:
+    from ..anchors import Anchors
+    from ..binding import Bound
+
+
 # anchors.py is imported by the first link that names a fragment
 def anchors(doc: Document) -> Anchors:
     from ..anchors import anchors
@@ -36,10 +41,6 @@ def file_anchors(target: Path) -> Anchors | None:
     from ..anchors import file_anchors
 
     return file_anchors(target)
-
-if TYPE_CHECKING:
-    from ..anchors import Anchors
-    from ..binding import Bound
 
 
 # -- where URLs are written -------------------------------------------------------------

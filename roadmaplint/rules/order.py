@@ -38,6 +38,7 @@ def stable_order(keys: Any) -> list[int]:
 
     return stable_order(keys)
 
+
 # -- RL601 milestone-order -------------------------------------------------------------
 
 
