@@ -8,12 +8,12 @@ import html
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import unquote
 
 from .lazyre import lazy
+from .violations import Record
 
 if TYPE_CHECKING:
     from .document import Document
@@ -128,22 +128,29 @@ def _html_anchors(doc: Document) -> Iterator[str]:
                 yield html.unescape(value)
 
 
-@dataclass
-class Anchors:
+class Anchors(Record):
     """The fragments a link into one document can name."""
 
-    slugs: list[str] = field(default_factory=list)  # GitHub's heading anchors, in order
-    names: set[str] = field(default_factory=set)  # every accepted fragment, normalised
+    # a plain class, not a dataclass: start-up pays for each one built;
+    # equality over every field and the repr of the first two, as the
+    # dataclass had them
+    _fields = ("slugs", "names", "_suggested", "_by_norm", "_index")
+    _hidden = ("_suggested", "_by_norm", "_index")
+
+    def __init__(self, slugs: list[str] | None = None, names: set[str] | None = None,
+                 _suggested: dict[str, list[str]] | None = None, _by_norm: dict[str, str] | None = None,
+                 _index: list[tuple[str, int, frozenset[int]]] | None = None) -> None:
+        self.slugs = [] if slugs is None else slugs  # GitHub's heading anchors, in order
+        self.names = set() if names is None else names  # every accepted fragment, normalised
+        self._suggested = {} if _suggested is None else _suggested
+        # the heading anchors normalised, each to its first anchor, and each
+        # normalised anchor with its bag of characters: built on the first
+        # suggestion and shared by all that follow
+        self._by_norm = _by_norm
+        self._index = _index
 
     def __contains__(self, fragment: str) -> bool:
         return norm_fragment(fragment) in self.names
-
-    _suggested: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    # the heading anchors normalised, each to its first anchor, and each
-    # normalised anchor with its bag of characters: built on the first
-    # suggestion and shared by all that follow
-    _by_norm: dict[str, str] | None = field(default=None, repr=False)
-    _index: list[tuple[str, int, frozenset[int]]] | None = field(default=None, repr=False)
 
     def closest(self, fragment: str) -> list[str]:
         """Heading anchors close to ``fragment`` (at most two)."""

@@ -8,7 +8,6 @@ from bisect import bisect_left
 from types import MappingProxyType
 from typing import Any, Iterator
 
-from .frontmatter import detect as detect_front_matter
 from .parser import Node, tree
 from .source import Source
 from .lazyre import lazy
@@ -247,6 +246,17 @@ def load(source: Source) -> Document:
     finally:
         if enabled:
             gc.enable()
+
+
+def detect_front_matter(source: Source) -> Any:
+    """frontmatter.detect(source), importing that module only for a text
+    that opens as front matter does (``---`` or ``+++``, after a second
+    byte-order mark if any): most roadmaps have none."""
+    if not source.text.startswith(("---", "+++", "\ufeff---", "\ufeff+++")):
+        return None
+    from .frontmatter import detect
+
+    return detect(source)
 
 
 def _load(source: Source) -> Document:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from .registry import Context, Fixable, Rule, RuleError, all_rules, matches
 from .settings import Settings
-from .suppress import Suppressions
 from .violations import Violation
 
 if TYPE_CHECKING:
@@ -72,9 +71,15 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     source = doc.source
     if bound is None or bound.doc is not doc:
         bound = bind(doc, settings)
-    suppress = Suppressions(doc)
-    # no directive in the document: nothing to look up per finding
-    hides = suppress.hides if suppress.file or suppress.lines or suppress.ranges else None
+    # no directive in the document: nothing to look up per finding (and
+    # suppress.py not imported: a directive is a comment that names
+    # roadmaplint-)
+    hides = None
+    if any("roadmaplint-" in inner for _, inner in doc.comments):
+        from .suppress import Suppressions
+
+        suppress = Suppressions(doc)
+        hides = suppress.hides if suppress.file or suppress.lines or suppress.ranges else None
     run = settings.run()
     shared: dict[Any, Any] = {}
     out = []

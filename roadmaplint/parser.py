@@ -46,9 +46,9 @@ from __future__ import annotations
 
 import importlib
 import re
-import string
 from bisect import bisect_right
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any
 
 import mistune
 import mistune.block_parser as _block_parser
@@ -58,6 +58,7 @@ import mistune.list_parser as _list_parser
 from mistune import BlockParser, BlockState, InlineParser, InlineState
 from mistune.plugins import import_plugin
 
+from .lazyre import lazy
 from .source import DAMAGED, Source, as_replacement
 
 try:  # a private module: its absence is reported by _check_mistune
@@ -80,8 +81,9 @@ class ParserMismatch(RuntimeError):
 # the mistune the layer is made for (pyproject pins it)
 _MADE_FOR, _REQUIREMENT = "3.4.x", "mistune>=3.4,<3.5"
 
-# (a missing HTML_ATTRIBUTES is reported by _check_mistune)
-_SELF_CLOSING = re.compile(getattr(_helpers, "HTML_ATTRIBUTES", "(?!)") + r"[ \t]*/>[ \t]*(?:\n|$)")
+# (a missing HTML_ATTRIBUTES is reported by _check_mistune); compiled on
+# the first HTML block mistune's own pattern does not end
+_SELF_CLOSING = lazy(getattr(_helpers, "HTML_ATTRIBUTES", "(?!)") + r"[ \t]*/>[ \t]*(?:\n|$)")
 # the lazy-line break rules mistune's extract_block_quote compiles; ours add
 # atx_heading to them
 _QUOTE_BREAK = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
@@ -93,6 +95,7 @@ _NESTED_INLINE = {"strikethrough", "mark", "insert"}
 # inline rules that make only text and break tokens: nothing to stamp
 _TEXT_RULES = {"emphasis", "escape", "softbreak", "linebreak"}
 _WS = " \r\n\t\f"
+_WHITESPACE = " \t\n\r\x0b\x0c"  # string.whitespace
 # how the url plugin's pattern starts (http:// or https://, case-sensitive)
 _URL_START = r"https?:\/\/"
 
@@ -311,7 +314,7 @@ class PosBlockParser(BlockParser):
             if t == "heading" and kind == "atx_heading":
                 raw = m.group("atx_2")
                 # mistune strips string.whitespace (\v too) off heading text
-                tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(string.whitespace))
+                tok["_istart"] = m.start("atx_2") + len(raw) - len(raw.lstrip(_WHITESPACE))
             elif t == "table" and kind in ("table", "nptable"):
                 _stamp_table(tok, state, m.start(), pipes=kind == "table")
             if t == "block_quote":
@@ -971,7 +974,51 @@ _DETECT: Any = object()
 
 
 # -- what the model reads: one record per token -------------------------------------
-class Node(NamedTuple):
+try:
+    from _collections import _tuplegetter
+except ImportError:  # pragma: no cover - another Python: what namedtuple falls back to
+    def _tuplegetter(index: int, doc: str) -> Any:
+        return property(itemgetter(index), doc=doc)
+
+
+def _field(index: int) -> Any:
+    return _tuplegetter(index, f"Alias for field number {index}")
+
+
+class _Fields(tuple):  # type: ignore[type-arg]
+    """What collections.namedtuple gives a class (``_fields``,
+    ``_field_defaults``, ``_make``, ``_replace``, ``_asdict``, its repr,
+    pickling), for the tuple classes below, written out: namedtuple
+    compiles a constructor for each class it makes, at import."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _field_defaults: dict[str, Any] = {}
+
+    @classmethod
+    def _make(cls, iterable: Any) -> Any:
+        result = tuple.__new__(cls, iterable)
+        if len(result) != len(cls._fields):
+            raise TypeError(f"Expected {len(cls._fields)} arguments, got {len(result)}")
+        return result
+
+    def _replace(self, /, **kwds: Any) -> Any:
+        result = self._make(map(kwds.pop, self._fields, self))
+        if kwds:
+            raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+        return result
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(zip(self._fields, self))
+
+    def __repr__(self) -> str:
+        return self.__class__.__name__ + "(" + ", ".join(f"{f}={v!r}" for f, v in zip(self._fields, self)) + ")"
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+
+class Node(_Fields):
     """A token of mistune's tree as the document model reads it, built once
     here so that the model never reads mistune's dicts.
 
@@ -985,22 +1032,40 @@ class Node(NamedTuple):
     layer stamps links, images, code spans, autolinks and inline HTML).
     """
 
-    type: str
-    pos: tuple[int, int] | None
-    children: list[Node] | tuple[()] = ()  # a container's blocks, a block's inline tokens
-    raw: str = ""  # text, codespan, inline_html, code: mistune's text of the token
-    level: int = 0  # heading: 1-6
-    style: str | None = None  # heading: atx | setext; code: fenced | indent
-    info: str | None = None  # code: the fence's info string
-    ordered: bool = False  # list
-    bullet: str | None = None  # list: mistune's bullet
-    marker: str = ""  # list_item: its marker as written (`-`, `10.`)
-    checked: bool | None = None  # list_item: a task item's box, None for other items
-    url: str = ""  # link, image: mistune's URL
-    kind: str | None = None  # link: inline | reference | collapsed | shortcut | autolink | url
-    label: str | None = None  # link, definition: the reference label
-    text_pos: tuple[int, int] | None = None  # link: its text; definition: its label
-    url_pos: tuple[int, int] | None = None  # link: its destination (the label of [t][label]); definition: its URL
+    # a named tuple (the parser builds it with tuple.__new__, in field order)
+    __slots__ = ()
+    _fields = ("type", "pos", "children", "raw", "level", "style", "info", "ordered", "bullet", "marker", "checked",
+               "url", "kind", "label", "text_pos", "url_pos")
+    _field_defaults = {"children": (), "raw": "", "level": 0, "style": None, "info": None, "ordered": False,
+                       "bullet": None, "marker": "", "checked": None, "url": "", "kind": None, "label": None,
+                       "text_pos": None, "url_pos": None}
+    __match_args__ = _fields
+
+    def __new__(cls, type: str, pos: tuple[int, int] | None, children: list[Node] | tuple[()] = (), raw: str = "",
+                level: int = 0, style: str | None = None, info: str | None = None, ordered: bool = False,
+                bullet: str | None = None, marker: str = "", checked: bool | None = None, url: str = "",
+                kind: str | None = None, label: str | None = None, text_pos: tuple[int, int] | None = None,
+                url_pos: tuple[int, int] | None = None) -> Node:
+        return tuple.__new__(cls, (type, pos, children, raw, level, style, info, ordered, bullet, marker, checked, url,
+                                   kind, label, text_pos, url_pos))
+
+    type = _field(0)  # str
+    pos = _field(1)  # tuple[int, int] | None
+    children = _field(2)  # list[Node] | tuple[()]: a container's blocks, a block's inline tokens
+    raw = _field(3)  # str: text, codespan, inline_html, code: mistune's text of the token
+    level = _field(4)  # int: heading: 1-6
+    style = _field(5)  # str | None: heading: atx | setext; code: fenced | indent
+    info = _field(6)  # str | None: code: the fence's info string
+    ordered = _field(7)  # bool: list
+    bullet = _field(8)  # str | None: list: mistune's bullet
+    marker = _field(9)  # str: list_item: its marker as written (`-`, `10.`)
+    checked = _field(10)  # bool | None: list_item: a task item's box, None for other items
+    url = _field(11)  # str: link, image: mistune's URL
+    kind = _field(12)  # str | None: link: inline | reference | collapsed | shortcut | autolink | url
+    label = _field(13)  # str | None: link, definition: the reference label
+    text_pos = _field(14)  # tuple[int, int] | None: link: its text; definition: its label
+    # tuple[int, int] | None: link: its destination (the label of [t][label]); definition: its URL
+    url_pos = _field(15)
 
     # Transitional: rules/links.py (_inline_text) still reads inline tokens
     # as mistune dicts, tok["type"] and tok.get("raw"). Remove both once it
@@ -1016,12 +1081,19 @@ class Node(NamedTuple):
         return getattr(self, key) if key in Node._fields else default
 
 
-class Parsed(NamedTuple):
-    blocks: list[Node]
-    definitions: list[Node]  # reference definitions, in the order mistune met them
-    # blocks the model cannot place (no position, or a type it does not know),
+class Parsed(_Fields):
+    __slots__ = ()
+    _fields = ("blocks", "definitions", "unpositioned")
+    __match_args__ = _fields
+
+    def __new__(cls, blocks: list[Node], definitions: list[Node], unpositioned: int) -> Parsed:
+        return tuple.__new__(cls, (blocks, definitions, unpositioned))
+
+    blocks = _field(0)  # list[Node]
+    definitions = _field(1)  # list[Node]: reference definitions, in the order mistune met them
+    # int: blocks the model cannot place (no position, or a type it does not know),
     # left out of ``blocks``: a test asserts there are none
-    unpositioned: int
+    unpositioned = _field(2)
 
 
 _BLOCK_KINDS = {
@@ -1153,6 +1225,19 @@ def parse(source: Source, front_matter: Any = _DETECT) -> tuple[list[Token], lis
     return tokens, refs
 
 
+def _damaged(text: str) -> bool:
+    """``DAMAGED.search(text)``, the scan (and the pattern's compiling) left
+    to a text that holds a surrogate: encoding a text as UTF-8 fails on a
+    surrogate and only there, and takes a tenth of the scan's time."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return DAMAGED.search(text) is not None
+    return False
+
+
 def _parse(md: PosMarkdown, source: Source, front_matter: Any, tokens: bool) -> tuple[Any, list[dict[str, Any]], _Root]:
     if front_matter is _DETECT:
         from .frontmatter import detect
@@ -1168,7 +1253,7 @@ def _parse(md: PosMarkdown, source: Source, front_matter: Any, tokens: bool) -> 
         for n in blank:
             lines[n] = ""
         normalized = "\n".join(lines)
-    if DAMAGED.search(text):
+    if _damaged(text):
         # bytes that are not UTF-8 (kept as lone surrogates) would stop
         # mistune's URL quoting: it parses U+FFFD in their place, one for one
         normalized = as_replacement(normalized)

@@ -183,6 +183,19 @@ class Rule(Record):
 
 
 _REGISTRY: dict[str, Rule] = {}
+# name -> the code it was registered under: a name is taken while that code
+# is registered under that name (a test may delete its rule from _REGISTRY)
+_NAMES: dict[str, str] = {}
+
+
+def _taken(name: str) -> bool:
+    """``any(r.name == name for r in _REGISTRY.values())``, without the scan
+    at each rule's registration."""
+    held = _REGISTRY.get(_NAMES.get(name, ""))
+    if held is not None and held.name == name:
+        return True
+    # a rule put in _REGISTRY by hand (tests) is not in _NAMES
+    return len(_NAMES) != len(_REGISTRY) and any(r.name == name for r in _REGISTRY.values())
 
 
 class RuleError(Exception):
@@ -199,21 +212,25 @@ def rule(**meta: Any) -> Callable[[Check], Check]:
 
     def register(check: Check) -> Check:
         code, name = meta.get("code", ""), meta.get("name", "")
-        where = f"{code or '?'} ({getattr(check, '__qualname__', check)})"
+
+        def where() -> str:
+            return f"{code or '?'} ({getattr(check, '__qualname__', check)})"
+
         if not _valid(code, name):
-            raise RuleError(f"{where}: a rule needs a code like RL501 and a kebab-case name")
+            raise RuleError(f"{where()}: a rule needs a code like RL501 and a kebab-case name")
         try:
             meta["fix"] = Fixable(meta.get("fix", Fixable.NEVER))
             meta["severity"] = Severity(meta.get("severity", Severity.ERROR))
         except ValueError as exc:
-            raise RuleError(f"{where}: {exc}") from None
+            raise RuleError(f"{where()}: {exc}") from None
         options = meta.get("options", {})
         missing = [k for k, v in options.items() if "default" not in v]
         if missing or "severity" in options:
-            raise RuleError(f"{where}: every option needs a default, and none may be called severity")
-        if code in _REGISTRY or any(r.name == name for r in _REGISTRY.values()):
-            raise RuleError(f"{where}: the code or name {name!r} is taken")
+            raise RuleError(f"{where()}: every option needs a default, and none may be called severity")
+        if code in _REGISTRY or _taken(name):
+            raise RuleError(f"{where()}: the code or name {name!r} is taken")
         _REGISTRY[code] = Rule(check=check, **meta)
+        _NAMES[name] = code
         return check
 
     return register

@@ -4,8 +4,7 @@ repair is certain, and nothing else touched."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..document import Document, Span
 from ..registry import Context, rule
@@ -13,8 +12,45 @@ from ..violations import Applicability, Edit, Finding, Fix, Rendering
 from ..source import (DAMAGED, LEGACY, Source, damaged_bytes, encoding_name, guess_damaged, legacy_readings,
                       mixed_utf8)
 from ..lazyre import lazy
-from ..mojibake import candidates, damaged_lines, damaged_spans
 from ..util import text_fix
+
+
+class _Unicodedata:
+    """Stands for the unicodedata module (a C extension that a check
+    without an invisible character never needs) until the first use, which
+    imports it and puts it in this one's place."""
+
+    def __getattr__(self, name: str) -> Any:
+        import unicodedata as module
+
+        globals()["unicodedata"] = module
+        return getattr(module, name)
+
+
+unicodedata: Any = _Unicodedata()
+
+
+# mojibake.py is imported by the first text that is not ASCII (none can
+# hold mojibake)
+def damaged_lines(doc: Document) -> Iterator[tuple[int, str, Any]]:
+    if doc.text.isascii():
+        return iter(())
+    from ..mojibake import damaged_lines
+
+    return damaged_lines(doc)
+
+
+def damaged_spans(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    from ..mojibake import damaged_spans
+
+    return damaged_spans(doc, start, end)
+
+
+def candidates(old: str, after: str = "") -> list[str]:
+    from ..mojibake import candidates
+
+    return candidates(old, after)
+
 
 # -- shared helpers ---------------------------------------------------------------
 

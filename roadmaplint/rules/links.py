@@ -20,7 +20,6 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from ..anchors import Anchors, anchors, file_anchors
 from ..document import Document, Heading, Link, Section, Span, table_cells
 from ..registry import Context, rule
 from ..violations import Edit, Finding, Fix, Record, Rendering
@@ -28,7 +27,21 @@ from ..lazyre import lazy
 from ..paths import clean, folders, inside, lookup, parent, posix, relative
 
 if TYPE_CHECKING:
+    from ..anchors import Anchors
     from ..binding import Bound
+
+
+# anchors.py is imported by the first link that names a fragment
+def anchors(doc: Document) -> Anchors:
+    from ..anchors import anchors
+
+    return anchors(doc)
+
+
+def file_anchors(target: Path) -> Anchors | None:
+    from ..anchors import file_anchors
+
+    return file_anchors(target)
 
 
 # -- where URLs are written -------------------------------------------------------------
