@@ -15,21 +15,6 @@ from ..lazyre import lazy
 from ..util import text_fix
 
 
-class _Unicodedata:
-    """Stands for the unicodedata module (a C extension that a check
-    without an invisible character never needs) until the first use, which
-    imports it and puts it in this one's place."""
-
-    def __getattr__(self, name: str) -> Any:
-        import unicodedata as module
-
-        globals()["unicodedata"] = module
-        return getattr(module, name)
-
-
-unicodedata: Any = _Unicodedata()
-
-
 # mojibake.py is imported by the first text that is not ASCII (none can
 # hold mojibake)
 def damaged_lines(doc: Document) -> Iterator[tuple[int, str, Any]]:
@@ -62,6 +47,8 @@ def _show(text: str) -> str:
     """Quote ``text`` for a message, with invisible characters spelled out."""
     if text.isprintable() and text[:1] not in _SELECTORS:
         return '"' + text + '"'  # no Cc, Cf, Zs but the space, Zl or Zp: nothing to spell out
+    import unicodedata  # a C extension: loaded only for a message with invisible characters
+
     out = []
     for i, c in enumerate(text):
         if (c != " " and unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")) or (i == 0 and c in _SELECTORS):
@@ -293,6 +280,12 @@ def _script_letter(ch: str) -> bool:
     return bool(ch) and ch.isalpha() and ord(ch) > 0x024F
 
 
+def _name(ch: str) -> str:
+    import unicodedata  # a C extension: loaded by the first character a message names
+
+    return unicodedata.name(ch).lower()
+
+
 @rule(code="RL105", name="invisible-character", severity="warning", fix="sometimes",
       summary="Zero-width, bidirectional-control, soft-hyphen or stray no-break space characters.")
 def invisible_character(ctx: Context) -> Iterator[Finding]:
@@ -310,7 +303,7 @@ def invisible_character(ctx: Context) -> Iterator[Finding]:
         span = Span(i, i + 1)
         in_code = doc.in_code(i)
         if ch in _BIDI:
-            name = unicodedata.name(ch).lower()
+            name = _name(ch)
             fix = None if in_code else Fix.unsafe(Edit(i, i + 1, ""), rewrites=True)
             yield Finding(span, f"bidirectional control character U+{ord(ch):04X} ({name}) "
                                 "makes text display in an order other than it is written", fix,
@@ -323,7 +316,7 @@ def invisible_character(ctx: Context) -> Iterator[Finding]:
         if ch in _MARKS:
             line = src.line_of(i)
             if not _RTL.search(src.line_text(line)):
-                name = unicodedata.name(ch).lower()
+                name = _name(ch)
                 yield Finding(span, f"invisible {name} (U+{ord(ch):04X}) in text with no right-to-left script",
                               Fix.unsafe(Edit(i, i + 1, ""), rewrites=True))
         elif ch in _JOINERS:

@@ -38,7 +38,7 @@ def anchors(doc: Document) -> Anchors:
     return anchors(doc)
 
 
-def file_anchors(target: Path) -> Anchors | None:
+def file_anchors(target: str) -> Anchors | None:
     from ..anchors import file_anchors
 
     return file_anchors(target)

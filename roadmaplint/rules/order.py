@@ -20,25 +20,6 @@ if TYPE_CHECKING:
     from ..binding import Bound
 
 
-# moves.py is imported by the first call: a check finds most lists in order
-def move_items(*args: Any, **kwargs: Any) -> Any:
-    from ..moves import move_items
-
-    return move_items(*args, **kwargs)
-
-
-def move_sections(*args: Any, **kwargs: Any) -> Any:
-    from ..moves import move_sections
-
-    return move_sections(*args, **kwargs)
-
-
-def stable_order(keys: Any) -> list[int]:
-    from ..moves import stable_order
-
-    return stable_order(keys)
-
-
 # -- RL601 milestone-order -------------------------------------------------------------
 
 
@@ -80,6 +61,8 @@ def _target(keys: list[Any], descending: bool) -> list[int]:
     """The order that sorts the siblings: "later" ones last, or where they
     are when descending; ties keep their order."""
     if not descending:
+        from ..moves import stable_order  # moves.py: imported when an order is judged
+
         return stable_order([(1, ()) if k == "later" else (0, k) for k in keys])
     moving = [i for i, k in enumerate(keys) if k != "later"]
     ranked = sorted(moving, key=lambda i: keys[i], reverse=True)
@@ -171,6 +154,8 @@ def milestone_order(ctx: Context) -> Iterator[Finding]:
                                 fixed if spec_fixed is None else spec_fixed, weak=True)
         if found is not None:
             order, wrong, descending, missing = found
+            from ..moves import move_sections  # moves.py: imported by the first siblings out of order
+
             edit = move_sections(doc, children, order) if order else None
             fix = Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
             for bad, other, precede in wrong:
@@ -182,6 +167,8 @@ def milestone_order(ctx: Context) -> Iterator[Finding]:
             found = _check_siblings([it.text for it in items], year, fixed, weak=False)
             if found is not None:
                 order, wrong, descending, missing = found
+                from ..moves import move_items
+
                 edit = move_items(doc, items, order) if order else None
                 fix = Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
                 for bad, other, precede in wrong:
@@ -313,6 +300,8 @@ def item_order(ctx: Context) -> Iterator[Finding]:
         if wrong is None:
             continue
         j, i = wrong
+        from ..moves import move_items, stable_order
+
         edit = move_items(doc, items, stable_order(sort))
         yield Finding(_item_span(items[j]),
                       f"\"{_short(items[j].text)}\" ({label[j]}) should come before "

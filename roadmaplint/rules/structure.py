@@ -12,12 +12,6 @@ from ..spec import SectionSpec, SpecError, search, title_key
 from ..lazyre import lazy
 
 
-def move_sections(*args: Any, **kwargs: Any) -> Any:  # moves.py imported by the first fix that moves
-    from ..moves import move_sections
-
-    return move_sections(*args, **kwargs)
-
-
 def _heading_span(doc: Document, section: Section) -> Span:
     if section.heading is None:
         return Span(0, 0)
@@ -291,6 +285,8 @@ def _reorder_fix(doc: Document, children: list[Section], rank: list[int | None])
             groups.append([i])
     groups.sort(key=lambda g: rank[g[0]])  # type: ignore[arg-type,return-value]  # stable: ties keep their order
     order = lead + [i for g in groups for i in g]
+    from ..moves import move_sections  # imported by the first section out of the spec's order
+
     edit = move_sections(doc, children, order)
     return Fix.safe(edit, effect=Rendering.REORDERED) if edit else None
 
