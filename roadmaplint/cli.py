@@ -28,6 +28,13 @@ class _Path(click.Path):
         return clean(super().convert(value, param, ctx))
 
 
+# one instance of each kind, shared by the commands: each click.Path looks up
+# its translated name (gettext searches the file system) when it is made
+_PATHS = _Path(allow_dash=True)  # files and folders to check; - is stdin
+_FILE = _Path(dir_okay=False)
+_ANY = _Path()
+
+
 class Failure(click.ClickException):
     """An error the user can act on: one line on stderr, exit 2."""
 
@@ -86,7 +93,7 @@ def selection_options(f: Callable) -> Callable:
                          help="Only these rules: codes, prefixes (RL5) or names; comma-separated."),
             click.option("--ignore", multiple=True, callback=_selectors, metavar="RULES",
                          help="Skip these rules (added to the config's ignore list)."),
-            click.option("--config", "config_file", type=_Path(dir_okay=False),
+            click.option("--config", "config_file", type=_FILE,
                          help="Use this config file instead of searching for one."),
             click.option("--preset", help="Check against this preset instead of detecting one."),
             click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
@@ -338,20 +345,20 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=_Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=_PATHS)
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write them.")
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
               help="Output format [default: text; github when GITHUB_ACTIONS=true].")
-@click.option("-o", "--output-file", type=_Path(dir_okay=False), metavar="FILE",
+@click.option("-o", "--output-file", type=_FILE, metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("--statistics", is_flag=True, help="Print one line per rule (count, code, name, fixable) "
               "instead of each problem.")
-@click.option("--stdin-filename", type=_Path(),
+@click.option("--stdin-filename", type=_ANY,
               help="With `-`: the name of the file read from stdin, for config lookup and output.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
 @click.option("--check-remote", is_flag=True, help="Check that http(s) links answer and items agree with their issues (uses the network).")
-@click.option("--cache", type=_Path(dir_okay=False), metavar="FILE",
+@click.option("--cache", type=_FILE, metavar="FILE",
               help="Keep --check-remote results in this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations remain.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
@@ -456,9 +463,9 @@ def _write_report(path: str, report: str) -> None:
 
 
 @cli.command("format")
-@click.argument("paths", nargs=-1, type=_Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=_PATHS)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file would change; write nothing.")
-@click.option("--stdin-filename", type=_Path(),
+@click.option("--stdin-filename", type=_ANY,
               help="The name of the file read from stdin, for config lookup.")
 @selection_options
 def format_(paths: tuple[str, ...], check_only: bool, stdin_filename: str | None, **options: Any) -> None:
@@ -546,7 +553,7 @@ def rules(rule: str | None) -> None:
 
 
 @cli.command()
-@click.argument("path", type=_Path(allow_dash=True))
+@click.argument("path", type=_PATHS)
 def export(path: str) -> None:
     """Print the document model of a roadmap as JSON."""
     from .document import load
@@ -573,7 +580,7 @@ def export(path: str) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=_Path())
+@click.argument("path", required=False, type=_ANY)
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the config instead of writing it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing .roadmaplint.toml.")
 @click.option("--template", is_flag=True,
@@ -668,19 +675,19 @@ def schema(which: str) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=_Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=_PATHS)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "svg"]), default="text",
               show_default=True, help="text: a table with progress bars; markdown: for a pull request or a job "
               "summary; json: see `schemas/summary.schema.json`; svg: a badge for a README.")
-@click.option("-o", "--output-file", type=_Path(dir_okay=False), metavar="FILE",
+@click.option("-o", "--output-file", type=_FILE, metavar="FILE",
               help="Write the summary to FILE instead of standard output.")
 @click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True,
               help="How many levels of sections the text and markdown tables show.")
 @click.option("--label", default="roadmap", show_default=True, help="The badge's label (svg).")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date to judge due dates by.")
-@click.option("--stdin-filename", type=_Path(),
+@click.option("--stdin-filename", type=_ANY,
               help="With `-`: the name of the file read from stdin, for config lookup and output.")
-@click.option("--config", "config_file", type=_Path(dir_okay=False),
+@click.option("--config", "config_file", type=_FILE,
               help="Use this config file instead of searching for one.")
 @click.option("--preset", help="Read the roadmaps with this preset instead of detecting one.")
 @click.option("--exclude", multiple=True, metavar="PATTERN",
