@@ -750,6 +750,7 @@ def lsp() -> None:
         from .lsp import serve
     except ImportError as exc:  # pygls is an optional extra
         raise Failure(f"the language server needs pygls: pip install 'roadmaplint[lsp]' ({exc})") from None
+    gc.enable()  # main() turns it off for a run; a server runs for hours and must free its garbage
     serve()
 
 

@@ -471,3 +471,22 @@ def test_a_mistune_the_parser_does_not_fit_is_one_line_in_the_editor(monkeypatch
     message = shown[0].message
     assert message.startswith("roadmaplint: ") and "internal error" not in message
     assert f"mistune {mistune.__version__}" in message and "_parse_list_item is missing" in message
+
+
+def test_the_server_runs_with_the_garbage_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check turns the cyclic GC off for its run; an editor's server lives for
+    hours, and every document it lints leaves cycles behind."""
+    import gc
+
+    from roadmaplint import cli, lsp
+
+    seen = []
+    monkeypatch.setattr(lsp, "serve", lambda: seen.append(gc.isenabled()))
+    was = gc.isenabled()
+    try:
+        cli.main(["lsp"])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    finally:
+        gc.enable() if was else gc.disable()
+    assert seen == [True]
