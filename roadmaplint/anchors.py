@@ -143,7 +143,8 @@ class Anchors:
     # normalised anchor with its bag of characters: built on the first
     # suggestion and shared by all that follow
     _by_norm: dict[str, str] | None = field(default=None, repr=False)
-    _index: list[tuple[str, int, frozenset[int]]] | None = field(default=None, repr=False)
+    _index: list[tuple[str, int]] | None = field(default=None, repr=False)
+    _bags: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def closest(self, fragment: str) -> list[str]:
         """Heading anchors close to ``fragment`` (at most two)."""
@@ -159,8 +160,8 @@ class Anchors:
                 for s in self.slugs:
                     by_norm.setdefault(norm_fragment(s), s)
                 self._by_norm = by_norm
-                self._index = [(x, len(x), _bag(x)) for x in by_norm]
-            found = _close_matches(want, self._by_norm, index=self._index)
+                self._index = [(x, len(x)) for x in by_norm]
+            found = _close_matches(want, self._by_norm, index=self._index, bags=self._bags)
             self._suggested[want] = [self._by_norm[n] for n in found]
         return self._suggested[want]
 
@@ -195,25 +196,39 @@ def _lcs(positions: dict[str, int], m: int, text: str) -> int:
 
 
 def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6,
-                   index: list[tuple[str, int, frozenset[int]]] | None = None) -> list[str]:
+                   index: list[tuple[str, int]] | None = None,
+                   bags: dict[str, frozenset[int]] | None = None) -> list[str]:
     """difflib.get_close_matches(word, list(possibilities), n, cutoff), the
     same answer for less work. Each anchor's score is bounded from above
     before difflib compares: by the characters it shares with the word
-    (difflib's quick_ratio, from bags of characters: ``index`` holds the
-    anchors' own, (anchor, length, bag), built once per document), then by
+    (difflib's quick_ratio, from bags of characters: ``index`` holds
+    (anchor, length), ``bags`` the anchors' bags, each built on first need
+    and kept for the document's next search; an anchor whose length alone
+    keeps it under the cutoff needs none), then by
     the longest common subsequence; the anchors are tried best bound first,
     and the search stops once no anchor left can beat the n found."""
     import difflib  # only when a fragment names no anchor
     import heapq
 
     if index is None:
-        index = [(x, len(x), _bag(x)) for x in possibilities]
+        index = [(x, len(x)) for x in possibilities]
+    if bags is None:
+        bags = {}
     lw = len(word)
     mine = _bag(word)
     candidates = []
-    for x, lx, bag in index:
+    for x, lx in index:
         total = lx + lw
-        bound = 2.0 * len(mine & bag) / total if total else 1.0
+        if total:
+            # the bags share at most the shorter one's characters
+            if 2.0 * (lx if lx < lw else lw) / total < cutoff:
+                continue
+            bag = bags.get(x)
+            if bag is None:
+                bag = bags[x] = _bag(x)
+            bound = 2.0 * len(mine & bag) / total
+        else:
+            bound = 1.0
         if bound >= cutoff:
             candidates.append((bound, x))
     candidates.sort(key=lambda c: -c[0])

@@ -213,10 +213,13 @@ def marker_at(text: str, pos: int, end: int) -> Marker | None:
 
 def _content_start(doc: Document, item: Item) -> tuple[int, int] | None:
     """Where an item's own text starts (after its task box) and its first line ends."""
-    if item.block is None:
+    block = item.block
+    if block is None:
         return None
-    first = next((c for c in item.block.children if c.type == "paragraph"), None)
-    if first is None:
+    for first in block.children:
+        if first.type == "paragraph":
+            break
+    else:
         return None
     text = doc.text
     pos = first.span.start
@@ -224,8 +227,10 @@ def _content_start(doc: Document, item: Item) -> tuple[int, int] | None:
         m = _TASK_BOX.match(text, pos)
         if m:
             pos = m.end()
-    line_end = doc.source.line_end(doc.source.line_of(pos))
-    return pos, min(line_end, first.span.end)
+    src = doc.source
+    line_end = src.line_end(src.line_of(pos))
+    end = first.span.end
+    return pos, line_end if line_end < end else end
 
 
 def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker | None:
@@ -238,12 +243,17 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
         pos += 1
     marker = marker_at(text, pos, end)
     if marker is None:
-        # a marker closing the first line: "Ship it ✅"
-        tail = text[pos:end].rstrip(" \t*_")
-        m = _emoji_at_end(tail)
-        if m and m.start() > 0 and tail[m.start() - 1] in " \t":
-            marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
-    if marker is None and spec is not None:
+        # a marker closing the first line: "Ship it ✅"; its last character
+        # (before any " \t*_") is past ASCII, as every emoji's is
+        stop = end
+        while stop > pos and text[stop - 1] in " \t*_":
+            stop -= 1
+        if stop > pos and text[stop - 1] >= "\x80":
+            tail = text[pos:stop]
+            m = _emoji_at_end(tail)
+            if m and m.start() > 0 and tail[m.start() - 1] in " \t":
+                marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
+    if marker is None and spec is not None and item.links and spec._links:
         for link in item.links:
             if link.text_span and spec.status_of_link(link.text):
                 return Marker(link.text, link.span, "link", link.text)
@@ -519,10 +529,17 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Bound:
             if status is not None:
                 implied[id(section)] = status
     legend_items = {id(it) for it in (legend.items if legend else [])}
+    states = bound._items
+
+    def rec(items: list[Item], here: str | None) -> None:
+        for item in items:
+            states[id(item)] = _resolve(doc, item, spec, legend, here, id(item) in legend_items)
+            if item.children:
+                rec(item.children, here)
+
     for section in doc.root.walk():
-        here = implied.get(id(section))
-        for item in _walk_items(section.items):
-            bound._items[id(item)] = _resolve(doc, item, spec, legend, here, id(item) in legend_items)
+        if section.items:
+            rec(section.items, implied.get(id(section)))
     return bound
 
 

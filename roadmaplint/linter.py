@@ -29,7 +29,16 @@ def bind(doc: Document, settings: Settings) -> Bound:
     if settings.preset not in (None, "auto", *PRESETS):
         where = f"{settings.config_path}: $.preset: " if settings.config_path else "--preset: "
         raise SpecError(f"{where}unknown preset {settings.preset!r} (one of auto, {', '.join(PRESETS)})")
-    return binder.resolve(doc, settings.preset, user_spec(settings))
+    spec = user_spec(settings)
+    # as in lint_document: binding makes an object or two per item and no
+    # cycles, and the collector's passes over a big model are all it would cost
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return binder.resolve(doc, settings.preset, spec)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def user_spec(settings: Settings) -> Spec | None:
