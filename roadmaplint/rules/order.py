@@ -105,6 +105,8 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
+    if len(titles) < 2:
+        return None  # D.milestones wants two siblings that carry a name
     found = D.milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
@@ -182,6 +184,8 @@ def _sections(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
 
 def _lists(section: Section) -> Iterator[list[Item]]:
     """The items of each list in a section, one list at a time, nested lists too."""
+    if not section.items:
+        return
     by_block = {id(it.block): it for it in D.walk_items(section.items)}
 
     def rec(block) -> Iterator[list[Item]]:

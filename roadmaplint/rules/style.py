@@ -56,10 +56,20 @@ def _lines(src: Source, block: Block) -> range:
     return range(src.line_of(block.span.start), src.line_of(block.span.end) + 1)
 
 
-def _prose(doc: Document) -> list[tuple[int, int, int]]:
-    """doc.prose_lines() as a list, read once per lint by the rules that
-    read every line (with ctx.once)."""
-    return list(doc.prose_lines())
+def _prose(doc: Document, lines: list[int]) -> list[int]:
+    """Those of ``lines`` (ascending) that doc.prose_lines() gives: outside
+    code blocks and front matter. A rule picks its few lines by their text
+    first, and asks for no tuple per line of the file."""
+    # the (first, last) line ranges prose_lines skips, in order, merged
+    skipped = doc._built().code_lines
+    out = []
+    i, n = 0, len(skipped)
+    for line in lines:
+        while i < n and skipped[i][1] < line:
+            i += 1
+        if i == n or line < skipped[i][0]:
+            out.append(line)
+    return out
 
 
 def _texts(doc: Document) -> list[str]:
@@ -391,8 +401,9 @@ def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
     fences = _fence_lines(doc)
     texts = ctx.once(_texts)
     # only the lines that end in a space or a tab can be reported
+    ending = [n for n, t in enumerate(texts) if t[-1:] in (" ", "\t")]
     lines = sorted([
-        *(p for p in ctx.once(_prose) if texts[p[0]][-1:] in (" ", "\t")),
+        *((n, src.line_start(n), src.line_end(n)) for n in _prose(doc, ending)),
         *((n, src.line_start(n), src.line_end(n)) for n in fences if texts[n][-1:] in (" ", "\t")),
     ])
     for line, start, end in lines:
@@ -493,7 +504,7 @@ def blank_lines(ctx: Context) -> Iterator[Finding]:
     texts = ctx.once(_texts)
     # the blank lines outside code, front matter and HTML, up to the last
     # line with content: a run of them in a row ends at any other line
-    outside = {line for line, _, _ in ctx.once(_prose) if line <= last and not texts[line].strip(" \t")}
+    outside = set(_prose(doc, [n for n, t in enumerate(texts[: last + 1]) if not t.strip(" \t")]))
     for block in doc.walk_blocks():
         if block.type == "html":  # <pre> and comments may hold blank lines on purpose
             outside.difference_update(_lines(src, block))
