@@ -618,12 +618,6 @@ def heading_status(title: str) -> str | None:
     return None
 
 
-def _walk_items(items: list[Item]):
-    for item in items:
-        yield item
-        yield from _walk_items(item.children)
-
-
 def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, implied: str | None,
              in_legend: bool) -> ItemState:
     marker = item_marker(doc, item, spec)

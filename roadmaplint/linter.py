@@ -87,10 +87,16 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     run = settings.run()
     shared: dict[Any, Any] = {}
     out = []
-    path, position, severity = source.path, source.position, settings.severity
+    path, position = source.path, source.position
     for r in rules_for(bound, settings):
         ctx = Context(bound, settings.rule_options(r), run, shared)
         never = r.fix is Fixable.NEVER
+        # settings.severity(r, finding), read once per rule: the user's
+        # severity, else the finding's own, else the rule's
+        configured = settings.options.get(r.name, {}).get("severity")
+        fixed = str(configured) if configured is not None else None
+        default = r.severity.value
+        code, name = r.code, r.name
         for finding in r.check(ctx):
             if never and finding.fix is not None:
                 raise RuleError(f"{r.code} {r.name} declares no fix but yielded one")
@@ -98,11 +104,11 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
             line, col = position(span.start)
             if hides is not None and hides(r, line):
                 continue
-            end_line, end_col = position(span.end)
+            end_line, end_col = (line, col) if span.end == span.start else position(span.end)
             # Violation's fields in order: path, code, name, severity, message,
             # span, line, column, end_line, end_column, fix
-            out.append(Violation(path, r.code, r.name, severity(r, finding), finding.message, span,
-                                 line, col, end_line, end_col, finding.fix))
+            out.append(Violation(path, code, name, fixed if fixed is not None else finding.severity or default,
+                                 finding.message, span, line, col, end_line, end_col, finding.fix))
     out.sort(key=lambda v: (v.line, v.column, v.code))
     return out
 

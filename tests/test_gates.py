@@ -293,3 +293,50 @@ def test_iso_date_gate():
         if pattern.search(text):
             assert dates._possible(text)[0], text
     assert dates.find_period("Shipped 2025.06.15").text == "2025.06.15"
+
+
+def test_closing_emoji_only_after_a_character_past_ascii(titles):
+    # item_marker looks for "Ship it ✅" only when the line ends past ASCII:
+    # every emoji ends with a character past it, so an ASCII last character
+    # (or none) leaves _emoji_at_end nothing
+    for tail in [*titles, "Ship it ✅", "Ship it ✅ x", "a ✅1", "#️⃣", "a 👩\u200d💻", "✅\ufe0f", "", "x"]:
+        if tail[-1:] < "\x80":
+            assert binding._emoji_at_end(tail) is None, tail
+
+
+def _reviewed_by_word_pattern(doc, start):
+    """dates._reviewed as it was: _REVIEWED_WORD searched at every offset."""
+    text, src = doc.text, doc.source
+    low = text.lower().replace("\u017f", "s").replace("\u0131", "i")
+    pos = start
+    while True:
+        word = dates._REVIEWED_WORD.search(low, pos)
+        if word is None:
+            return
+        line = src.line_of(word.start())
+        yield from dates._REVIEWED.finditer(text, max(src.line_start(line), start), src.line_end(line))
+        if line + 1 >= src.line_count:
+            return
+        pos = src.line_start(line + 1)
+
+
+def test_reviewed_lines_found_word_by_word():
+    from roadmaplint import document
+    from roadmaplint.source import Source
+
+    texts = [
+        "# Plan\n\nLast Updated: 2025-06-01\n_Reviewed June 2024_\n> **Date:** 2022-10-07\n",
+        "As of\tMarch 2025 the plan is...\nas  of 2024-01-02\nnote 2024: x\nAddendum (2025-02-03)\n",
+        "date 2025-01-01 date 2025-02-02\nLAST REVISED 2024-12-31\nmodified 2023-03-03",
+        "> **Direction note (2026-07-16):**\n## Second amendment (2026-07-09)\n**Addendum (2026-03-01)**\n",
+        "x\n\nno words here\n", "", "revie\nw 2025-01-01\nupdat", "ſomething revieweD on 2025-05-05\n",
+    ]
+    folder = SHARED / "corpus" / "roadmaps"
+    if folder.is_dir():
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.iterdir())[:60]]
+    for text in texts:
+        doc = document.load(Source(text))
+        for start in (0, 7, len(text) // 2):
+            want = [(m.start(), m.end()) for m in _reviewed_by_word_pattern(doc, start)]
+            got = [(m.start(), m.end()) for m in dates._reviewed(doc, start)]
+            assert got == want, (text[:60], start)
