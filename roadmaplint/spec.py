@@ -278,9 +278,11 @@ def model_validator(model: dict[str, Any], where: str) -> Any:
 
 # -- the compiled spec --------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def title_key(title: str) -> str:
     """A heading's title as specs compare it: lower case, no leading emoji
-    or numbering, no trailing colon, single spaces."""
+    or numbering, no trailing colon, single spaces. Cached: detection,
+    binding and the rules each ask of every heading."""
     text = " ".join(title.replace("\ufe0f", "").split())
     text = _LEADING.sub("", text)  # emoji, bullets, punctuation
     # a numbering starts with \w and holds no space before the [.)]\s+ it

@@ -340,3 +340,16 @@ def test_reviewed_lines_found_word_by_word():
             want = [(m.start(), m.end()) for m in _reviewed_by_word_pattern(doc, start)]
             got = [(m.start(), m.end()) for m in dates._reviewed(doc, start)]
             assert got == want, (text[:60], start)
+
+
+def test_ascii_url_ends_only_at_a_quote():
+    # _intended_end reads an ASCII URL without its two patterns: of what
+    # they match, only '"' is ASCII
+    from roadmaplint.rules import links
+
+    ascii_chars = [chr(c) for c in range(128)]
+    assert [c for c in ascii_chars if links._NOT_URL.search(c)] == ['"']
+    assert not any(links._CJK_AFTER_URL.search("a" + c, 1) for c in ascii_chars)
+    text = 'see https://example.org/a"b and more'
+    assert links._intended_end(text, 4, len(text) - 9) == text.index('"')
+    assert links._intended_end("https://example.org/ab", 0, 22) is None

@@ -760,10 +760,15 @@ def _intended_end(text: str, start: int, end: int) -> int | None:
     ends at ``end``) runs on through text that cannot be part of it; None
     when GitHub ends it where the author did."""
     first = None
-    for pattern in (_NOT_URL, _CJK_AFTER_URL):
-        m = pattern.search(text, start, end)
-        if m and (first is None or m.start() < first):
-            first = m.start()
+    if text[start:end].isascii():
+        # of the characters either pattern matches, only '"' is ASCII
+        at = text.find('"', start, end)
+        first = at if at >= 0 else None
+    else:
+        for pattern in (_NOT_URL, _CJK_AFTER_URL):
+            m = pattern.search(text, start, end)
+            if m and (first is None or m.start() < first):
+                first = m.start()
     if first is None:
         return None
     # the URL as GitHub would end it there: trailing punctuation is dropped

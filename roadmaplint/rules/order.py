@@ -87,7 +87,12 @@ _UNSCHEDULED_ANY = (*_UNSCHEDULED_WORDS, "候选", "未排期", "未规划", "�
 def _unscheduled(title: str) -> bool:
     """Whether ``title`` marks a milestone as not yet scheduled; text without
     one of the words (in lazyre.fold_case's sense) is settled without the regex."""
-    low = fold_case(title)  # leaves the CJK words as they are
+    # fold_case(title), which leaves the CJK words as they are: lower() but
+    # for the four letters it folds first
+    if title.isascii() or not ("\u0130" in title or "\u0131" in title or "\u017f" in title or "\u212a" in title):
+        low = title.lower()
+    else:
+        low = fold_case(title)
     for word in _UNSCHEDULED_ANY:
         if word in low:
             return _UNSCHEDULED.search(title) is not None

@@ -631,7 +631,11 @@ def _lists(
             seen[i] = here, own
             yield block, blocks, i, here, quotes, own
             for item in block.children:
-                yield from _lists(src, item.children, tasks, here + 1, quotes, own)
+                # an item with no list or quote in it holds no list
+                for child in item.children:
+                    if child.type == "list" or child.type == "block_quote":
+                        yield from _lists(src, item.children, tasks, here + 1, quotes, own)
+                        break
         elif block.type == "block_quote":
             yield from _lists(src, block.children, tasks, level, quotes + 1, kind)
 
@@ -774,20 +778,24 @@ def list_marker_style(ctx: Context) -> Iterator[Finding]:
 def heading_blank_lines(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src = doc.source
+    front = len(doc.front_matter_lines())
     for h in doc.headings:
         if h.block.depth:
-            continue
-        if _tangled(ctx.once(_BlockIndex), h):
             continue
         first, last = src.line_of(h.span.start), src.line_of(h.span.end)
         # a comment right above a heading belongs to it (and may be a
         # disable-next-line directive that a blank line would break); a
         # heading right below the front matter opens the Markdown
-        if (first > len(doc.front_matter_lines()) and not _blank(src, first - 1)
-                and not _COMMENT_LINE.fullmatch(src.line_text(first - 1))):
+        before = (first > front and not _blank(src, first - 1)
+                  and not _COMMENT_LINE.fullmatch(src.line_text(first - 1)))
+        after = last + 1 < src.line_count and not _blank(src, last + 1)
+        # a heading with its blank lines needs no look at the tree around it
+        if not (before or after) or _tangled(ctx.once(_BlockIndex), h):
+            continue
+        if before:
             at = src.line_start(first)
             yield Finding(h.span, "no blank line before heading", Fix.safe(Edit(at, at, src.newline)))
-        if last + 1 < src.line_count and not _blank(src, last + 1):
+        if after:
             # at the start of the next line, where a "before" fix of a heading
             # right below would insert too: the two then never both apply
             at = src.line_start(last + 1)
