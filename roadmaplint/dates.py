@@ -398,11 +398,26 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
 
 
+_DIGITS = frozenset("0123456789")
+
+
+def may_name(title: str) -> bool:
+    """False when name_of(title) can carry neither a period nor a version:
+    both need a digit, a month or a season in the title (the first tests
+    of find_period and version_at); text that is not ASCII is not tested."""
+    if not title.isascii() or not _DIGITS.isdisjoint(title):
+        return True
+    low = title.lower()
+    return any(m in low for m in _MONTH_KEYS) or any(w in low for w in _SEASONS)
+
+
 @lru_cache(maxsize=4096)
 def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
     if is_later(title):
         return Name(later=True)
+    if not may_name(title):
+        return Name()  # no period, no version: what the search below would find
     if title[:1].isalnum() and "." not in title[:5] and ")" not in title[:5]:
         base = 0  # a \w first: only a numbering ("1.", "A)", "iv.") is decoration, its [.)] within 5
     else:

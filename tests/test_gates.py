@@ -353,3 +353,15 @@ def test_ascii_url_ends_only_at_a_quote():
     text = 'see https://example.org/a"b and more'
     assert links._intended_end(text, 4, len(text) - 9) == text.index('"')
     assert links._intended_end("https://example.org/ab", 0, 22) is None
+
+
+def test_may_name_only_where_a_period_or_version_can_be(titles):
+    # milestone-order reads no names in a list where fewer than two titles
+    # hold a digit, a month or a season
+    for title in [*titles, "Ship the parser", "Phase two", "Sept. release", "Fall plans", "v", "①", "2025"]:
+        if not dates.may_name(title):
+            name = dates.name_of(title)
+            assert name.period is None and name.version is None, title
+            assert dates.find_period(title) is None and dates.version_at(title) is None, title
+    assert not dates.may_name("Ship the parser") and dates.may_name("Ship it in June")
+    assert dates.may_name("v2") and dates.may_name("Q3") and dates.may_name("Fall plans")

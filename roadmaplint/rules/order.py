@@ -110,8 +110,15 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
-    if len(titles) < 2:
-        return None  # D.milestones wants two siblings that carry a name
+    # D.milestones wants two siblings that carry a period or a version
+    may = 0
+    for t in titles:
+        if D.may_name(t):
+            may += 1
+            if may == 2:
+                break
+    if may < 2:
+        return None
     found = D.milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
