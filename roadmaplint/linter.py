@@ -89,7 +89,7 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     out = []
     path, position = source.path, source.position
     for r in rules_for(bound, settings):
-        ctx = Context(bound, settings.rule_options(r), run, shared)
+        ctx = Context(bound, _options(settings, r), run, shared)
         never = r.fix is Fixable.NEVER
         # settings.severity(r, finding), read once per rule: the user's
         # severity, else the finding's own, else the rule's
@@ -111,6 +111,22 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
                                  finding.message, span, line, col, end_line, end_col, finding.fix))
     out.sort(key=lambda v: (v.line, v.column, v.code))
     return out
+
+
+# rule code -> (the rule, its options object) for a rule the settings give
+# no options: the same read-only object for every document of a run
+_DEFAULT_OPTIONS: dict[str, tuple[Rule, Any]] = {}
+
+
+def _options(settings: Settings, r: Rule) -> Any:
+    """settings.rule_options(r), built once per rule when the configuration
+    sets none of its options."""
+    if settings.options.get(r.name):
+        return settings.rule_options(r)
+    found = _DEFAULT_OPTIONS.get(r.code)
+    if found is None or found[0] is not r:
+        found = _DEFAULT_OPTIONS[r.code] = (r, settings.rule_options(r))
+    return found[1]
 
 
 def lint(source: Source, settings: Settings | None = None) -> list[Violation]:
