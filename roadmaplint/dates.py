@@ -399,6 +399,8 @@ def _mask(text: str) -> str:
 
 
 _DIGITS = frozenset("0123456789")
+# ASCII text only: there re.I is lower()
+_MONTH_OR_SEASON = lazy("|".join((*_MONTH_KEYS, *_SEASONS)), re.I)
 
 
 def may_name(title: str) -> bool:
@@ -407,8 +409,9 @@ def may_name(title: str) -> bool:
     of find_period and version_at); text that is not ASCII is not tested."""
     if not title.isascii() or not _DIGITS.isdisjoint(title):
         return True
-    low = title.lower()
-    return any(m in low for m in _MONTH_KEYS) or any(w in low for w in _SEASONS)
+    # any(m in low for m in _MONTH_KEYS) or any(w in low for w in _SEASONS),
+    # low being title.lower(), in one search
+    return _MONTH_OR_SEASON.search(title) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -365,3 +365,11 @@ def test_may_name_only_where_a_period_or_version_can_be(titles):
             assert dates.find_period(title) is None and dates.version_at(title) is None, title
     assert not dates.may_name("Ship the parser") and dates.may_name("Ship it in June")
     assert dates.may_name("v2") and dates.may_name("Q3") and dates.may_name("Fall plans")
+
+
+def test_month_or_season_search_is_the_lower_case_words(titles):
+    words = (*dates._MONTH_KEYS, *dates._SEASONS)
+    for title in [*titles, "JUNE", "Fall", "sUmMeR", "Decade", "nothing here", "Oct."]:
+        if title.isascii():
+            want = any(w in title.lower() for w in words)
+            assert (dates._MONTH_OR_SEASON.search(title) is not None) == want, title
