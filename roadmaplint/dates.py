@@ -399,19 +399,19 @@ def _mask(text: str) -> str:
 
 
 _DIGITS = frozenset("0123456789")
-# ASCII text only: there re.I is lower()
-_MONTH_OR_SEASON = lazy("|".join((*_MONTH_KEYS, *_SEASONS)), re.I)
+_MONTH_OR_SEASON = lazy("|".join((*_MONTH_KEYS, *_SEASONS)))  # in lower case
 
 
+@lru_cache(maxsize=8192)
 def may_name(title: str) -> bool:
     """False when name_of(title) can carry neither a period nor a version:
     both need a digit, a month or a season in the title (the first tests
     of find_period and version_at); text that is not ASCII is not tested."""
     if not title.isascii() or not _DIGITS.isdisjoint(title):
         return True
-    # any(m in low for m in _MONTH_KEYS) or any(w in low for w in _SEASONS),
-    # low being title.lower(), in one search
-    return _MONTH_OR_SEASON.search(title) is not None
+    # any(m in low for m in _MONTH_KEYS) or any(w in low for w in _SEASONS)
+    # in one search (case-sensitive: its first letters let it skip ahead)
+    return _MONTH_OR_SEASON.search(title.lower()) is not None
 
 
 @lru_cache(maxsize=4096)
