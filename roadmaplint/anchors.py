@@ -87,13 +87,21 @@ def norm_fragment(fragment: str) -> str:
     return text[len("user-content-"):] if text.startswith("user-content-") else text
 
 
-def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
-    """A heading's text as GitHub slugs it (``github``: the rendered text
-    content, where a line break is a newline), or with line breaks as spaces,
-    as other renderers read it. An image adds nothing to either, not even
-    its alt text, and neither is trimmed: `## ![logo](l.png) Brand` is
-    `#-brand`, `## &#x20;b` is `#-b`."""
-    parts = []
+def _inline_texts(tokens: list[dict[str, Any]]) -> tuple[str, str]:
+    """A heading's text as GitHub slugs it (the rendered text content, where
+    a line break is a newline), and with line breaks as spaces, as other
+    renderers read it: one walk for both. An image adds nothing to either,
+    not even its alt text, and neither is trimmed: `## ![logo](l.png) Brand`
+    is `#-brand`, `## &#x20;b` is `#-b`."""
+    parts: list[str | None] = []  # None: a line break
+    _inline_parts(tokens, parts)
+    if None not in parts:
+        text = "".join(parts)  # type: ignore[arg-type]
+        return text, text
+    return ("".join("\n" if p is None else p for p in parts), "".join(" " if p is None else p for p in parts))
+
+
+def _inline_parts(tokens: list[dict[str, Any]], parts: list[str | None]) -> None:
     for tok in tokens:
         kind = tok["type"]
         if kind == "text":
@@ -101,10 +109,9 @@ def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
         elif kind == "codespan":
             parts.append(tok.get("raw", ""))
         elif kind in ("softbreak", "linebreak"):
-            parts.append("\n" if github else " ")
+            parts.append(None)
         elif kind != "image" and tok.get("children"):
-            parts.append(_inline_text(tok["children"], github))
-    return "".join(parts)
+            _inline_parts(tok["children"], parts)
 
 
 _HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
@@ -260,7 +267,7 @@ def anchors(doc: Document) -> Anchors:
     made by another renderer's rules is not reported."""
     found: list[tuple[int, str, str]] = []  # (offset, GitHub text, other text)
     for h in doc.headings:
-        found.append((h.span.start, _inline_text(h.block.inline, True), _inline_text(h.block.inline, False)))
+        found.append((h.span.start, *_inline_texts(h.block.inline)))
     out = Anchors()
     for block in doc.walk_blocks():
         if block.type != "html":

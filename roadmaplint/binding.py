@@ -172,6 +172,7 @@ class Bound:
         return self._dates.get(id(owner), [])
 
 
+@lru_cache(maxsize=4096)
 def _demojibake(token: str) -> str | None:
     for enc in ("cp1252", "cp1254", "cp1250", "latin-1"):
         try:
@@ -523,7 +524,8 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Bound:
     own = _section_status(top) if top is not doc.root else None
     _bind_sections(bound, top.children, spec.sections, (own, top) if own else None)
     implied = bound._implied
-    for section in doc.root.walk():
+    sections = list(doc.root.walk())
+    for section in sections:
         if id(section) not in implied and id(section) not in bound._status_from:
             status = _section_status(section)
             if status is not None:
@@ -537,7 +539,7 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Bound:
             if item.children:
                 rec(item.children, here)
 
-    for section in doc.root.walk():
+    for section in sections:
         if section.items:
             rec(section.items, implied.get(id(section)))
     return bound
