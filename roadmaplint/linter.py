@@ -109,7 +109,9 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
             # span, line, column, end_line, end_column, fix
             out.append(Violation(path, code, name, fixed if fixed is not None else finding.severity or default,
                                  finding.message, span, line, col, end_line, end_col, finding.fix))
-    out.sort(key=lambda v: (v.line, v.column, v.code))
+    from operator import attrgetter
+
+    out.sort(key=attrgetter("line", "column", "code"))  # (v.line, v.column, v.code)
     return out
 
 
