@@ -87,7 +87,11 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     run = settings.run()
     shared: dict[Any, Any] = {}
     out = []
-    path, position = source.path, source.position
+    path = source.path
+    # source.position, without a call per offset: 1-based (line, column)
+    line_starts = source._starts
+    from bisect import bisect_right
+
     for r in rules_for(bound, settings):
         ctx = Context(bound, _options(settings, r), run, shared)
         never = r.fix is Fixable.NEVER
@@ -101,10 +105,16 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
             if never and finding.fix is not None:
                 raise RuleError(f"{r.code} {r.name} declares no fix but yielded one")
             span = finding.span
-            line, col = position(span.start)
+            start, end = span.start, span.end
+            line = bisect_right(line_starts, start)
+            col = start - line_starts[line - 1] + 1
             if hides is not None and hides(r, line):
                 continue
-            end_line, end_col = (line, col) if span.end == span.start else position(span.end)
+            if end == start:
+                end_line, end_col = line, col
+            else:
+                end_line = bisect_right(line_starts, end)
+                end_col = end - line_starts[end_line - 1] + 1
             # Violation's fields in order: path, code, name, severity, message,
             # span, line, column, end_line, end_column, fix
             out.append(Violation(path, code, name, fixed if fixed is not None else finding.severity or default,

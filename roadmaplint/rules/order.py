@@ -364,7 +364,9 @@ def overdue_item(ctx: Context) -> Iterator[Finding]:
             yield Finding(section.heading.span,  # type: ignore[union-attr]
                           f"\"{_short(section.title, 60)}\" was due {due.period.end.isoformat()} and has "
                           f"{count} unfinished item{'s' * (count != 1)}")
-        for item in D.walk_items(section.items):
+        for item in D.walk_items(section.items) if section.items else ():
+            if not bound.dates(item):
+                continue  # no date, nothing overdue
             due = D.overdue_item(bound, item, today)
             if due is not None:
                 yield Finding(_item_span(item), f"overdue since {due.period.end.isoformat()} ({due.period.text}): "

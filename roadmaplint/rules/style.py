@@ -106,10 +106,16 @@ class _BlockIndex:
     def __init__(self, doc: Document) -> None:
         self.src = doc.source
         blocks = list(doc.walk_blocks())
-        self.by_start = sorted(blocks, key=lambda b: b.span.start)
-        self.starts = [b.span.start for b in self.by_start]
-        self.by_end = sorted(blocks, key=lambda b: b.span.end)
-        self.ends = [b.span.end for b in self.by_end]
+        # sorted by start, then by end, as a stable sort keeps ties: each
+        # sort on the plain numbers (a container's walk is mostly in order)
+        starts = [b.span.start for b in blocks]
+        ends = [b.span.end for b in blocks]
+        order = sorted(range(len(blocks)), key=starts.__getitem__)
+        self.by_start = [blocks[i] for i in order]
+        self.starts = [starts[i] for i in order]
+        order = sorted(range(len(blocks)), key=ends.__getitem__)
+        self.by_end = [blocks[i] for i in order]
+        self.ends = [ends[i] for i in order]
         self.lazy_lines = {self.src.line_of(b.span.end) for b in blocks if b.type in ("list", "block_quote")}
 
     def tangled(self, h: Heading) -> bool:
