@@ -566,6 +566,8 @@ def match_section(specs: list[SectionSpec], section: Section, leads: dict[int, s
 
 def _bind_sections(bound: Bound, sections: list[Section], specs: list[SectionSpec],
                    implied: tuple[str, Section] | None) -> None:
+    if not sections:
+        return
     leads = _unique_leads(sections)
     for section in sections:
         match = match_section(specs, section, leads)

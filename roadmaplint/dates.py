@@ -537,15 +537,24 @@ def context_year(section: Section, parents: list[Section]) -> int | None:
     """The year a period without one belongs to: from the nearest heading
     above whose name gives one (`## 2023` over `### End of Q1 (March)`)."""
     for sec in reversed(parents):
-        if sec.heading is None:
-            continue
-        name = name_of(sec.title)
-        period = name.period
-        if period is None or period.start.year != period.end.year:
-            continue
-        # "## 2023", "## Completed (June 3 2022)"; not "## Scaling to 2000 nodes"
-        if name.period_strong or re.search(r"[(\[]\s*$", sec.title[: period.start_offset]):
-            return period.start.year
+        year = heading_year(sec)
+        if year is not None:
+            return year
+    return None
+
+
+def heading_year(sec: Section) -> int | None:
+    """The year a heading's own name gives the periods below it (see
+    context_year), or None."""
+    if sec.heading is None:
+        return None
+    name = name_of(sec.title)
+    period = name.period
+    if period is None or period.start.year != period.end.year:
+        return None
+    # "## 2023", "## Completed (June 3 2022)"; not "## Scaling to 2000 nodes"
+    if name.period_strong or re.search(r"[(\[]\s*$", sec.title[: period.start_offset]):
+        return period.start.year
     return None
 
 
@@ -667,16 +676,18 @@ def annotate(doc: Document) -> dict[int, list[Dated]]:
     (see :meth:`binding.Bound.dates`, which calls this once per binding)."""
     found: dict[int, list[Dated]] = {}
 
-    def walk(section: Section, parents: list[Section]) -> None:
-        year = context_year(section, [*parents, section])
+    def walk(section: Section, above: int | None) -> None:
+        # above: context_year(section, parents); year: with the section's own
+        own = heading_year(section)
+        year = above if own is None else own
         if section.heading is not None:
-            found[id(section)] = item_dates(section.title, context_year(section, parents), title=True)
-        for item in walk_items(section.items):
+            found[id(section)] = item_dates(section.title, above, title=True)
+        for item in walk_items(section.items) if section.items else ():
             found[id(item)] = item_dates(item.text, year)
         for child in section.children:
-            walk(child, [*parents, section])
+            walk(child, year)
 
-    walk(doc.root, [])
+    walk(doc.root, None)
     if any(d.bare for dates in found.values() for d in dates):
         reviewed = review_date(doc)
         # in document order: the sections, each followed by its items

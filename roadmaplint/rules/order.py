@@ -158,8 +158,7 @@ def _spec_direction(bound: Bound, parent: Section) -> bool | None:
 def milestone_order(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     fixed = {"ascending": False, "descending": True}.get(ctx.options.order)
-    for section, parents in _sections(doc):
-        year = D.context_year(section, [*parents, section])
+    for section, year in _sections_with_year(doc):
         children = [c for c in section.children if c.heading is not None]
         spec_fixed = _spec_direction(ctx.bound, section)
         found = _check_siblings([c.title for c in children], year,
@@ -183,6 +182,22 @@ def milestone_order(ctx: Context) -> Iterator[Finding]:
                     yield Finding(_item_span(items[bad]),
                                   _message(items[bad].text, items[other].text, precede, descending, missing), fix)
                     fix = None
+
+
+def _sections_with_year(doc: Document) -> list[tuple[Section, int | None]]:
+    """Each section with D.context_year(section, [*parents, section]), the
+    year read down the tree once rather than up each section's parents."""
+    out: list[tuple[Section, int | None]] = []
+
+    def rec(section: Section, above: int | None) -> None:
+        own = D.heading_year(section)
+        year = above if own is None else own
+        out.append((section, year))
+        for child in section.children:
+            rec(child, year)
+
+    rec(doc.root, None)
+    return out
 
 
 def _sections(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
