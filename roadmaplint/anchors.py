@@ -186,6 +186,24 @@ def _bag(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _anchor_bag(x: str, bags: dict[str, frozenset[int]]) -> frozenset[int]:
+    """_bag(x), built from the bag of the anchor it repeats when there is
+    one: GitHub's ``x-1``, ``x-2`` for the second and third heading ``x``
+    (the base's characters keep their tags; the suffix's continue them)."""
+    head, dash, tail = x.rpartition("-")
+    base = bags.get(head) if dash and tail.isdigit() else None
+    if base is None:
+        return _bag(x)
+    # the j-th c of x (from 0): the c of the head, then those of the suffix
+    later: dict[str, int] = {}
+    out = []
+    for ch in x[len(head):]:
+        k = later.get(ch, 0)
+        later[ch] = k + 1
+        out.append(ord(ch) + (head.count(ch) + k) * 0x110000)
+    return base.union(out)
+
+
 def _lcs(positions: dict[str, int], m: int, text: str) -> int:
     """The length of the longest common subsequence of ``text`` and a word
     of length ``m`` whose characters' positions are the bit masks
@@ -232,7 +250,7 @@ def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff:
                 continue
             bag = bags.get(x)
             if bag is None:
-                bag = bags[x] = _bag(x)
+                bag = bags[x] = _anchor_bag(x, bags)
             bound = 2.0 * len(mine & bag) / total
         else:
             bound = 1.0
