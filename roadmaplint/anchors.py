@@ -296,10 +296,18 @@ def anchors(doc: Document) -> Anchors:
             found.append((block.span.start + m.start(), text, " ".join(text.split())))
     found.sort(key=lambda f: f[0])
     github, other = Slugger(), Slugger()
+    # while every heading so far reads alike both ways, the second slugger
+    # would give what the first gives: it takes over the first's counts at
+    # the first heading that reads otherwise
+    alike = True
     for _, text, alt in found:
+        if alike and alt != text:
+            alike = False
+            other.occurrences = dict(github.occurrences)
         out.slugs.append(github.slug(text))
         out.names.add(norm_fragment(out.slugs[-1]))
-        out.names.add(norm_fragment(other.slug(alt)))
+        if not alike:
+            out.names.add(norm_fragment(other.slug(alt)))
     for value in _html_anchors(doc):
         out.names.add(norm_fragment(value))
     out.names.add("top")  # browsers scroll to the top for #top

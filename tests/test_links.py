@@ -799,3 +799,13 @@ def test_corpus_has_no_broken_anchor_and_no_crash(tmp_path: Path) -> None:
         copy.unlink()
     assert broken == []
 
+
+
+def test_a_heading_with_a_line_break_counts_in_both_readings() -> None:
+    # "x\ny" underlined is #xy on GitHub and #x-y where a break reads as a
+    # space; the second reading counts repeats from everything before it,
+    # so the later "## x y" is #x-y-1 there
+    doc = load(Source("## x\n\n## x\n\nx\ny\n---\n\n## x-1\n\n## x y\n"))
+    found = anchors(doc)
+    assert found.slugs == ["x", "x-1", "xy", "x-1-1", "x-y"]
+    assert found.names == {"top", "x", "x-1", "xy", "x-y", "x-1-1", "x-y-1"}
