@@ -373,3 +373,13 @@ def test_month_or_season_search_is_the_lower_case_words(titles):
         if title.isascii():
             want = any(w in title.lower() for w in words)
             assert (dates._MONTH_OR_SEASON.search(title.lower()) is not None) == want, title
+
+
+def test_url_unescape_only_with_a_backslash_or_ampersand():
+    import html
+
+    from roadmaplint.rules import links
+
+    for url in ["#a\\_b", "a&amp;b", "x&#35;y", "docs/a%20b.md#c", "plain", "", "a\\", "&", "#ok-1"]:
+        assert links.unescape(url) == html.unescape(links._ESCAPE.sub(r"\1", url)), url
+    assert links.unescape("#a\\_b") == "#a_b" and links.unescape("a&amp;b") == "a&b"

@@ -38,6 +38,8 @@ _ESCAPE = lazy(r"\\([!-/:-@\[-`{-~])")
 def unescape(url: str) -> str:
     """A link destination as CommonMark reads it: backslash escapes and
     character references resolved."""
+    if "\\" not in url and "&" not in url:
+        return url  # every escape holds a backslash, every reference a "&"
     return html.unescape(_ESCAPE.sub(r"\1", url))
 
 
