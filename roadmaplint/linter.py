@@ -89,7 +89,8 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     out = []
     path = source.path
     # source.position, without a call per offset: 1-based (line, column)
-    line_starts = source._starts
+    # (a list: bisect on the index's array boxes a number at every probe)
+    line_starts = list(source._starts)
     from bisect import bisect_right
 
     for r in rules_for(bound, settings):
