@@ -87,13 +87,21 @@ def norm_fragment(fragment: str) -> str:
     return text[len("user-content-"):] if text.startswith("user-content-") else text
 
 
-def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
-    """A heading's text as GitHub slugs it (``github``: the rendered text
-    content, where a line break is a newline), or with line breaks as spaces,
-    as other renderers read it. An image adds nothing to either, not even
-    its alt text, and neither is trimmed: `## ![logo](l.png) Brand` is
-    `#-brand`, `## &#x20;b` is `#-b`."""
-    parts = []
+def _inline_texts(tokens: list[dict[str, Any]]) -> tuple[str, str]:
+    """A heading's text as GitHub slugs it (the rendered text content, where
+    a line break is a newline), and with line breaks as spaces, as other
+    renderers read it: one walk for both. An image adds nothing to either,
+    not even its alt text, and neither is trimmed: `## ![logo](l.png) Brand`
+    is `#-brand`, `## &#x20;b` is `#-b`."""
+    parts: list[str | None] = []  # None: a line break
+    _inline_parts(tokens, parts)
+    if None not in parts:
+        text = "".join(parts)  # type: ignore[arg-type]
+        return text, text
+    return ("".join("\n" if p is None else p for p in parts), "".join(" " if p is None else p for p in parts))
+
+
+def _inline_parts(tokens: list[dict[str, Any]], parts: list[str | None]) -> None:
     for tok in tokens:
         kind = tok["type"]
         if kind == "text":
@@ -101,10 +109,9 @@ def _inline_text(tokens: list[dict[str, Any]], github: bool) -> str:
         elif kind == "codespan":
             parts.append(tok.get("raw", ""))
         elif kind in ("softbreak", "linebreak"):
-            parts.append("\n" if github else " ")
+            parts.append(None)
         elif kind != "image" and tok.get("children"):
-            parts.append(_inline_text(tok["children"], github))
-    return "".join(parts)
+            _inline_parts(tok["children"], parts)
 
 
 _HTML_HEADING = lazy(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
@@ -134,20 +141,23 @@ class Anchors(Record):
     # a plain class, not a dataclass: start-up pays for each one built;
     # equality over every field and the repr of the first two, as the
     # dataclass had them
-    _fields = ("slugs", "names", "_suggested", "_by_norm", "_index")
-    _hidden = ("_suggested", "_by_norm", "_index")
+    _fields = ("slugs", "names", "_suggested", "_by_norm", "_index", "_bags")
+    _hidden = ("_suggested", "_by_norm", "_index", "_bags")
 
     def __init__(self, slugs: list[str] | None = None, names: set[str] | None = None,
                  _suggested: dict[str, list[str]] | None = None, _by_norm: dict[str, str] | None = None,
-                 _index: list[tuple[str, int, frozenset[int]]] | None = None) -> None:
+                 _index: list[tuple[str, int]] | None = None,
+                 _bags: dict[str, frozenset[int]] | None = None) -> None:
         self.slugs = [] if slugs is None else slugs  # GitHub's heading anchors, in order
         self.names = set() if names is None else names  # every accepted fragment, normalised
         self._suggested = {} if _suggested is None else _suggested
-        # the heading anchors normalised, each to its first anchor, and each
-        # normalised anchor with its bag of characters: built on the first
-        # suggestion and shared by all that follow
+        # the heading anchors normalised, each to its first anchor, each
+        # normalised anchor with its length, and the bags of characters
+        # built so far: made on the first suggestion and shared by all
+        # that follow
         self._by_norm = _by_norm
         self._index = _index
+        self._bags = {} if _bags is None else _bags
 
     def __contains__(self, fragment: str) -> bool:
         return norm_fragment(fragment) in self.names
@@ -166,8 +176,8 @@ class Anchors(Record):
                 for s in self.slugs:
                     by_norm.setdefault(norm_fragment(s), s)
                 self._by_norm = by_norm
-                self._index = [(x, len(x), _bag(x)) for x in by_norm]
-            found = _close_matches(want, self._by_norm, index=self._index)
+                self._index = [(x, len(x)) for x in by_norm]
+            found = _close_matches(want, self._by_norm, index=self._index, bags=self._bags)
             self._suggested[want] = [self._by_norm[n] for n in found]
         return self._suggested[want]
 
@@ -183,6 +193,24 @@ def _bag(text: str) -> frozenset[int]:
         j = seen[ch] = seen.get(ch, -1) + 1
         out.append(ord(ch) + j * 0x110000)
     return frozenset(out)
+
+
+def _anchor_bag(x: str, bags: dict[str, frozenset[int]]) -> frozenset[int]:
+    """_bag(x), built from the bag of the anchor it repeats when there is
+    one: GitHub's ``x-1``, ``x-2`` for the second and third heading ``x``
+    (the base's characters keep their tags; the suffix's continue them)."""
+    head, dash, tail = x.rpartition("-")
+    base = bags.get(head) if dash and tail.isdigit() else None
+    if base is None:
+        return _bag(x)
+    # the j-th c of x (from 0): the c of the head, then those of the suffix
+    later: dict[str, int] = {}
+    out = []
+    for ch in x[len(head):]:
+        k = later.get(ch, 0)
+        later[ch] = k + 1
+        out.append(ord(ch) + (head.count(ch) + k) * 0x110000)
+    return base.union(out)
 
 
 def _lcs(positions: dict[str, int], m: int, text: str) -> int:
@@ -202,25 +230,39 @@ def _lcs(positions: dict[str, int], m: int, text: str) -> int:
 
 
 def _close_matches(word: str, possibilities: dict[str, str], n: int = 2, cutoff: float = 0.6,
-                   index: list[tuple[str, int, frozenset[int]]] | None = None) -> list[str]:
+                   index: list[tuple[str, int]] | None = None,
+                   bags: dict[str, frozenset[int]] | None = None) -> list[str]:
     """difflib.get_close_matches(word, list(possibilities), n, cutoff), the
     same answer for less work. Each anchor's score is bounded from above
     before difflib compares: by the characters it shares with the word
-    (difflib's quick_ratio, from bags of characters: ``index`` holds the
-    anchors' own, (anchor, length, bag), built once per document), then by
+    (difflib's quick_ratio, from bags of characters: ``index`` holds
+    (anchor, length), ``bags`` the anchors' bags, each built on first need
+    and kept for the document's next search; an anchor whose length alone
+    keeps it under the cutoff needs none), then by
     the longest common subsequence; the anchors are tried best bound first,
     and the search stops once no anchor left can beat the n found."""
     import difflib  # only when a fragment names no anchor
     import heapq
 
     if index is None:
-        index = [(x, len(x), _bag(x)) for x in possibilities]
+        index = [(x, len(x)) for x in possibilities]
+    if bags is None:
+        bags = {}
     lw = len(word)
     mine = _bag(word)
     candidates = []
-    for x, lx, bag in index:
+    for x, lx in index:
         total = lx + lw
-        bound = 2.0 * len(mine & bag) / total if total else 1.0
+        if total:
+            # the bags share at most the shorter one's characters
+            if 2.0 * (lx if lx < lw else lw) / total < cutoff:
+                continue
+            bag = bags.get(x)
+            if bag is None:
+                bag = bags[x] = _anchor_bag(x, bags)
+            bound = 2.0 * len(mine & bag) / total
+        else:
+            bound = 1.0
         if bound >= cutoff:
             candidates.append((bound, x))
     candidates.sort(key=lambda c: -c[0])
@@ -252,7 +294,7 @@ def anchors(doc: Document) -> Anchors:
     made by another renderer's rules is not reported."""
     found: list[tuple[int, str, str]] = []  # (offset, GitHub text, other text)
     for h in doc.headings:
-        found.append((h.span.start, _inline_text(h.block.inline, True), _inline_text(h.block.inline, False)))
+        found.append((h.span.start, *_inline_texts(h.block.inline)))
     out = Anchors()
     for block in doc.walk_blocks():
         if block.type != "html":
@@ -263,10 +305,18 @@ def anchors(doc: Document) -> Anchors:
             found.append((block.span.start + m.start(), text, " ".join(text.split())))
     found.sort(key=lambda f: f[0])
     github, other = Slugger(), Slugger()
+    # while every heading so far reads alike both ways, the second slugger
+    # would give what the first gives: it takes over the first's counts at
+    # the first heading that reads otherwise
+    alike = True
     for _, text, alt in found:
+        if alike and alt != text:
+            alike = False
+            other.occurrences = dict(github.occurrences)
         out.slugs.append(github.slug(text))
         out.names.add(norm_fragment(out.slugs[-1]))
-        out.names.add(norm_fragment(other.slug(alt)))
+        if not alike:
+            out.names.add(norm_fragment(other.slug(alt)))
     for value in _html_anchors(doc):
         out.names.add(norm_fragment(value))
     out.names.add("top")  # browsers scroll to the top for #top

@@ -172,6 +172,7 @@ class Bound:
         return self._dates.get(id(owner), [])
 
 
+@lru_cache(maxsize=4096)
 def _demojibake(token: str) -> str | None:
     for enc in ("cp1252", "cp1254", "cp1250", "latin-1"):
         try:
@@ -213,10 +214,13 @@ def marker_at(text: str, pos: int, end: int) -> Marker | None:
 
 def _content_start(doc: Document, item: Item) -> tuple[int, int] | None:
     """Where an item's own text starts (after its task box) and its first line ends."""
-    if item.block is None:
+    block = item.block
+    if block is None:
         return None
-    first = next((c for c in item.block.children if c.type == "paragraph"), None)
-    if first is None:
+    for first in block.children:
+        if first.type == "paragraph":
+            break
+    else:
         return None
     text = doc.text
     pos = first.span.start
@@ -224,8 +228,10 @@ def _content_start(doc: Document, item: Item) -> tuple[int, int] | None:
         m = _TASK_BOX.match(text, pos)
         if m:
             pos = m.end()
-    line_end = doc.source.line_end(doc.source.line_of(pos))
-    return pos, min(line_end, first.span.end)
+    src = doc.source
+    line_end = src.line_end(src.line_of(pos))
+    end = first.span.end
+    return pos, line_end if line_end < end else end
 
 
 def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker | None:
@@ -238,12 +244,17 @@ def item_marker(doc: Document, item: Item, spec: Spec | None = None) -> Marker |
         pos += 1
     marker = marker_at(text, pos, end)
     if marker is None:
-        # a marker closing the first line: "Ship it ✅"
-        tail = text[pos:end].rstrip(" \t*_")
-        m = _emoji_at_end(tail)
-        if m and m.start() > 0 and tail[m.start() - 1] in " \t":
-            marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
-    if marker is None and spec is not None:
+        # a marker closing the first line: "Ship it ✅"; its last character
+        # (before any " \t*_") is past ASCII, as every emoji's is
+        stop = end
+        while stop > pos and text[stop - 1] in " \t*_":
+            stop -= 1
+        if stop > pos and text[stop - 1] >= "\x80":
+            tail = text[pos:stop]
+            m = _emoji_at_end(tail)
+            if m and m.start() > 0 and tail[m.start() - 1] in " \t":
+                marker = Marker(m.group(0), Span(pos + m.start(), pos + m.end()), "emoji", m.group(0))
+    if marker is None and spec is not None and item.links and spec._links:
         for link in item.links:
             if link.text_span and spec.status_of_link(link.text):
                 return Marker(link.text, link.span, "link", link.text)
@@ -513,16 +524,24 @@ def bind(doc: Document, spec: Spec, detected: bool = False) -> Bound:
     own = _section_status(top) if top is not doc.root else None
     _bind_sections(bound, top.children, spec.sections, (own, top) if own else None)
     implied = bound._implied
-    for section in doc.root.walk():
+    sections = list(doc.root.walk())
+    for section in sections:
         if id(section) not in implied and id(section) not in bound._status_from:
             status = _section_status(section)
             if status is not None:
                 implied[id(section)] = status
     legend_items = {id(it) for it in (legend.items if legend else [])}
-    for section in doc.root.walk():
-        here = implied.get(id(section))
-        for item in _walk_items(section.items):
-            bound._items[id(item)] = _resolve(doc, item, spec, legend, here, id(item) in legend_items)
+    states = bound._items
+
+    def rec(items: list[Item], here: str | None) -> None:
+        for item in items:
+            states[id(item)] = _resolve(doc, item, spec, legend, here, id(item) in legend_items)
+            if item.children:
+                rec(item.children, here)
+
+    for section in sections:
+        if section.items:
+            rec(section.items, implied.get(id(section)))
     return bound
 
 
@@ -547,6 +566,8 @@ def match_section(specs: list[SectionSpec], section: Section, leads: dict[int, s
 
 def _bind_sections(bound: Bound, sections: list[Section], specs: list[SectionSpec],
                    implied: tuple[str, Section] | None) -> None:
+    if not sections:
+        return
     leads = _unique_leads(sections)
     for section in sections:
         match = match_section(specs, section, leads)
@@ -599,12 +620,6 @@ def heading_status(title: str) -> str | None:
         if regex.fullmatch(phrase):
             return name
     return None
-
-
-def _walk_items(items: list[Item]):
-    for item in items:
-        yield item
-        yield from _walk_items(item.children)
 
 
 def _resolve(doc: Document, item: Item, spec: Spec, legend: Legend | None, implied: str | None,

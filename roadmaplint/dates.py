@@ -398,11 +398,29 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
 
 
+_DIGITS = frozenset("0123456789")
+_MONTH_OR_SEASON = lazy("|".join((*_MONTH_KEYS, *_SEASONS)))  # in lower case
+
+
+@lru_cache(maxsize=8192)
+def may_name(title: str) -> bool:
+    """False when name_of(title) can carry neither a period nor a version:
+    both need a digit, a month or a season in the title (the first tests
+    of find_period and version_at); text that is not ASCII is not tested."""
+    if not title.isascii() or not _DIGITS.isdisjoint(title):
+        return True
+    # any(m in low for m in _MONTH_KEYS) or any(w in low for w in _SEASONS)
+    # in one search (case-sensitive: its first letters let it skip ahead)
+    return _MONTH_OR_SEASON.search(title.lower()) is not None
+
+
 @lru_cache(maxsize=4096)
 def name_of(title: str, year: int | None = None) -> Name:
     """The period or version a title is named by."""
     if is_later(title):
         return Name(later=True)
+    if not may_name(title):
+        return Name()  # no period, no version: what the search below would find
     if title[:1].isalnum() and "." not in title[:5] and ")" not in title[:5]:
         base = 0  # a \w first: only a numbering ("1.", "A)", "iv.") is decoration, its [.)] within 5
     else:
@@ -519,15 +537,24 @@ def context_year(section: Section, parents: list[Section]) -> int | None:
     """The year a period without one belongs to: from the nearest heading
     above whose name gives one (`## 2023` over `### End of Q1 (March)`)."""
     for sec in reversed(parents):
-        if sec.heading is None:
-            continue
-        name = name_of(sec.title)
-        period = name.period
-        if period is None or period.start.year != period.end.year:
-            continue
-        # "## 2023", "## Completed (June 3 2022)"; not "## Scaling to 2000 nodes"
-        if name.period_strong or re.search(r"[(\[]\s*$", sec.title[: period.start_offset]):
-            return period.start.year
+        year = heading_year(sec)
+        if year is not None:
+            return year
+    return None
+
+
+def heading_year(sec: Section) -> int | None:
+    """The year a heading's own name gives the periods below it (see
+    context_year), or None."""
+    if sec.heading is None:
+        return None
+    name = name_of(sec.title)
+    period = name.period
+    if period is None or period.start.year != period.end.year:
+        return None
+    # "## 2023", "## Completed (June 3 2022)"; not "## Scaling to 2000 nodes"
+    if name.period_strong or re.search(r"[(\[]\s*$", sec.title[: period.start_offset]):
+        return period.start.year
     return None
 
 
@@ -594,16 +621,22 @@ def _reviewed(doc: Document, start: int) -> Iterator[re.Match[str]]:
     if len(low) != len(text):  # a letter that lowers to two: offsets would shift
         yield from _REVIEWED.finditer(text, start)
         return
-    pos = start
-    while True:
-        word = _REVIEWED_WORD.search(low, pos)
-        if word is None:
-            return
-        line = src.line_of(word.start())
-        yield from _REVIEWED.finditer(text, max(src.line_start(line), start), src.line_end(line))
-        if line + 1 >= src.line_count:
-            return
-        pos = src.line_start(line + 1)
+    # the lines where _REVIEWED_WORD matches at or after ``start``: each of
+    # its words found with str.find (one pass each, much faster than the
+    # alternation tried at every offset), the next search from the end of
+    # the line just found; "as[ \t]+of" by its own small pattern
+    line_of, line_end = src.line_of, src.line_end
+    lines = set()
+    for word in ("review", "updat", "modif", "revis", "date", "note", "addendum", "amendment"):
+        at = low.find(word, start)
+        while at >= 0:
+            line = line_of(at)
+            lines.add(line)
+            at = low.find(word, line_end(line))
+    for m in re.compile(r"as[ \t]+of").finditer(low, start):
+        lines.add(line_of(m.start()))
+    for line in sorted(lines):
+        yield from _REVIEWED.finditer(text, max(src.line_start(line), start), line_end(line))
 
 
 def review_date(doc: Document) -> tuple[dt.date, Span] | None:
@@ -643,16 +676,18 @@ def annotate(doc: Document) -> dict[int, list[Dated]]:
     (see :meth:`binding.Bound.dates`, which calls this once per binding)."""
     found: dict[int, list[Dated]] = {}
 
-    def walk(section: Section, parents: list[Section]) -> None:
-        year = context_year(section, [*parents, section])
+    def walk(section: Section, above: int | None) -> None:
+        # above: context_year(section, parents); year: with the section's own
+        own = heading_year(section)
+        year = above if own is None else own
         if section.heading is not None:
-            found[id(section)] = item_dates(section.title, context_year(section, parents), title=True)
-        for item in walk_items(section.items):
+            found[id(section)] = item_dates(section.title, above, title=True)
+        for item in walk_items(section.items) if section.items else ():
             found[id(item)] = item_dates(item.text, year)
         for child in section.children:
-            walk(child, [*parents, section])
+            walk(child, year)
 
-    walk(doc.root, [])
+    walk(doc.root, None)
     if any(d.bare for dates in found.values() for d in dates):
         reviewed = review_date(doc)
         # in document order: the sections, each followed by its items
@@ -661,9 +696,19 @@ def annotate(doc: Document) -> dict[int, list[Dated]]:
 
 
 def walk_items(items: list[Item]) -> Iterator[Item]:
-    for item in items:
-        yield item
-        yield from walk_items(item.children)
+    """Each item, each before its sub-items (a list built in one pass, not
+    a generator per level)."""
+    out: list[Item] = []
+    add = out.append
+
+    def rec(found: list[Item]) -> None:
+        for item in found:
+            add(item)
+            if item.children:
+                rec(item.children)
+
+    rec(items)
+    return iter(out)
 
 
 def target(dates: list[Any]) -> Dated | None:

@@ -28,7 +28,16 @@ def bind(doc: Document, settings: Settings) -> Bound:
     if settings.preset not in (None, "auto", *PRESETS):
         where = f"{settings.config_path}: $.preset: " if settings.config_path else "--preset: "
         raise SpecError(f"{where}unknown preset {settings.preset!r} (one of auto, {', '.join(PRESETS)})")
-    return binder.resolve(doc, settings.preset, user_spec(settings))
+    spec = user_spec(settings)
+    # as in lint_document: binding makes an object or two per item and no
+    # cycles, and the collector's passes over a big model are all it would cost
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return binder.resolve(doc, settings.preset, spec)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def user_spec(settings: Settings) -> Spec | None:
@@ -83,24 +92,59 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     run = settings.run()
     shared: dict[Any, Any] = {}
     out = []
-    path, position, severity = source.path, source.position, settings.severity
+    path = source.path
+    # source.position, without a call per offset: 1-based (line, column)
+    # (a list: bisect on the index's array boxes a number at every probe)
+    line_starts = list(source._starts)
+    from bisect import bisect_right
+
     for r in rules_for(bound, settings):
-        ctx = Context(bound, settings.rule_options(r), run, shared)
+        ctx = Context(bound, _options(settings, r), run, shared)
         never = r.fix is Fixable.NEVER
+        # settings.severity(r, finding), read once per rule: the user's
+        # severity, else the finding's own, else the rule's
+        configured = settings.options.get(r.name, {}).get("severity")
+        fixed = str(configured) if configured is not None else None
+        default = r.severity.value
+        code, name = r.code, r.name
         for finding in r.check(ctx):
             if never and finding.fix is not None:
                 raise RuleError(f"{r.code} {r.name} declares no fix but yielded one")
             span = finding.span
-            line, col = position(span.start)
+            start, end = span.start, span.end
+            line = bisect_right(line_starts, start)
+            col = start - line_starts[line - 1] + 1
             if hides is not None and hides(r, line):
                 continue
-            end_line, end_col = position(span.end)
+            if end == start:
+                end_line, end_col = line, col
+            else:
+                end_line = bisect_right(line_starts, end)
+                end_col = end - line_starts[end_line - 1] + 1
             # Violation's fields in order: path, code, name, severity, message,
             # span, line, column, end_line, end_column, fix
-            out.append(Violation(path, r.code, r.name, severity(r, finding), finding.message, span,
-                                 line, col, end_line, end_col, finding.fix))
-    out.sort(key=lambda v: (v.line, v.column, v.code))
+            out.append(Violation(path, code, name, fixed if fixed is not None else finding.severity or default,
+                                 finding.message, span, line, col, end_line, end_col, finding.fix))
+    from operator import attrgetter
+
+    out.sort(key=attrgetter("line", "column", "code"))  # (v.line, v.column, v.code)
     return out
+
+
+# rule code -> (the rule, its options object) for a rule the settings give
+# no options: the same read-only object for every document of a run
+_DEFAULT_OPTIONS: dict[str, tuple[Rule, Any]] = {}
+
+
+def _options(settings: Settings, r: Rule) -> Any:
+    """settings.rule_options(r), built once per rule when the configuration
+    sets none of its options."""
+    if settings.options.get(r.name):
+        return settings.rule_options(r)
+    found = _DEFAULT_OPTIONS.get(r.code)
+    if found is None or found[0] is not r:
+        found = _DEFAULT_OPTIONS[r.code] = (r, settings.rule_options(r))
+    return found[1]
 
 
 def lint(source: Source, settings: Settings | None = None) -> list[Violation]:

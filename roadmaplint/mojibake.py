@@ -52,6 +52,24 @@ def _table(encoding: str) -> dict[str, int]:
     return out
 
 
+class _ByteMap(dict):  # type: ignore[type-arg]
+    """str.translate's table from a code page's characters to the bytes
+    they stand for (as characters of latin-1); any other character to NUL."""
+
+    def __missing__(self, cp: int) -> str:
+        if len(self) < 4096:
+            self[cp] = "\x00"
+        return "\x00"
+
+
+@lru_cache(maxsize=None)
+def _byte_map(encoding: str) -> _ByteMap:
+    out = _ByteMap()
+    for ch, b in _table(encoding).items():
+        out[ord(ch)] = chr(b)
+    return out
+
+
 @lru_cache(maxsize=None)
 def _classes(encoding: str) -> dict[int, str]:
     def cls(b: int) -> str:
@@ -245,10 +263,10 @@ def damage(line: str) -> tuple[Run, ...]:
     # emoji and symbols whose bytes read back exactly: certain, and found
     # even where ftfy lacks the context to act ("рџљ§" alone, "‚úÖ")
     for enc in _PAGES:
-        table = _table(enc)
         # a single-byte code page: byte i is character i; a character the
         # page lacks becomes NUL, which no UTF-8 sequence holds
-        data = bytes(table.get(c, 0) for c in line)
+        # (bytes(_table(enc).get(c, 0) for c in line), by str.translate)
+        data = line.translate(_byte_map(enc)).encode("latin-1")
         for m in _UTF8.finditer(data):
             if _overlaps(found, m.start(), m.end()):
                 continue

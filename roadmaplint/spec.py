@@ -276,9 +276,11 @@ def model_validator(model: dict[str, Any], where: str) -> Any:
 
 # -- the compiled spec --------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def title_key(title: str) -> str:
     """A heading's title as specs compare it: lower case, no leading emoji
-    or numbering, no trailing colon, single spaces."""
+    or numbering, no trailing colon, single spaces. Cached: detection,
+    binding and the rules each ask of every heading."""
     text = " ".join(title.replace("\ufe0f", "").split())
     text = _LEADING.sub("", text)  # emoji, bullets, punctuation
     # a numbering starts with \w and holds no space before the [.)]\s+ it
@@ -337,11 +339,13 @@ def _trailing(name: str) -> re.Match[str] | None:
     return bracketed
 
 
+@lru_cache(maxsize=8192)
 def section_name(key: str) -> str:
     """A title key (see title_key) without a trailing date, period or
     parenthetical: the name a heading gives its section. ``now (q1 2025)``,
     ``next — q3 2026`` and ``later (6-12 months)`` are ``now``, ``next`` and
-    ``later``; a heading that is only a period (``q3 2025``) keeps it."""
+    ``later``; a heading that is only a period (``q3 2025``) keeps it.
+    Cached: every section of a spec asks of each heading it is matched with."""
     name = key
     if len(key) > 2 * TITLE_LIMIT:  # no section's name is that long
         return key

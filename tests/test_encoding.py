@@ -659,3 +659,17 @@ def test_clean_files_do_not_import_ftfy(tmp_path: Path, text: str, code: str, lo
     path.write_text(text, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-c", _MODULES, str(path)], capture_output=True, text=True, check=True)
     assert proc.stdout.split()[-3:] == [code, loaded, "False"], proc.stdout + proc.stderr
+
+
+def test_code_page_bytes_by_translate_are_the_tables():
+    # damage() reads a line as a code page's bytes with str.translate; a
+    # character the page lacks ("✅" in cp1252, "я" in latin-1) becomes NUL
+    from roadmaplint import mojibake
+
+    lines = ["âœ… Done", "ðŸš§ WIP ✅", "Ã©tÃ©", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚ я", "\x81\x8d\x8f\x90\x9d", "plain", "",
+             "".join(chr(c) for c in range(0x300))]
+    for enc in mojibake._PAGES:
+        table = mojibake._table(enc)
+        for line in lines:
+            want = bytes(table.get(c, 0) for c in line)
+            assert line.translate(mojibake._byte_map(enc)).encode("latin-1") == want, (enc, line)

@@ -293,3 +293,93 @@ def test_iso_date_gate():
         if pattern.search(text):
             assert dates._possible(text)[0], text
     assert dates.find_period("Shipped 2025.06.15").text == "2025.06.15"
+
+
+def test_closing_emoji_only_after_a_character_past_ascii(titles):
+    # item_marker looks for "Ship it ✅" only when the line ends past ASCII:
+    # every emoji ends with a character past it, so an ASCII last character
+    # (or none) leaves _emoji_at_end nothing
+    for tail in [*titles, "Ship it ✅", "Ship it ✅ x", "a ✅1", "#️⃣", "a 👩\u200d💻", "✅\ufe0f", "", "x"]:
+        if tail[-1:] < "\x80":
+            assert binding._emoji_at_end(tail) is None, tail
+
+
+def _reviewed_by_word_pattern(doc, start):
+    """dates._reviewed as it was: _REVIEWED_WORD searched at every offset."""
+    text, src = doc.text, doc.source
+    low = text.lower().replace("\u017f", "s").replace("\u0131", "i")
+    pos = start
+    while True:
+        word = dates._REVIEWED_WORD.search(low, pos)
+        if word is None:
+            return
+        line = src.line_of(word.start())
+        yield from dates._REVIEWED.finditer(text, max(src.line_start(line), start), src.line_end(line))
+        if line + 1 >= src.line_count:
+            return
+        pos = src.line_start(line + 1)
+
+
+def test_reviewed_lines_found_word_by_word():
+    from roadmaplint import document
+    from roadmaplint.source import Source
+
+    texts = [
+        "# Plan\n\nLast Updated: 2025-06-01\n_Reviewed June 2024_\n> **Date:** 2022-10-07\n",
+        "As of\tMarch 2025 the plan is...\nas  of 2024-01-02\nnote 2024: x\nAddendum (2025-02-03)\n",
+        "date 2025-01-01 date 2025-02-02\nLAST REVISED 2024-12-31\nmodified 2023-03-03",
+        "> **Direction note (2026-07-16):**\n## Second amendment (2026-07-09)\n**Addendum (2026-03-01)**\n",
+        "x\n\nno words here\n", "", "revie\nw 2025-01-01\nupdat", "ſomething revieweD on 2025-05-05\n",
+    ]
+    folder = SHARED / "corpus" / "roadmaps"
+    if folder.is_dir():
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.iterdir())[:60]]
+    for text in texts:
+        doc = document.load(Source(text))
+        for start in (0, 7, len(text) // 2):
+            want = [(m.start(), m.end()) for m in _reviewed_by_word_pattern(doc, start)]
+            got = [(m.start(), m.end()) for m in dates._reviewed(doc, start)]
+            assert got == want, (text[:60], start)
+
+
+def test_ascii_url_ends_only_at_a_quote():
+    # _intended_end reads an ASCII URL without its two patterns: of what
+    # they match, only '"' is ASCII
+    from roadmaplint.rules import links
+
+    ascii_chars = [chr(c) for c in range(128)]
+    assert [c for c in ascii_chars if links._NOT_URL.search(c)] == ['"']
+    assert not any(links._CJK_AFTER_URL.search("a" + c, 1) for c in ascii_chars)
+    text = 'see https://example.org/a"b and more'
+    assert links._intended_end(text, 4, len(text) - 9) == text.index('"')
+    assert links._intended_end("https://example.org/ab", 0, 22) is None
+
+
+def test_may_name_only_where_a_period_or_version_can_be(titles):
+    # milestone-order reads no names in a list where fewer than two titles
+    # hold a digit, a month or a season
+    for title in [*titles, "Ship the parser", "Phase two", "Sept. release", "Fall plans", "v", "①", "2025"]:
+        if not dates.may_name(title):
+            name = dates.name_of(title)
+            assert name.period is None and name.version is None, title
+            assert dates.find_period(title) is None and dates.version_at(title) is None, title
+    assert not dates.may_name("Ship the parser") and dates.may_name("Ship it in June")
+    assert dates.may_name("v2") and dates.may_name("Q3") and dates.may_name("Fall plans")
+
+
+def test_month_or_season_search_is_the_lower_case_words(titles):
+    words = (*dates._MONTH_KEYS, *dates._SEASONS)
+    for title in [*titles, "JUNE", "Fall", "sUmMeR", "Decade", "nothing here", "Oct."]:
+        if title.isascii():
+            want = any(w in title.lower() for w in words)
+            assert (dates._MONTH_OR_SEASON.search(title.lower()) is not None) == want, title
+
+
+def test_url_unescape_only_with_a_backslash_or_ampersand():
+    import html
+
+    from roadmaplint.rules import links
+
+    for url in ["#a\\_b", "a&amp;b", "x&#35;y", "docs/a%20b.md#c", "plain", "", "a\\", "&", "#ok-1"]:
+        assert links.unescape(url) == html.unescape(links._ESCAPE.sub(r"\1", url)), url
+    assert links.unescape("#a\\_b") == "#a_b" and links.unescape("a&amp;b") == "a&b"

@@ -272,6 +272,28 @@ def test_suggestions_are_difflibs_close_matches_ties_included() -> None:
                 assert anchors(doc).closest(fragment) == difflib.get_close_matches(fragment, slugs, 2, 0.6)
 
 
+def test_suggestions_among_repeated_headings_are_difflibs() -> None:
+    # "## Goals" three times is #goals, #goals-1, #goals-2: the bags of
+    # characters of a repeat are built from its first's, and must give the
+    # same suggestions as difflib itself
+    import difflib
+    import random
+
+    text = "# R\n\n## Goals\n\n## Goals\n\n## Goals\n\n[x](#goals-3)\n"
+    assert [m for _, m in said(Source(text), "RL401")] == [
+        "no heading or anchor for #goals-3; did you mean #goals-2?"]
+    pick = random.Random(16)
+    for _ in range(40):
+        names = [pick.choice(["a-b", "ab", "b-1", "c", "a-c-1", "ba"]) for _ in range(12)]
+        doc = load(Source("".join(f"## {n}\n\n" for n in names)))
+        found = anchors(doc)  # one for all the fragments: the bags are kept
+        slugs = found.slugs
+        for _ in range(10):
+            fragment = "".join(pick.choice("ab-c1") for _ in range(pick.randrange(1, 8)))
+            if fragment not in slugs:
+                assert found.closest(fragment) == difflib.get_close_matches(fragment, slugs, 2, 0.6)
+
+
 def test_unsafe_fix_applies_the_single_close_suggestion() -> None:
     text = "# Roadmap\n\nSee [the start](#fast-start \"title\").\n\n## 🚀 Fast start\n"
     assert fixed(text, "RL401") == text  # unsafe: not applied by format
@@ -777,3 +799,13 @@ def test_corpus_has_no_broken_anchor_and_no_crash(tmp_path: Path) -> None:
         copy.unlink()
     assert broken == []
 
+
+
+def test_a_heading_with_a_line_break_counts_in_both_readings() -> None:
+    # "x\ny" underlined is #xy on GitHub and #x-y where a break reads as a
+    # space; the second reading counts repeats from everything before it,
+    # so the later "## x y" is #x-y-1 there
+    doc = load(Source("## x\n\n## x\n\nx\ny\n---\n\n## x-1\n\n## x y\n"))
+    found = anchors(doc)
+    assert found.slugs == ["x", "x-1", "xy", "x-1-1", "x-y"]
+    assert found.names == {"top", "x", "x-1", "xy", "x-y", "x-1-1", "x-y-1"}

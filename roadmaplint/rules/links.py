@@ -52,6 +52,8 @@ _ESCAPE = lazy(r"\\([!-/:-@\[-`{-~])")
 def unescape(url: str) -> str:
     """A link destination as CommonMark reads it: backslash escapes and
     character references resolved."""
+    if "\\" not in url and "&" not in url:
+        return url  # every escape holds a backslash, every reference a "&"
     return html.unescape(_ESCAPE.sub(r"\1", url))
 
 
@@ -613,30 +615,42 @@ def mirror_link(ctx: Context) -> Iterator[Finding]:
     # parser did not make a link of, code
     names = tuple(sorted(hosts, key=len, reverse=True))
     body = doc.front_matter.end if doc.front_matter else 0  # front matter is metadata
-    # every match holds a host, matched case-insensitively: text without one
-    # (see lazyre.fold_case, exact for ASCII hosts) needs no pattern
+    # every match holds a host, matched case-insensitively: a line (or a
+    # link text) without one (see lazyre.fold_case, exact for ASCII hosts,
+    # and character by character, so a line folds as it does in the whole
+    # text) needs no pattern
     from ..lazyre import fold_case
 
-    folded = fold_case(doc.text) if all(h.isascii() for h in names) else None
-    named = folded is None or any(h in folded for h in names)
+    text = doc.text
+    folds = all(h.isascii() for h in names)
+
+    def named(start: int, end: int) -> bool:
+        if not folds:
+            return True
+        part = fold_case(text[start:end])
+        return any(h in part for h in names)
+
     # a match holds a "//" and no line break: only the lines that hold a
     # "//" are searched (the lookbehind still sees the character before a
     # line; the lookahead at a line's end sees its "\n" or the text's end,
     # which it reads alike)
-    text = doc.text
-    at = text.find("//", body) if named else -1
-    pattern = _mirror_pattern(names) if at >= 0 else None
+    pattern = None
+    at = text.find("//", body)
     while at >= 0:
         line_end = text.find("\n", at)
         line_end = len(text) if line_end < 0 else line_end
-        for m in pattern.finditer(text, max(text.rfind("\n", body, at) + 1, body), line_end):
-            found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
+        line_start = max(text.rfind("\n", body, at) + 1, body)
+        if named(line_start, line_end):
+            pattern = pattern or _mirror_pattern(names)
+            for m in pattern.finditer(text, line_start, line_end):
+                found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
         at = text.find("//", line_end)
     # link text that shows the address without a scheme: [g.nite07.org/o/r](...)
-    bare = _mirror_pattern(names, bare=True) if named else None
-    for link in doc.links if named else ():
-        if link.text_span is not None and link.kind != "url":
-            for m in bare.finditer(doc.text, link.text_span.start, link.text_span.end):
+    bare = None
+    for link in doc.links:
+        if link.text_span is not None and link.kind != "url" and named(link.text_span.start, link.text_span.end):
+            bare = bare or _mirror_pattern(names, bare=True)
+            for m in bare.finditer(text, link.text_span.start, link.text_span.end):
                 found.setdefault(m.start(1), (m.end(1), m.group(1).lower()))
     for start in sorted(found):
         end, host = found[start]
@@ -761,10 +775,15 @@ def _intended_end(text: str, start: int, end: int) -> int | None:
     ends at ``end``) runs on through text that cannot be part of it; None
     when GitHub ends it where the author did."""
     first = None
-    for pattern in (_NOT_URL, _CJK_AFTER_URL):
-        m = pattern.search(text, start, end)
-        if m and (first is None or m.start() < first):
-            first = m.start()
+    if text[start:end].isascii():
+        # of the characters either pattern matches, only '"' is ASCII
+        at = text.find('"', start, end)
+        first = at if at >= 0 else None
+    else:
+        for pattern in (_NOT_URL, _CJK_AFTER_URL):
+            m = pattern.search(text, start, end)
+            if m and (first is None or m.start() < first):
+                first = m.start()
     if first is None:
         return None
     # the URL as GitHub would end it there: trailing punctuation is dropped

@@ -89,7 +89,12 @@ _UNSCHEDULED_ANY = (*_UNSCHEDULED_WORDS, "候选", "未排期", "未规划", "�
 def _unscheduled(title: str) -> bool:
     """Whether ``title`` marks a milestone as not yet scheduled; text without
     one of the words (in lazyre.fold_case's sense) is settled without the regex."""
-    low = fold_case(title)  # leaves the CJK words as they are
+    # fold_case(title), which leaves the CJK words as they are: lower() but
+    # for the four letters it folds first
+    if title.isascii() or not ("\u0130" in title or "\u0131" in title or "\u017f" in title or "\u212a" in title):
+        low = title.lower()
+    else:
+        low = fold_case(title)
     for word in _UNSCHEDULED_ANY:
         if word in low:
             return _UNSCHEDULED.search(title) is not None
@@ -107,6 +112,15 @@ def _check_siblings(titles: list[str], year: int | None, fixed: bool | None, wea
     list or are in order. ``fixed`` is the direction the spec or the
     options give (True: newest first), None to follow the siblings' own.
     The order is empty when a sibling names no period (report, but no fix)."""
+    # D.milestones wants two siblings that carry a period or a version
+    may = 0
+    for t in titles:
+        if D.may_name(t):
+            may += 1
+            if may == 2:
+                break
+    if may < 2:
+        return None
     found = D.milestones([_LATER_NAME if _unscheduled(t) else D.name_of(t, year) for t in titles], weak)
     if found is None:
         return None
@@ -146,8 +160,7 @@ def _spec_direction(bound: Bound, parent: Section) -> bool | None:
 def milestone_order(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     fixed = {"ascending": False, "descending": True}.get(ctx.options.order)
-    for section, parents in _sections(doc):
-        year = D.context_year(section, [*parents, section])
+    for section, year in _sections_with_year(doc):
         children = [c for c in section.children if c.heading is not None]
         spec_fixed = _spec_direction(ctx.bound, section)
         found = _check_siblings([c.title for c in children], year,
@@ -177,6 +190,22 @@ def milestone_order(ctx: Context) -> Iterator[Finding]:
                     fix = None
 
 
+def _sections_with_year(doc: Document) -> list[tuple[Section, int | None]]:
+    """Each section with D.context_year(section, [*parents, section]), the
+    year read down the tree once rather than up each section's parents."""
+    out: list[tuple[Section, int | None]] = []
+
+    def rec(section: Section, above: int | None) -> None:
+        own = D.heading_year(section)
+        year = above if own is None else own
+        out.append((section, year))
+        for child in section.children:
+            rec(child, year)
+
+    rec(doc.root, None)
+    return out
+
+
 def _sections(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
     def rec(section: Section, parents: list[Section]):
         yield section, parents
@@ -188,6 +217,8 @@ def _sections(doc: Document) -> Iterator[tuple[Section, list[Section]]]:
 
 def _lists(section: Section) -> Iterator[list[Item]]:
     """The items of each list in a section, one list at a time, nested lists too."""
+    if not section.items:
+        return
     by_block = {id(it.block): it for it in D.walk_items(section.items)}
 
     def rec(block) -> Iterator[list[Item]]:
@@ -356,7 +387,9 @@ def overdue_item(ctx: Context) -> Iterator[Finding]:
             yield Finding(section.heading.span,  # type: ignore[union-attr]
                           f"\"{_short(section.title, 60)}\" was due {due.period.end.isoformat()} and has "
                           f"{count} unfinished item{'s' * (count != 1)}")
-        for item in D.walk_items(section.items):
+        for item in D.walk_items(section.items) if section.items else ():
+            if not bound.dates(item):
+                continue  # no date, nothing overdue
             due = D.overdue_item(bound, item, today)
             if due is not None:
                 yield Finding(_item_span(item), f"overdue since {due.period.end.isoformat()} ({due.period.text}): "

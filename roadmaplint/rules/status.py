@@ -19,6 +19,8 @@ def _items(bound: Bound) -> Iterator[tuple[Section, Item, ItemState]]:
 
     state_of = bound.item
     for section in bound.doc.root.walk():
+        if not section.items:
+            continue
         # each item before its sub-items, with a stack instead of a
         # generator per level
         stack = section.items[::-1]

@@ -382,19 +382,25 @@ def pseudo_heading(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     found: list[tuple[Section, list[Section], Any, str, bool]] = []
 
+    text = doc.text
+
     def walk(section: Section, parents: list[Section]) -> None:
         blocks = section.blocks
-        for i, block in enumerate(blocks):
-            if block.type != "paragraph" or i + 1 >= len(blocks):
+        # a paragraph followed by a list, a paragraph or a table
+        for i in range(len(blocks) - 1):
+            block = blocks[i]
+            if block.type != "paragraph":
                 continue
             after = blocks[i + 1].type
-            if after not in ("list", "paragraph", "table"):
+            if after != "list" and after != "paragraph" and after != "table":
                 continue
-            pseudo = _pseudo_title(doc.text[block.span.start : block.span.end], after)
+            pseudo = _pseudo_title(text[block.span.start : block.span.end], after)
             if pseudo is not None:
                 found.append((section, [*parents, section], block, *pseudo))
-        for child in section.children:
-            walk(child, [*parents, section])
+        if section.children:
+            chain = [*parents, section]
+            for child in section.children:
+                walk(child, chain)
 
     walk(doc.root, [])
     # a file with headings below its title has its outline; a bold line in

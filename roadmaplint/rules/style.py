@@ -56,10 +56,20 @@ def _lines(src: Source, block: Block) -> range:
     return range(src.line_of(block.span.start), src.line_of(block.span.end) + 1)
 
 
-def _prose(doc: Document) -> list[tuple[int, int, int]]:
-    """doc.prose_lines() as a list, read once per lint by the rules that
-    read every line (with ctx.once)."""
-    return list(doc.prose_lines())
+def _prose(doc: Document, lines: list[int]) -> list[int]:
+    """Those of ``lines`` (ascending) that doc.prose_lines() gives: outside
+    code blocks and front matter. A rule picks its few lines by their text
+    first, and asks for no tuple per line of the file."""
+    # the (first, last) line ranges prose_lines skips, in order, merged
+    skipped = doc._built().code_lines
+    out = []
+    i, n = 0, len(skipped)
+    for line in lines:
+        while i < n and skipped[i][1] < line:
+            i += 1
+        if i == n or line < skipped[i][0]:
+            out.append(line)
+    return out
 
 
 def _texts(doc: Document) -> list[str]:
@@ -96,10 +106,16 @@ class _BlockIndex:
     def __init__(self, doc: Document) -> None:
         self.src = doc.source
         blocks = list(doc.walk_blocks())
-        self.by_start = sorted(blocks, key=lambda b: b.span.start)
-        self.starts = [b.span.start for b in self.by_start]
-        self.by_end = sorted(blocks, key=lambda b: b.span.end)
-        self.ends = [b.span.end for b in self.by_end]
+        # sorted by start, then by end, as a stable sort keeps ties: each
+        # sort on the plain numbers (a container's walk is mostly in order)
+        starts = [b.span.start for b in blocks]
+        ends = [b.span.end for b in blocks]
+        order = sorted(range(len(blocks)), key=starts.__getitem__)
+        self.by_start = [blocks[i] for i in order]
+        self.starts = [starts[i] for i in order]
+        order = sorted(range(len(blocks)), key=ends.__getitem__)
+        self.by_end = [blocks[i] for i in order]
+        self.ends = [ends[i] for i in order]
         self.lazy_lines = {self.src.line_of(b.span.end) for b in blocks if b.type in ("list", "block_quote")}
 
     def tangled(self, h: Heading) -> bool:
@@ -391,8 +407,9 @@ def trailing_whitespace(ctx: Context) -> Iterator[Finding]:
     fences = _fence_lines(doc)
     texts = ctx.once(_texts)
     # only the lines that end in a space or a tab can be reported
+    ending = [n for n, t in enumerate(texts) if t[-1:] in (" ", "\t")]
     lines = sorted([
-        *(p for p in ctx.once(_prose) if texts[p[0]][-1:] in (" ", "\t")),
+        *((n, src.line_start(n), src.line_end(n)) for n in _prose(doc, ending)),
         *((n, src.line_start(n), src.line_end(n)) for n in fences if texts[n][-1:] in (" ", "\t")),
     ])
     for line, start, end in lines:
@@ -493,7 +510,7 @@ def blank_lines(ctx: Context) -> Iterator[Finding]:
     texts = ctx.once(_texts)
     # the blank lines outside code, front matter and HTML, up to the last
     # line with content: a run of them in a row ends at any other line
-    outside = {line for line, _, _ in ctx.once(_prose) if line <= last and not texts[line].strip(" \t")}
+    outside = set(_prose(doc, [n for n, t in enumerate(texts[: last + 1]) if not t.strip(" \t")]))
     for block in doc.walk_blocks():
         if block.type == "html":  # <pre> and comments may hold blank lines on purpose
             outside.difference_update(_lines(src, block))
@@ -620,7 +637,11 @@ def _lists(
             seen[i] = here, own
             yield block, blocks, i, here, quotes, own
             for item in block.children:
-                yield from _lists(src, item.children, tasks, here + 1, quotes, own)
+                # an item with no list or quote in it holds no list
+                for child in item.children:
+                    if child.type == "list" or child.type == "block_quote":
+                        yield from _lists(src, item.children, tasks, here + 1, quotes, own)
+                        break
         elif block.type == "block_quote":
             yield from _lists(src, block.children, tasks, level, quotes + 1, kind)
 
@@ -763,20 +784,24 @@ def list_marker_style(ctx: Context) -> Iterator[Finding]:
 def heading_blank_lines(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     src = doc.source
+    front = len(doc.front_matter_lines())
     for h in doc.headings:
         if h.block.depth:
-            continue
-        if _tangled(ctx.once(_BlockIndex), h):
             continue
         first, last = src.line_of(h.span.start), src.line_of(h.span.end)
         # a comment right above a heading belongs to it (and may be a
         # disable-next-line directive that a blank line would break); a
         # heading right below the front matter opens the Markdown
-        if (first > len(doc.front_matter_lines()) and not _blank(src, first - 1)
-                and not _COMMENT_LINE.fullmatch(src.line_text(first - 1))):
+        before = (first > front and not _blank(src, first - 1)
+                  and not _COMMENT_LINE.fullmatch(src.line_text(first - 1)))
+        after = last + 1 < src.line_count and not _blank(src, last + 1)
+        # a heading with its blank lines needs no look at the tree around it
+        if not (before or after) or _tangled(ctx.once(_BlockIndex), h):
+            continue
+        if before:
             at = src.line_start(first)
             yield Finding(h.span, "no blank line before heading", Fix.safe(Edit(at, at, src.newline)))
-        if last + 1 < src.line_count and not _blank(src, last + 1):
+        if after:
             # at the start of the next line, where a "before" fix of a heading
             # right below would insert too: the two then never both apply
             at = src.line_start(last + 1)
