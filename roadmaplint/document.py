@@ -161,12 +161,17 @@ class Document(Record):
         without one)."""
         return self.front_matter.lines if self.front_matter is not None else range(0)
 
+    def skipped_lines(self) -> list[tuple[int, int]]:
+        """The (first, last) 0-based line ranges :meth:`prose_lines` skips
+        (code blocks and front matter), merged and in order."""
+        return self._built().code_lines
+
     def prose_lines(self) -> Iterator[tuple[int, int, int]]:
         """(0-based line, start, end) for every line outside code blocks and
         front matter."""
         src = self.source
         line = 0
-        for first, last in self._built().code_lines:
+        for first, last in self.skipped_lines():
             for n in range(line, first):
                 yield n, src.line_start(n), src.line_end(n)
             line = max(line, last + 1)

@@ -95,16 +95,15 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
     path = source.path
     # source.position, without a call per offset: 1-based (line, column)
     # (a list: bisect on the index's array boxes a number at every probe)
-    line_starts = list(source._starts)
+    line_starts = list(source.line_starts)
     from bisect import bisect_right
 
     for r in rules_for(bound, settings):
-        ctx = Context(bound, _options(settings, r), run, shared)
+        ctx = Context(bound, settings.rule_options(r), run, shared)
         never = r.fix is Fixable.NEVER
         # settings.severity(r, finding), read once per rule: the user's
         # severity, else the finding's own, else the rule's
-        configured = settings.options.get(r.name, {}).get("severity")
-        fixed = str(configured) if configured is not None else None
+        fixed = settings.configured_severity(r)
         default = r.severity.value
         code, name = r.code, r.name
         for finding in r.check(ctx):
@@ -129,22 +128,6 @@ def _lint(doc: Document, settings: Settings, bound: Bound | None) -> list[Violat
 
     out.sort(key=attrgetter("line", "column", "code"))  # (v.line, v.column, v.code)
     return out
-
-
-# rule code -> (the rule, its options object) for a rule the settings give
-# no options: the same read-only object for every document of a run
-_DEFAULT_OPTIONS: dict[str, tuple[Rule, Any]] = {}
-
-
-def _options(settings: Settings, r: Rule) -> Any:
-    """settings.rule_options(r), built once per rule when the configuration
-    sets none of its options."""
-    if settings.options.get(r.name):
-        return settings.rule_options(r)
-    found = _DEFAULT_OPTIONS.get(r.code)
-    if found is None or found[0] is not r:
-        found = _DEFAULT_OPTIONS[r.code] = (r, settings.rule_options(r))
-    return found[1]
 
 
 def lint(source: Source, settings: Settings | None = None) -> list[Violation]:

@@ -105,7 +105,7 @@ class _Root:
 
     def __init__(self, source: Source, blank: range, tokens: bool = False) -> None:
         self.source = source
-        self.starts = source._starts  # the document's line starts and ends
+        self.starts = source.line_starts  # the document's line starts and ends
         self.ends = source._ends
         self.last_line = source.line_count - 1
         self.blank = blank  # document lines parsed as blank (the front matter's)
@@ -1263,7 +1263,7 @@ def _parse(md: PosMarkdown, source: Source, front_matter: Any, tokens: bool) -> 
         state.identity = True
         # the lines mistune parses are the source's (and a last one, if
         # mistune adds a newline)
-        starts = list(source._starts)
+        starts = list(source.line_starts)
         if not text.endswith("\n"):
             starts.append(len(text) + 1)
         state._line_starts = starts

@@ -10,6 +10,10 @@ from .registry import Rule, Run, all_rules, matches
 from .violations import Finding, Record
 
 
+# rule code -> (the rule, its options object with the defaults)
+_DEFAULTS: dict[str, tuple[Rule, Any]] = {}
+
+
 class Settings(Record):
     """Resolved settings for one file."""
 
@@ -64,14 +68,26 @@ class Settings(Record):
 
     def rule_options(self, r: Rule) -> Any:
         """The rule's options object (``ctx.options``)."""
-        return r.bind_options(self.options.get(r.name, {}))
+        given = self.options.get(r.name)
+        if given:
+            return r.bind_options(given)
+        # the defaults: one read-only object per rule for every file of a run
+        found = _DEFAULTS.get(r.code)
+        if found is None or found[0] is not r:
+            found = _DEFAULTS[r.code] = (r, r.bind_options({}))
+        return found[1]
+
+    def configured_severity(self, r: Rule) -> str | None:
+        """The severity the configuration gives the rule, if it gives one."""
+        configured = self.options.get(r.name, {}).get("severity")
+        return None if configured is None else str(configured)
 
     def severity(self, r: Rule, finding: Finding | None = None) -> str:
         """The user's severity for the rule, else the finding's own, else the
         rule's default."""
-        configured = self.options.get(r.name, {}).get("severity")
+        configured = self.configured_severity(r)
         if configured is not None:
-            return str(configured)
+            return configured
         return (finding.severity if finding is not None else None) or r.severity.value
 
     def run(self) -> Run:

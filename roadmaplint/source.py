@@ -146,6 +146,11 @@ class Source(Record):
         """0-based line holding ``offset`` (a newline belongs to its line)."""
         return bisect_right(self._starts, offset) - 1
 
+    @property
+    def line_starts(self) -> array[int]:
+        """The offset each line starts at, in order (the index itself: not to be changed)."""
+        return self._starts
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count code points."""
         line = self.line_of(offset)

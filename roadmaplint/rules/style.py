@@ -60,8 +60,7 @@ def _prose(doc: Document, lines: list[int]) -> list[int]:
     """Those of ``lines`` (ascending) that doc.prose_lines() gives: outside
     code blocks and front matter. A rule picks its few lines by their text
     first, and asks for no tuple per line of the file."""
-    # the (first, last) line ranges prose_lines skips, in order, merged
-    skipped = doc._built().code_lines
+    skipped = doc.skipped_lines()
     out = []
     i, n = 0, len(skipped)
     for line in lines:
