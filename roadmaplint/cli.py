@@ -244,6 +244,10 @@ def _run_jobs(jobs: list[Job]):
         for i, job in enumerate(jobs):
             if i:  # the cyclic GC is off (see main): clear what the last file left
                 gc.collect()
+                if i == 1:
+                    # what is left now lives for the run (modules, caches):
+                    # later collections look only at what came after
+                    gc.freeze()
             yield _work(job)
         return
     import multiprocessing
@@ -257,7 +261,10 @@ def _run_jobs(jobs: list[Job]):
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         context = multiprocessing.get_context()
-    # each worker checks many files: the cyclic GC back on there
+    # each worker checks many files: the cyclic GC back on there, and
+    # blind to what the workers inherit (gc.freeze: nor do its passes copy
+    # those pages)
+    gc.freeze()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.enable) as pool:
         yield from pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
 
