@@ -169,3 +169,26 @@ def test_the_report_shows_what_a_one_file_check_cannot_go_below():
     assert "What a one-file check cannot go below" in out
     assert "| `import click, mistune` vs `python -c pass` | 110 ms | 20 ms | 5.50x |" in out
     assert "| `roadmaplint check` vs `import click, mistune` | 165 ms | 110 ms | 1.50x |" in out
+
+
+def test_a_command_is_timed_by_a_blocking_wait_not_by_polling(monkeypatch, tmp_path):
+    """subprocess.run(timeout=...) polls, sleeping up to 50 ms: every time
+    would be rounded up to the next poll. The wait must block."""
+    compare = _compare()
+    waits = []
+    real = subprocess.Popen.wait
+
+    def wait(self, timeout=None):
+        waits.append(timeout)
+        return real(self, timeout)
+
+    monkeypatch.setattr(subprocess.Popen, "wait", wait)
+    t, code = compare.timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, timeout=60)
+    assert code == 3 and t is not None
+    assert waits == [None]
+
+
+def test_a_command_past_its_timeout_is_killed_and_reported(tmp_path):
+    compare = _compare()
+    t, code = compare.timed([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, timeout=0.5)
+    assert (t, code) == (None, -1)
