@@ -1,4 +1,6 @@
-"""The command line; the only place exit codes are decided.
+"""The command line: click reads the arguments; what `check` and `format` do
+is in commands.py, which also runs them without click when no option is
+given.
 
 Exit codes: 0 clean, 1 violations remain (or ``--check`` would change a file),
 2 usage, config, spec or I/O error, or a refused fix.
@@ -14,10 +16,9 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
+from . import __version__, commands
+from .commands import EXIT_CLEAN, EXIT_ERROR, Failure, Run, files_to_check, guarded, shown, use_color, write_report
 from .paths import clean
-
-EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 class _Path(click.Path):
@@ -29,38 +30,13 @@ class _Path(click.Path):
 
 
 # one instance of each kind, shared by the commands: each click.Path looks up
-# its translated name (gettext searches the file system) when it is made
-_PATHS = _Path(allow_dash=True)  # files and folders to check; - is stdin
+# its translated name (gettext searches the file system) when it is made.
+# _PATHS: the files and folders to check, - for stdin; whether they can be
+# read is left to reading, which says so in one line, as a plain `check`
+# without click does (commands.run_plain)
+_PATHS = _Path(allow_dash=True, readable=False)
 _FILE = _Path(dir_okay=False)
 _ANY = _Path()
-
-
-class Failure(click.ClickException):
-    """An error the user can act on: one line on stderr, exit 2."""
-
-    exit_code = EXIT_ERROR
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"roadmaplint: error: {_shown(self.message)}", err=True)
-
-
-def _shown(message: str) -> str:
-    """A message with any byte that is not UTF-8 (a path's, say) as ``\\xNN``."""
-    from .output import shown
-
-    return shown(message)
-
-
-def _say_withheld(violations: list) -> None:
-    """On stderr, one line per fix `format` withheld: the file is formatted,
-    that fix is not (it would lose a word, change code, or never settle)."""
-    for v in violations:
-        click.echo(_shown(f"{v.path}:{v.line}:{v.column}: {v.code} [{v.name}] {v.message}"), err=True)
-
-
-def _raw(text: str) -> bytes:
-    """A diff as bytes: paths and damaged text keep the bytes they have."""
-    return text.encode("utf-8", "surrogateescape")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -113,238 +89,25 @@ def selection_options(f: Callable) -> Callable:
     return f
 
 
-class Run:
-    """Options shared by `check` and `format`, and what a run found."""
+class _Shown(click.ClickException):
+    """A :class:`commands.Failure` as click shows an error: one line on
+    stderr, exit 2."""
 
-    def __init__(self, select: list[str], ignore: list[str], config_file: str | None, preset: str | None,
-                 unsafe_fixes: bool, diff: bool, verbose: bool, color: str = "auto", exclude: tuple[str, ...] = (),
-                 force_exclude: bool = False, today: dt.date | None = None) -> None:
-        self.select = select
-        self.ignore = ignore
-        self.config_file = config_file
-        self.preset = preset
-        self.unsafe_fixes = unsafe_fixes
-        self.diff = diff
-        self.verbose = verbose
-        self.color = color
-        self.exclude = exclude
-        self.force_exclude = force_exclude
-        self.today = today
-        self.errors = 0
-        self.cache: dict = {}
-        self._config: dict = {}
+    exit_code = EXIT_ERROR
 
-    def settings(self, path: str):
-        from .config import ConfigError, resolve
+    def show(self, file: Any = None) -> None:
+        click.echo(f"roadmaplint: error: {shown(self.message)}", err=True)
 
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            settings = resolve(path, self.config_file, self.cache)
-        except ConfigError as exc:
-            raise Failure(str(exc)) from None
-        if self.select:
-            settings.select = list(self.select)
-            settings.extend_select = []
-        settings.ignore = [*settings.ignore, *self.ignore]
-        if self.preset:
-            settings.preset = self.preset
-        if self.today:
-            settings.today = self.today
-        self._config[path] = settings.config_path
-        return settings
-
-    def say_preset(self, done: Done) -> None:
-        """With -v, say which config and preset a file was checked with."""
-        if self.verbose:
-            click.echo(f"{_shown(str(done.path))}: config {self._config.get(done.path) or 'none'}; "
-                       f"preset {done.preset or 'none'} ({done.how})", err=True)
-
-    def error(self, message: str) -> None:
-        self.errors += 1
-        click.echo(f"roadmaplint: error: {_shown(message)}", err=True)
+            return super().invoke(ctx)
+        except Failure as exc:
+            raise _Shown(exc.message) from None
 
 
-class Job:
-    """One file to check, fix or format; runs in this process or a worker."""
-
-    def __init__(self, path: str, settings: Any, mode: str, unsafe: bool = False, diff: bool = False,
-                 check_only: bool = False, data: bytes | None = None) -> None:
-        self.path = path
-        self.settings = settings
-        self.mode = mode  # check | fix | format
-        self.unsafe = unsafe
-        self.diff = diff
-        self.check_only = check_only
-        self.data = data  # read from stdin: fixed text goes to Done.output
-
-
-class Done:
-    """What one job found; sent back from a worker."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.violations: list = []
-        self.preset: str | None = None
-        self.how = ""  # detected | configured | user spec
-        self.source: Any = None
-        self.changed = False
-        self.diff = ""
-        self.error: str | None = None
-        self.output: bytes | None = None  # the fixed text of stdin
-        self.withheld: list = []  # fixes the guard kept back
-        self.notices: list = []  # what remote checks could not settle
-
-
-def _work(job: Job) -> Done:
-    from . import runner
-    from .files import FileError
-    from .source import SourceError
-    from .spec import SpecError
-
-    done = Done(job.path)
-    mode = (runner.Mode.LINT if job.mode == "check" and not job.diff
-            else runner.Mode.FIX_UNSAFE if job.unsafe else runner.Mode.FIX)
-    try:
-        if job.data is None:  # written unless --diff or --check says not to
-            result = runner.run_file(job.path, job.settings, mode, write=not (job.diff or job.check_only))
-        else:
-            try:
-                result = runner.run_text(job.data, job.settings, mode, path=str(job.path))
-            except SourceError as exc:
-                raise FileError(f"{job.path}: {exc}") from None
-        bound, done.violations = result.bound, result.violations
-        done.withheld, done.changed, done.notices = result.withheld, result.changed, result.notices
-        if job.diff:
-            done.diff = _diff(str(job.path), result.source, result.fixed)
-            if done.changed and job.mode != "format":  # nothing was written
-                before = runner.run_source(result.source, job.settings)
-                bound, done.violations = before.bound, before.violations
-                done.notices += before.notices
-        elif job.data is not None and result.fixed is not None:
-            done.output = result.fixed.to_bytes()
-    except (FileError, SpecError) as exc:
-        done.error = str(exc)
-        if isinstance(exc, runner.WriteError):
-            done.notices = exc.result.notices
-        return done
-    spec = bound.spec
-    done.preset = spec.preset
-    done.how = "user spec" if spec.name != spec.preset else "detected" if bound.detected else "configured"
-    done.source = bound.doc.source
-    return done
-
-
-# Below this many files a worker pool costs more than it saves.
-POOL_MIN_FILES = 8
-
-
-def _run_jobs(jobs: list[Job]):
-    """Each job's outcome, in order; many files are shared among processes."""
-    workers = min(os.cpu_count() or 1, len(jobs) // (POOL_MIN_FILES // 2) or 1)
-    if len(jobs) < POOL_MIN_FILES or workers < 2 or any(j.settings.check_remote for j in jobs):
-        for i, job in enumerate(jobs):
-            if i:  # the cyclic GC is off (see main): clear what the last file left
-                gc.collect()
-                if i == 1:
-                    # what is left now lives for the run (modules, caches):
-                    # later collections look only at what came after
-                    gc.freeze()
-            yield _work(job)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from . import document, registry
-
-    registry.all_rules()  # import once here; forked workers inherit it
-    del document
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform
-        context = multiprocessing.get_context()
-    # each worker checks many files: the cyclic GC back on there, and
-    # blind to what the workers inherit (gc.freeze: nor do its passes copy
-    # those pages)
-    gc.freeze()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.enable) as pool:
-        yield from pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
-
-
-def _paths(paths: tuple[str, ...], run: Run) -> list[str]:
-    """The files to check: directories searched, then what ``--exclude`` and
-    the config's ``exclude`` name left out (from files named on the command
-    line too with ``--force-exclude``)."""
-    from .files import FileError, discover, excluded
-
-    try:
-        found = discover(list(paths) or ["."])
-    except FileError as exc:
-        raise Failure(str(exc)) from None
-    named = {p for p in paths if not os.path.isdir(p)}
-    cli = [(os.getcwd(), pattern) for pattern in run.exclude]
-    return [
-        p for p in found
-        if (p in named and not run.force_exclude) or not excluded(p, [*cli, *run.settings(p).exclude])
-    ]
-
-
-def _diff(path: str, before: Any, after: Any) -> str:
-    """A unified diff of two Sources, with a note for what text cannot show:
-    a byte-order mark removed, a file rewritten as UTF-8."""
-    import difflib
-
-    notes = []
-    if before.bom != after.bom:
-        notes.append(f"# {path}: {'remove' if before.bom else 'add'} the UTF-8 byte-order mark\n")
-    if before.encoding != after.encoding:
-        notes.append(f"# {path}: rewrite as {after.encoding.upper()} (was {before.encoding})\n")
-    body = []
-    for line in difflib.unified_diff(
-        before.text.splitlines(keepends=True), after.text.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    ):
-        body.append(line)
-        if not line.endswith(("\n", "\r")):  # as git and diff(1) mark it
-            body.append("\n\\ No newline at end of file\n")
-    return "".join(notes) + "".join(body)
-
-
-def use_color(choice: str, stream: Any = None) -> bool:
-    """``--color``: ``always``, ``never``, or ``auto``: a terminal, unless
-    ``NO_COLOR`` says no (it wins) or ``FORCE_COLOR`` says yes."""
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    stream = sys.stdout if stream is None else stream
-    return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def _echo_diff(diff: str, color: str) -> None:
-    """Print a diff, coloured as ``--color`` says, with its bytes kept."""
-    click.echo(_raw(color_diff(diff) if use_color(color) else diff), nl=False)
-
-
-def color_diff(diff: str) -> str:
-    """A unified diff in git's colours."""
-    out = []
-    for line in diff.splitlines(keepends=True):
-        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
-        if line.startswith(("+++", "---")):
-            body = click.style(body, bold=True)
-        elif line.startswith("+"):
-            body = click.style(body, fg="green")
-        elif line.startswith("-"):
-            body = click.style(body, fg="red")
-        elif line.startswith("@@"):
-            body = click.style(body, fg="cyan")
-        elif line.startswith("#"):
-            body = click.style(body, fg="yellow")
-        out.append(body + end)
-    return "".join(out)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="roadmaplint")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
@@ -375,98 +138,13 @@ def check(paths: tuple[str, ...], fix: bool, fmt: str | None, output_file: str |
           check_remote: bool, cache: str | None, **options: Any) -> None:
     """Check roadmap files (default: those found under the current directory;
     `-` reads stdin)."""
-    from . import output
-
-    run = Run(**options)
-    if run.unsafe_fixes and not (fix or run.diff):
+    if options["unsafe_fixes"] and not (fix or options["diff"]):
         raise click.UsageError("--unsafe-fixes applies fixes: add --fix to write them, or --diff to see them")
-    stdin = paths == ("-",)
-    if "-" in paths and not stdin:
+    if "-" in paths and paths != ("-",):
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
-    files = [stdin_filename or "-"] if stdin else _paths(paths, run)
-    data = sys.stdin.buffer.read() if stdin else None
-    jobs = []
-    for path in files:
-        # stdin is configured like a ROADMAP.md in the working directory
-        settings = run.settings(stdin_filename or "ROADMAP.md" if stdin else path)
-        settings.formatting = False  # formatting rules only when selected
-        if check_remote:
-            settings.check_remote = True
-        if settings.check_remote:
-            settings.cache = cache
-            if settings.select is None:  # the network's rules, unless a selection names the rules
-                from .registry import all_rules
-
-                settings.extend_select = [*settings.extend_select, *(r.name for r in all_rules() if r.remote)]
-        jobs.append(Job(path, settings, "fix" if fix else "check", run.unsafe_fixes, run.diff, data=data))
-    reports = []
-    notices = []  # what this run's remote checks could not settle
-    for done in _run_jobs(jobs):
-        notices += done.notices
-        if done.diff:
-            _echo_diff(done.diff, run.color)
-        if done.error is not None:
-            run.error(done.error)
-            continue
-        if done.output is not None and not run.diff:  # `check --fix -`: the text to stdout
-            sys.stdout.buffer.write(done.output)
-            sys.stdout.flush()
-        run.say_preset(done)
-        reports.append(output.FileReport(str(done.path), done.violations, done.preset, done.source))
-    if fmt is None:  # in GitHub Actions, annotate the pull request
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and not output_file else "text"
-    # the report goes to stderr when stdout carries the fixed text
-    to_stderr = stdin and fix and not run.diff
-    stream = sys.stderr if to_stderr else sys.stdout
-    color = use_color(run.color, stream) and output_file is None
-    report = _report(reports, fmt, statistics, quiet, color, run.errors, strict)
-    if fmt == "github" and reports and output_file is None:
-        click.echo(output.summary(reports), err=True)  # stdout holds workflow commands only
-    if report:
-        if output_file is not None:
-            _write_report(output_file, report)
-        else:
-            click.echo(report, err=to_stderr, color=color)
-    if not files:
-        click.echo("roadmaplint: no roadmap files found", err=True)
-    for notice in dict.fromkeys(notices):
-        click.echo(f"roadmaplint: {notice}", err=True)
-    failing = [v for r in reports for v in r.violations if strict or v.severity == "error"]
-    if run.errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_VIOLATIONS if failing and not exit_zero else EXIT_CLEAN)
-
-
-def _report(reports: list, fmt: str, statistics: bool, quiet: bool, color: bool, errors: int,
-            strict: bool = False) -> str:
-    """The report of a `check` run in ``fmt``."""
-    from . import output
-
-    if statistics and fmt in ("text", "json"):
-        if fmt == "json":
-            return output.statistics(reports, as_json=True)
-        lines = [output.statistics(reports), output.summary(reports)] if reports else []
-        return "\n".join(line for line in lines if line)
-    if fmt == "json":
-        return output.as_json(reports)
-    if fmt == "sarif":
-        from .registry import all_rules
-
-        return output.sarif(reports, all_rules(), successful=not errors)
-    if fmt == "junit":
-        return output.junit(reports, strict)
-    if fmt == "github":
-        return output.github(reports)
-    # after an error with no report, no "All checks passed"
-    return output.text(reports, color, quiet) if reports else ""
-
-
-def _write_report(path: str, report: str) -> None:
-    try:
-        with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-            f.write(report + "\n")
-    except OSError as exc:
-        raise Failure(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+    sys.exit(commands.check(paths, fix=fix, fmt=fmt, output_file=output_file, statistics=statistics,
+                            stdin_filename=stdin_filename, exit_zero=exit_zero, strict=strict, quiet=quiet,
+                            check_remote=check_remote, cache=cache, **options))
 
 
 @cli.command("format")
@@ -477,58 +155,7 @@ def _write_report(path: str, report: str) -> None:
 @selection_options
 def format_(paths: tuple[str, ...], check_only: bool, stdin_filename: str | None, **options: Any) -> None:
     """Apply every safe fix (`-` reads stdin and writes stdout)."""
-    from . import runner
-    from .source import SourceError
-    from .spec import SpecError
-
-    run = Run(**options)
-    if paths == ("-",):
-        mode = runner.Mode.FIX_UNSAFE if run.unsafe_fixes else runner.Mode.FIX
-        name = stdin_filename or "<stdin>"
-        settings = run.settings(stdin_filename or "ROADMAP.md")
-        try:
-            result = runner.run_text(sys.stdin.buffer.read(), settings, mode, path=str(name))
-        except (SourceError, SpecError) as exc:
-            raise Failure(f"{name}: {exc}") from None
-        _say_withheld(result.withheld)
-        if run.diff:
-            diff = _diff(str(name), result.source, result.fixed)
-            _echo_diff(diff, run.color)
-        elif not check_only:
-            sys.stdout.buffer.write(result.to_bytes())
-            sys.stdout.flush()
-        sys.exit(EXIT_VIOLATIONS if check_only and result.changed else EXIT_CLEAN)
-
-    changed = unchanged = 0
-    jobs = [Job(path, run.settings(path), "format", run.unsafe_fixes, run.diff, check_only)
-            for path in _paths(paths, run)]
-    for done in _run_jobs(jobs):
-        if done.error is not None:
-            run.error(done.error)
-            continue
-        run.say_preset(done)
-        _say_withheld(done.withheld)
-        if not done.changed:
-            unchanged += 1
-            continue
-        changed += 1
-        if done.diff:
-            _echo_diff(done.diff, run.color)
-        elif check_only:
-            click.echo(f"Would reformat: {_shown(str(done.path))}")
-        else:  # name it: a pre-commit hook's log says which file changed
-            click.echo(f"Reformatted: {_shown(str(done.path))}")
-    verb = "would be reformatted" if check_only or run.diff else "reformatted"
-    parts = []
-    if changed:
-        parts.append(f"{changed} file{'s' * (changed != 1)} {verb}")
-    if unchanged:
-        parts.append(f"{unchanged} file{'s' * (unchanged != 1)} left unchanged")
-    if parts:
-        click.echo(", ".join(parts), err=True)
-    if run.errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_VIOLATIONS if changed and (check_only or run.diff) else EXIT_CLEAN)
+    sys.exit(commands.format_files(paths, check_only=check_only, stdin_filename=stdin_filename, **options))
 
 
 @cli.command()
@@ -619,7 +246,7 @@ def init(path: str | None, to_stdout: bool, force: bool, template: bool, preset_
     doc = load(source)
     try:
         bound = bind(doc, Settings())
-        text = _shown(config_text(bound, infer(bound)))
+        text = shown(config_text(bound, infer(bound)))
     except SpecError as exc:
         raise Failure(str(exc)) from None
     if to_stdout:
@@ -631,7 +258,7 @@ def init(path: str | None, to_stdout: bool, force: bool, template: bool, preset_
     if target.exists() and not force:
         raise Failure(f"{target} exists (use --force to overwrite, or --stdout)")
     target.write_text(text, encoding="utf-8")
-    click.echo(_shown(f"Wrote {target} (preset {bound.spec.preset}) from {found[0]}"), err=True)
+    click.echo(shown(f"Wrote {target} (preset {bound.spec.preset}) from {found[0]}"), err=True)
 
 
 def _template(path: str | None, preset_name: str | None) -> None:
@@ -659,7 +286,7 @@ def _template(path: str | None, preset_name: str | None) -> None:
                               f"({', '.join(PRESETS)})")
     except (ConfigError, SpecError) as exc:
         raise Failure(str(exc)) from None
-    click.echo(_shown(skeleton(spec)), nl=False)
+    click.echo(shown(skeleton(spec)), nl=False)
     if spec.title_pattern is not None and not spec.title_pattern.search("Roadmap"):
         click.echo(f"roadmaplint: the title must match /{spec.title_pattern.pattern}/: edit it", err=True)
 
@@ -717,7 +344,7 @@ def summary(paths: tuple[str, ...], fmt: str, output_file: str | None, depth: in
     stdin = paths == ("-",)
     if "-" in paths and not stdin:
         raise click.UsageError("`-` (stdin) cannot be mixed with other paths")
-    files = [stdin_filename or "-"] if stdin else _paths(paths, run)
+    files = [stdin_filename or "-"] if stdin else files_to_check(paths, run)
     results = []
     when = today or dt.date.today()
     for path in files:
@@ -742,9 +369,9 @@ def summary(paths: tuple[str, ...], fmt: str, output_file: str | None, depth: in
         encoding = None if output_file is not None else getattr(sys.stdout, "encoding", None)
         report = progress.text(results, depth, color, encoding or "utf-8")
     if report:
-        report = _shown(report)  # a path or a title with bytes that are not UTF-8
+        report = shown(report)  # a path or a title with bytes that are not UTF-8
         if output_file is not None:
-            _write_report(output_file, report)
+            write_report(output_file, report)
         else:
             click.echo(report, color=fmt == "text" and use_color(run.color))
     sys.exit(EXIT_ERROR if run.errors else EXIT_CLEAN)
@@ -768,29 +395,7 @@ def main(argv: list[str] | None = None) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _main(args)
+        guarded(lambda: cli.main(args, prog_name="roadmaplint"), debug="--debug" in args)
     finally:
         if enabled:
             gc.enable()
-
-
-def _main(args: list[str]) -> None:
-    try:
-        cli.main(args, prog_name="roadmaplint")
-    except SystemExit:
-        raise
-    except RecursionError:
-        if "--debug" in args:
-            raise
-        click.echo("roadmaplint: error: the document is nested too deeply to process", err=True)
-        sys.exit(EXIT_ERROR)
-    except Exception as exc:  # a bug: say so in one line, never as findings
-        if "--debug" in args:
-            raise
-        parse = sys.modules.get(f"{__package__}.parser")  # loaded if it raised (importing it may fail)
-        if parse is not None and isinstance(exc, parse.ParserMismatch):  # a mistune it is not made for
-            click.echo(f"roadmaplint: error: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
-        click.echo(f"roadmaplint: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
-                   err=True)
-        sys.exit(EXIT_ERROR)

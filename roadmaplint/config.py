@@ -10,13 +10,16 @@ import copy
 import os
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import registry
-from .paths import PathLike, folders, parent, posix, relative, shown
+from .paths import folders, parent, posix, relative, shown
 from .settings import Settings
 from .resources import data_text
 from .violations import Record
+
+if TYPE_CHECKING:
+    from .paths import PathLike
 
 
 def _toml() -> Any:

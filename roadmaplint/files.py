@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 import stat
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .lazyre import lazy
-from .paths import PathLike, clean, folders, lookup, posix
+from .paths import clean, folders, lookup, posix
 from .source import Source, SourceError
+
+if TYPE_CHECKING:
+    from .paths import PathLike
 
 ROADMAP_NAME = lazy(r"roadmap\.(md|markdown|mdown|mkd)$", re.I)
 SKIP_DIRS = {

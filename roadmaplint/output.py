@@ -8,8 +8,6 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import click
-
 from .lazyre import lazy
 from .paths import posix, relative
 from .violations import Fixable, Record, Violation
@@ -139,6 +137,8 @@ def text(reports: list[FileReport], color: bool, quiet: bool = False) -> str:
     Findings alike in one file (same rule, message and fix) share the line
     of the first: "(and 3 more like it on lines 12, 40, 41)". The summary,
     and every other format, counts and places each one."""
+    if color:
+        import click  # only to style: a plain check does not import click
     lines = []
     for report in reports:
         for v, others in _grouped(report.violations) if not quiet else ():
