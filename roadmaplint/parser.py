@@ -944,6 +944,10 @@ def _probe_quotes(md: PosMarkdown) -> None:
 
 _MARKDOWN: PosMarkdown | None = None
 
+# mistune's plugins the parser runs with: GitHub's tables, strikethrough,
+# bare URLs and task list items
+PLUGINS = ("table", "strikethrough", "url", "task_lists")
+
 
 def _markdown() -> PosMarkdown:
     """The parser, built and checked on first use: :class:`ParserMismatch`
@@ -961,7 +965,7 @@ def _markdown() -> PosMarkdown:
             renderer=None,
             block=PosBlockParser(),
             inline=PosInlineParser(),
-            plugins=[import_plugin(name) for name in ("table", "strikethrough", "url", "task_lists")],
+            plugins=[import_plugin(name) for name in PLUGINS],
         )
         # our stamped bare URLs: the plugin's function, through parse_method
         md.inline.register("url_link", pattern, parse_url_link)

@@ -58,6 +58,8 @@ def test_dry_run_lists_every_row_of_the_table_and_each_command(tmp_path):
             label, pair = label.format(a=a, b=b), pair.format(a=a, b=b)
         assert label in line and pair in line and f"goal <= {goal}" in line, line
     out = proc.stdout
+    assert re.search(r"^model: document.load / mistune's parse with the same plugins, in one process, "
+                     r"on \S+ [KM]B, goal <= 1.5x; bytes kept per byte of text, goal <= 10$", out, re.M)
     # roadmaplint is the installed script of the scratch virtualenv, never this checkout
     assert re.search(r"roadmaplint check: \S+/venv/bin/roadmaplint check \S+/one/ROADMAP\.md", out)
     assert re.search(r"python -c pass: \S+/venv/bin/python -c pass", out)
@@ -192,3 +194,37 @@ def test_a_command_past_its_timeout_is_killed_and_reported(tmp_path):
     compare = _compare()
     t, code = compare.timed([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, timeout=0.5)
     assert (t, code) == (None, -1)
+
+
+def test_the_report_shows_the_model_rows_with_their_goals():
+    compare = _compare()
+    res = {"quick": False, "model_input": "1.01 MB",
+           "model": {"load": 0.694, "mistune": 0.644, "runs": 7, "kept": 7.8,
+                     "plugins": ["table", "strikethrough", "url", "task_lists"]}}
+    out = "\n".join(compare.model_table(res))
+    assert "The model, in one process (1.01 MB; medians of 7, alternating)" in out
+    assert re.search(r"\| the position layer and model builder .*\(table, strikethrough, url, task_lists\) "
+                     r"\| 694 ms \| 644 ms \| 1\.08x \| <= 1\.5x \| yes \|", out)
+    assert "| memory the loaded document keeps, per byte of text | 7.8 bytes | | | <= 10 | yes |" in out
+    res["model"]["kept"] = 22.0  # as before the tokens were released
+    assert "| 22.0 bytes | | | <= 10 | no |" in "\n".join(compare.model_table(res))
+    assert compare.model_table({"quick": False}) == []  # --skip model, or the script failed
+
+
+def test_the_model_script_measures_the_layer_and_what_the_document_keeps(tmp_path):
+    compare = _compare()
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(compare.roadmap(60_000), encoding="utf-8")
+    root = str(ROOT)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+    proc = subprocess.run([sys.executable, "-c", compare.MODEL, str(path), "3"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    m = json.loads(proc.stdout)
+    assert m["runs"] == 3 and m["load"] > 0 and m["mistune"] > 0
+    from roadmaplint.parser import PLUGINS
+
+    assert m["plugins"] == list(PLUGINS)
+    assert 0.5 < m["kept"] < 100  # the document keeps something, and not the whole token tree many times over
