@@ -190,3 +190,14 @@ def test_the_console_script_is_the_one_that_skips_click() -> None:
     a script pointing at cli.main would import click for every run."""
     text = (Path(ROOT) / "pyproject.toml").read_text(encoding="utf-8")
     assert 'roadmaplint = "roadmaplint.__main__:main"' in text
+
+
+def test_a_plain_run_colours_as_the_command_line_does(tmp_path: Path) -> None:
+    """FORCE_COLOR (pre-commit on a terminal): styles come from click.style,
+    imported for them alone, on both paths."""
+    _tree(tmp_path)
+    env = {**ENV, "FORCE_COLOR": "1"}
+    a = _roadmaplint("check", "broken/ROADMAP.md", cwd=tmp_path, env=env)
+    b = _roadmaplint("check", "--", "broken/ROADMAP.md", cwd=tmp_path, env=env)
+    assert a.returncode == 1 and b"\x1b[1mbroken/ROADMAP.md:" in a.stdout
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
