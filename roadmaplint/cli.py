@@ -17,7 +17,8 @@ from typing import Any, Callable
 import click
 
 from . import __version__, commands
-from .commands import EXIT_CLEAN, EXIT_ERROR, Failure, Run, files_to_check, guarded, shown, use_color, write_report
+from .commands import (EXIT_CLEAN, EXIT_ERROR, Failure, Run, files_to_check, guarded, say_error, shown, use_color,
+                       write_report)
 from .paths import clean
 
 
@@ -90,13 +91,13 @@ def selection_options(f: Callable) -> Callable:
 
 
 class _Shown(click.ClickException):
-    """A :class:`commands.Failure` as click shows an error: one line on
-    stderr, exit 2."""
+    """A :class:`commands.Failure` raised in a command, as click shows its
+    errors: the line :func:`commands.guarded` prints for a plain run, exit 2."""
 
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"roadmaplint: error: {shown(self.message)}", err=True)
+        say_error(self.message)
 
 
 class _Group(click.Group):

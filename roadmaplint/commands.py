@@ -15,6 +15,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn
 
+from .lazyre import lazy
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -29,14 +31,17 @@ class Failure(Exception):
         self.message = message
 
 
-_ANSI: Any = None
+# a control sequence (ECMA-48 CSI), as click 8.5 removes them; not
+# click's own pattern, which changed between its versions
+_ANSI = lazy(r"\033\[[0-?]*[ -/]*[@-~]")
 
 
 def echo(message: str | bytes = "", err: bool = False, nl: bool = True, color: bool | None = None) -> None:
     """Print ``message`` and a newline to stdout (``err``: stderr) and flush,
-    as click.echo does: bytes go to the binary stream as they are; ANSI
-    styles are removed unless ``color`` (None: unless the stream is a
-    terminal); a stream misconfigured as ASCII gets UTF-8."""
+    as click.echo does: bytes go to the binary stream as they are; control
+    sequences are removed unless ``color`` (None: unless the stream is a
+    terminal); a stream misconfigured as ASCII gets UTF-8. Everything
+    `check` and `format` print goes through here, with click or without."""
     stream = sys.stderr if err else sys.stdout
     if stream is None:  # no console (pythonw)
         return
@@ -48,11 +53,6 @@ def echo(message: str | bytes = "", err: bool = False, nl: bool = True, color: b
         return
     out = message + "\n" if nl else message
     if "\x1b" in out and not (_isatty(stream) if color is None else color):
-        global _ANSI
-        if _ANSI is None:
-            import re
-
-            _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # what click.echo removes
         out = _ANSI.sub("", out)
     if _ascii(stream) and hasattr(stream, "buffer"):
         stream.flush()
@@ -82,6 +82,11 @@ def _ascii(stream: Any) -> bool:
         return codecs.lookup(encoding).name == "ascii"
     except LookupError:
         return False
+
+
+def say_error(message: str) -> None:
+    """``roadmaplint: error: MESSAGE`` on stderr: an error the user can act on."""
+    echo(f"roadmaplint: error: {shown(message)}", err=True)
 
 
 def shown(message: str) -> str:
@@ -146,11 +151,11 @@ class Run:
         """With -v, say which config and preset a file was checked with."""
         if self.verbose:
             echo(f"{shown(str(done.path))}: config {self._config.get(done.path) or 'none'}; "
-                       f"preset {done.preset or 'none'} ({done.how})", err=True)
+                 f"preset {done.preset or 'none'} ({done.how})", err=True)
 
     def error(self, message: str) -> None:
         self.errors += 1
-        echo(f"roadmaplint: error: {shown(message)}", err=True)
+        say_error(message)
 
 
 class Job:
@@ -524,12 +529,10 @@ def guarded(command: Callable[[], Any], debug: bool) -> Any:
     reader that stops reading (``| head``) ends the run with exit 1."""
     try:
         return command()
-    except SystemExit:
-        raise
     except Failure as exc:
-        echo(f"roadmaplint: error: {shown(exc.message)}", err=True)
+        say_error(exc.message)
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         echo(err=True)
         echo("Aborted!", err=True)
         sys.exit(1)
@@ -539,14 +542,14 @@ def guarded(command: Callable[[], Any], debug: bool) -> Any:
     except RecursionError:
         if debug:
             raise
-        echo("roadmaplint: error: the document is nested too deeply to process", err=True)
+        say_error("the document is nested too deeply to process")
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # a bug: say so in one line, never as findings
         if debug:
             raise
         parse = sys.modules.get(f"{__package__}.parser")  # loaded if it raised (importing it may fail)
         if parse is not None and isinstance(exc, parse.ParserMismatch):  # a mistune it is not made for
-            echo(f"roadmaplint: error: {exc}", err=True)
+            say_error(str(exc))
             sys.exit(EXIT_ERROR)
         echo(f"roadmaplint: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
              err=True)

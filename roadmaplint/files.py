@@ -77,8 +77,14 @@ def _parts(path: str) -> tuple[str, ...]:
 
 
 def _walk(top: str) -> Iterator[str]:
+    def failed(exc: OSError) -> None:
+        # the folder named on the command line must be readable; one inside
+        # it that cannot be listed is passed over, as git passes over it
+        if exc.filename == top:
+            raise FileError(f"{top}: {exc.strerror or exc}")
+
     # os.walk does not follow directory symlinks, so a symlink loop is harmless
-    for root, dirs, files in os.walk(top, onerror=lambda e: None):
+    for root, dirs, files in os.walk(top, onerror=failed):
         dirs[:] = sorted(
             d for d in dirs
             if d not in SKIP_DIRS and not os.path.exists(os.path.join(root, d, "pyvenv.cfg"))

@@ -532,3 +532,27 @@ def test_plain_check_of_a_clean_file_imports_no_pathlib(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                          check=True).stdout
     assert out.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", ["check", "format", "summary"])
+def test_a_folder_that_cannot_be_listed_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                command: str) -> None:
+    """A folder named on the command line that cannot be read (mode 0, or
+    0311: searchable, not listable) is an error, not "no roadmap files
+    found" and exit 0. Simulated: root reads any folder."""
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ROADMAP.md").write_text("# Roadmap\n", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == "docs":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run(command, "docs")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["roadmaplint: error: docs: Permission denied"]
