@@ -3,9 +3,10 @@
 cli.py reads the arguments with click and calls :func:`check` or
 :func:`format_files`. ``roadmaplint check [PATH...]`` and ``roadmaplint
 format [PATH...]`` with no option, as pre-commit runs them, have no argument
-to read: :func:`plain` runs them without importing click, which is about a
-seventh of a one-file check's time. So nothing here imports click but to
-colour text, and everything prints with :func:`echo`.
+to read: :func:`plain` recognises them and :func:`run_plain` runs them
+without importing click, which is about a seventh of a one-file check's
+time. So nothing here imports click but to colour text, and everything
+prints with :func:`echo`.
 """
 
 from __future__ import annotations
